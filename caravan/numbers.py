@@ -1,0 +1,69 @@
+"""Numbers as news writes them ("seven", "a dozen", "5.7 billion", "48%") and their qualifiers."""
+
+from __future__ import annotations
+
+import re
+
+QUALIFIERS = ("exact", "at_least", "over", "more_than", "about", "nearly", "less_than", "up_to")
+
+# Longest phrases first so that "more than" wins over "more".
+_QUALIFIER_PHRASES = [
+    ("at least", "at_least"), ("no fewer than", "at_least"), ("no less than", "at_least"), ("a minimum of", "at_least"),
+    ("more than", "more_than"), ("upwards of", "more_than"),
+    ("over", "over"), ("above", "over"), ("in excess of", "over"), ("exceeding", "over"),
+    ("about", "about"), ("around", "about"), ("approximately", "about"), ("roughly", "about"),
+    ("some", "about"), ("an estimated", "about"), ("estimated", "about"), ("almost", "nearly"),
+    ("nearly", "nearly"), ("close to", "nearly"), ("just under", "nearly"), ("fewer than", "less_than"),
+    ("less than", "less_than"), ("under", "less_than"), ("below", "less_than"), ("up to", "up_to"),
+    ("as many as", "up_to"), ("as much as", "up_to"),
+]
+_QUALIFIER_RE = re.compile(
+    r"(?:^|\b)(" + "|".join(re.escape(p) for p, _ in sorted(_QUALIFIER_PHRASES, key=lambda x: -len(x[0]))) + r")\s*$",
+    re.IGNORECASE,
+)
+_QUALIFIER_OF = dict(_QUALIFIER_PHRASES)
+
+WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a dozen": 12, "dozen": 12, "a hundred": 100,
+    "hundred": 100, "a thousand": 1000, "thousand": 1000, "a couple of": 2, "a pair of": 2,
+}
+# Vague plurals: the number is a lower bound, so the qualifier is at_least.
+VAGUE_NUMBERS = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "tens of thousands": 20000,
+                 "hundreds of thousands": 200000, "millions": 2000000}
+SCALES = {"thousand": 1e3, "million": 1e6, "mln": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9,
+          "trillion": 1e12, "tn": 1e12, "trn": 1e12}
+
+_TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+NUMBER_WORD_PATTERN = (
+    rf"(?:{_TENS}[- ]{_UNITS}|tens of thousands|hundreds of thousands|"
+    + "|".join(re.escape(w) for w in sorted(set(WORD_NUMBERS) | set(VAGUE_NUMBERS), key=len, reverse=True))
+    + r")"
+)
+DIGITS_PATTERN = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+
+
+def parse_number(surface: str) -> tuple[float, bool] | None:
+    """Value of a number in digits or words, and whether it is vague ("hundreds")."""
+    s = surface.strip().lower()
+    if re.fullmatch(DIGITS_PATTERN, s):
+        return float(s.replace(",", "")), False
+    if s in VAGUE_NUMBERS:
+        return float(VAGUE_NUMBERS[s]), True
+    if s in WORD_NUMBERS:
+        return float(WORD_NUMBERS[s]), False
+    m = re.fullmatch(rf"({_TENS})[- ]({_UNITS})", s)
+    if m:
+        return float(WORD_NUMBERS[m.group(1)] + WORD_NUMBERS[m.group(2)]), False
+    return None
+
+
+def qualifier_before(prefix: str) -> tuple[str, int] | None:
+    """The qualifier that ends ``prefix`` (the text just before a number) and its length, if any."""
+    m = _QUALIFIER_RE.search(prefix)
+    if not m:
+        return None
+    return _QUALIFIER_OF[m.group(1).lower()], len(prefix) - m.start(1)

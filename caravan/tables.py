@@ -1,0 +1,176 @@
+"""The published tables, written once: columns, types, keys and descriptions.
+
+Everything else derives from these specs: the DuckDB DDL and ``COMMENT ON`` statements, the Arrow
+schema of the Parquet release, the ``datapackage.json`` resources and the README data dictionary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from caravan.vocabularies import COUNT_KINDS
+
+_ARROW = {"VARCHAR": pa.string(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(),
+          "TIMESTAMP": pa.timestamp("us", tz="UTC")}
+_FRICTIONLESS = {"VARCHAR": "string", "BIGINT": "integer", "DOUBLE": "number", "BOOLEAN": "boolean",
+                 "TIMESTAMP": "datetime"}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    description: str
+    required: bool = False
+    # False for warehouse bookkeeping that would make releases differ between identical builds.
+    published: bool = True
+
+    @property
+    def arrow_type(self) -> pa.DataType:
+        return _ARROW[self.type]
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    primary_key: str
+    columns: tuple[Column, ...]
+    sort_by: tuple[str, ...] = field(default=())
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def published_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.published]
+
+    def arrow_schema(self, published_only: bool = False) -> pa.Schema:
+        cols = self.published_columns() if published_only else list(self.columns)
+        fields = [pa.field(c.name, c.arrow_type, nullable=not c.required,
+                           metadata={"description": c.description}) for c in cols]
+        return pa.schema(fields, metadata={"description": self.description, "primary_key": self.primary_key})
+
+    def ddl(self) -> str:
+        cols = ",\n  ".join(
+            f'"{c.name}" {c.type}' + (" NOT NULL" if c.required else "") + (" PRIMARY KEY" if c.name == self.primary_key else "")
+            for c in self.columns
+        )
+        return f'CREATE TABLE "{self.name}" (\n  {cols}\n)'
+
+    def comment_statements(self) -> list[str]:
+        def quote(s: str) -> str:
+            return "'" + s.replace("'", "''") + "'"
+        stmts = [f'COMMENT ON TABLE "{self.name}" IS {quote(self.description)}']
+        stmts += [f'COMMENT ON COLUMN "{self.name}"."{c.name}" IS {quote(c.description)}' for c in self.columns]
+        return stmts
+
+    def frictionless_schema(self) -> dict:
+        return {
+            "fields": [{"name": c.name, "type": _FRICTIONLESS[c.type], "description": c.description,
+                        **({"constraints": {"required": True}} if c.required else {})}
+                       for c in self.published_columns()],
+            "primaryKey": [self.primary_key],
+        }
+
+
+def _evidence(what: str) -> tuple[Column, ...]:
+    return (
+        Column("article_id", "VARCHAR", "Id of the article the record was extracted from (articles.article_id).", required=True),
+        Column("sentence", "VARCHAR", "The sentence of the article holding the evidence.", required=True),
+        Column("char_start", "BIGINT", f"Offset of the first character of {what} in articles.text (0-based, Unicode code points).", required=True),
+        Column("char_end", "BIGINT", f"Offset just past the last character of {what}: articles.text[char_start:char_end] is the evidence.", required=True),
+    )
+
+
+def _count(kind: str, what: str) -> tuple[Column, ...]:
+    return (
+        Column(kind, "BIGINT", f"Number of people {what}, as reported; null when the text gives no number."),
+        Column(f"{kind}_qualifier", "VARCHAR", f"How the number of {kind} is qualified (exact, at_least, over, more_than, about, nearly, less_than, up_to)."),
+    )
+
+
+ARTICLES = Table(
+    "articles",
+    "News articles of the corpus, one row per distinct article, with their normalised text.",
+    "article_id",
+    (
+        Column("article_id", "VARCHAR", "Stable id: hash of the URL where the article has one, else of its whitespace-normalised text.", required=True),
+        Column("outlet", "VARCHAR", "News outlet that published the article."),
+        Column("url", "VARCHAR", "Address of the article, where known."),
+        Column("title", "VARCHAR", "Headline, where known."),
+        Column("published", "VARCHAR", "Publication date as YYYY, YYYY-MM or YYYY-MM-DD (as precise as known)."),
+        Column("published_precision", "VARCHAR", "Precision of the publication date: day, month or year."),
+        Column("language", "VARCHAR", "Language of the text (ISO 639-1)."),
+        Column("license", "VARCHAR", "Licence or copyright status of the text."),
+        Column("text", "VARCHAR", "Body text, Unicode NFC, paragraphs separated by newlines; every char_start/char_end in other tables points into it.", required=True),
+        Column("n_chars", "BIGINT", "Length of text in characters.", required=True),
+        Column("sha256", "VARCHAR", "SHA-256 of text (UTF-8).", required=True),
+        Column("source_path", "VARCHAR", "File name of the article in the corpus folder.", required=True),
+        Column("ingested_at", "TIMESTAMP", "When this warehouse first ingested this text (warehouse only: not published, so identical builds give identical releases).", published=False),
+    ),
+    sort_by=("article_id",),
+)
+
+QUOTES = Table(
+    "quotes",
+    "Direct quotations in the articles, with the resolved speaker and the evidence span of the quoted words.",
+    "record_id",
+    (
+        Column("record_id", "VARCHAR", "Stable id of the quote (hash of article, span and text).", required=True),
+        Column("speaker", "VARCHAR", "Who is quoted: full name of a person, name of an organisation, or the description the text gives an unnamed speaker."),
+        Column("speaker_description", "VARCHAR", "How the article describes the speaker (title, role, affiliation)."),
+        Column("text", "VARCHAR", "The quoted words, without the quotation marks.", required=True),
+        Column("partial", "BOOLEAN", "True when the quote is a fragment inside the reporter's own sentence.", required=True),
+        Column("medium", "VARCHAR", "Where the words were said or written (\"told VOA\" gives VOA, \"wrote on X\" gives X); null when not stated."),
+    ) + _evidence("the quoted words"),
+    sort_by=("article_id", "char_start", "record_id"),
+)
+
+INCIDENTS = Table(
+    "incidents",
+    "Discrete events reported in the articles (attacks, assaults, arson, evictions, raids, detentions, travel advisories, ...), one row per mention.",
+    "record_id",
+    (
+        Column("record_id", "VARCHAR", "Stable id of the incident mention (hash of article, evidence span and type).", required=True),
+        Column("type", "VARCHAR", "Kind of event, from the controlled vocabulary (terror_attack, assault, murder, arson, vandalism, eviction, raid, detention, deportation, arrest, threat, discrimination, harassment, travel_advisory, protest, other).", required=True),
+        Column("city", "VARCHAR", "City where it happened, GeoNames English name; null when the text names none."),
+        Column("region", "VARCHAR", "First-level region (e.g. Amur Oblast), where named or implied by the city."),
+        Column("country", "VARCHAR", "ISO 3166-1 alpha-2 code of the country where it happened; for a travel advisory, the issuing country."),
+        Column("latitude", "DOUBLE", "Latitude of the city (WGS84, GeoNames), where resolved."),
+        Column("longitude", "DOUBLE", "Longitude of the city (WGS84, GeoNames), where resolved."),
+        Column("geonames_id", "BIGINT", "GeoNames id of the city, where resolved."),
+        Column("date", "VARCHAR", "Date of the event as YYYY, YYYY-MM or YYYY-MM-DD, resolved against the publication date."),
+        Column("date_precision", "VARCHAR", "Precision of date: day, month or year."),
+    )
+    + tuple(col for kind, what in zip(COUNT_KINDS, ("killed", "injured", "harmed or targeted", "arrested or detained")) for col in _count(kind, what))
+    + (
+        Column("target_group", "VARCHAR", "Who was targeted, as the text says (e.g. Tajik migrants)."),
+        Column("perpetrator", "VARCHAR", "Who acted, as the text says (e.g. unknown persons, police)."),
+    ) + _evidence("the evidence sentence or clause"),
+    sort_by=("article_id", "char_start", "type", "record_id"),
+)
+
+ECONOMIC_FIGURES = Table(
+    "economic_figures",
+    "Economic and demographic figures reported in the articles (remittances, GDP shares, migrant numbers), normalised.",
+    "record_id",
+    (
+        Column("record_id", "VARCHAR", "Stable id of the figure (hash of article, span and indicator).", required=True),
+        Column("subject", "VARCHAR", "What the figure is about: a country, several countries, or a group of people."),
+        Column("indicator", "VARCHAR", "Indicator from the controlled list: remittances_usd, remittances_share_of_gdp, migrant_population, gdp_usd, other.", required=True),
+        Column("value", "DOUBLE", "The number as a plain value (\"$5.7 billion\" is 5700000000).", required=True),
+        Column("unit", "VARCHAR", "USD, percent, persons, or the ISO 4217 code of another currency.", required=True),
+        Column("currency", "VARCHAR", "ISO 4217 code for money, null otherwise."),
+        Column("qualifier", "VARCHAR", "How the number is qualified (exact, at_least, over, more_than, about, nearly, less_than, up_to).", required=True),
+        Column("period", "VARCHAR", "Year (or YYYY-MM) the figure refers to, resolved against the publication date; null when not stated."),
+        Column("source", "VARCHAR", "Source the article cites for the figure (e.g. World Bank); null when none."),
+        Column("raw", "VARCHAR", "The number as written in the article (e.g. \"$5.7 billion\").", required=True),
+    ) + _evidence("the number as written"),
+    sort_by=("article_id", "char_start", "record_id"),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, QUOTES, INCIDENTS, ECONOMIC_FIGURES)}
+RECORD_TABLES = ("quotes", "incidents", "economic_figures")
