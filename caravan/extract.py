@@ -43,3 +43,12 @@ def extract_article(article: Article) -> dict[str, list[dict]]:
                 unique.append(row)
         out[table] = unique
     return out
+
+
+def extract_corpus(articles) -> dict[str, list[dict]]:
+    """Records of many articles, concatenated per table in article order."""
+    out: dict[str, list[dict]] = {table: [] for table in _EXTRACTORS}
+    for article in articles:
+        for table, rows in extract_article(article).items():
+            out[table].extend(rows)
+    return out

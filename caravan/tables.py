@@ -60,11 +60,12 @@ class Table:
         )
         return f'CREATE TABLE "{self.name}" (\n  {cols}\n)'
 
-    def comment_statements(self) -> list[str]:
+    def comment_statements(self, published_only: bool = False) -> list[str]:
         def quote(s: str) -> str:
             return "'" + s.replace("'", "''") + "'"
+        cols = self.published_columns() if published_only else self.columns
         stmts = [f'COMMENT ON TABLE "{self.name}" IS {quote(self.description)}']
-        stmts += [f'COMMENT ON COLUMN "{self.name}"."{c.name}" IS {quote(c.description)}' for c in self.columns]
+        stmts += [f'COMMENT ON COLUMN "{self.name}"."{c.name}" IS {quote(c.description)}' for c in cols]
         return stmts
 
     def frictionless_schema(self) -> dict:
@@ -109,6 +110,7 @@ ARTICLES = Table(
         Column("n_chars", "BIGINT", "Length of text in characters.", required=True),
         Column("sha256", "VARCHAR", "SHA-256 of text (UTF-8).", required=True),
         Column("source_path", "VARCHAR", "File name of the article in the corpus folder.", required=True),
+        Column("synthetic", "BOOLEAN", "True for test articles written by the project (warehouse only: never published).", published=False),
         Column("ingested_at", "TIMESTAMP", "When this warehouse first ingested this text (warehouse only: not published, so identical builds give identical releases).", published=False),
     ),
     sort_by=("article_id",),

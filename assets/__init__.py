@@ -1,0 +1,1 @@
+"""Dagster assets of Caravan, one module per area; each only loads, calls the caravan library, and reports."""

@@ -1,0 +1,26 @@
+"""Validation area: one blocking Great Expectations check per table, made from its suite file."""
+
+import dagster as dg
+
+from caravan.tables import TABLES
+from caravan.validation import EXPECTATIONS_DIR, validate_table
+from pipelines.resources import WarehouseResource
+
+
+def expectation_check(table: str) -> dg.AssetChecksDefinition:
+    @dg.asset_check(asset=table, name=f"{table}_expectations", blocking=True,
+                    description=f"Great Expectations suite expectations/{table}.json; a failure blocks the release.")
+    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        with warehouse.get_connection() as con:
+            outcome = validate_table(con, table, EXPECTATIONS_DIR)
+        return dg.AssetCheckResult(
+            passed=outcome.success,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=None if outcome.success else "; ".join(f.describe() for f in outcome.failures),
+            metadata={"expectations_evaluated": outcome.evaluated,
+                      "failed_expectations": [f.describe() for f in outcome.failures]},
+        )
+    return _check
+
+
+defs = dg.Definitions(asset_checks=[expectation_check(name) for name in TABLES])

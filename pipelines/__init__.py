@@ -1,0 +1,1 @@
+"""The Dagster code location of Caravan: resources, jobs, and the merge of every area's definitions."""

@@ -1,0 +1,81 @@
+"""The ``caravan`` command: ``build`` runs the Dagster job in-process; ``evaluate`` scores extraction."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def _build(args: argparse.Namespace) -> int:
+    import dagster as dg
+
+    from pipelines.definitions import build_definitions
+
+    out = Path(args.out)
+    warehouse = Path(args.warehouse) if args.warehouse else out / "data" / "caravan.duckdb"
+    releases = out / "releases"
+    defs = build_definitions(str(args.corpus), str(warehouse), str(releases), args.version)
+    result = defs.resolve_job_def("build").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
+        # Dagster's step-by-step DEBUG log is for the UI; the terminal gets warnings and the summary below.
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+    )
+
+    failed_checks = [e for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
+                     and not e.event_specific_data.passed]
+    for event in failed_checks:
+        evaluation = event.event_specific_data
+        print(f"check failed: {evaluation.check_name} on {evaluation.asset_key.to_user_string()}: {evaluation.description}",
+              file=sys.stderr)
+    release = [m for m in result.asset_materializations_for_node("release")]
+    if not result.success or not release:
+        for event in result.all_events:
+            if event.is_step_failure:
+                print(f"step failed: {event.step_key}: {event.event_specific_data.error.message.strip()}", file=sys.stderr)
+        print("build failed: no release was written; the previous release is untouched.", file=sys.stderr)
+        return 1
+    meta = release[-1].metadata
+    print(f"release {meta['version'].value}: {meta['path'].value}")
+    print(f"warehouse (DuckDB): {warehouse.resolve()}")
+    print(f"release DuckDB file: {meta['duckdb'].value}")
+    counts = ", ".join(f"{k.removeprefix('rows_')}={v.value}" for k, v in meta.items() if k.startswith("rows_"))
+    print(f"rows: {counts}")
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from caravan.evaluate import evaluate_folder, format_table, report_json
+
+    report = evaluate_folder(Path(args.corpus), Path(args.gold))
+    print(format_table(report))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report_json(report), indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="caravan", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    build = sub.add_parser("build", help="ingest, extract, validate and publish a release (runs the Dagster job in-process)")
+    build.add_argument("--corpus", default="data/corpus", help="folder of STEM.txt (+ STEM.meta.json) articles")
+    build.add_argument("--out", default=".", help="output folder: OUT/data/caravan.duckdb and OUT/releases/")
+    build.add_argument("--warehouse", help="DuckDB file (default OUT/data/caravan.duckdb)")
+    build.add_argument("--version", help="release version (default: today's YYYY.MM.DD, suffixed when taken)")
+    build.set_defaults(func=_build)
+    evaluate = sub.add_parser("evaluate", help="score extraction against gold labels (EVALUATION.md)")
+    evaluate.add_argument("--corpus", required=True)
+    evaluate.add_argument("--gold", required=True)
+    evaluate.add_argument("--json", help="also write the figures as JSON to this file")
+    evaluate.set_defaults(func=_evaluate)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (ValueError, OSError) as exc:
+        print(f"caravan {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

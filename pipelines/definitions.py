@@ -1,0 +1,32 @@
+"""The code location: merges each area's definitions and binds the resources.
+
+Writers of the DuckDB file must not run in parallel processes (one writer per file), so the job runs
+in-process: steps run one after another in one process.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from assets import extraction, ingest, release, validation
+from pipelines.resources import CorpusResource, ReleasesResource, WarehouseResource
+
+build_job = dg.define_asset_job("build", selection=dg.AssetSelection.all(),
+                                description="Ingest the corpus, extract, validate and publish a release.")
+
+
+def build_definitions(corpus_folder: str = "data/corpus", warehouse_path: str = "data/caravan.duckdb",
+                      releases_folder: str = "releases", release_version: str | None = None) -> dg.Definitions:
+    settings = dg.Definitions(
+        resources={
+            "corpus": CorpusResource(folder=corpus_folder),
+            "warehouse": WarehouseResource(database=warehouse_path),
+            "releases": ReleasesResource(folder=releases_folder, version=release_version),
+        },
+        jobs=[build_job],
+        executor=dg.in_process_executor,
+    )
+    return dg.Definitions.merge(ingest.defs, extraction.defs, validation.defs, release.defs, settings)
+
+
+defs = build_definitions()
