@@ -1,0 +1,31 @@
+"""Shared fixtures: the repo's sample corpus and a built release in a temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_CORPUS = REPO / "data" / "corpus"
+SAMPLE_STEM = "voa-2024-03-central-asian-migrants-backlash"
+GOLD_DIR = REPO / "tests" / "data" / "gold"
+
+
+@pytest.fixture
+def sample_corpus(tmp_path: Path) -> Path:
+    """A private copy of the sample corpus that a test may add files to."""
+    folder = tmp_path / "corpus"
+    shutil.copytree(SAMPLE_CORPUS, folder)
+    return folder
+
+
+def run_build(corpus: Path, out: Path, version: str = "2024.04.01"):
+    """Run the Dagster job in-process, as ``caravan build`` does, into ``out``."""
+    import dagster as dg
+
+    from pipelines.definitions import build_definitions
+
+    defs = build_definitions(str(corpus), str(out / "caravan.duckdb"), str(out / "releases"), version)
+    return defs.resolve_job_def("build").execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)

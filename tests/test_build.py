@@ -1,0 +1,148 @@
+"""The whole job on the sample corpus, in-process as `caravan build` and `dagster dev` run it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from caravan.release import RELEASE_TABLES
+from caravan.tables import TABLES
+from tests.conftest import run_build
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    from tests.conftest import SAMPLE_CORPUS
+
+    out = tmp_path_factory.mktemp("build")
+    result = run_build(SAMPLE_CORPUS, out)
+    assert result.success
+    return out
+
+
+def test_release_has_every_table_as_zstd_parquet_with_descriptions(built: Path):
+    release = built / "releases" / "2024.04.01"
+    assert (built / "releases" / "latest").resolve() == release.resolve()
+    for name in RELEASE_TABLES:
+        pf = pq.ParquetFile(release / f"{name}.parquet")
+        assert pf.metadata.row_group(0).column(0).compression == "ZSTD"
+        schema = pf.schema_arrow
+        assert schema.names == [c.name for c in TABLES[name].published_columns()]
+        assert all(schema.field(c).metadata[b"description"] for c in schema.names)
+
+
+def test_record_tables_are_not_empty_and_match_the_warehouse(built: Path):
+    release = built / "releases" / "2024.04.01"
+    con = duckdb.connect(str(built / "caravan.duckdb"), read_only=True)
+    for name in RELEASE_TABLES:
+        rows = pq.read_table(release / f"{name}.parquet").num_rows
+        assert rows > 0, f"{name} is empty"
+        assert rows == con.sql(f"SELECT count(*) FROM {name}").fetchone()[0]
+
+
+def test_spans_point_at_their_evidence(built: Path):
+    release = built / "releases" / "2024.04.01"
+    texts = {r["article_id"]: r["text"] for r in pq.read_table(release / "articles.parquet").to_pylist()}
+    evidence_column = {"quotes": "text", "economic_figures": "raw", "incidents": None}
+    for name, column in evidence_column.items():
+        for row in pq.read_table(release / f"{name}.parquet").to_pylist():
+            span = texts[row["article_id"]][row["char_start"]:row["char_end"]]
+            assert span, row
+            assert span == row[column] if column else span in row["sentence"] or row["sentence"] in span
+
+
+def test_datapackage_describes_the_files(built: Path):
+    release = built / "releases" / "2024.04.01"
+    package = json.loads((release / "datapackage.json").read_text())
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"
+    for resource in package["resources"]:
+        path = release / resource["path"]
+        assert resource["rows"] == pq.read_metadata(path).num_rows
+        import hashlib
+        assert resource["hash"] == "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+        assert all(f["description"] for f in resource["schema"]["fields"])
+    assert "| `speaker` |" in (release / "README.md").read_text()
+
+
+def test_datapackage_is_valid_frictionless(built: Path):
+    from frictionless import Package
+
+    package = Package(str(built / "releases" / "2024.04.01" / "datapackage.json"))
+    report = package.metadata_validate() if hasattr(package, "metadata_validate") else None
+    errors = list(Package.metadata_validate(package.to_descriptor())) if report is None else list(report)
+    assert errors == []
+
+
+def test_release_duckdb_has_the_tables_with_comments(built: Path):
+    con = duckdb.connect(str(built / "releases" / "2024.04.01" / "caravan.duckdb"), read_only=True)
+    comments = dict(con.sql("SELECT table_name, comment FROM duckdb_tables()").fetchall())
+    assert set(comments) == set(RELEASE_TABLES) and all(comments.values())
+    col_comments = con.sql("SELECT count(*) FROM duckdb_columns() WHERE comment IS NULL").fetchone()[0]
+    assert col_comments == 0
+    warehouse = duckdb.connect(str(built / "caravan.duckdb"), read_only=True)
+    assert warehouse.sql("SELECT comment FROM duckdb_columns() WHERE table_name='quotes' AND column_name='speaker'").fetchone()[0]
+
+
+def test_a_second_build_gives_byte_identical_parquet(built: Path, tmp_path: Path):
+    from tests.conftest import SAMPLE_CORPUS
+
+    assert run_build(SAMPLE_CORPUS, tmp_path).success
+    for name in RELEASE_TABLES:
+        first = (built / "releases" / "2024.04.01" / f"{name}.parquet").read_bytes()
+        assert (tmp_path / "releases" / "2024.04.01" / f"{name}.parquet").read_bytes() == first, name
+
+
+def test_rebuilding_into_the_same_warehouse_keeps_record_ids(built: Path, tmp_path: Path):
+    from tests.conftest import SAMPLE_CORPUS
+
+    import shutil
+    shutil.copy(built / "caravan.duckdb", tmp_path / "caravan.duckdb")
+    before = duckdb.connect(str(tmp_path / "caravan.duckdb"), read_only=True)
+    ids_before = before.sql("SELECT record_id FROM quotes ORDER BY 1").fetchall()
+    ingested_before = before.sql("SELECT ingested_at FROM articles").fetchall()
+    before.close()
+    assert run_build(SAMPLE_CORPUS, tmp_path, version="2024.04.02").success
+    after = duckdb.connect(str(tmp_path / "caravan.duckdb"), read_only=True)
+    assert after.sql("SELECT record_id FROM quotes ORDER BY 1").fetchall() == ids_before
+    assert after.sql("SELECT ingested_at FROM articles").fetchall() == ingested_before
+
+
+def test_synthetic_articles_never_enter_the_release(sample_corpus: Path, tmp_path: Path):
+    # synthetic test article, written for this test
+    (sample_corpus / "zz-synthetic.txt").write_text(
+        "“Raids happen every night,” said Test Person, a synthetic speaker.", encoding="utf-8")
+    (sample_corpus / "zz-synthetic.meta.json").write_text(json.dumps({"synthetic": True, "published": "2024"}), encoding="utf-8")
+    assert run_build(sample_corpus, tmp_path).success
+    warehouse = duckdb.connect(str(tmp_path / "caravan.duckdb"), read_only=True)
+    assert warehouse.sql("SELECT count(*) FROM articles WHERE synthetic").fetchone()[0] == 1
+    released = pq.read_table(tmp_path / "releases" / "2024.04.01" / "articles.parquet").column("source_path").to_pylist()
+    assert "zz-synthetic.txt" not in released and len(released) == 1
+
+
+def test_a_failing_expectation_blocks_the_release(built: Path, tmp_path: Path):
+    """Break a table in the warehouse, then run its check and the release: no release is written."""
+    import shutil
+
+    from pipelines.definitions import build_definitions
+
+    shutil.copy(built / "caravan.duckdb", tmp_path / "caravan.duckdb")
+    con = duckdb.connect(str(tmp_path / "caravan.duckdb"))
+    con.execute("UPDATE quotes SET char_end = char_end + 100000 WHERE record_id = (SELECT min(record_id) FROM quotes)")
+    con.close()
+    defs = build_definitions(str(built), str(tmp_path / "caravan.duckdb"), str(tmp_path / "releases"), "2024.05.01")
+    job = defs.resolve_job_def("build")
+    result = job.execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
+        asset_selection=[dg.AssetKey("release")],
+        asset_check_selection=[dg.AssetCheckKey(dg.AssetKey("quotes"), "quotes_expectations")],
+    )
+    evaluations = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    assert [(ev.check_name, ev.passed) for ev in evaluations] == [("quotes_expectations", False)]
+    assert "span_in_article" in evaluations[0].description
+    assert not result.asset_materializations_for_node("release")
+    assert not (tmp_path / "releases" / "2024.05.01").exists()

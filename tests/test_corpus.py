@@ -1,0 +1,67 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from caravan.corpus import CorpusError, iter_corpus, normalise_text, read_article
+from tests.conftest import SAMPLE_CORPUS, SAMPLE_STEM
+
+
+def test_sample_article_is_read_with_its_metadata():
+    art = read_article(SAMPLE_CORPUS / f"{SAMPLE_STEM}.txt")
+    assert art.outlet == "Voice of America"
+    assert art.published == "2024-03" and art.published_precision == "month"
+    assert art.text.startswith("Washington — Russian media")
+    assert art.n_chars == len(art.text)
+    assert art.article_id.startswith("art_") and not art.synthetic
+    assert art.source_path == f"{SAMPLE_STEM}.txt"
+
+
+def test_article_id_is_stable_and_depends_on_text_or_url(tmp_path: Path):
+    (tmp_path / "a.txt").write_text("Some  text.\n\nMore text.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Some text.\nMore text.", encoding="utf-8")
+    a, b = read_article(tmp_path / "a.txt"), read_article(tmp_path / "b.txt")
+    assert a.article_id == read_article(tmp_path / "a.txt").article_id
+    assert a.text == "Some  text.\nMore text."  # blank lines dropped, offsets refer to this text
+    assert a.article_id == b.article_id  # whitespace does not make a new article
+    (tmp_path / "b.meta.json").write_text(json.dumps({"url": "https://example.org/x"}), encoding="utf-8")
+    assert read_article(tmp_path / "b.txt").article_id != a.article_id
+
+
+def test_precision_is_inferred_and_checked(tmp_path: Path):
+    (tmp_path / "a.txt").write_text("Text.", encoding="utf-8")
+    (tmp_path / "a.meta.json").write_text(json.dumps({"published": "2024-03-29"}), encoding="utf-8")
+    assert read_article(tmp_path / "a.txt").published_precision == "day"
+    (tmp_path / "a.meta.json").write_text(json.dumps({"published": "2024-03-29", "published_precision": "year"}), encoding="utf-8")
+    with pytest.raises(CorpusError, match="a.meta.json"):
+        read_article(tmp_path / "a.txt")
+    (tmp_path / "a.meta.json").write_text(json.dumps({"published": "29/03/2024"}), encoding="utf-8")
+    with pytest.raises(CorpusError, match="published"):
+        read_article(tmp_path / "a.txt")
+
+
+@pytest.mark.parametrize("content, problem", [(b"\xff\xfe bad", "not UTF-8"), (b"  \n \n", "empty")])
+def test_bad_files_name_the_file(tmp_path: Path, content: bytes, problem: str):
+    (tmp_path / "bad.txt").write_bytes(content)
+    with pytest.raises(CorpusError, match=problem) as err:
+        read_article(tmp_path / "bad.txt")
+    assert "bad.txt" in str(err.value)
+
+
+def test_bad_meta_json_names_the_file(tmp_path: Path):
+    (tmp_path / "a.txt").write_text("Text.", encoding="utf-8")
+    (tmp_path / "a.meta.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(CorpusError, match="a.meta.json"):
+        read_article(tmp_path / "a.txt")
+
+
+def test_corpus_order_is_by_file_name(tmp_path: Path):
+    for name in ("c", "a", "b"):
+        (tmp_path / f"{name}.txt").write_text(f"Article {name}.", encoding="utf-8")
+    assert [a.source_path for a in iter_corpus(tmp_path)] == ["a.txt", "b.txt", "c.txt"]
+    with pytest.raises(CorpusError, match="does not exist"):
+        list(iter_corpus(tmp_path / "missing"))
+
+
+def test_normalise_text_is_nfc_with_unix_newlines():
+    assert normalise_text("Cafe\u0301\r\n\r\n  x  \r\n") == "Café\n  x"
