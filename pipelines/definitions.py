@@ -6,6 +6,8 @@ in-process: steps run one after another in one process.
 
 from __future__ import annotations
 
+import os
+
 import dagster as dg
 
 from assets import extraction, ingest, release, validation
@@ -29,4 +31,9 @@ def build_definitions(corpus_folder: str = "data/corpus", warehouse_path: str = 
     return dg.Definitions.merge(ingest.defs, extraction.defs, validation.defs, release.defs, settings)
 
 
-defs = build_definitions()
+# Deployments (and tests) point the code location elsewhere through the environment.
+defs = build_definitions(
+    corpus_folder=os.environ.get("CARAVAN_CORPUS", "data/corpus"),
+    warehouse_path=os.environ.get("CARAVAN_WAREHOUSE", "data/caravan.duckdb"),
+    releases_folder=os.environ.get("CARAVAN_RELEASES", "releases"),
+)

@@ -48,3 +48,13 @@ def test_every_table_has_a_suite_and_a_validation_query():
         assert name in VALIDATION_QUERIES
         columns = {e["kwargs"].get("column") for e in json.loads((EXPECTATIONS_DIR / f"{name}.json").read_text())["expectations"]}
         assert set(TABLES[name].column_names) & columns, name
+
+
+def test_readme_documents_every_column():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for table in TABLES.values():
+        assert f"### `{table.name}`" in readme
+        for col in table.columns:
+            assert f"| `{col.name}` |" in readme, f"README lacks {table.name}.{col.name}"
