@@ -1,0 +1,37 @@
+"""The `caravan` command as a user runs it."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import GOLD_DIR, SAMPLE_CORPUS
+
+CARAVAN = str(Path(sys.executable).parent / "caravan")
+
+
+def test_build_prints_where_the_release_and_duckdb_are(tmp_path: Path):
+    proc = subprocess.run([CARAVAN, "build", "--corpus", str(SAMPLE_CORPUS), "--out", str(tmp_path), "--version", "2024.04.01"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert f"release 2024.04.01: {tmp_path / 'releases' / '2024.04.01'}" in proc.stdout
+    assert str(tmp_path / "data" / "caravan.duckdb") in proc.stdout
+    assert (tmp_path / "releases" / "latest" / "datapackage.json").exists()
+
+
+def test_build_with_a_missing_corpus_fails_clearly(tmp_path: Path):
+    proc = subprocess.run([CARAVAN, "build", "--corpus", str(tmp_path / "nope"), "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1
+    assert "nope: corpus folder does not exist" in proc.stderr
+    assert not (tmp_path / "releases").exists()
+
+
+def test_evaluate_prints_the_summary_line_and_json(tmp_path: Path):
+    out = tmp_path / "scores.json"
+    proc = subprocess.run([CARAVAN, "evaluate", "--corpus", str(SAMPLE_CORPUS), "--gold", str(GOLD_DIR), "--json", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    last = proc.stdout.strip().splitlines()[-1]
+    assert last.startswith("quotes_f1=") and " attribution=" in last and " figures_f1=" in last
+    assert json.loads(out.read_text())["summary"]
