@@ -117,9 +117,47 @@ def read_article(txt_path: Path) -> Article:
 
 
 def iter_corpus(folder: Path) -> Iterator[Article]:
-    """Articles of ``folder`` in file-name order (the order never depends on the file system)."""
+    """Articles of ``folder`` in file-name order (the order never depends on the file system).
+
+    Raises CorpusError at the first file that cannot be read; ``read_corpus`` sets such files aside.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(folder, "corpus folder does not exist")
     for txt_path in sorted(folder.glob("*.txt")):
         yield read_article(txt_path)
+
+
+@dataclass(frozen=True)
+class Rejected:
+    path: str
+    reason: str
+
+
+@dataclass
+class CorpusReading:
+    articles: list[Article]
+    rejected: list[Rejected]
+
+
+def read_corpus(folder: Path) -> CorpusReading:
+    """Every readable article of ``folder`` once; files that cannot be read, and second copies of an
+    article already read, are set aside with the reason instead of stopping the whole corpus."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise CorpusError(folder, "corpus folder does not exist")
+    articles: list[Article] = []
+    rejected: list[Rejected] = []
+    first_path: dict[str, str] = {}
+    for txt_path in sorted(folder.glob("*.txt")):
+        try:
+            article = read_article(txt_path)
+        except CorpusError as exc:
+            rejected.append(Rejected(txt_path.name, exc.problem))
+            continue
+        if article.article_id in first_path:
+            rejected.append(Rejected(txt_path.name, f"duplicate of {first_path[article.article_id]} (same article)"))
+            continue
+        first_path[article.article_id] = txt_path.name
+        articles.append(article)
+    return CorpusReading(articles, rejected)

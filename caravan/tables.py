@@ -174,5 +174,18 @@ ECONOMIC_FIGURES = Table(
     sort_by=("article_id", "char_start", "record_id"),
 )
 
+QUARANTINE = Table(
+    "quarantine",
+    "Corpus files set aside at the last ingest, with the reason (warehouse only: not published).",
+    "path",
+    (
+        Column("path", "VARCHAR", "File name in the corpus folder.", required=True),
+        Column("reason", "VARCHAR", "Why the file was not ingested.", required=True),
+        Column("detected_at", "TIMESTAMP", "When the ingest that set it aside ran."),
+    ),
+    sort_by=("path",),
+)
+
 TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, QUOTES, INCIDENTS, ECONOMIC_FIGURES)}
+WORKING_TABLES: dict[str, Table] = {t.name: t for t in (QUARANTINE,)}
 RECORD_TABLES = ("quotes", "incidents", "economic_figures")

@@ -65,3 +65,16 @@ def test_corpus_order_is_by_file_name(tmp_path: Path):
 
 def test_normalise_text_is_nfc_with_unix_newlines():
     assert normalise_text("Cafe\u0301\r\n\r\n  x  \r\n") == "Café\n  x"
+
+
+def test_read_corpus_sets_aside_bad_files_and_second_copies(tmp_path: Path):
+    from caravan.corpus import read_corpus
+
+    (tmp_path / "a.txt").write_text("An article about raids.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("An article  about raids.\n", encoding="utf-8")  # same text, other spacing
+    (tmp_path / "c.txt").write_bytes(b"\x00\xff\xfe")
+    (tmp_path / "d.txt").write_text("Another article.", encoding="utf-8")
+    reading = read_corpus(tmp_path)
+    assert [a.source_path for a in reading.articles] == ["a.txt", "d.txt"]
+    assert [(r.path, r.reason) for r in reading.rejected] == [
+        ("b.txt", "duplicate of a.txt (same article)"), ("c.txt", "not UTF-8 text (byte 1)")]
