@@ -161,3 +161,21 @@ def read_corpus(folder: Path) -> CorpusReading:
         first_path[article.article_id] = txt_path.name
         articles.append(article)
     return CorpusReading(articles, rejected)
+
+
+def corpus_fingerprint(folder: Path) -> dict[str, str]:
+    """A cheap signature of every article file (name → size and modification time), to notice changes."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return {}
+    out = {}
+    for path in sorted(folder.iterdir()):
+        if path.name.endswith((".txt", ".meta.json")) and path.is_file():
+            st = path.stat()
+            out[path.name] = f"{st.st_size}:{st.st_mtime_ns}"
+    return out
+
+
+def changed_files(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """Names added, changed or removed between two fingerprints, sorted."""
+    return sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))

@@ -11,10 +11,8 @@ import os
 import dagster as dg
 
 from assets import extraction, ingest, release, validation
+from pipelines import automation
 from pipelines.resources import CorpusResource, ReleasesResource, WarehouseResource
-
-build_job = dg.define_asset_job("build", selection=dg.AssetSelection.all(),
-                                description="Ingest the corpus, extract, validate and publish a release.")
 
 
 def build_definitions(corpus_folder: str = "data/corpus", warehouse_path: str = "data/caravan.duckdb",
@@ -25,10 +23,9 @@ def build_definitions(corpus_folder: str = "data/corpus", warehouse_path: str = 
             "warehouse": WarehouseResource(database=warehouse_path),
             "releases": ReleasesResource(folder=releases_folder, version=release_version),
         },
-        jobs=[build_job],
         executor=dg.in_process_executor,
     )
-    return dg.Definitions.merge(ingest.defs, extraction.defs, validation.defs, release.defs, settings)
+    return dg.Definitions.merge(ingest.defs, extraction.defs, validation.defs, release.defs, automation.defs, settings)
 
 
 # Deployments (and tests) point the code location elsewhere through the environment.
