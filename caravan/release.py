@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -20,11 +21,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from caravan import __version__
+from caravan.changelog import CHANGES_SCHEMA, changes_markdown, changes_table, diff_table, read_previous
 from caravan.tables import TABLES, Table
 
 DATA_LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
                 "path": "https://creativecommons.org/licenses/by/4.0/"}
 RELEASE_TABLES = ("articles", "quotes", "incidents", "economic_figures")
+VERSION_FORM = re.compile(r"^\d{4}\.\d{2}\.\d{2}(?:\.\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -60,15 +63,18 @@ def write_parquet(table: Table, data: pa.Table, path: Path) -> None:
                    write_statistics=True, store_schema=True)
 
 
-def _datapackage(version: str, written: dict[str, tuple[Path, int]]) -> dict:
-    resources = []
-    for name, (path, rows) in written.items():
-        table = TABLES[name]
-        resources.append({
-            "name": name, "path": path.name, "format": "parquet", "mediatype": "application/vnd.apache.parquet",
-            "description": table.description, "bytes": path.stat().st_size,
-            "hash": f"sha256:{_sha256_file(path)}", "rows": rows, "schema": table.frictionless_schema(),
-        })
+def _resource(name: str, path: Path, rows: int, description: str, schema: dict) -> dict:
+    return {"name": name, "path": path.name, "format": "parquet", "mediatype": "application/vnd.apache.parquet",
+            "description": description, "bytes": path.stat().st_size, "hash": f"sha256:{_sha256_file(path)}",
+            "rows": rows, "schema": schema}
+
+
+def _datapackage(version: str, written: dict[str, tuple[Path, int]], changes: tuple[Path, int]) -> dict:
+    resources = [_resource(name, path, rows, TABLES[name].description, TABLES[name].frictionless_schema())
+                 for name, (path, rows) in written.items()]
+    resources.append(_resource("changes", changes[0], changes[1], CHANGES_SCHEMA.metadata[b"description"].decode(), {
+        "fields": [{"name": f.name, "type": "string", "description": f.metadata[b"description"].decode()} for f in CHANGES_SCHEMA],
+        "primaryKey": ["table", "record_id"]}))
     return {
         "name": "caravan", "title": "Caravan: Central Asian labour migrants in Russia, from news and official statistics",
         "version": version, "licenses": [DATA_LICENSE],
@@ -107,13 +113,40 @@ def _write_duckdb(path: Path, written: dict[str, tuple[Path, int]]) -> None:
         con.close()
 
 
+def _citation(version: str) -> str:
+    return "\n".join([
+        "cff-version: 1.2.0",
+        "message: If you use this dataset, please cite it as below, and credit the news outlets and statistical publishers it draws on.",
+        "type: dataset",
+        "title: \"Caravan: Central Asian labour migrants in Russia, from news and official statistics\"",
+        "authors:",
+        "  - name: The Caravan project",
+        f"version: \"{version}\"",
+        "license: CC-BY-4.0",
+        "keywords: [labour migration, Central Asia, Russia, hate crimes, remittances, open data]",
+        "",
+    ])
+
+
+def _checksums(folder: Path) -> str:
+    return "".join(f"{_sha256_file(p)}  {p.name}\n" for p in sorted(folder.iterdir()) if p.is_file() and p.name != "SHA256SUMS")
+
+
+def previous_release(releases_dir: Path) -> Path | None:
+    latest = Path(releases_dir) / "latest"
+    return latest.resolve() if latest.is_symlink() and latest.resolve().is_dir() else None
+
+
 def write_release(tables: dict[str, pa.Table], releases_dir: str | Path, version: str | None = None) -> Release:
     releases_dir = Path(releases_dir)
     releases_dir.mkdir(parents=True, exist_ok=True)
     version = version or next_version(releases_dir)
+    if not VERSION_FORM.match(version):
+        raise ValueError(f"release version {version!r} is not a calendar version YYYY.MM.DD or YYYY.MM.DD.N")
     final = releases_dir / version
     if final.exists():
         raise FileExistsError(f"{final}: release {version} exists already; releases are immutable")
+    previous = previous_release(releases_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=releases_dir))
     try:
         written = {}
@@ -121,16 +154,40 @@ def write_release(tables: dict[str, pa.Table], releases_dir: str | Path, version
             path = staging / f"{name}.parquet"
             write_parquet(TABLES[name], tables[name], path)
             written[name] = (path, tables[name].num_rows)
-        (staging / "datapackage.json").write_text(json.dumps(_datapackage(version, written), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        diffs = [diff_table(name, read_previous(previous, name), pq.read_table(written[name][0])) for name in RELEASE_TABLES]
+        changes = changes_table(diffs)
+        pq.write_table(changes, staging / "changes.parquet", compression="zstd", compression_level=9)
+        (staging / "CHANGES.md").write_text(changes_markdown(version, previous.name if previous else None, diffs), encoding="utf-8")
+        package = _datapackage(version, written, (staging / "changes.parquet", changes.num_rows))
+        (staging / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         (staging / "README.md").write_text(_readme(version, written) + "\n", encoding="utf-8")
+        (staging / "CITATION.cff").write_text(_citation(version), encoding="utf-8")
         _write_duckdb(staging / "caravan.duckdb", written)
+        (staging / "SHA256SUMS").write_text(_checksums(staging), encoding="utf-8")
         os.chmod(staging, 0o755)
         os.rename(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _point_latest(releases_dir, version)
+    write_index(releases_dir)
     return Release(version, final, {n: r for n, (_, r) in written.items()}, final / "caravan.duckdb")
+
+
+def write_index(releases_dir: Path) -> None:
+    """releases/index.json: every release, newest first, from the releases' own data packages."""
+    entries = []
+    for package_path in Path(releases_dir).glob("*/datapackage.json"):
+        if package_path.parent.name.startswith(".") or package_path.parent.is_symlink():
+            continue
+        package = json.loads(package_path.read_text(encoding="utf-8"))
+        entries.append({"version": package["version"], "path": f"{package_path.parent.name}/",
+                         "rows": {r["name"]: r["rows"] for r in package["resources"] if r["name"] in TABLES}})
+    entries.sort(key=lambda e: [int(x) for x in e["version"].split(".")], reverse=True)
+    index = {"latest": entries[0]["version"] if entries else None, "releases": entries}
+    tmp = Path(releases_dir) / ".index.json.tmp"
+    tmp.write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, Path(releases_dir) / "index.json")
 
 
 def _point_latest(releases_dir: Path, version: str) -> None:
