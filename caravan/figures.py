@@ -1,5 +1,726 @@
-"""Placeholder, replaced by the real extractor."""
+"""Economic figures in an article: money, percentages and counts of migrants, normalised.
+
+Rules, not a model. A figure is a number carrying a unit that news style writes out ("$5.7 billion",
+"2 trillion rubles", "48%") or a population-scale count of people in a migration sense ("more than
+10 million Central Asians", "the number of Tajik migrants reached 1.5 million"). Bare numbers, dates,
+ages and counts of victims or detainees are not figures. Each figure gets its subject, indicator,
+qualifier, period and cited source from the sentence that holds it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+import pycountry
+
+from caravan.corpus import Article
+from caravan.numbers import WORD_NUMBERS, qualifier_before, scaled_value
+from caravan.text import Span, sentences
+
+_S = r"[^\S\n]"  # white space that stays inside a paragraph
+
+# --- Numbers with a unit ---------------------------------------------------------------------------
+
+_TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+# Exact number words only: vague ones ("hundreds", "millions") carry no value worth publishing.
+_WORDS = "|".join(re.escape(w) for w in sorted(
+    (w for w in WORD_NUMBERS if w not in ("a couple of", "a pair of", "dozen", "hundred", "thousand")),
+    key=len, reverse=True))
+_SCALE_WORDS = r"(?:hundred" + _S + r"+thousand|thousand|million|billion|trillion)"
+_NUM = (
+    r"(?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
+    rf"|(?i:{_TENS}[- ]{_UNITS}|{_WORDS})"
+    rf"|(?i:half{_S}+an?|an?)(?={_S}+(?i:{_SCALE_WORDS})\b))"
+)
+_SCALE = (
+    rf"(?:(?:{_S}+|-)(?P<scale>(?i:{_SCALE_WORDS}))"
+    rf"|{_S}?(?P<abbr>(?i:mln|mn|bln|bn|tn|trn))"
+    r"|(?<=[0-9])(?P<short>[mb]))"
+)
+_CODES = r"USD|EUR|RUB|GBP|TJS|KGS|UZS|KZT|TMT|CNY"
+_CURRENCY_PREFIX = rf"(?P<pre>US{_S}?\$|U\.S\.{_S}?\$|\$|€|£|₽|(?:{_CODES})(?={_S}?[0-9]))"
+_CURRENCY_ADJECTIVES = r"U\.S\.|US|American|Russian|Kyrgyz|Uzbek|Tajik|Kazakh|Turkmen|Belarusian|Azerbaijani"
+_CURRENCY_WORD = (
+    rf"{_S}+(?:(?P<adj>{_CURRENCY_ADJECTIVES}){_S}+)?"
+    r"(?P<cur>(?i:dollars?|euros?|rubles?|roubles?|somoni|soms?|sums?|soums?|so['’]m|tenge|manats?|yuan"
+    rf"|hryvnias?|hryvnas?|lari|drams?)|{_CODES})"
+)
+_PERCENT = rf"(?P<pct>{_S}?%|{_S}+(?i:percent|per{_S}+cent|pct|percentage{_S}+points?)\b)"
+_CANDIDATE = re.compile(
+    rf"(?<![\w.,:/$€£₽-])(?:{_CURRENCY_PREFIX}{_S}?)?{_NUM}(?:{_SCALE})?(?:{_PERCENT}|{_CURRENCY_WORD})?"
+    r"(?![0-9]|[.,][0-9])"
+)
+
+# Every figure holds a digit or one of these words, so the candidate pattern (slow to try at every
+# position) only runs next to them.
+_ANCHOR_WORDS = ("illion", "housand", "ercent", "er cent")  # (m|b|tr)illion, (t|T)housand, (p|P)ercent
+_DIGIT_REACH = 8  # how far before its first digit a candidate may start: "U.S. $"
+_WORD_REACH = 30  # how far before its scale word: "seventy-five ", "a hundred "
+
+_PREFIX_CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB"}
+_WORD_CURRENCY = {
+    "dollar": "USD", "euro": "EUR", "ruble": "RUB", "rouble": "RUB", "somoni": "TJS", "som": "KGS",
+    "sum": "UZS", "soum": "UZS", "so'm": "UZS", "tenge": "KZT", "manat": "TMT", "yuan": "CNY",
+    "hryvnia": "UAH", "hryvna": "UAH", "lari": "GEL", "dram": "AMD",
+}
+# The adjective names whose currency it is where two countries share a currency word.
+_ADJECTIVE_CURRENCY = {("som", "uzbek"): "UZS", ("ruble", "belarusian"): "BYN", ("rouble", "belarusian"): "BYN",
+                       ("manat", "azerbaijani"): "AZN"}
+_UZBEK = re.compile(r"\bUzbek")
+_KYRGYZ = re.compile(r"\bKyrgyz")
+
+# --- People ---------------------------------------------------------------------------------------
+
+_DEMONYMS = (
+    "Tajik", "Uzbek", "Kyrgyz", "Kazakh", "Turkmen", "Central Asian", "Afghan", "Russian", "Ukrainian",
+    "Belarusian", "Moldovan", "Armenian", "Azerbaijani", "Georgian", "Chinese", "Vietnamese", "Indian",
+    "Pakistani", "Bangladeshi", "Nepali", "Korean", "Turkish", "Syrian", "Iranian", "Iraqi", "Sri Lankan",
+)
+_DEMONYM_RE = re.compile(
+    r"(?:" + "|".join(re.escape(d) for d in _DEMONYMS) + r")(?:s|z)?|[A-Z][a-z]+(?:ian|ean|an|ese|ik|ek)s?"
+)
+_MIGRANT_WORDS = r"migra|immigra|emigra|guest|foreign|expat|refugee|gastarbeiter|diaspora|abroad|overseas|labou?r"
+_MIGRANT_RE = re.compile(rf"(?i:{_MIGRANT_WORDS})")
+_GENERIC_PEOPLE = {"people", "persons", "individuals", "residents", "workers", "citizens", "nationals", "labourers",
+                   "laborers", "arrivals"}
+_MODIFIER = (
+    r"(?:Central" + _S + r"+Asian|[A-Z][\w’'-]*|(?i:labou?r|migrant|foreign|guest|undocumented|illegal|irregular"
+    r"|registered|seasonal|working-age|ethnic|young|skilled|unskilled|low-skilled|legal|documented|other|more"
+    r"|additional|new))"
+)
+_NOUN = (
+    r"(?P<noun>(?i:migrant" + _S + r"+workers|migrants|immigrants|emigrants|workers|labou?rers|citizens|nationals"
+    r"|people|persons|residents|foreigners|expatriates|expats|refugees|individuals|gastarbeiters|arrivals)"
+    r"|Kyrgyz|Turkmen|Chinese|Vietnamese|[A-Z][a-z]+s)"
+)
+_NP = rf"(?P<np>(?:{_MODIFIER}{_S}+){{0,3}}{_NOUN})(?![\w’'-])"
+_PEOPLE_AFTER = re.compile(rf"{_S}+(?:of{_S}+(?:its|their|the{_S}+country['’]s){_S}+)?{_NP}")
+# "80 percent of Tajik migrants are men": the share is of that group.
+_SHARE_OF_PEOPLE = re.compile(rf"{_S}+of{_S}+(?:(?:the|all){_S}+)?{_NP}")
+# "the number of Tajik migrants in Russia reached ..." followed by a bare number.
+_NUMBER_OF = re.compile(
+    rf"\b(?i:number|total|ranks)\s+of\s+{_NP}(?P<gap>[^.;!?]{{0,80}}?)\s*"
+    r"\b(?:is|are|was|were|reached|reaches|hit|topped|exceeded|exceeds|totals|numbered|numbers|stands\s+at"
+    r"|(?:\w+ed|risen|grown|fallen|rose|fell|grew|stood)\s+(?:to|at)|at|to)\s*$"
+)
+_POPULATION_OF = re.compile(
+    r"\b(?P<migrant>(?:migrant|immigrant)\s+)?population\s+(?:of|is|was|stood\s+at|reached|at)\s*$", re.IGNORECASE
+)
+_COUNTRY_OF_PEOPLE = re.compile(r"\b(?:country|nation)\s+of\s*$", re.IGNORECASE)
+# Counts of people harmed, held or expelled belong to incidents, not to economic figures.
+_EVENT_RE = re.compile(
+    r"\b(?:kill|dead|died|death|injur|wound|hurt|arrest|detain|detention|victim|deport|expel|expuls|evacuat"
+    r"|hospitali|missing|casualt|attend|rall(?:y|ied)|protest|petition|signed|raid|rounded\s+up|fined|denied\s+entry"
+    r"|checked|inspect|screened|searched|questioned"
+    r"|barred|hostage|poll|survey|interview|respondent)",
+    re.IGNORECASE,
+)
+# Money paid by or to one person in an incident is not an economic figure.
+_PENALTY_BEFORE = re.compile(r"\b(?:fined|fines?\s+of|bail\s+of|bail|bribes?|ransom|reward)\b[^.;]{0,30}$", re.IGNORECASE)
+_MIN_PEOPLE = 1000  # smaller counts of people are incident details ("three Tajik migrants"), not statistics
+_YEAR_LIKE = re.compile(r"(?:1[89]|20)[0-9]{2}")
+
+# --- Places ---------------------------------------------------------------------------------------
 
 
-def extract_figures(article):
-    return []
+def _country_names() -> list[str]:
+    names = {"Russia", "Central Asia", "European Union", "United States", "Britain", "Turkey", "Türkiye",
+             "Kyrgyz Republic", "South Korea", "North Korea", "Iran", "Syria", "Laos", "Vietnam", "Moldova",
+             "Czech Republic", "Tanzania", "Bolivia", "Venezuela", "Taiwan", "Palestine"}
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            name = getattr(country, attr, None)
+            if name and not re.search(r"[,()]", name):
+                names.add(name)
+    return sorted(names, key=len, reverse=True)
+
+
+_COUNTRY_NAMES = _country_names()
+# As a pattern only where anchored after a word ("in", "from"): scanning a sentence with it is slow.
+_COUNTRY = r"(?:" + "|".join(re.escape(n) for n in _COUNTRY_NAMES) + r")"
+# Names by their first run of letters, for a fast scan: capitalised words, then a look-up.
+_COUNTRY_BY_FIRST: dict[str, list[str]] = {}
+for _name in _COUNTRY_NAMES:
+    _COUNTRY_BY_FIRST.setdefault(re.match(r"[^\W\d_]+", _name).group(), []).append(_name)
+_CAPWORD = re.compile("[" + "".join(sorted({re.escape(k[0]) for k in _COUNTRY_BY_FIRST})) + r"][^\W\d_]*")
+_FROM_BEFORE = re.compile(r"\bfrom\s+$")
+_LIST_JOIN = re.compile(rf",?{_S}*(?:and|&){_S}+|,{_S}*")
+_COUNTRY_OF_DEMONYM = {"Tajik": "Tajikistan", "Uzbek": "Uzbekistan", "Kyrgyz": "Kyrgyzstan", "Kazakh": "Kazakhstan",
+                       "Turkmen": "Turkmenistan", "Russian": "Russia", "Armenian": "Armenia", "Moldovan": "Moldova",
+                       "Azerbaijani": "Azerbaijan", "Georgian": "Georgia", "Ukrainian": "Ukraine", "Belarusian": "Belarus"}
+_COUNTRY_OF_CURRENCY = {"TJS": "Tajikistan", "KGS": "Kyrgyzstan", "UZS": "Uzbekistan", "KZT": "Kazakhstan",
+                        "TMT": "Turkmenistan"}
+_DEMONYM_FALLBACK = re.compile(r"\b(" + "|".join(_COUNTRY_OF_DEMONYM) + r")\b")
+_LOCATION_AFTER = re.compile(
+    rf"^[^,;:—–(]*?(?:\b(?:in|across|inside|within|to)\s+(?:(?P<country>{_COUNTRY})(?![\w-])|the\s+country\b)|\bthere\b)"
+)
+# "Russia hosts more than 3 million Uzbeks": the place is the clause's subject.
+_HOST_AFTER_PLACE = re.compile(
+    r"\s+(?:hosts|hosted|is\s+home\s+to|was\s+home\s+to|has|had|employs|employed|receives|received|attracts"
+    r"|attracted)\b[^,;:—–]*"
+)
+_WHERE_BEFORE = re.compile(r",\s+where\b[^,;]*$")
+# "workers from Central Asia", "citizens of Central Asian states": where the people come from.
+_FROM_AFTER = re.compile(
+    rf"{_S}+(?:from|of){_S}+(?P<from>(?:the{_S}+)?[A-Z][\w’'-]*(?:(?:,?{_S}*(?:and|&){_S}+|,{_S}*|{_S}+)[A-Z][\w’'-]*)*"
+    rf"(?:{_S}+(?:states|countries|republics|nations))?)(?![\w-])"
+)
+
+# --- Indicators -----------------------------------------------------------------------------------
+
+_REMITTANCE_RE = re.compile(
+    r"\b(?:remit|(?:money|personal|private|cash|cross-border)\s+transfers?|transfers?\s+(?:from|to)\s+(?-i:[A-Z])"
+    r"|(?:sent|send|sends|sending)\s+(?:back\s+)?home)",
+    re.IGNORECASE,
+)
+# "transfers" alone is remittances only when migrants are the ones transferring.
+_TRANSFER_RE = re.compile(r"\btransfer", re.IGNORECASE)
+_GDP = r"(?:GDP|gross\s+domestic\s+product|(?:the\s+)?economy|economic\s+output)"
+_GDP_BEFORE = re.compile(
+    rf"\b{_GDP}\b[^.;,—–]{{0,25}}?(?:\b(?:of|was|is|at|reached|totaled|totalled|amounted\s+to|worth|valued\s+at|to))?\s*$",
+    re.IGNORECASE,
+)
+_GDP_AFTER = re.compile(rf"{_S}+(?:in{_S}+)?(?:GDP|gross\s+domestic\s+product)\b", re.IGNORECASE)
+_SHARE_OF_GDP_AFTER = re.compile(
+    rf"{_S}+(?:of|to)\s+(?:(?P<country>{_COUNTRY})['’]s\s+|[\w’'-]+\s+){{0,3}}?{_GDP}\b"
+)
+_SHARE_OF_GDP_BEFORE = re.compile(rf"\b(?:share|proportion|percentage)\s+of\s+(?:\S+\s+){{0,2}}?{_GDP}\b", re.IGNORECASE)
+_ECONOMIC_RE = re.compile(
+    r"\b(?:remit|GDP|gross\s+domestic|econom|income|wage|salar|pay\b|price|inflation|budget|growth|grew|rubles?|roubles?"
+    r"|currenc|dollar|export|import|trade|revenue|invest|employ|unemploy|labou?r|worker|migra|immigra|emigra"
+    r"|population|poverty|poor|tax|cost|debt|transfer|money|fund|bank|market|spending|earn|output|production"
+    r"|interest\s+rate|households?|share|jobs?|business|sector|foreign|patent|permit|nationals|work)",
+    re.IGNORECASE,
+)
+_VOTE_RE = re.compile(r"\b(?:vote[sd]?|voting|ballots?|turnout|elect)", re.IGNORECASE)
+
+# --- Periods --------------------------------------------------------------------------------------
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+_MONTH = "(?:" + "|".join(_MONTHS) + ")"
+_YEAR = r"(?:19[5-9][0-9]|20[0-9]{2})"
+_RELATIVE_PERIOD = re.compile(
+    r"\b(?:(?P<last>(?:last|the\s+previous|the\s+preceding)\s+year)"
+    r"|(?P<this>(?:this|the\s+current)\s+year|of\s+the\s+year(?!\s+[0-9]))"  # "in the first half of the year"
+    r"|(?P<ago>(?P<n>two|three|four|five|[2-9])\s+years\s+ago)|(?P<lastmonth>last\s+month))\b",
+    re.IGNORECASE,
+)
+_YEAR_NUMBER = re.compile(rf"{_YEAR}(?![0-9])")
+# What makes a year a period: "in 2023", "for 2023", "January 2024", "January-March 2024", "2023's", "2023 data".
+_YEAR_LEAD = re.compile(
+    rf"(?:\b(?P<prep>(?i:in|for|during|throughout|of|by|as\s+of|fiscal))\s+(?:the\s+year\s+)?"
+    rf"|\b(?P<range>{_MONTH}\s*[-–]\s*{_MONTH}\s+)|\b(?P<mon>{_MONTH})\s+(?:[0-9]{{1,2}},?\s+)?)$"
+)
+# "in April" with no year: the latest April up to the publication date.
+_BARE_MONTH = re.compile(
+    rf"\b(?i:in|during|for|by|through|as\s+of)\s+(?:early\s+|late\s+|mid-)?(?P<mon>{_MONTH})\b(?!\s*[0-9])"
+)
+_YEAR_TRAIL = re.compile(r"['’]s\b|\s+(?:data|figures|statistics|estimates)\b")
+_YEAR_RANGE_AFTER = re.compile(r"\s*[-–]\s*[0-9]")
+_CLAUSE_BREAK = re.compile(r"[,;:—–()]")
+_NEW_CLAUSE = re.compile(r"[,;]\s+(?:and|while|but|whereas)\s|;\s")
+
+# --- Sources --------------------------------------------------------------------------------------
+
+_CAP = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w&’'-]*)"  # "U.N." or a capitalised word
+_CAP_SEQ = rf"{_CAP}(?:\s+(?:of|for|and|on|de|the)\s+{_CAP}|\s+{_CAP})*"
+_ORG_HEAD = (
+    r"(?:central|national)\s+bank|statisti(?:cs|cal)\s+(?:agency|office|committee|service|bureau)"
+    r"|(?:interior|labou?r|economy|economic|finance|foreign|migration)\s+ministry|ministry|migration\s+(?:service|agency)"
+    r"|government|statistics\s+service"
+)
+_ORG = rf"(?:(?:{_CAP}(?:['’]s)?\s+){{0,3}}(?:{_ORG_HEAD})\b|{_CAP_SEQ})"
+_DATA = r"(?:data|figures|statistics|estimates|numbers|calculations|report|survey|poll|study)"
+_ACCORDING_TO = re.compile(
+    rf"\b[Aa]ccording\s+to\s+(?:the\s+)?(?:(?:latest|recent|new|official|preliminary)\s+)*"
+    rf"(?:{_DATA}\s+(?:from|by|of|published\s+by|released\s+by)\s+(?:the\s+)?)?"
+    r"(?P<src>[^,.;:—–()“”\"\n]+?)(?=\s*(?:[,.;:—–()“”\"]|$)|\s+(?:which|that|who|while|whereas|as|in|for|on|published"
+    r"|released|show|shows)\b)"
+)
+_ORG_AFTER = (
+    re.compile(rf"\b{_DATA}\s+(?:from|by|of|published\s+by|released\s+by)\s+(?:the\s+)?(?P<src>{_ORG})"),
+    re.compile(rf"\b(?:said|reported|estimated)\s+(?:the\s+)?(?P<src>{_ORG})"),
+)
+# A cited body named just before these words: "the World Bank said", "UN figures", "Rosstat data show".
+_ORG_CUE = re.compile(
+    r"\b(?:said|says|reported|reports|estimated|estimates|calculated|showed|shows|show|found|noted|announced"
+    r"|recorded|projects|projected|forecasts|forecast|predicts|predicted|expects|counted|counts|registered"
+    r"|data|figures|statistics)\b"
+)
+# Words one of which every source other than "according to" needs: a cheap test before the patterns.
+_ORG_HINTS = ("said", "says", "report", "estimat", "calculated", "show", "found", "noted", "announced", "recorded",
+              "project", "forecast", "predict", "expects", "count", "registered", "data", "figures", "statistics")
+_DATA_WORDS = {"data", "figures", "statistics", "estimates", "numbers", "calculations", "report", "survey", "poll",
+               "study"}
+_ORG_LOWER_WORDS = {"central", "national", "bank", "fund", "statistics", "statistical", "agency", "office", "committee",
+                    "service", "bureau", "interior", "labour", "labor", "economy", "economic", "finance", "foreign",
+                    "migration", "ministry", "government"}
+_WORD = re.compile(r"\S+")
+# "the bank said" after "the World Bank said": the head noun refers back to a source named before.
+_ANAPHORS = {"bank", "ministry", "agency", "fund", "committee", "service", "office", "bureau"}
+_DOTTED_ACRONYM = re.compile(r"(?:[A-Z]\.){2,}")
+_ORG_WORD = re.compile(
+    r"\b(?:Bank|Ministry|Service|Agency|Office|Committee|Fund|Organi[sz]ation|Institute|Cent(?:er|re)|University"
+    r"|Statistics|Commission|Council|Department|Bureau|Government|Nations|Union|Federation|Directorate|Inspectorate)\b"
+    r"|[A-Z][a-z]*stat\b|\b[A-Z]{2,6}\b|" + _ORG_HEAD,
+)
+_SOURCE_TRAIL = re.compile(rf"(?:['’]s)?(?:\s+(?:latest|recent|new|official|preliminary|annual))*(?:\s+{_DATA})?\s*$")
+_LEADING_THE = re.compile(r"^(?:the|The|its|their)\s+")
+_POSSESSIVE_END = re.compile(r"['’]s$")
+_CONNECTORS = {"of", "for", "and", "on", "de", "the"}
+
+
+def _is_source(name: str, named_person_ok: bool) -> bool:
+    if _ORG_WORD.search(name):
+        return True
+    if not named_person_ok:
+        return False
+    # "according to Edward Lemon": a named person or body; "Russian official data" is not a name.
+    words = name.split()
+    named = [w for w in words if w not in _CONNECTORS]
+    return bool(named) and all(w[0].isupper() for w in named) and not all(_DEMONYM_RE.fullmatch(w) for w in named)
+
+
+# --- Sentence context -------------------------------------------------------------------------------
+
+
+class _Context:
+    """What a sentence says around its figures: places, periods and cited sources (offsets in the sentence)."""
+
+    def __init__(self, sent: Span, published: str | None):
+        text = sent.text
+        self.sent = sent
+        self.sources = _sources(text)
+        self.periods = _periods(text, published)
+        places = _places(text)
+        # "the Bank of Russia said": a place inside a source names the source, not what the figure is about,
+        # unless the sentence names no other place ("Kyrgyzstan's central bank estimated ...").
+        outside = [p for p in places if not any(s <= p[0] < e for s, e, _ in self.sources)]
+        self.places = outside or places
+
+
+def _sources(text: str) -> list[tuple[int, int, str]]:
+    """Cited sources as (start, end, name); "the" and trailing "data" or "'s report" are not part of the name."""
+    found: list[tuple[int, int, str]] = []
+
+    def add(start: int, end: int, name: str, named_person_ok: bool) -> None:
+        name = _LEADING_THE.sub("", _SOURCE_TRAIL.sub("", name).strip())
+        if (name and len(name) <= 80 and _is_source(name, named_person_ok)
+                and not any(s < end and start < e for s, e, _ in found)):
+            found.append((start, end, name))
+
+    if "ccording to" in text:
+        for m in _ACCORDING_TO.finditer(text):
+            add(*m.span("src"), m.group("src"), True)
+    if not any(hint in text for hint in _ORG_HINTS):
+        return sorted(found)
+    for pattern in _ORG_AFTER:
+        for m in pattern.finditer(text):
+            add(*m.span("src"), m.group("src"), False)
+    for cue in _ORG_CUE.finditer(text):
+        org = _org_before(text, cue.start())
+        if not org or any(s < org[1] and org[0] < e for s, e, _ in found):
+            continue
+        start, end, name = org
+        words = name.split()
+        if words[-1].lower() in _DATA_WORDS or (name.lower() in _ANAPHORS and text[:start].rstrip().endswith("the")):
+            found.append(org)  # "Russian statistics"; "the bank", resolved later to the bank named before
+        else:
+            add(start, end, name, False)
+    return sorted(found)
+
+
+def _org_before(text: str, pos: int) -> tuple[int, int, str] | None:
+    """The name of a body that ends just before ``pos``, walking back over its words."""
+    low = max(0, pos - 120)
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, low, pos)]
+    if low and words:
+        words = words[1:]  # may be cut
+    data_word = words.pop() if words and words[-1][2].lower() in _DATA_WORDS else None
+    taken: list[tuple[int, int, str]] = []
+    for start, end, word in reversed(words):
+        if not taken:
+            bare = _POSSESSIVE_END.sub("", word)  # "the World Bank's data"
+            end = start + len(bare)
+        else:
+            bare = word
+        if not bare or (bare[-1] in ",.;:!?”\")—–" and not _DOTTED_ACRONYM.fullmatch(bare)) or bare[0] in "“\"(‘":
+            break
+        if bare[0].isupper() or bare.lower() in _ORG_LOWER_WORDS or (taken and bare in _CONNECTORS):
+            taken.append((start, end, bare))
+        else:
+            break
+    while taken and taken[-1][2].lower() in _CONNECTORS:
+        taken.pop()
+    if not taken:
+        return None
+    start, end = taken[-1][0], taken[0][1]
+    if data_word and all(_is_demonym(w) for _, _, w in taken):
+        end = data_word[1]  # "Russian statistics show": a country's official statistics
+    return start, end, text[start:end]
+
+
+def _places(text: str) -> list[tuple[int, int, str, bool]]:
+    """Countries and lists of countries as written, with whether they follow "from" (an origin, not a subject)."""
+    out: list[tuple[int, int, str, bool]] = []
+    for m_start, m_end, name in _country_mentions(text):
+        if out:
+            start, end, _, origin = out[-1]
+            if _LIST_JOIN.fullmatch(text, end, m_start):
+                out[-1] = (start, m_end, text[start:m_end], origin)
+                continue
+        origin = bool(_FROM_BEFORE.search(text, max(0, m_start - 6), m_start))
+        out.append((m_start, m_end, name, origin))
+    return out
+
+
+def _country_mentions(text: str) -> list[tuple[int, int, str]]:
+    found, last_end = [], 0
+    for word in _CAPWORD.finditer(text):
+        start = word.start()
+        names = _COUNTRY_BY_FIRST.get(word.group())
+        if not names or start < last_end or (start and (text[start - 1].isalnum() or text[start - 1] in "-_")):
+            continue
+        for name in names:
+            end = start + len(name)
+            if text.startswith(name, start) and not (end < len(text) and (text[end].isalnum() or text[end] in "-_")):
+                found.append((start, end, name))
+                last_end = end
+                break
+    return found
+
+
+def _published_year(published: str | None) -> int | None:
+    return int(published[:4]) if published and published[:4].isdigit() else None
+
+
+def _periods(text: str, published: str | None) -> list[tuple[int, int, str, bool]]:
+    """Period expressions as (start, end, YYYY or YYYY-MM, whether it binds to a figure just before it);
+    relative ones resolve against the publication date."""
+    out = []
+    year = _published_year(published)
+    low = text.lower()
+    if year and ("year" in low or "month" in low):
+        for m in _RELATIVE_PERIOD.finditer(text):
+            if m.group("last"):
+                period = str(year - 1)
+            elif m.group("this"):
+                period = str(year)
+            elif m.group("ago"):
+                n = m.group("n").lower()
+                period = str(year - (int(n) if n.isdigit() else ("two", "three", "four", "five").index(n) + 2))
+            elif published and len(published) >= 7:  # last month
+                month = int(published[5:7])
+                period = f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+            else:
+                continue
+            out.append((m.start(), m.end(), period, True))
+    if year and any(month in text for month in _MONTHS):
+        for m in _BARE_MONTH.finditer(text):
+            month = _MONTHS.index(m.group("mon")) + 1
+            if published and len(published) >= 7:
+                y = year if month <= int(published[5:7]) else year - 1
+                out.append((m.start(), m.end(), f"{y}-{month:02d}", True))
+            else:
+                out.append((m.start(), m.end(), str(year), True))  # never more precise than the publication date
+    for m in _YEAR_NUMBER.finditer(text):
+        start, end = m.span()
+        if start and (text[start - 1].isalnum() or text[start - 1] in "$€£₽.,-"):
+            continue
+        lead = _YEAR_LEAD.search(text, max(0, start - 30), start)
+        if lead and lead.group("prep") and not _YEAR_RANGE_AFTER.match(text, end):
+            out.append((lead.start(), end, m.group(), True))
+        elif lead and lead.group("range"):
+            out.append((lead.start(), end, m.group(), True))
+        elif lead and lead.group("mon"):
+            out.append((lead.start(), end, f"{m.group()}-{_MONTHS.index(lead.group('mon')) + 1:02d}", True))
+        elif _YEAR_TRAIL.match(text, end):
+            out.append((start, end, m.group(), False))
+    return sorted(out)
+
+
+def _nearest(spans: list, start: int, end: int, others: list[tuple[int, int]], text: str, sources: list):
+    """The span bound to the figure at [start, end): right after it in the same clause ("$2 billion in
+    2023"; not "a 20% drop on 2022's record"), else the nearest before it, else the nearest after it with no
+    other figure in between."""
+    after = [s for s in spans if s[0] >= end]
+    if after and after[0][3] and after[0][0] - end <= 50 and not _CLAUSE_BREAK.search(text, end, after[0][0]):
+        return after[0]
+    before = [s for s in spans if s[1] <= start]
+    if before:
+        # "... last year, according to X, and Russian statistics show 1.3 million ...": a clause with its
+        # own source starts a new statement, which does not inherit the period.
+        if any(before[-1][1] <= s[0] < start and _NEW_CLAUSE.search(text, before[-1][1], s[0]) for s in sources):
+            return None
+        return before[-1]
+    if after and not any(end <= o[0] < after[0][0] for o in others):
+        return after[0]
+    return None
+
+
+def _nearest_source(spans: list, start: int, end: int):
+    if not spans:
+        return None
+    return min(spans, key=lambda s: (s[0] - end if s[0] >= end else start - s[1]) if not (s[0] < end and start < s[1]) else 0)
+
+
+# --- Figure kinds ---------------------------------------------------------------------------------
+
+
+def _currency(m: re.Match, sentence: str) -> str | None:
+    pre = m.group("pre")
+    if pre:
+        return _PREFIX_CURRENCY.get(pre[-1], pre.strip()[:3] if pre[:3].isalpha() and pre[:3].isupper() else None)
+    cur = m.group("cur")
+    if cur.isupper():
+        return cur
+    word = cur.lower().replace("’", "'")
+    word = word if word in _WORD_CURRENCY else word.rstrip("s")
+    adj = (m.group("adj") or "").lower()
+    if (word, adj) in _ADJECTIVE_CURRENCY:
+        return _ADJECTIVE_CURRENCY[(word, adj)]
+    if word == "som" and not adj and _UZBEK.search(sentence) and not _KYRGYZ.search(sentence):
+        return "UZS"
+    return _WORD_CURRENCY.get(word)
+
+
+def _subject_of_money(ctx: _Context, start: int, end: int, currency: str | None = None) -> str | None:
+    text = ctx.sent.text
+    share = _SHARE_OF_GDP_AFTER.match(text, end)
+    if share and share.group("country"):
+        return share.group("country")
+    candidates = [p for p in ctx.places if not p[3]]
+    before = [p for p in candidates if p[1] <= start]
+    if before:
+        return before[-1][2]
+    after = [p for p in candidates if p[0] >= end]
+    if after:
+        return after[0][2]
+    demonym = _DEMONYM_FALLBACK.search(text)
+    if demonym:
+        return _COUNTRY_OF_DEMONYM[demonym.group(1)]
+    # A national currency names its country ("1.2 million somoni" is about Tajikistan).
+    return _COUNTRY_OF_CURRENCY.get(currency)
+
+
+def _money_indicator(text: str, start: int, end: int, unit: str) -> str:
+    if unit != "USD":
+        return "other"  # the money indicators are in US dollars; "2 trillion roubles" of remittances is other
+    if _GDP_BEFORE.search(text, 0, start) or _GDP_AFTER.match(text, end):
+        return "gdp_usd"
+    return "remittances_usd" if _about_remittances(text) else "other"
+
+
+def _about_remittances(text: str) -> bool:
+    return bool(_REMITTANCE_RE.search(text) or (_TRANSFER_RE.search(text) and _MIGRANT_RE.search(text)))
+
+
+def _percent_indicator(text: str, start: int, end: int) -> str:
+    if _about_remittances(text) and (_SHARE_OF_GDP_AFTER.match(text, end) or _SHARE_OF_GDP_BEFORE.search(text, 0, start)):
+        return "remittances_share_of_gdp"
+    return "other"
+
+
+def _is_demonym(word: str) -> bool:
+    return bool(_DEMONYM_RE.fullmatch(word))
+
+
+def _people(ctx: _Context, start: int, end: int) -> tuple[str, str] | None:
+    """Subject and indicator of a count of people at [start, end) of the sentence, if it is one."""
+    text = ctx.sent.text
+    np_match = _PEOPLE_AFTER.match(text, end)
+    if np_match:
+        np, noun, np_end = np_match.group("np"), np_match.group("noun"), np_match.end("np")
+        if noun[0].isupper() and noun not in ("Kyrgyz", "Turkmen", "Chinese", "Vietnamese") and not _is_demonym(noun):
+            return None
+        if noun.lower() == "people" and _COUNTRY_OF_PEOPLE.search(_without_qualifier(text[:start])):
+            return _subject_of_money(ctx, start, end), "other"  # "a country of 36 million people"
+    else:
+        prefix = _without_qualifier(text[:start])
+        number_of = _NUMBER_OF.search(prefix)
+        population = _POPULATION_OF.search(prefix)
+        if number_of:
+            np, noun, np_end = number_of.group("np"), number_of.group("noun"), number_of.end("np")
+        elif population:
+            subject = _subject_of_money(ctx, start, end)
+            return subject, "migrant_population" if population.group("migrant") else "other"
+        else:
+            return None
+    window = text[max(0, start - 60): min(len(text), np_end + 60)]
+    if _EVENT_RE.search(window):
+        return None
+    group = np
+    origin = _FROM_AFTER.match(text, np_end)
+    if origin:
+        group, np_end = text[np_end - len(np):origin.end()], origin.end()
+    modifiers = np.split()[:-1] if noun.lower() in _GENERIC_PEOPLE else np.split()
+    migrant = (bool(_MIGRANT_RE.search(np)) or bool(origin) or any(_is_demonym(w) for w in modifiers)
+               or (noun.lower() not in _GENERIC_PEOPLE))
+    if not migrant:
+        # "people", "workers", "residents" count as migrants only where the words around say so.
+        clause_end = _CLAUSE_BREAK.search(text, np_end)
+        if not _MIGRANT_RE.search(text, np_end, min(clause_end.start() if clause_end else len(text), np_end + 80)):
+            return None
+    return _with_location(ctx, group, start, np_end), "migrant_population"
+
+
+def _without_qualifier(prefix: str) -> str:
+    qualifier = qualifier_before(prefix)
+    return prefix[: len(prefix) - qualifier[1]] if qualifier else prefix
+
+
+def _with_location(ctx: _Context, group: str, start: int, np_end: int) -> str:
+    """ "Central Asians" plus "in Russia" where the sentence says where they are."""
+    text = ctx.sent.text
+    where = _LOCATION_AFTER.match(text[np_end:])
+    place = None
+    if where and where.group("country"):
+        place = where.group("country")
+    elif hosts := [p for p in ctx.places if p[1] <= start and _HOST_AFTER_PLACE.fullmatch(text, p[1], start)]:
+        place = hosts[-1][2]
+    elif where or _WHERE_BEFORE.search(text, 0, start) or text.startswith("In "):
+        # "in the country", "..., where ...", "In Russia, ...": the place named before the number.
+        before = [p for p in ctx.places if p[1] <= start]
+        place = before[-1][2] if before else None
+    return f"{group} in {place}" if place else group
+
+
+# --- Extraction -----------------------------------------------------------------------------------
+
+
+def _candidates(text: str) -> list[re.Match]:
+    """Numbers with an optional unit, each holding a digit or a scale or percent word."""
+    # str.find runs in C; a regex scan for digits costs more than all the rest on a long article.
+    anchors = []
+    for digit in "0123456789":
+        at = text.find(digit)
+        while at != -1:
+            if not (at and text[at - 1].isdigit()):
+                anchors.append((at, _DIGIT_REACH))
+            at = text.find(digit, at + 1)
+    for word in _ANCHOR_WORDS:
+        at = text.find(word)
+        while at != -1:
+            anchors.append((at, _WORD_REACH))
+            at = text.find(word, at + 1)
+    anchors.sort()
+    found: list[re.Match] = []
+    last_end = 0
+    for anchor, reach in anchors:
+        if anchor < last_end:
+            continue
+        # The leftmost candidate that holds the anchor; candidates start at a word start or a currency sign.
+        for pos in range(max(last_end, anchor - reach), anchor + 1):
+            if pos and (text[pos - 1].isalnum() or text[pos - 1] in "_.,:/-") and pos != anchor:
+                continue
+            m = _CANDIDATE.match(text, pos)
+            if m and m.end() > anchor:
+                if not (m.end() < len(text) and (text[m.end()].isalnum() or text[m.end()] == "_")):  # "5th", "tenants"
+                    found.append(m)
+                    last_end = m.end()
+                break
+    return found
+
+
+def _qualifier(sentence: str, start: int) -> str:
+    # A window keeps the search short; it starts at a word so that "over" is not read in "turnover".
+    window = sentence[max(0, start - 40):start]
+    if start > 40:
+        window = window[window.find(" ") + 1:] if " " in window else ""
+    found = qualifier_before(window)
+    return found[0] if found else "exact"
+
+
+def extract_figures(article: Article) -> list[dict]:
+    """Economic figures of the article in text order, one record per fact (see the module docstring)."""
+    text = article.text
+    matches = _candidates(text)
+    if not matches:
+        return []
+    sents = sentences(text)
+    starts = [s.start for s in sents]
+    contexts: dict[int, _Context] = {}
+    found: list[tuple[re.Match, Span, int, int, str, float]] = []
+    for m in matches:
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i < 0 or m.end() > sents[i].end:
+            continue
+        sent = sents[i]
+        number = m.group("num")
+        scale = m.group("scale") or m.group("abbr") or m.group("short")
+        value = scaled_value(number, scale)
+        if value is None:
+            continue
+        kind = "money" if (m.group("pre") or m.group("cur")) else "percent" if m.group("pct") else "people"
+        if kind == "people" and (value < _MIN_PEOPLE or (not scale and "," not in number and _YEAR_LIKE.fullmatch(number))):
+            continue
+        found.append((m, sent, m.start() - sent.start, m.end() - sent.start, kind, value))
+
+    named_sources: list[str] = []  # sources in text order, for "the bank said"
+    spans_in: dict[int, list[tuple[int, int]]] = {}
+    for _, sent, start, end, _, _ in found:
+        spans_in.setdefault(sent.start, []).append((start, end))
+    records: list[dict] = []
+    for m, sent, start, end, kind, value in found:
+        ctx = contexts.get(sent.start)
+        if ctx is None:
+            ctx = contexts[sent.start] = _Context(sent, article.published)
+            named_sources.extend(name for _, _, name in ctx.sources if name.lower() not in _ANAPHORS)
+        stext = sent.text
+        if kind == "money":
+            currency = _currency(m, stext)
+            if currency is None or _PENALTY_BEFORE.search(stext, 0, start):
+                continue
+            unit, indicator = currency, _money_indicator(stext, start, end, currency)
+            subject = _subject_of_money(ctx, start, end, currency)
+        elif kind == "percent":
+            if not _ECONOMIC_RE.search(stext) or _VOTE_RE.search(stext):
+                continue
+            unit, currency, indicator = "percent", None, _percent_indicator(stext, start, end)
+            share_of = _SHARE_OF_PEOPLE.match(stext, end)
+            subject = share_of.group("np") if share_of else _subject_of_money(ctx, start, end)
+        else:
+            people = _people(ctx, start, end)
+            if people is None:
+                continue
+            subject, indicator = people
+            unit, currency = "persons", None
+        period = _nearest(ctx.periods, start, end, [o for o in spans_in[sent.start] if o[0] != start], stext,
+                          ctx.sources)
+        source = _nearest_source(ctx.sources, start, end)
+        source_name = source[2] if source else None
+        if source_name and source_name.lower() in _ANAPHORS:
+            head = source_name.lower()
+            source_name = next((n for n in reversed(named_sources) if n.lower().split()[-1] == head), None)
+        records.append({
+            "subject": subject,
+            "indicator": indicator,
+            "value": value,
+            "unit": unit,
+            "currency": currency,
+            "qualifier": _qualifier(stext, start),
+            "period": period[2] if period else None,
+            "source": source_name,
+            "raw": m.group(),
+            "sentence": stext,
+            "char_start": m.start(),
+            "char_end": m.end(),
+        })
+    return _first_mentions(records)
+
+
+def _first_mentions(records: list[dict]) -> list[dict]:
+    """One fact, one record: a later mention with the same value and unit, and no conflicting subject,
+    period or source (a missing one does not conflict), repeats an earlier figure."""
+    kept: list[dict] = []
+    for rec in records:
+        if not any(
+            k["unit"] == rec["unit"] and k["value"] == rec["value"]
+            and all(k[f] is None or rec[f] is None or k[f] == rec[f] for f in ("subject", "period", "source"))
+            for k in kept
+        ):
+            kept.append(rec)
+    return kept

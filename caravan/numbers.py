@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 
 QUALIFIERS = ("exact", "at_least", "over", "more_than", "about", "nearly", "less_than", "up_to")
 
@@ -16,6 +17,10 @@ _QUALIFIER_PHRASES = [
     ("nearly", "nearly"), ("close to", "nearly"), ("just under", "nearly"), ("fewer than", "less_than"),
     ("less than", "less_than"), ("under", "less_than"), ("below", "less_than"), ("up to", "up_to"),
     ("as many as", "up_to"), ("as much as", "up_to"),
+    # Negated and capped forms: without them "no more than" would read as more_than.
+    ("no more than", "up_to"), ("not more than", "up_to"), ("at most", "up_to"), ("a maximum of", "up_to"),
+    ("not less than", "at_least"), ("not fewer than", "at_least"), ("upward of", "more_than"),
+    ("estimated at", "about"), ("put at", "about"), ("circa", "about"), ("just shy of", "nearly"),
 ]
 _QUALIFIER_RE = re.compile(
     r"(?:^|\b)(" + "|".join(re.escape(p) for p, _ in sorted(_QUALIFIER_PHRASES, key=lambda x: -len(x[0]))) + r")\s*$",
@@ -33,8 +38,11 @@ WORD_NUMBERS = {
 # Vague plurals: the number is a lower bound, so the qualifier is at_least.
 VAGUE_NUMBERS = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "tens of thousands": 20000,
                  "hundreds of thousands": 200000, "millions": 2000000}
-SCALES = {"thousand": 1e3, "million": 1e6, "mln": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9,
-          "trillion": 1e12, "tn": 1e12, "trn": 1e12}
+SCALES = {"thousand": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9,
+          "bln": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "trn": 1e12}
+
+# Only before a scale word: "a million", "half a billion".
+_ARTICLE_NUMBERS = {"a": Decimal(1), "an": Decimal(1), "half a": Decimal("0.5"), "half an": Decimal("0.5")}
 
 _TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
 _UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
@@ -44,18 +52,20 @@ NUMBER_WORD_PATTERN = (
     + r")"
 )
 DIGITS_PATTERN = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_DIGITS_RE = re.compile(DIGITS_PATTERN)
+_TENS_UNITS_RE = re.compile(rf"({_TENS})[- ]({_UNITS})")
 
 
 def parse_number(surface: str) -> tuple[float, bool] | None:
     """Value of a number in digits or words, and whether it is vague ("hundreds")."""
     s = surface.strip().lower()
-    if re.fullmatch(DIGITS_PATTERN, s):
+    if _DIGITS_RE.fullmatch(s):
         return float(s.replace(",", "")), False
     if s in VAGUE_NUMBERS:
         return float(VAGUE_NUMBERS[s]), True
     if s in WORD_NUMBERS:
         return float(WORD_NUMBERS[s]), False
-    m = re.fullmatch(rf"({_TENS})[- ]({_UNITS})", s)
+    m = _TENS_UNITS_RE.fullmatch(s)
     if m:
         return float(WORD_NUMBERS[m.group(1)] + WORD_NUMBERS[m.group(2)]), False
     return None
@@ -67,3 +77,31 @@ def qualifier_before(prefix: str) -> tuple[str, int] | None:
     if not m:
         return None
     return _QUALIFIER_OF[m.group(1).lower()], len(prefix) - m.start(1)
+
+
+def scaled_value(number: str, scale: str | None = None) -> float | None:
+    """Plain value of a number and its scale words: ("5.7", "billion") is 5700000000, ("a", "million") 1000000.
+
+    Digits go through Decimal so that 5.7 billion is exactly 5700000000, not 5700000000.000001.
+    Vague numbers ("hundreds") have no exact value and give None.
+    """
+    s = " ".join(number.lower().split())
+    if s in _ARTICLE_NUMBERS:
+        base = _ARTICLE_NUMBERS[s]
+    elif _DIGITS_RE.fullmatch(s):
+        try:
+            base = Decimal(s.replace(",", ""))
+        except InvalidOperation:
+            return None
+    else:
+        parsed = parse_number(s)
+        if parsed is None or parsed[1]:
+            return None
+        base = Decimal(int(parsed[0]))
+    # "hundred thousand" multiplies its words.
+    for word in (scale or "").lower().split():
+        factor = 100 if word == "hundred" else SCALES.get(word)
+        if factor is None:
+            return None
+        base *= Decimal(int(factor))
+    return float(base)

@@ -22,10 +22,11 @@ from pathlib import Path
 
 import pycountry
 
+from caravan.paths import REFERENCE_FIGURES
 from caravan.ids import stable_id
 from caravan.numbers import QUALIFIERS
 
-DEFAULT_REFERENCE_CSV = Path(__file__).resolve().parents[1] / "data" / "statistics" / "reference_figures.csv"
+DEFAULT_REFERENCE_CSV = REFERENCE_FIGURES
 
 CSV_COLUMNS = ("publisher", "reported_as", "indicator_code", "country_iso3", "year", "value", "unit", "qualifier",
                "note", "found_at_url")

@@ -26,7 +26,7 @@ from caravan.tables import TABLES, Table
 
 DATA_LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
                 "path": "https://creativecommons.org/licenses/by/4.0/"}
-RELEASE_TABLES = ("articles", "quotes", "incidents", "economic_figures")
+RELEASE_TABLES = ("articles", "quotes", "incidents", "economic_figures", "official_figures", "figure_checks")
 VERSION_FORM = re.compile(r"^\d{4}\.\d{2}\.\d{2}(?:\.\d+)?$")
 
 

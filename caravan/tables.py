@@ -174,6 +174,66 @@ ECONOMIC_FIGURES = Table(
     sort_by=("article_id", "char_start", "record_id"),
 )
 
+OFFICIAL_FIGURES = Table(
+    "official_figures",
+    "Official statistics on remittances, GDP and migrants, one row per publisher, publication (vintage), series, country and year; vintages side by side.",
+    "record_id",
+    (
+        Column("record_id", "VARCHAR", "Stable id: hash of source kind, publisher, publication, series, country, year and retrieval time.", required=True),
+        Column("source_kind", "VARCHAR", "Where the row came from: reference_csv (recorded reference figures) or world_bank_api (an API snapshot).", required=True),
+        Column("publisher", "VARCHAR", "Statistical body behind the figure (World Bank, a central bank, MVD, UN DESA, ...).", required=True),
+        Column("reported_as", "VARCHAR", "Publication or vintage that reported the figure, and through whom; for the API, the retrieval date.", required=True),
+        Column("reported_date", "VARCHAR", "Date the publication states (YYYY-MM or YYYY-MM-DD); for the API, the series' last update."),
+        Column("indicator_code", "VARCHAR", "World Bank indicator code, else PUBLISHER:series.", required=True),
+        Column("indicator", "VARCHAR", "Caravan indicator the series measures (remittances_usd, remittances_share_of_gdp, migrant_population, gdp_usd, other).", required=True),
+        Column("country_iso3", "VARCHAR", "ISO 3166-1 alpha-3 code of the recipient, host or origin country, as the series defines it.", required=True),
+        Column("year", "BIGINT", "Year of the observation.", required=True),
+        Column("value", "DOUBLE", "The official figure.", required=True),
+        Column("unit", "VARCHAR", "Unit: percent_of_gdp, USD, persons or percent_of_entrants.", required=True),
+        Column("qualifier", "VARCHAR", "Qualifier as published (exact, about, more_than, ...).", required=True),
+        Column("note", "VARCHAR", "Scope limits (e.g. Jan-Nov only) or the API's observation status."),
+        Column("found_at_url", "VARCHAR", "Page where the figure was found, or the API request URL.", required=True),
+        Column("retrieved_at", "TIMESTAMP", "When an API snapshot was fetched (UTC); null for recorded reference figures."),
+    ),
+    sort_by=("indicator_code", "country_iso3", "year", "record_id"),
+)
+
+FIGURE_CHECKS = Table(
+    "figure_checks",
+    "Reported economic figures checked against official statistics: one row per figure and official vintage, with the figure's overall verdict and the rule that decided.",
+    "record_id",
+    (
+        Column("record_id", "VARCHAR", "Stable id of the check (figure, series, publication and official rows).", required=True),
+        Column("figure_record_id", "VARCHAR", "The checked figure (economic_figures.record_id).", required=True),
+        Column("article_id", "VARCHAR", "Article the figure comes from (articles.article_id).", required=True),
+        Column("subject", "VARCHAR", "The figure's subject as extracted."),
+        Column("indicator", "VARCHAR", "The figure's indicator.", required=True),
+        Column("countries", "VARCHAR", "ISO 3166-1 alpha-3 codes of the subject, ';'-joined (recipients, GDP countries, or migrants' origins)."),
+        Column("counterpart_country", "VARCHAR", "Where remittances come from (\"from Russia\"), or the host country of migrants (\"in Russia\")."),
+        Column("period", "VARCHAR", "Year checked (or the figure's period when it cannot be checked)."),
+        Column("period_assumed", "BOOLEAN", "True when the article gave no period and the year before publication was used.", required=True),
+        Column("reported_value", "DOUBLE", "Value reported in the article.", required=True),
+        Column("reported_unit", "VARCHAR", "Unit reported in the article.", required=True),
+        Column("qualifier", "VARCHAR", "The article's qualifier for the value.", required=True),
+        Column("series_code", "VARCHAR", "Official series compared; null when none applies."),
+        Column("comparison", "VARCHAR", "same_measure, official_upper_bound or official_lower_bound: how the series relates to what the article measures."),
+        Column("official_value", "DOUBLE", "Official value, or the members' sum; null when incomplete or ambiguous."),
+        Column("official_unit", "VARCHAR", "Unit of the official series."),
+        Column("official_qualifier", "VARCHAR", "Official qualifier, when all members share one."),
+        Column("official_detail", "VARCHAR", "Value per country with its qualifier, note or publication; 'no value' for missing members."),
+        Column("publisher", "VARCHAR", "Publisher(s) of the official value, '; '-joined."),
+        Column("reported_as", "VARCHAR", "Publication or vintage of the official value (\"combined: ...\" when members come from several)."),
+        Column("reported_date", "VARCHAR", "Date of that publication, where known."),
+        Column("found_at_url", "VARCHAR", "Source page(s) of the official value, '; '-joined."),
+        Column("official_record_ids", "VARCHAR", "official_figures.record_id values compared, ';'-joined."),
+        Column("vintage_verdict", "VARCHAR", "consistent, inconsistent or unverifiable, for this vintage.", required=True),
+        Column("vintage_rule", "VARCHAR", "Why, for this vintage, in words.", required=True),
+        Column("verdict", "VARCHAR", "Overall verdict for the figure: consistent, inconsistent or unverifiable.", required=True),
+        Column("rule", "VARCHAR", "The whole rule that decided, in words a reader can follow.", required=True),
+    ),
+    sort_by=("article_id", "figure_record_id", "record_id"),
+)
+
 QUARANTINE = Table(
     "quarantine",
     "Corpus files set aside at the last ingest, with the reason (warehouse only: not published).",
@@ -186,6 +246,6 @@ QUARANTINE = Table(
     sort_by=("path",),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, QUOTES, INCIDENTS, ECONOMIC_FIGURES)}
+TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, QUOTES, INCIDENTS, ECONOMIC_FIGURES, OFFICIAL_FIGURES, FIGURE_CHECKS)}
 WORKING_TABLES: dict[str, Table] = {t.name: t for t in (QUARANTINE,)}
 RECORD_TABLES = ("quotes", "incidents", "economic_figures")

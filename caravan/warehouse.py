@@ -75,8 +75,9 @@ def read_publishable(con: duckdb.DuckDBPyConnection, name: str) -> pa.Table:
     table = TABLES[name]
     cols = ", ".join(f't."{c.name}"' for c in table.published_columns())
     order = ", ".join(f't."{c}"' for c in table.sort_by)
-    sql = (f'SELECT {cols} FROM "{name}" t WHERE t.article_id NOT IN '
-           f'(SELECT article_id FROM articles WHERE synthetic) ORDER BY {order}')
+    where = ("WHERE t.article_id NOT IN (SELECT article_id FROM articles WHERE synthetic)"
+             if "article_id" in table.column_names else "")
+    sql = f'SELECT {cols} FROM "{name}" t {where} ORDER BY {order}'
     return con.sql(sql).to_arrow_table().cast(table.arrow_schema(published_only=True))
 
 

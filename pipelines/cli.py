@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from caravan.paths import SAMPLE_CORPUS, WORLD_BANK_SNAPSHOTS
+
 
 def _build(args: argparse.Namespace) -> int:
     import dagster as dg
@@ -42,6 +44,20 @@ def _build(args: argparse.Namespace) -> int:
     print(f"release DuckDB file: {meta['duckdb'].value}")
     counts = ", ".join(f"{k.removeprefix('rows_')}={v.value}" for k, v in meta.items() if k.startswith("rows_"))
     print(f"rows: {counts}")
+    checks = result.asset_materializations_for_node("figure_checks")
+    if checks:
+        verdicts = {k.removeprefix("verdicts/"): v.value for k, v in checks[-1].metadata.items() if k.startswith("verdicts/")}
+        print("figure checks: " + ", ".join(f"{k}={v}" for k, v in verdicts.items()))
+    return 0
+
+
+def _statistics_fetch(args: argparse.Namespace) -> int:
+    from caravan.worldbank import WorldBankClient, fetch_snapshot
+
+    client = WorldBankClient(base_url=args.base_url, timeout=args.timeout, retries=args.retries)
+    folder = fetch_snapshot(Path(args.snapshots), years=(args.start, args.end), client=client)
+    print(f"World Bank snapshot recorded: {folder}")
+    print("later builds read it offline (the newest snapshot in the folder is used)")
     return 0
 
 
@@ -59,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="caravan", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="ingest, extract, validate and publish a release (runs the Dagster job in-process)")
-    build.add_argument("--corpus", default="data/corpus", help="folder of STEM.txt (+ STEM.meta.json) articles")
+    build.add_argument("--corpus", default=str(SAMPLE_CORPUS), help="folder of STEM.txt (+ STEM.meta.json) articles (default: the sample corpus)")
     build.add_argument("--out", default=".", help="output folder: OUT/data/caravan.duckdb and OUT/releases/")
     build.add_argument("--warehouse", help="DuckDB file (default OUT/data/caravan.duckdb)")
     build.add_argument("--version", help="release version (default: today's YYYY.MM.DD, suffixed when taken)")
@@ -69,10 +85,20 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--gold", required=True)
     evaluate.add_argument("--json", help="also write the figures as JSON to this file")
     evaluate.set_defaults(func=_evaluate)
+    statistics = sub.add_parser("statistics", help="official statistics")
+    stats_sub = statistics.add_subparsers(dest="statistics_command", required=True)
+    fetch = stats_sub.add_parser("fetch", help="record a World Bank API snapshot for offline builds")
+    fetch.add_argument("--snapshots", default=str(WORLD_BANK_SNAPSHOTS), help="folder of snapshots")
+    fetch.add_argument("--base-url", default="https://api.worldbank.org/v2", help="API base URL")
+    fetch.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
+    fetch.add_argument("--retries", type=int, default=4, help="further attempts after a passing failure (429, 5xx, timeout)")
+    fetch.add_argument("--start", type=int, default=2015, help="first year")
+    fetch.add_argument("--end", type=int, default=2024, help="last year")
+    fetch.set_defaults(func=_statistics_fetch)
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, RuntimeError) as exc:
         print(f"caravan {args.command}: {exc}", file=sys.stderr)
         return 2
 

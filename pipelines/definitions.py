@@ -10,27 +10,31 @@ import os
 
 import dagster as dg
 
-from assets import extraction, ingest, release, validation
+from assets import extraction, ingest, release, statistics, validation
+from caravan.paths import REFERENCE_FIGURES, SAMPLE_CORPUS, WORLD_BANK_SNAPSHOTS
 from pipelines import automation
-from pipelines.resources import CorpusResource, ReleasesResource, WarehouseResource
+from pipelines.resources import CorpusResource, ReleasesResource, StatisticsResource, WarehouseResource
 
 
-def build_definitions(corpus_folder: str = "data/corpus", warehouse_path: str = "data/caravan.duckdb",
-                      releases_folder: str = "releases", release_version: str | None = None) -> dg.Definitions:
+def build_definitions(corpus_folder: str = str(SAMPLE_CORPUS), warehouse_path: str = "data/caravan.duckdb",
+                      releases_folder: str = "releases", release_version: str | None = None,
+                      reference_csv: str = str(REFERENCE_FIGURES),
+                      snapshots_folder: str = str(WORLD_BANK_SNAPSHOTS)) -> dg.Definitions:
     settings = dg.Definitions(
         resources={
             "corpus": CorpusResource(folder=corpus_folder),
             "warehouse": WarehouseResource(database=warehouse_path),
             "releases": ReleasesResource(folder=releases_folder, version=release_version),
+            "statistics": StatisticsResource(reference_csv=reference_csv, snapshots_folder=snapshots_folder),
         },
         executor=dg.in_process_executor,
     )
-    return dg.Definitions.merge(ingest.defs, extraction.defs, validation.defs, release.defs, automation.defs, settings)
+    return dg.Definitions.merge(ingest.defs, extraction.defs, statistics.defs, validation.defs, release.defs, automation.defs, settings)
 
 
 # Deployments (and tests) point the code location elsewhere through the environment.
 defs = build_definitions(
-    corpus_folder=os.environ.get("CARAVAN_CORPUS", "data/corpus"),
+    corpus_folder=os.environ.get("CARAVAN_CORPUS", str(SAMPLE_CORPUS)),
     warehouse_path=os.environ.get("CARAVAN_WAREHOUSE", "data/caravan.duckdb"),
     releases_folder=os.environ.get("CARAVAN_RELEASES", "releases"),
 )

@@ -9,11 +9,13 @@ from typing import Optional
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from caravan.paths import REFERENCE_FIGURES, SAMPLE_CORPUS, WORLD_BANK_SNAPSHOTS
+
 
 class CorpusResource(dg.ConfigurableResource):
     """Folder of articles: STEM.txt with optional STEM.meta.json."""
 
-    folder: str = "data/corpus"
+    folder: str = str(SAMPLE_CORPUS)
 
 
 class WarehouseResource(DuckDBResource):
@@ -33,3 +35,10 @@ class ReleasesResource(dg.ConfigurableResource):
 
     folder: str = "releases"
     version: Optional[str] = None
+
+
+class StatisticsResource(dg.ConfigurableResource):
+    """Official statistics: the recorded reference figures and the folder of World Bank API snapshots."""
+
+    reference_csv: str = str(REFERENCE_FIGURES)
+    snapshots_folder: str = str(WORLD_BANK_SNAPSHOTS)

@@ -57,7 +57,7 @@ def test_two_builds_with_one_added_article_change_exactly_its_records(tmp_path: 
     new_id = new_article[0]["article_id"]
 
     expected = {("articles", new_id)}
-    for name in ("quotes", "incidents", "economic_figures"):
+    for name in ("quotes", "incidents", "economic_figures", "figure_checks"):
         expected |= {(name, r["record_id"]) for r in pq.read_table(second / f"{name}.parquet").to_pylist()
                      if r["article_id"] == new_id}
     assert len(expected) > 3  # the new article brought records of its own
