@@ -4,7 +4,8 @@ import dagster as dg
 
 from assets.metadata import table_metadata
 from caravan.extract import extract_corpus
-from caravan.tables import RECORD_TABLES, TABLES
+from caravan.speaker_table import speaker_rows
+from caravan.tables import RECORD_TABLES, SPEAKERS, TABLES
 from caravan.warehouse import load_articles, replace_table, to_arrow
 from pipelines.resources import WarehouseResource
 
@@ -29,4 +30,16 @@ def extracted_records(warehouse: WarehouseResource):
             yield dg.MaterializeResult(asset_key=name, metadata=table_metadata(TABLES[name], data, _PREVIEW[name]))
 
 
-defs = dg.Definitions(assets=[extracted_records])
+@dg.asset(deps=["quotes", "articles"], group_name="extraction", kinds={"duckdb", "python"}, owners=["team:caravan"],
+          description=SPEAKERS.description)
+def speakers(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    with warehouse.get_connection() as con:
+        # Speakers of published articles only: a synthetic test article's speaker is nobody.
+        quotes = con.sql("SELECT q.* FROM quotes q JOIN articles a USING (article_id) WHERE NOT a.synthetic "
+                         "ORDER BY q.record_id").to_arrow_table().to_pylist()
+        data = to_arrow(SPEAKERS, speaker_rows(quotes))
+        replace_table(con, SPEAKERS, data)
+    return dg.MaterializeResult(metadata=table_metadata(SPEAKERS, data, ("speaker", "descriptions", "n_quotes", "n_articles")))
+
+
+defs = dg.Definitions(assets=[extracted_records, speakers])

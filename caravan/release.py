@@ -26,7 +26,7 @@ from caravan.tables import TABLES, Table
 
 DATA_LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
                 "path": "https://creativecommons.org/licenses/by/4.0/"}
-RELEASE_TABLES = ("articles", "quotes", "incidents", "economic_figures", "official_figures", "figure_checks")
+RELEASE_TABLES = ("articles", "quotes", "incidents", "economic_figures", "speakers", "official_figures", "figure_checks")
 VERSION_FORM = re.compile(r"^\d{4}\.\d{2}\.\d{2}(?:\.\d+)?$")
 
 
@@ -94,10 +94,7 @@ def _readme(version: str, written: dict[str, tuple[Path, int]]) -> str:
              "`caravan.duckdb` (the same tables with column comments).", "", "## Data dictionary", ""]
     for name, (path, rows) in written.items():
         table = TABLES[name]
-        lines += [f"### `{name}` ({rows} rows, `{path.name}`)", "", table.description, "",
-                  "| column | type | description |", "| --- | --- | --- |"]
-        lines += [f"| `{c.name}` | {c.type} | {c.description} |" for c in table.published_columns()]
-        lines.append("")
+        lines += [f"### `{name}` ({rows} rows, `{path.name}`)", "", table.markdown(published_only=True), ""]
     return "\n".join(lines)
 
 

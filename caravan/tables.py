@@ -68,6 +68,13 @@ class Table:
         stmts += [f'COMMENT ON COLUMN "{self.name}"."{c.name}" IS {quote(c.description)}' for c in cols]
         return stmts
 
+    def markdown(self, published_only: bool = False) -> str:
+        """The data dictionary entry of this table (release README and project README)."""
+        cols = self.published_columns() if published_only else self.columns
+        lines = [self.description, "", "| column | type | description |", "| --- | --- | --- |"]
+        lines += [f"| `{c.name}` | {c.type} | {c.description}" + ("" if c.published else " *(warehouse only)*") + " |" for c in cols]
+        return "\n".join(lines)
+
     def frictionless_schema(self) -> dict:
         return {
             "fields": [{"name": c.name, "type": _FRICTIONLESS[c.type], "description": c.description,
@@ -174,6 +181,21 @@ ECONOMIC_FIGURES = Table(
     sort_by=("article_id", "char_start", "record_id"),
 )
 
+SPEAKERS = Table(
+    "speakers",
+    "Everyone quoted in the published articles, once: canonical name, the descriptions the press gave them, and how often they are quoted.",
+    "speaker_id",
+    (
+        Column("speaker_id", "VARCHAR", "Stable id of the speaker (hash of the case-folded name).", required=True),
+        Column("speaker", "VARCHAR", "Canonical name, as in quotes.speaker.", required=True),
+        Column("descriptions", "VARCHAR", "Every distinct description seen, '; '-joined."),
+        Column("n_quotes", "BIGINT", "Number of quotes of this speaker.", required=True),
+        Column("n_articles", "BIGINT", "Number of articles quoting this speaker.", required=True),
+        Column("media", "VARCHAR", "Media the speaker was quoted through (e.g. VOA, X), '; '-joined."),
+    ),
+    sort_by=("speaker_id",),
+)
+
 OFFICIAL_FIGURES = Table(
     "official_figures",
     "Official statistics on remittances, GDP and migrants, one row per publisher, publication (vintage), series, country and year; vintages side by side.",
@@ -246,6 +268,21 @@ QUARANTINE = Table(
     sort_by=("path",),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, QUOTES, INCIDENTS, ECONOMIC_FIGURES, OFFICIAL_FIGURES, FIGURE_CHECKS)}
+TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, QUOTES, INCIDENTS, ECONOMIC_FIGURES, SPEAKERS,
+                                                OFFICIAL_FIGURES, FIGURE_CHECKS)}
 WORKING_TABLES: dict[str, Table] = {t.name: t for t in (QUARANTINE,)}
 RECORD_TABLES = ("quotes", "incidents", "economic_figures")
+
+
+def data_dictionary() -> str:
+    """The README's table section, generated from the specs (``python -m caravan.tables``)."""
+    parts = ["## Tables", "", "Published in every release, except what is marked *warehouse only*.", ""]
+    for table in TABLES.values():
+        parts += [f"### `{table.name}`", "", table.markdown(), ""]
+    for table in WORKING_TABLES.values():
+        parts += [f"### `{table.name}` (warehouse only)", "", table.markdown(), ""]
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    print(data_dictionary(), end="")
