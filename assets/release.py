@@ -3,6 +3,7 @@
 import dagster as dg
 
 from caravan.release import RELEASE_TABLES, write_release
+from caravan.views import create_views
 from caravan.warehouse import read_publishable
 from pipelines.resources import ReleasesResource, WarehouseResource
 
@@ -12,6 +13,7 @@ from pipelines.resources import ReleasesResource, WarehouseResource
 def release(warehouse: WarehouseResource, releases: ReleasesResource) -> dg.MaterializeResult:
     with warehouse.get_connection() as con:
         tables = {name: read_publishable(con, name) for name in RELEASE_TABLES}
+        create_views(con)
     rel = write_release(tables, releases.folder, releases.version)
     return dg.MaterializeResult(metadata={
         "version": rel.version,

@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 from caravan import __version__
 from caravan.changelog import CHANGES_SCHEMA, changes_markdown, changes_table, diff_table, read_previous
 from caravan.tables import TABLES, Table
+from caravan.views import create_views
 
 DATA_LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
                 "path": "https://creativecommons.org/licenses/by/4.0/"}
@@ -106,6 +107,7 @@ def _write_duckdb(path: Path, written: dict[str, tuple[Path, int]]) -> None:
             con.execute(f"CREATE TABLE \"{name}\" AS SELECT * FROM read_parquet(?)", [str(parquet)])
             for stmt in table.comment_statements(published_only=True):
                 con.execute(stmt)
+        create_views(con)
     finally:
         con.close()
 

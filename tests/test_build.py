@@ -82,7 +82,14 @@ def test_release_duckdb_has_the_tables_with_comments(built: Path):
     con = duckdb.connect(str(built / "releases" / "2024.04.01" / "caravan.duckdb"), read_only=True)
     comments = dict(con.sql("SELECT table_name, comment FROM duckdb_tables()").fetchall())
     assert set(comments) == set(RELEASE_TABLES) and all(comments.values())
-    missing = con.sql("SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal AND comment IS NULL").fetchall()
+    views = dict(con.sql("SELECT view_name, comment FROM duckdb_views() WHERE NOT internal").fetchall())
+    assert set(views) == {"incidents_with_sources", "quotes_with_speakers", "figures_with_checks"} and all(views.values())
+    quotes = con.sql("SELECT count(*), count(speaker_id) FROM quotes_with_speakers WHERE speaker IS NOT NULL").fetchone()
+    assert quotes[0] == quotes[1] > 0  # every named speaker is in speakers
+    assert con.sql("SELECT count(*) FROM figures_with_checks WHERE verdict IS NULL").fetchone()[0] == 0
+    assert con.sql("SELECT count(*) FROM incidents_with_sources").fetchone()[0] == con.sql("SELECT count(*) FROM incidents").fetchone()[0]
+    missing = con.sql("SELECT c.table_name, c.column_name FROM duckdb_columns() c JOIN duckdb_tables() t USING (table_name) "
+                      "WHERE c.comment IS NULL").fetchall()
     assert missing == []
     warehouse = duckdb.connect(str(built / "caravan.duckdb"), read_only=True)
     assert warehouse.sql("SELECT comment FROM duckdb_columns() WHERE table_name='quotes' AND column_name='speaker'").fetchone()[0]
