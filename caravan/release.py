@@ -13,7 +13,7 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -22,7 +22,10 @@ import pyarrow.parquet as pq
 
 from caravan import __version__
 from caravan.changelog import CHANGES_SCHEMA, changes_markdown, changes_table, diff_table, read_previous
+from caravan.data_docs import build_data_docs
+from caravan.release_page import render_index_page, render_release_page
 from caravan.tables import TABLES, Table
+from caravan.validation import load_suite, validation_frame
 from caravan.views import create_views
 
 DATA_LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
@@ -128,7 +131,22 @@ def _citation(version: str) -> str:
 
 
 def _checksums(folder: Path) -> str:
-    return "".join(f"{_sha256_file(p)}  {p.name}\n" for p in sorted(folder.iterdir()) if p.is_file() and p.name != "SHA256SUMS")
+    # The release page shows these sums, so it cannot be among them.
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name not in ("SHA256SUMS", "index.html") or
+                   p.is_file() and p.parent != folder)
+    return "".join(f"{_sha256_file(p)}  {p.relative_to(folder).as_posix()}\n" for p in files)
+
+
+def _write_data_docs(staging: Path, version: str) -> None:
+    """Great Expectations Data Docs of the release's own tables, validated as published."""
+    con = duckdb.connect(str(staging / "caravan.duckdb"), read_only=True)
+    try:
+        frames = {name: validation_frame(con, name) for name in RELEASE_TABLES}
+    finally:
+        con.close()
+    day = datetime.strptime(version[:10], "%Y.%m.%d").replace(tzinfo=timezone.utc)  # fixed run time: stable pages
+    build_data_docs(frames, {name: load_suite(name) for name in RELEASE_TABLES}, staging / "validation",
+                    run_name=version, run_time=day)
 
 
 def previous_release(releases_dir: Path) -> Path | None:
@@ -162,7 +180,9 @@ def write_release(tables: dict[str, pa.Table], releases_dir: str | Path, version
         (staging / "README.md").write_text(_readme(version, written) + "\n", encoding="utf-8")
         (staging / "CITATION.cff").write_text(_citation(version), encoding="utf-8")
         _write_duckdb(staging / "caravan.duckdb", written)
+        _write_data_docs(staging, version)
         (staging / "SHA256SUMS").write_text(_checksums(staging), encoding="utf-8")
+        (staging / "index.html").write_text(render_release_page(staging), encoding="utf-8")
         os.chmod(staging, 0o755)
         os.rename(staging, final)
     except BaseException:
@@ -170,6 +190,7 @@ def write_release(tables: dict[str, pa.Table], releases_dir: str | Path, version
         raise
     _point_latest(releases_dir, version)
     write_index(releases_dir)
+    (releases_dir / "index.html").write_text(render_index_page(releases_dir), encoding="utf-8")
     return Release(version, final, {n: r for n, (_, r) in written.items()}, final / "caravan.duckdb")
 
 

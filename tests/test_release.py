@@ -60,6 +60,10 @@ def test_two_builds_with_one_added_article_change_exactly_its_records(tmp_path: 
     for name in ("quotes", "incidents", "economic_figures", "figure_checks"):
         expected |= {(name, r["record_id"]) for r in pq.read_table(second / f"{name}.parquet").to_pylist()
                      if r["article_id"] == new_id}
+    new_speakers = {q["speaker"] for q in pq.read_table(second / "quotes.parquet").to_pylist() if q["article_id"] == new_id}
+    old_speakers = {r["speaker"] for r in pq.read_table(first / "speakers.parquet").to_pylist()}
+    expected |= {("speakers", r["speaker_id"]) for r in pq.read_table(second / "speakers.parquet").to_pylist()
+                 if r["speaker"] in new_speakers - old_speakers}
     assert len(expected) > 3  # the new article brought records of its own
     changes = pq.read_table(second / "changes.parquet").to_pylist()
     assert {(c["table"], c["record_id"]) for c in changes} == expected
@@ -80,7 +84,9 @@ def test_release_files_are_checksummed_and_citable(tmp_path: Path):
     assert run_build(SAMPLE_CORPUS, tmp_path).success
     release = tmp_path / "releases" / "2024.04.01"
     sums = dict(reversed(line.split("  ")) for line in (release / "SHA256SUMS").read_text().splitlines())
-    assert set(sums) == {p.name for p in release.iterdir()} - {"SHA256SUMS"}
+    files = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()}
+    assert set(sums) == files - {"SHA256SUMS", "index.html"}
+    assert "validation/index.html" in sums  # the Great Expectations Data Docs of the release
     for name, digest in sums.items():
         assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest
     cff = (release / "CITATION.cff").read_text()

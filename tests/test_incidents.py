@@ -1,0 +1,235 @@
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from caravan.corpus import Article, read_article
+from caravan.incidents import extract_incidents
+from caravan.tables import TABLES
+from caravan.vocabularies import DATE_PRECISIONS, INCIDENT_TYPES, QUALIFIERS
+
+REPO = Path(__file__).resolve().parents[1]
+STEM = "voa-2024-03-central-asian-migrants-backlash"
+COUNTS = ("killed", "injured", "victims", "arrested")
+
+
+def _article(text: str, published: str | None = "2024-03-28") -> Article:
+    precision = {4: "year", 7: "month", 10: "day"}[len(published)] if published else None
+    return Article("art_test", None, None, None, published, precision, "en", None, text, len(text), "", "test.txt",
+                   synthetic=True)
+
+
+def _fold(value: str | None) -> str:
+    return unicodedata.normalize("NFKD", value or "").encode("ascii", "ignore").decode().casefold()
+
+
+def _matches(pred: dict, gold: dict) -> bool:
+    """EVALUATION.md: same type and country, and the same city where the gold names one."""
+    return pred["type"] == gold["type"] and pred["country"] == gold["country"] and (
+        gold["city"] is None or _fold(pred["city"]) == _fold(gold["city"]))
+
+
+def _score(predicted: list[dict], gold: list[dict]) -> tuple[int, int, int, list[tuple[dict, dict]]]:
+    """Greedy one-to-one matching, best pair first: required gold before optional, same date, same city."""
+    pairs = sorted(((bool(g.get("optional")), p["date"] != g["date"], _fold(p["city"]) != _fold(g["city"]), i, j)
+                    for i, p in enumerate(predicted) for j, g in enumerate(gold) if _matches(p, g)))
+    used_p, used_g, matched = set(), set(), []
+    for optional, _, _, i, j in pairs:
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+            if not optional:
+                matched.append((predicted[i], gold[j]))
+    fp = len(predicted) - len(used_p)
+    fn = sum(1 for j, g in enumerate(gold) if j not in used_g and not g.get("optional"))
+    return len(matched), fp, fn, matched
+
+
+@pytest.fixture(scope="module")
+def sample() -> tuple[Article, list[dict], list[dict]]:
+    article = read_article(REPO / "data" / "corpus" / f"{STEM}.txt")
+    gold = json.loads((REPO / "tests" / "data" / "gold" / f"{STEM}.json").read_text(encoding="utf-8"))["incidents"]
+    return article, extract_incidents(article), gold
+
+
+def test_sample_reaches_f1_against_its_gold(sample):
+    _, predicted, gold = sample
+    tp, fp, fn, _ = _score(predicted, gold)
+    f1 = 2 * tp / (2 * tp + fp + fn)
+    assert f1 >= 0.8, (tp, fp, fn)
+
+
+def test_sample_counts_of_the_terror_attack_and_the_arrests(sample):
+    _, predicted, _ = sample
+    [attack] = [p for p in predicted if p["type"] == "terror_attack"]
+    assert (attack["city"], attack["country"]) == ("Moscow", "RU")
+    assert (attack["killed"], attack["killed_qualifier"]) == (139, "at_least")
+    assert (attack["injured"], attack["injured_qualifier"]) == (200, "nearly")
+    [arrest] = [p for p in predicted if p["type"] == "arrest"]
+    assert (arrest["arrested"], arrest["arrested_qualifier"]) == (7, "exact")
+
+
+def test_sample_dates_places_and_actors(sample):
+    article, predicted, _ = sample
+    by_type = {p["type"]: p for p in predicted}
+    assert all((p["date"], p["date_precision"]) == ("2024-03", "month") for p in predicted)
+    arson = by_type["arson"]
+    assert (arson["city"], arson["region"], arson["geonames_id"]) == ("Blagoveshchensk", "Amur Oblast", 2026609)
+    assert article.text[arson["char_start"]:arson["char_end"]] == \
+        "A market owned by Tajiks in Blagoveshchensk, Amur Region, was torched."
+    assault = by_type["assault"]
+    assert (assault["region"], assault["victims"], assault["target_group"], assault["perpetrator"]) == \
+        ("Kaluga Oblast", 3, "Tajik migrants", "unknown persons")
+    assert article.text[assault["char_start"]:assault["char_end"]] == "Unknown persons beat three Tajik migrants in Kaluga,"
+    assert by_type["threat"]["region"] == "Sverdlovsk Oblast"
+    assert sorted(p["country"] for p in predicted if p["type"] == "travel_advisory") == ["KG", "UZ"]
+
+
+def test_sample_hypothetical_and_negated_mentions_are_not_incidents(sample):
+    _, predicted, _ = sample
+    types = [p["type"] for p in predicted]
+    # "calling for Tajiks to be deported", "deportations that could destabilize", "to find and detain"
+    assert "deportation" not in types and "detention" not in types
+    assert types.count("terror_attack") == 1  # "the attack" and "the attacks" are the same event
+
+
+def test_records_have_the_table_columns_and_vocabularies(sample):
+    article, predicted, _ = sample
+    columns = set(TABLES["incidents"].column_names) - {"record_id", "article_id"}
+    for rec in predicted:
+        assert set(rec) == columns
+        assert rec["type"] in INCIDENT_TYPES and rec["date_precision"] in DATE_PRECISIONS
+        for kind in COUNTS:
+            assert (rec[kind] is None) == (rec[f"{kind}_qualifier"] is None)
+            assert rec[f"{kind}_qualifier"] in QUALIFIERS + (None,)
+        assert article.text[rec["char_start"]:rec["char_end"]] in rec["sentence"]
+
+
+def test_output_is_deterministic(sample):
+    article, predicted, _ = sample
+    assert extract_incidents(article) == predicted
+
+
+# Synthetic snippets written for these tests: (text, published, expected [(type, country, city, {field: value})]).
+SNIPPETS = [
+    ("Nationalists set fire to a cafe owned by Uzbek migrants in Krasnodar on Sunday.", "2024-03-28",
+     [("arson", "RU", "Krasnodar", {"date": "2024-03-24", "region": "Krasnodar Krai", "perpetrator": "nationalists"})]),
+    ("Masked men stabbed a Tajik vendor in Novosibirsk, Novosibirsk Oblast, last Friday.", "2024-03-28",
+     [("assault", "RU", "Novosibirsk", {"date": "2024-03-22", "date_precision": "day", "victims": 1,
+                                         "target_group": "Tajik vendor", "perpetrator": "masked men"})]),
+    ("A Tajik migrant was murdered in Tula on March 3.", "2024-03",
+     [("murder", "RU", "Tula", {"date": "2024-03-03", "killed": 1})]),
+    ("Gunmen opened fire at a concert hall in Moscow, killing more than a dozen people.", "2024-03-28",
+     [("terror_attack", "RU", "Moscow", {"killed": 12, "killed_qualifier": "more_than"})]),
+    ("Landlords in Kazan evicted dozens of Central Asian families.", "2024-03-28",
+     [("eviction", "RU", "Kazan", {"victims": 24, "victims_qualifier": "at_least", "perpetrator": "landlords"})]),
+    ("Authorities expelled about 40 Uzbek nationals from Russia in February.", "2024-03-28",
+     [("deportation", "RU", None, {"victims": 40, "victims_qualifier": "about", "date": "2024-02"})]),
+    ("Police have arrested up to 12 people over the attack on a mosque in Tver.", "2024-03-28",
+     [("arrest", "RU", "Tver", {"arrested": 12, "arrested_qualifier": "up_to"})]),
+    ("Vandals defaced a mosque in Kazan with graffiti.", "2024-03-28",
+     [("vandalism", "RU", "Kazan", {"region": "Republic of Tatarstan"})]),
+    ("Hundreds of people protested in Bishkek outside the Russian embassy.", "2024-03-28",
+     [("protest", "KG", "Bishkek", {})]),
+    ("Nationalists threatened Uzbek traders at a market in Samara yesterday.", "2024-03-28",
+     [("threat", "RU", "Samara", {"date": "2024-03-27", "target_group": "Uzbek traders"})]),
+    ("A landlord in Krasnoyarsk refused to rent an apartment to a Tajik family.", "2024-03-28",
+     [("discrimination", "RU", "Krasnoyarsk", {"perpetrator": "landlord"})]),
+    ("A Tajik woman said she was insulted and harassed by passengers on a bus in Novosibirsk.", "2024-03-28",
+     [("harassment", "RU", "Novosibirsk", {"perpetrator": "passengers"})]),
+    # two incidents in one sentence, sharing the place and the count
+    ("Police raided a market in Kaluga and detained nearly fifty migrants.", "2024-03-28",
+     [("detention", "RU", "Kaluga", {"arrested": 50, "target_group": "migrants"}),
+      ("raid", "RU", "Kaluga", {"arrested": 50, "arrested_qualifier": "nearly"})]),
+    # a travel advisory's country is its issuer, and two issuers make two advisories
+    ("The Kyrgyz Foreign Ministry warned its citizens not to travel to Russia, and Tajikistan issued a travel advisory.",
+     "2024-03-28",
+     [("travel_advisory", "KG", None, {"perpetrator": "Kyrgyz Foreign Ministry",
+                                       "target_group": "Kyrgyz citizens travelling to Russia"}),
+      ("travel_advisory", "TJ", None, {"perpetrator": "Government of Tajikistan"})]),
+    # St. Petersburg is Saint Petersburg; demonyms are no places
+    ("Two Uzbek workers were stabbed to death in St. Petersburg last week, police said.", "2024-03-28",
+     [("murder", "RU", "Saint Petersburg", {"killed": 2, "date": "2024-03", "date_precision": "month",
+                                             "geonames_id": 498817})]),
+    # the Blagoveshchensk of Bashkortostan, named so
+    ("Police in Blagoveshchensk, Bashkortostan, arrested a 25-year-old Tajik man.", "2024-03-28",
+     [("arrest", "RU", "Blagoveshchensk", {"geonames_id": 576116, "region": "Republic of Bashkortostan",
+                                            "arrested": 1, "target_group": "Tajik man"})]),
+    # a month-precision publication date: relative dates stay months
+    ("More than 100 migrants were detained at a dormitory in Lyubertsy, outside Moscow, on Saturday.", "2024-03",
+     [("detention", "RU", "Lyubertsy", {"arrested": 100, "arrested_qualifier": "more_than", "date": "2024-03",
+                                         "date_precision": "month", "region": "Moscow Oblast"})]),
+    ("Last year police raided dozens of construction sites in Yekaterinburg.", "2024",
+     [("raid", "RU", "Yekaterinburg", {"date": "2023", "date_precision": "year"})]),
+    # an earlier event and its later mention are one record
+    ("The attackers killed 145 people at a concert hall on March 22. The attack was claimed by Islamic State.",
+     "2024-03-28", [("terror_attack", "RU", None, {"killed": 145, "date": "2024-03-22"})]),
+    # negated, hypothetical, intended, generic and military mentions are no incidents
+    ("Police did not detain anyone, and no one was deported.", "2024-03-28", []),
+    ("Migrants could be deported if they do not register, officials said, and lawmakers called for Tajiks to be "
+     "expelled.", "2024-03-28", []),
+    ("The government discussed measures to prevent attacks on migrants.", "2024-03-28", []),
+    ("Rights groups fear a wave of raids and expulsions.", "2024-03-28", []),
+    ("The number of deportations rose sharply in 2023, according to the Interior Ministry.", "2024-03-28", []),
+    ("Fighters from Tajikistan took part in attacks against U.S. and allied forces.", "2024-03-28", []),
+    ("The ruble rallied against the dollar on Friday.", "2024-03-28", []),
+    ("Tajik, Uzbek and Kyrgyz migrants met Nice officials.", "2024-03-28", []),
+]
+
+
+@pytest.mark.parametrize("text, published, expected", SNIPPETS, ids=[s[0][:40] for s in SNIPPETS])
+def test_synthetic_snippets(text, published, expected):
+    records = extract_incidents(_article(text, published))
+    assert [(r["type"], r["country"], r["city"]) for r in records] == [e[:3] for e in expected]
+    for rec, (_, _, _, fields) in zip(records, expected):
+        for name, value in fields.items():
+            assert rec[name] == value, (name, rec)
+        assert text[rec["char_start"]:rec["char_end"]] in rec["sentence"]
+
+
+def test_quote_with_two_incidents_gives_each_its_own_record():
+    # synthetic snippet
+    text = "“They beat us and threatened to deport us,” said a Tajik worker in Yekaterinburg."
+    records = extract_incidents(_article(text))
+    assert [r["type"] for r in records] == ["assault", "threat"]
+    assert {text[r["char_start"]:r["char_end"]] for r in records} == {"They beat us and threatened to deport us,"}
+
+
+def test_no_private_names_in_any_field():
+    # synthetic snippet
+    text = "Uzbek migrant Rustam Karimov was beaten by Ivan Petrov in Tula, his lawyer said."
+    [rec] = extract_incidents(_article(text))
+    assert rec["type"] == "assault" and rec["perpetrator"] is None
+    assert not any("Karimov" in str(v) or "Petrov" in str(v) for k, v in rec.items() if k != "sentence")
+
+
+def test_ages_and_years_are_not_counts():
+    # synthetic snippet
+    text = "In 2023 police arrested a 25-year-old man and 2024 migrants were not counted."
+    [rec] = extract_incidents(_article(text))
+    assert (rec["type"], rec["arrested"], rec["date"]) == ("arrest", 1, "2023")
+
+
+_WORDS = st.sampled_from([
+    "Police", "detained", "the", "attack", "in", "Moscow", "Kaluga", "Amur Region", "three", "Tajik", "migrants",
+    "“", "”", "\"", ",", ".", "\n", "killed", "at least", "were", "beaten", "not", "could", "be", "deported",
+    "Kyrgyzstan", "warned", "its", "citizens", "last week", "on March 22", "Uzbekistan’s", "raids", "St.", "Of",
+    "torched", "hundreds", "2021", "—", "by", "unknown", "persons", "terror", "the attacks", "arrests of seven",
+])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(max_size=300), st.lists(_WORDS, max_size=60).map(" ".join)),
+       st.sampled_from([None, "2024", "2024-03", "2024-03-28"]))
+def test_arbitrary_text_never_raises_and_spans_hold(text, published):
+    article = _article(text, published)
+    for rec in extract_incidents(article):
+        assert 0 <= rec["char_start"] < rec["char_end"] <= len(text)
+        evidence = text[rec["char_start"]:rec["char_end"]]
+        assert evidence.strip() == evidence and evidence in rec["sentence"]
+        assert rec["type"] in INCIDENT_TYPES
+        for kind in COUNTS:
+            assert rec[kind] is None or (isinstance(rec[kind], int) and rec[f"{kind}_qualifier"] in QUALIFIERS)
