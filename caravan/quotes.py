@@ -1,5 +1,542 @@
-"""Placeholder, replaced by the real extractor."""
+"""Direct quotations of an article, with speaker, description, medium and whether they are partial.
+
+1. Quotation marks are paired per paragraph: curly and straight double quotes and guillemets; single
+   quotes nested inside count as quoted words; a paragraph that opens a quote without closing it
+   continues into the next paragraph when that one reopens it (news convention). Several sentences
+   inside one pair of marks are one quote.
+2. Each quote's attribution is looked for in the reporter's words of the same sentence: before it
+   ("X said:", "pointed out that"), after it ("…,” Petrova added", inverted "…,” said Anna Petrova,
+   director of …") or between two parts of it. A quote without its own attribution takes the one
+   of a neighbouring quote of the same paragraph or continuation, the speaker a colon at the end of
+   the previous paragraph introduces, or the speaker of a quote paragraph just before it.
+3. Speakers resolve through ``caravan.speakers``: full names, surnames, pronouns (nearest compatible
+   person, with gender learnt from earlier pronouns), organisations, unnamed speakers.
+Scare quotes (three words or fewer, or a title) are kept only when attributed as speech.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from caravan.corpus import Article
+from caravan.speakers import (
+    ORG_WORDS, ROLES, Entity, Roster, Run, apposition, build_roster, find_medium, last_sentence_start,
+    prefix_description, sentence_end,
+)
+from caravan.text import Span, paragraphs, sentences
+
+_DOUBLE_MARKS = re.compile(r"[“”\"«»„‟]")
+_CLOSERS = {"“": "”", '"': '"', "«": "»", "„": "“”", "‟": "”", "”": "”"}
+_SINGLE_OPEN = re.compile(r"(?<![\w’'])[‘'](?=\w)")
+_SINGLE_CLOSE = re.compile(r"(?<=[\w.,!?…])[’'](?![\w])")
+
+_FINITE = (r"said|says|say|told|tells|added|adds|noted|notes|observes|claims|wrote|writes|argued|argues|warned|warns|explained|explains|"
+           r"stressed|stresses|insisted|insists|claimed|pointed\s+out|points\s+out|recalled|recalls|asked|asks|"
+           r"replied|replies|answered|continued|continues|concluded|observed|remarked|commented|declared|declares|"
+           r"announced|stated|suggested|suggests|acknowledged|acknowledges|admitted|admits|agreed|agrees|"
+           r"complained|complains|lamented|laments|cautioned|cautions|emphasi[sz]ed|emphasi[sz]es|underlined|"
+           r"underscored|predicted|predicts|posted|tweeted|confirmed|confirms|denied|denies|urged|urges|vowed|"
+           r"vows|promised|asserted|asserts|maintained|contended|contends|recounted|recounts|testified|exclaimed|"
+           r"conceded|concedes|shouted|whispered|quipped|joked|pleaded|demanded|wondered|wonders|elaborated|"
+           r"reported|responded|responds|(?:was|is|were)\s+quoted\s+(?:by\s+[^,.]{1,40}?\s+)?as\s+saying")
+_PARTICIPLE = (r"adding|saying|noting|writing|explaining|arguing|warning|stressing|insisting|claiming|"
+               r"pointing\s+out|recalling|asking|telling|continuing|concluding|observing|remarking|commenting|"
+               r"declaring|announcing|stating|suggesting|acknowledging|admitting|complaining|lamenting|cautioning|"
+               r"emphasi[sz]ing|urging|vowing|promising|asserting|maintaining|replying|responding")
+# "inv": the speaker follows ("according to X"); "fin": a finite verb of saying; "part": a participle.
+_VERB_RE = re.compile(rf"\b(?:(?P<inv>(?i:according)\s+to|(?i:in)\s+the\s+words\s+of)|(?P<fin>{_FINITE})"
+                      rf"|(?P<part>{_PARTICIPLE}))\b")
+_QUOTED_AS = re.compile(r"\bquoted\s+(?P<np>[^,.;]{2,80}?)\s+as\s+saying\b")
+_TRAILING_AUX = re.compile(
+    r"(?:\s+(?:also|later|then|again|once|previously|recently|earlier|further|separately|repeatedly|publicly|"
+    r"privately|has|have|had|was|were|is|are|would|will|did|does|do|often|"
+    r"(?!(?:family|ally|assembly|supply|reply|rally|anomaly|monopoly|bully|belly|lily|jelly)\b)[a-z]{2,}ly))+\s*$")
+_LEADING_CONJ = re.compile(r"^(?:(?:and|but|yet|so|however|meanwhile|still|now|instead|also|then|while)\b[\s,]*)+",
+                           re.IGNORECASE)
+_DETERMINERS = frozenset("the a an one another some many most several his her their its our this these those "
+                         "two three four five six seven eight nine ten".split())
+_NP_BLOCK = frozenset("that which who whom whose is are was were be been being to not if when because as than "
+                      "there it they he she we i you has have had will would can could should may might do does "
+                      "did said says told".split())
+_DESCRIPTION_WORDS = ROLES | frozenset("and of for at the a an former senior visiting political independent "
+                                       "leading prominent local veteran deputy acting".split())
+_PRONOUN_RE = re.compile(r"(?:^|(?<=[\s,]))(he|she|they|it|He|She|They|It)$")
+_MAX_SCARE_WORDS = 3
+# An unnamed speaker is its head noun phrase: "a barbershop owner (in Moscow)".
+_NP_PREPOSITION = re.compile(r"\s+(?:in|at|from|near|on|with|for|outside|inside|who|whose|which)\s")
+_NEXT_WORD = re.compile(r"\s+([\w\-]+)")
+# "said a barbershop owner who asked not to be named": the noun phrase up to a relative or preposition.
+_NP_AFTER_VERB = re.compile(
+    r"\s*([^,;.:]*?)(?=\s+(?:who|which|that|in|on|at|from|with|as|during|after|before)\b|[,;.:]|$)")
 
 
-def extract_quotes(article):
-    return []
+@dataclass
+class _Subject:
+    kind: str  # pronoun, run, np
+    pos: int
+    text: str
+    run: Run | None = None
+    description: str | None = None  # an unnamed speaker's whole phrase ("a barbershop owner in Moscow")
+
+
+@dataclass
+class _Attribution:
+    subject: _Subject
+    medium: str | None
+    clause: tuple[int, int]  # the reporter's words that hold it
+    speech: bool = True  # a verb of saying (not only a colon) links the words to the speaker
+    entity: Entity | None = None
+
+
+@dataclass
+class _Quote:
+    para: int
+    open: int
+    close: int | None  # None: runs to the end of the paragraph
+    start: int
+    end: int
+    continues: bool = False
+    continued: bool = False
+    before: tuple[int, int] = (0, 0)
+    after: tuple[int, int] = (0, 0)
+    interrupted: bool = False  # the text before it interrupts a quote of the same sentence
+    attribution: _Attribution | None = None
+    own: str | None = None  # "before"/"after": the side of its own attribution (None: inherited or none)
+
+
+# --- quotation marks ----------------------------------------------------------------------------
+
+def _opening_position(text: str, i: int, lo: int, hi: int) -> bool:
+    before = text[i - 1] if i > lo else " "
+    after = text[i + 1] if i + 1 < hi else " "
+    return (before.isspace() or before in "([{—–-/") and not after.isspace()
+
+
+def _closing_position(text: str, i: int, lo: int, hi: int) -> bool:
+    before = text[i - 1] if i > lo else " "
+    after = text[i + 1] if i + 1 < hi else " "
+    return not before.isspace() and (after.isspace() or not after.isalnum())
+
+
+def _double_quotes(text: str, lo: int, hi: int) -> list[tuple[int, int | None]]:
+    """(opening mark, closing mark or None) of the double-quoted passages of text[lo:hi]."""
+    out: list[tuple[int, int | None]] = []
+    opened: int | None = None
+    closers = ""
+    for m in _DOUBLE_MARKS.finditer(text, lo, hi):
+        ch, i = m.group(), m.start()
+        if opened is None:
+            if ch in "»":
+                continue
+            if ch == "”" and not _opening_position(text, i, lo, hi):
+                continue
+            if ch == '"' and i > lo and text[i - 1].isdigit():
+                continue  # 5" is inches
+            opened, closers = i, _CLOSERS[ch]
+        elif ch in closers or (ch == "“" and closers == "”" and _closing_position(text, i, lo, hi)):
+            out.append((opened, i))
+            opened = None
+    if opened is not None:
+        out.append((opened, None))
+    return out
+
+
+def _single_quotes(text: str, lo: int, hi: int) -> list[tuple[int, int | None]]:
+    """Top-level single-quoted passages ('...' or ‘...’) of text[lo:hi], which holds no double quote."""
+    out: list[tuple[int, int | None]] = []
+    if text.find("‘", lo, hi) < 0 and text.find("'", lo, hi) < 0:
+        return out
+    pos = lo
+    while True:
+        m = _SINGLE_OPEN.search(text, pos, hi)
+        if not m:
+            return out
+        c = _SINGLE_CLOSE.search(text, m.end(), hi)
+        if not c:
+            return out
+        out.append((m.start(), c.start()))
+        pos = c.end()
+
+
+def _scan(text: str, para: Span, index: int) -> list[_Quote]:
+    marks = _double_quotes(text, para.start, para.end)
+    # Single quotes stand for quotations only in the reporter's text between double-quoted passages.
+    gaps, prev = [], para.start
+    for o, c in marks:
+        gaps.append((prev, o))
+        prev = para.end if c is None else c + 1
+    gaps.append((prev, para.end))
+    for lo, hi in gaps:
+        marks.extend(_single_quotes(text, lo, hi))
+    marks.sort()
+    quotes = []
+    for o, c in marks:
+        start, end = o + 1, para.end if c is None else c
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if any(ch.isalnum() for ch in text[start:end]):
+            quotes.append(_Quote(index, o, c, start, end))
+    return quotes
+
+
+# --- clauses ------------------------------------------------------------------------------------
+
+def _words_ok_as_description(words: list[str]) -> bool:
+    return all(w.lower() in _DESCRIPTION_WORDS or w[:1].isupper() for w in words)
+
+
+def _noun_phrase(text: str, lo: int, hi: int) -> _Subject | None:
+    cut = _NP_PREPOSITION.search(text, lo, hi)
+    whole = _LEADING_CONJ.sub("", text[lo:hi].strip()).rstrip(",")
+    piece = text[lo:cut.start() if cut else hi]
+    stripped = _LEADING_CONJ.sub("", piece.strip())
+    if not stripped:
+        return None
+    pos = lo + piece.index(stripped)
+    words = stripped.split()
+    if not 1 <= len(words) <= 6 or any(w.lower().strip(",") in _NP_BLOCK for w in words):
+        return None
+    first, last = words[0].lower(), words[-1].lower().strip(",")
+    if not (first in _DETERMINERS or words[0][0].isupper() or last in ROLES or last.endswith("s")):
+        return None
+    if not all(w[:1].isalnum() for w in words):
+        return None
+    return _Subject("np", pos, stripped.rstrip(","), description=whole if len(whole.split()) <= 12 else None)
+
+
+def _subject_before(text: str, lo: int, hi: int, roster: Roster, strict: bool) -> _Subject | None:
+    """The subject of a verb of saying at ``hi``, in text[lo:hi]; ``strict``: it must open the clause."""
+    piece = text[lo:hi]
+    m = _TRAILING_AUX.search(piece)
+    if m:
+        piece = piece[:m.start()]
+    end = lo + len(piece.rstrip())
+    piece = text[lo:end]
+    if not piece.strip(" ,"):
+        return None
+    pm = _PRONOUN_RE.search(piece)
+    if pm:
+        pre = piece[:pm.start()].strip()
+        if not pre or (not strict and (pre.endswith(",") or pre.split()[-1].lower() in ("and", "but", "so", "yet"))):
+            return _Subject("pronoun", lo + pm.start(1), pm.group(1))
+        return None
+    runs = [r for r in roster.runs_between(lo, end) if r.kind in ("person", "org", "single", "place")]
+
+    def clean(run: Run) -> bool:
+        """Whether only a description ("Foreign Minister", "analyst") or, unless strict, an
+        introductory phrase ending in a comma or a conjunction comes before the name."""
+        words = text[lo:run.start].split()
+        while words and not words[-1].endswith(",") and (
+                words[-1].lower() in _DESCRIPTION_WORDS or words[-1][:1].isupper()):
+            words.pop()
+        if not words:
+            return True
+        return not strict and (words[-1].endswith(",") or words[-1].lower() in ("and", "but", "so", "yet"))
+
+    last = runs[-1] if runs and runs[-1].end == end and clean(runs[-1]) else None
+    if last is not None and last.kind != "place":
+        return _Subject("run", last.start, last.name, last)
+    if piece.rstrip().endswith(","):
+        heads = [r for r in runs if text[r.end:r.end + 1] == "," and clean(r)]
+        for kinds in (("person",), ("org", "single")):
+            for r in heads:
+                if r.kind in kinds:
+                    return _Subject("run", r.start, r.name, r)
+        comma = text.find(",", lo, end)
+        return _noun_phrase(text, lo, comma) if comma > lo else None
+    if last is not None:  # "Moscow says": a country or capital speaks for its government
+        return _Subject("run", last.start, last.name, last)
+    if strict:
+        return _noun_phrase(text, lo, end)
+    comma = text.rfind(",", lo, end)
+    return _noun_phrase(text, comma + 1 if comma >= lo else lo, end)
+
+
+def _subject_after(text: str, lo: int, hi: int, roster: Roster) -> _Subject | None:
+    """The subject of an inverted attribution ("said Anna Petrova, director of …") in text[lo:hi]."""
+    for r in roster.runs_between(lo, hi):
+        words = [w.strip(",") for w in text[lo:r.start].split()]
+        if len(words) > 8 or not _words_ok_as_description(words):
+            break
+        following = _NEXT_WORD.match(text, r.end, hi)
+        if r.kind == "place" or (following and following.group(1).lower() in ROLES):
+            continue  # part of the description: "Kommersant columnist", "Russian analyst"
+        if r.kind in ("person", "org", "single"):
+            return _Subject("run", r.start, r.name, r)
+    m = _NP_AFTER_VERB.match(text, lo, hi)
+    return _noun_phrase(text, m.start(1), m.end(1)) if m and m.group(1) else None
+
+
+def _parse_clause(text: str, lo: int, hi: int, roster: Roster, side: str) -> _Attribution | None:
+    """The attribution in the reporter's clause text[lo:hi] on ``side`` ("before"/"after") of a quote."""
+    if hi <= lo:
+        return None
+    verbs = list(_VERB_RE.finditer(text, lo, hi))
+    qa = _QUOTED_AS.search(text, lo, hi)
+    if qa:
+        subject = _subject_after(text, qa.start("np"), qa.end("np"), roster)
+        if subject:
+            medium = find_medium(text, lo, hi, roster) or _outlet_before(text, lo, qa.start(), roster)
+            return _Attribution(subject, medium, (lo, hi))
+    order = verbs if side == "after" else list(reversed(verbs))
+    for v in order[:3]:
+        subject = None
+        if v.group("inv") or not text[lo:v.start()].strip(" ,—–-"):
+            if v.group("part"):
+                continue
+            subject = _subject_after(text, v.end(), hi, roster)
+        elif not v.group("part") or side == "before":
+            subject = _subject_before(text, lo, v.start(), roster, strict=(side == "after"))
+        if subject is not None:
+            return _Attribution(subject, find_medium(text, lo, hi, roster), (lo, hi))
+        if side == "after":
+            return None  # the first verb after a quote is its attribution or none is
+    stripped = text[lo:hi].rstrip()
+    if side == "before" and stripped.endswith(":"):
+        # "Ivan Petrov, a visiting scholar, agrees:" — the colon introduces the speaker's words.
+        runs = [r for r in roster.runs_between(lo, hi) if r.kind in ("person", "org", "single")]
+        first = text[lo:hi].split()
+        if first and first[0] in ("He", "She"):
+            return _Attribution(_Subject("pronoun", lo + text[lo:hi].index(first[0]), first[0]), None, (lo, hi),
+                                speech=False)
+        if runs and not text[lo:runs[0].start].strip(" ,"):
+            return _Attribution(_Subject("run", runs[0].start, runs[0].name, runs[0]),
+                                find_medium(text, lo, hi, roster), (lo, hi), speech=False)
+    return None
+
+
+def _outlet_before(text: str, lo: int, hi: int, roster: Roster) -> str | None:
+    """"Interfax quoted X as saying": the outlet is the subject of "quoted"."""
+    runs = roster.runs_between(lo, hi)
+    return runs[-1].name if runs and runs[-1].kind in ("org", "single") else None
+
+
+# --- partial ------------------------------------------------------------------------------------
+
+_ENDS_WITH_VERB = re.compile(rf"\b(?:{_FINITE}|{_PARTICIPLE})(?:\s+(?:[A-Z][\w.]*|reporters|journalists))?\s*$")
+
+
+def _is_partial(text: str, quote: _Quote) -> bool:
+    """True when the quoted words are a fragment inside the reporter's own sentence."""
+    if quote.continued:
+        return False
+    before = text[quote.before[0]:quote.open].strip()
+    if before.endswith((",", ":")) and (quote.interrupted or not before.endswith(",")):
+        return False  # "…,” said X, “and now …" and "X said: “…”" introduce the speaker's own sentence
+    first_letter = next((ch for ch in text[quote.start:quote.end] if ch.isalpha()), "")
+    if first_letter.islower():
+        return True
+    if not before or before.endswith(","):
+        return False
+    return not _ENDS_WITH_VERB.search(before)
+
+
+def _is_title(words: list[str]) -> bool:
+    long_words = [w for w in words if len(w) > 3]
+    return bool(long_words) and all(w[0].isupper() for w in long_words) and len(words) <= 10
+
+
+# --- extraction ---------------------------------------------------------------------------------
+
+def _resolve(attribution: _Attribution, roster: Roster) -> None:
+    subject = attribution.subject
+    entity = None
+    if subject.kind == "pronoun":
+        entity = roster.resolve_pronoun(subject.text, subject.pos)
+        if entity is not None:
+            roster.note(entity, subject.pos, subject.text)
+    elif subject.kind == "run" and subject.run is not None:
+        entity = roster.entity_for(subject.run)
+        if entity.description is None and entity.kind != "org":
+            lo, hi = attribution.clause
+            entity.description = (prefix_description(roster.text, subject.run, lo)
+                                   or apposition(roster.text, subject.run, hi))
+        roster.note(entity, subject.pos)
+    else:
+        words = subject.text.split()
+        head = words[-1].lower()
+        if head in ORG_WORDS and words[0].lower() == "the" and len(words) <= 3:
+            entity = roster.org_by_head(head, subject.pos)
+        if entity is None:
+            name = subject.text
+            if words[0].lower() in _DETERMINERS and words[0][0].isupper():
+                name = words[0].lower() + name[len(words[0]):]
+            unnamed = head not in ORG_WORDS
+            description = subject.description if unnamed else None
+            if description and description.split()[0].lower() in _DETERMINERS:
+                description = description[0].lower() + description[1:]
+            entity = Entity(name, "other" if unnamed else "org", description if description != name else None)
+        if entity.kind == "org":
+            roster.note(entity, subject.pos)
+    attribution.entity = entity
+
+
+def extract_quotes(article: Article) -> list[dict]:
+    text = article.text
+    paras = paragraphs(text)
+    per_para = [_scan(text, para, i) for i, para in enumerate(paras)]
+    if not any(per_para):
+        return []
+    segments = _frame(text, paras, per_para)
+    sents = sentences(text)
+    sentence_starts = [s.start for s in sents]
+    roster = build_roster(text, segments, sentence_starts)
+
+    all_quotes = [q for quotes in per_para for q in quotes]
+    for q in all_quotes:
+        attribution, side = None, "before"
+        lo, hi = q.before
+        if text[lo:hi].strip() and not q.continued:
+            attribution = _parse_clause(text, lo, hi, roster, "before")
+        if attribution is None and _linked_after(text, q):
+            attribution, side = _parse_clause(text, q.after[0], q.after[1], roster, "after"), "after"
+        if attribution is not None:
+            q.attribution, q.own = attribution, side
+    # Resolve speakers in text order, so that pronouns see the speakers named before them.
+    for q in sorted((q for q in all_quotes if q.own), key=lambda q: q.attribution.subject.pos):
+        _resolve(q.attribution, roster)
+    _inherit(text, paras, per_para, roster)
+    return [_record(text, q, paras[q.para], sents, sentence_starts) for q in all_quotes if _is_quote(text, q)]
+
+
+def _frame(text: str, paras: list[Span], per_para: list[list[_Quote]]) -> list[tuple[int, int, int, int]]:
+    """Mark continued quotes and each quote's clauses before and after; return the reporter's text
+    (outside quotes) as (start, end, paragraph start, paragraph end) segments."""
+    # A paragraph's unclosed quote goes on when the next paragraph opens with a quotation mark.
+    for i, quotes in enumerate(per_para[:-1]):
+        nxt = per_para[i + 1]
+        if quotes and quotes[-1].close is None and nxt and nxt[0].open == paras[i + 1].start:
+            quotes[-1].continues = True
+            nxt[0].continued = True
+    segments = []
+    for para, quotes in zip(paras, per_para):
+        prev = para.start
+        for k, q in enumerate(quotes):
+            if q.open > prev:
+                segments.append((prev, q.open, para.start, para.end))
+            gap_hi = quotes[k + 1].open if k + 1 < len(quotes) else para.end
+            q.before = (last_sentence_start(text, prev, q.open), q.open)
+            q.interrupted = (k > 0 and q.before[0] == prev and quotes[k - 1].close is not None
+                             and not _ends_sentence(text, quotes[k - 1]))
+            if q.close is None:
+                q.after = (para.end, para.end)
+                prev = para.end
+            else:
+                prev = q.close + 1
+                q.after = (prev, sentence_end(text, prev, gap_hi))
+        if prev < para.end:
+            segments.append((prev, para.end, para.start, para.end))
+    return segments
+
+
+def _is_quote(text: str, q: _Quote) -> bool:
+    """False for scare quotes and titles: short or title-cased words not attributed as speech."""
+    words = text[q.start:q.end].split()
+    # A short quote is speech only as what the verb says: it ends the sentence ("said it was
+    # "unacceptable."") or the attribution follows it, not inside "the law on "foreign agents" was".
+    speech = bool(q.own) and q.attribution.speech and (
+        len(words) > _MAX_SCARE_WORDS or q.own == "after"
+        or not text[q.after[0]:q.after[1]].strip(" ,.;:!?”\"’»)"))
+    if not speech and (len(words) <= _MAX_SCARE_WORDS or _is_title(words)):
+        return False
+    return q.attribution is not None or len(words) > _MAX_SCARE_WORDS + 1
+
+
+def _ends_sentence(text: str, quote: _Quote) -> bool:
+    tail = text[quote.start:quote.end].rstrip("”’\"»)")
+    return tail.endswith((".", "!", "?")) and not tail.endswith("…")
+
+
+def _linked_after(text: str, quote: _Quote) -> bool:
+    lo, hi = quote.after
+    clause = text[lo:hi].strip(" ,")
+    if quote.close is None or not clause:
+        return False
+    first_letter = next((ch for ch in clause if ch.isalpha()), "")
+    return not text[quote.start:quote.end].endswith(".") or first_letter.islower()
+
+
+def _inherit(text: str, paras: list[Span], per_para: list[list[_Quote]], roster: Roster) -> None:
+    """Attributions for quotes that have none of their own (see the module docstring, step 2)."""
+    for i, quotes in enumerate(per_para):
+        # The next own attribution after each quote of the paragraph, for "“A.” “B,” he said."
+        next_own: list[_Attribution | None] = [None] * len(quotes)
+        for k in range(len(quotes) - 2, -1, -1):
+            later = quotes[k + 1]
+            next_own[k] = later.attribution if later.own else next_own[k + 1]
+        previous = None
+        for k, q in enumerate(quotes):
+            if q.attribution is None and (q.continued or not text[q.before[0]:q.before[1]].strip()):
+                # A quote running over paragraphs shares one attribution.
+                donor = _continuation_donor(per_para, i, k) if q.continued or q.continues else None
+                if donor is not None:
+                    q.attribution = donor
+                elif previous is not None or next_own[k] is not None:
+                    q.attribution = previous or next_own[k]
+                elif k == 0 and i > 0:
+                    q.attribution = _from_previous_paragraph(text, paras[i - 1], per_para[i - 1], roster)
+            if q.attribution is not None:
+                previous = q.attribution
+
+
+_MAX_CONTINUED = 20  # paragraphs one quote may run over
+
+
+def _continuation_donor(per_para: list[list[_Quote]], i: int, k: int) -> _Attribution | None:
+    """The attribution of another part of the quote that runs over paragraphs and holds quote (i, k)."""
+    j, part = i, per_para[i][k]
+    while part.continued and j > max(0, i - _MAX_CONTINUED) and per_para[j - 1]:
+        j -= 1
+        part = per_para[j][-1]
+    chain = [part]
+    while part.continues and j + 1 < min(len(per_para), i + _MAX_CONTINUED) and per_para[j + 1]:
+        j += 1
+        part = per_para[j][0]
+        chain.append(part)
+    for part in chain:  # earlier parts are settled by now, inherited attributions included
+        if part is not per_para[i][k] and part.attribution is not None:
+            return part.attribution
+    return None
+
+
+def _from_previous_paragraph(text: str, prev: Span, prev_quotes: list[_Quote],
+                             roster: Roster) -> _Attribution | None:
+    """The speaker a paragraph hands on to a quote paragraph after it: the one its closing colon
+    introduces, or the speaker of the quote that ends it."""
+    if text[prev.start:prev.end].endswith(":"):
+        lo = prev.start if not prev_quotes or prev_quotes[-1].close is None else prev_quotes[-1].close + 1
+        attribution = _parse_clause(text, last_sentence_start(text, lo, prev.end), prev.end, roster, "before")
+        if attribution is not None:
+            _resolve(attribution, roster)
+        return attribution
+    if prev_quotes and prev_quotes[-1].attribution is not None:
+        last = prev_quotes[-1]
+        end = prev.end
+        while end > prev.start and text[end - 1] in ".!?”\"’») ":
+            end -= 1  # the paragraph's final period does not start a sentence
+        if last.end >= last_sentence_start(text, prev.start, end):
+            a = last.attribution
+            # The same speaker goes on; the medium of that attribution stays with its own quotes.
+            return _Attribution(a.subject, None, a.clause, a.speech, a.entity)
+    return None
+
+
+def _record(text: str, q: _Quote, para: Span, sents: tuple[Span, ...], starts: list[int]) -> dict:
+    entity = q.attribution.entity if q.attribution else None
+    i = bisect_right(starts, q.start) - 1
+    sentence = sents[i].text if i >= 0 and sents[i].end >= q.end else para.text
+    medium = q.attribution.medium if q.attribution else None
+    return {
+        "speaker": entity.name if entity else None,
+        "speaker_description": entity.description if entity else None,
+        "text": text[q.start:q.end],
+        "partial": _is_partial(text, q),
+        "medium": medium or (entity.medium if entity else None),
+        "sentence": sentence,
+        "char_start": q.start,
+        "char_end": q.end,
+    }

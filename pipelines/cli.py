@@ -71,6 +71,17 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _publish(args: argparse.Namespace) -> int:
+    from caravan.publish import publish_release
+
+    written = publish_release(Path(args.release), args.target)
+    if not written:
+        print(f"{args.release} is already published at {args.target}: nothing to do")
+    else:
+        print(f"published {len(written)} objects to {args.target} (latest.json updated last)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="caravan", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -85,6 +96,10 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--gold", required=True)
     evaluate.add_argument("--json", help="also write the figures as JSON to this file")
     evaluate.set_defaults(func=_evaluate)
+    publish = sub.add_parser("publish", help="copy a release to object storage (s3://bucket/prefix) or a folder")
+    publish.add_argument("target", help="fsspec URL: s3://bucket/prefix (settings from AWS_* variables) or a folder")
+    publish.add_argument("--release", default="releases/latest", help="release folder (default releases/latest)")
+    publish.set_defaults(func=_publish)
     statistics = sub.add_parser("statistics", help="official statistics")
     stats_sub = statistics.add_subparsers(dest="statistics_command", required=True)
     fetch = stats_sub.add_parser("fetch", help="record a World Bank API snapshot for offline builds")

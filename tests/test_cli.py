@@ -35,3 +35,18 @@ def test_evaluate_prints_the_summary_line_and_json(tmp_path: Path):
     last = proc.stdout.strip().splitlines()[-1]
     assert last.startswith("quotes_f1=") and " attribution=" in last and " figures_f1=" in last
     assert json.loads(out.read_text())["summary"]
+
+
+def test_publish_copies_a_release_to_a_folder_once(tmp_path: Path):
+    build = subprocess.run([CARAVAN, "build", "--out", str(tmp_path), "--version", "2024.04.01"],
+                           capture_output=True, text=True, timeout=300)
+    assert build.returncode == 0, build.stderr[-2000:]
+    release, mirror = tmp_path / "releases" / "latest", tmp_path / "mirror"
+    first = subprocess.run([CARAVAN, "publish", str(mirror), "--release", str(release)], capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    assert (mirror / "2024.04.01" / "quotes.parquet").read_bytes() == (release / "quotes.parquet").read_bytes()
+    assert json.loads((mirror / "latest.json").read_text()) == {"version": "2024.04.01"}
+    again = subprocess.run([CARAVAN, "publish", str(mirror), "--release", str(release)], capture_output=True, text=True)
+    assert "already published" in again.stdout
+    missing = subprocess.run([CARAVAN, "publish", str(mirror), "--release", str(tmp_path / "nope")], capture_output=True, text=True)
+    assert missing.returncode == 2 and "nope" in missing.stderr

