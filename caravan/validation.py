@@ -81,7 +81,8 @@ def load_suite(table: str, folder: Path = EXPECTATIONS_DIR) -> dict:
 
 
 def validation_frame(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
-    frame = con.sql(VALIDATION_QUERIES[table]).df()
+    # Through Arrow: DuckDB's own .df() calls a pandas API that pandas 3 deprecates.
+    frame = con.sql(VALIDATION_QUERIES[table]).to_arrow_table().to_pandas()
     return frame.drop(columns=["span_text"], errors="ignore")
 
 
