@@ -73,7 +73,36 @@ def _resource(name: str, path: Path, rows: int, description: str, schema: dict) 
             "rows": rows, "schema": schema}
 
 
-def _datapackage(version: str, written: dict[str, tuple[Path, int]], changes: tuple[Path, int]) -> dict:
+def attributions(tables: dict[str, pa.Table]) -> list[dict]:
+    """The sources a user must credit: each outlet with its articles' licence, each statistics publisher."""
+    outlets: dict[tuple[str, str], int] = {}
+    for row in tables["articles"].select(["outlet", "license"]).to_pylist():
+        key = (row["outlet"] or "unknown outlet", row["license"] or "licence not stated")
+        outlets[key] = outlets.get(key, 0) + 1
+    sources = [{"title": outlet, "kind": "news outlet", "license": licence, "articles": n}
+               for (outlet, licence), n in sorted(outlets.items())]
+    publishers = sorted({r["publisher"] for r in tables["official_figures"].select(["publisher"]).to_pylist()})
+    sources += [{"title": p, "kind": "official statistics", "license": "see official_figures.found_at_url"
+                 if p != "World Bank" else "CC BY 4.0 (World Development Indicators)"} for p in publishers]
+    return sources
+
+
+def _license_text(version: str, sources: list[dict]) -> str:
+    lines = [f"# Licence of Caravan release {version}", "",
+             "The data of this release are published under the Creative Commons Attribution 4.0 International",
+             "licence (CC BY 4.0, https://creativecommons.org/licenses/by/4.0/): you may share and adapt them for",
+             "any purpose, provided you credit \"Caravan\" with the release version and the sources below.", "",
+             "Quoted words and evidence sentences remain the work of the outlets that published them, under the",
+             "licence each article states (`articles.license`); they are included as short quotations with their",
+             "source for reference and research.", "", "## Sources to credit", ""]
+    for src in sources:
+        extra = f", {src['articles']} article(s)" if "articles" in src else ""
+        lines.append(f"- {src['title']} ({src['kind']}{extra}): {src['license']}")
+    return "\n".join(lines) + "\n"
+
+
+def _datapackage(version: str, written: dict[str, tuple[Path, int]], changes: tuple[Path, int],
+                 sources: list[dict]) -> dict:
     resources = [_resource(name, path, rows, TABLES[name].description, TABLES[name].frictionless_schema())
                  for name, (path, rows) in written.items()]
     resources.append(_resource("changes", changes[0], changes[1], CHANGES_SCHEMA.metadata[b"description"].decode(), {
@@ -84,7 +113,7 @@ def _datapackage(version: str, written: dict[str, tuple[Path, int]], changes: tu
         "version": version, "licenses": [DATA_LICENSE],
         "description": "Incidents, quotes and economic figures extracted from news articles, each with its evidence "
                        "(article, sentence, character span).",
-        "sources": [{"title": "News articles of the corpus; see the articles table (outlet, url, license) for each."}],
+        "sources": [{"title": src["title"], "description": f"{src['kind']}; licence: {src['license']}"} for src in sources],
         "created_by": f"caravan {__version__}", "resources": resources,
     }
 
@@ -175,10 +204,12 @@ def write_release(tables: dict[str, pa.Table], releases_dir: str | Path, version
         changes = changes_table(diffs)
         pq.write_table(changes, staging / "changes.parquet", compression="zstd", compression_level=9)
         (staging / "CHANGES.md").write_text(changes_markdown(version, previous.name if previous else None, diffs), encoding="utf-8")
-        package = _datapackage(version, written, (staging / "changes.parquet", changes.num_rows))
+        sources = attributions(tables)
+        package = _datapackage(version, written, (staging / "changes.parquet", changes.num_rows), sources)
         (staging / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         (staging / "README.md").write_text(_readme(version, written) + "\n", encoding="utf-8")
         (staging / "CITATION.cff").write_text(_citation(version), encoding="utf-8")
+        (staging / "LICENSE.md").write_text(_license_text(version, sources), encoding="utf-8")
         _write_duckdb(staging / "caravan.duckdb", written)
         _write_data_docs(staging, version)
         (staging / "SHA256SUMS").write_text(_checksums(staging), encoding="utf-8")

@@ -89,7 +89,11 @@ def test_release_files_are_checksummed_and_citable(tmp_path: Path):
     assert "validation/index.html" in sums  # the Great Expectations Data Docs of the release
     for name, digest in sums.items():
         assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest
+    licence = (release / "LICENSE.md").read_text()
+    assert "CC BY 4.0" in licence and "- Voice of America (news outlet, 1 article(s)): Public domain" in licence
+    assert "- World Bank (official statistics)" in licence
     cff = (release / "CITATION.cff").read_text()
     assert 'version: "2024.04.01"' in cff and "license: CC-BY-4.0" in cff
     package = json.loads((release / "datapackage.json").read_text())
     assert {r["name"] for r in package["resources"]} == set(TABLES) | {"changes"}
+    assert {"Voice of America", "World Bank"} <= {s["title"] for s in package["sources"]}
