@@ -1,45 +1,60 @@
-"""Extraction area: quotes, incidents and economic figures of every article."""
+"""Extraction area: quotes, incident mentions and economic figures of every article, extracted by rule.
+
+Incremental: only new or changed articles are extracted again (all of them when the extraction code
+changed); the records of removed articles go. The result equals a full rebuild.
+"""
 
 import dagster as dg
 
 from assets.metadata import table_metadata
 from caravan.extract import extract_corpus
-from caravan.speaker_table import speaker_rows
-from caravan.tables import RECORD_TABLES, SPEAKERS, TABLES
-from caravan.warehouse import load_articles, replace_table, to_arrow
+from caravan.incremental import extractor_version, plan_extraction
+from caravan.tables import EXTRACTED, EXTRACTION_STATE
+from caravan.warehouse import has_table, load_articles, read_table, replace_articles_rows, to_arrow
 from pipelines.resources import WarehouseResource
 
 _PREVIEW = {
-    "quotes": ("speaker", "text", "medium", "partial"),
-    "incidents": ("type", "city", "country", "date", "target_group"),
-    "economic_figures": ("subject", "indicator", "value", "unit", "qualifier", "period"),
+    "stg_quotes": ("speaker", "text", "medium", "partial"),
+    "stg_incident_mentions": ("type", "city", "country", "date", "target_group"),
+    "stg_economic_figures": ("subject", "indicator", "value", "unit", "qualifier", "period"),
 }
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(name, deps=["articles"], group_name="extraction", kinds={"duckdb", "python"},
-                        owners=["team:caravan"], description=TABLES[name].description) for name in RECORD_TABLES],
-    description="Rule-based, deterministic extraction of the three record tables from the articles.",
+    specs=[dg.AssetSpec(spec.name, deps=["articles"], group_name="extraction", kinds={"duckdb", "python"},
+                        owners=["team:caravan"], description=spec.description) for spec in EXTRACTED.values()],
+    description="Rule-based, deterministic extraction of quotes, incident mentions and economic figures; "
+                "only new or changed articles are extracted again.",
 )
-def extracted_records(warehouse: WarehouseResource):
+def extracted_records(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    version = extractor_version()
     with warehouse.get_connection() as con:
-        records = extract_corpus(load_articles(con))
-        for name in RECORD_TABLES:
-            data = to_arrow(TABLES[name], records[name])
-            replace_table(con, TABLES[name], data)
-            yield dg.MaterializeResult(asset_key=name, metadata=table_metadata(TABLES[name], data, _PREVIEW[name]))
+        articles = load_articles(con)
+        state = {}
+        if has_table(con, EXTRACTION_STATE.name):
+            state = {a: (sha, v) for a, sha, v in con.execute(
+                "SELECT article_id, sha256, extractor_version FROM stg_extraction_state").fetchall()}
+        plan = plan_extraction({a.article_id: a.sha256 for a in articles}, state, version)
+        todo = set(plan.extract)
+        records = extract_corpus(a for a in articles if a.article_id in todo)
+        context.log.info(f"extracting {len(plan.extract)} articles, reusing {len(plan.reuse)}, removing {len(plan.remove)}")
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for kind, spec in EXTRACTED.items():
+                replace_articles_rows(con, spec, list(plan.replaced), to_arrow(spec, records[kind]))
+            replace_articles_rows(con, EXTRACTION_STATE, list(plan.replaced), to_arrow(EXTRACTION_STATE, [
+                {"article_id": a.article_id, "sha256": a.sha256, "extractor_version": version}
+                for a in articles if a.article_id in todo]))
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        run = {"articles_extracted": len(plan.extract), "articles_reused": len(plan.reuse),
+               "articles_removed": len(plan.remove), "extractor_version": version,
+               "extracted_article_ids": dg.MetadataValue.json(list(plan.extract[:100]))}
+        for spec in EXTRACTED.values():
+            data = read_table(con, spec.name)
+            yield dg.MaterializeResult(asset_key=spec.name, metadata={**table_metadata(spec, data, _PREVIEW[spec.name]), **run})
 
 
-@dg.asset(deps=["quotes", "articles"], group_name="extraction", kinds={"duckdb", "python"}, owners=["team:caravan"],
-          description=SPEAKERS.description)
-def speakers(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    with warehouse.get_connection() as con:
-        # Speakers of published articles only: a synthetic test article's speaker is nobody.
-        quotes = con.sql("SELECT q.* FROM quotes q JOIN articles a USING (article_id) WHERE NOT a.synthetic "
-                         "ORDER BY q.record_id").to_arrow_table().to_pylist()
-        data = to_arrow(SPEAKERS, speaker_rows(quotes))
-        replace_table(con, SPEAKERS, data)
-    return dg.MaterializeResult(metadata=table_metadata(SPEAKERS, data, ("speaker", "descriptions", "n_quotes", "n_articles")))
-
-
-defs = dg.Definitions(assets=[extracted_records, speakers])
+defs = dg.Definitions(assets=[extracted_records])

@@ -11,7 +11,7 @@ from caravan.figures import extract_figures
 from caravan.ids import stable_id
 from caravan.incidents import extract_incidents
 from caravan.quotes import extract_quotes
-from caravan.tables import TABLES
+from caravan.tables import EXTRACTED
 
 # What makes a record itself: two records with the same key are the same fact.
 _ID_KEYS = {
@@ -27,7 +27,7 @@ def extract_article(article: Article) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     for table, extractor in _EXTRACTORS.items():
         prefix, key = _ID_KEYS[table]
-        spec = TABLES[table]
+        spec = EXTRACTED[table]
         rows = []
         for rec in extractor(article):
             row = {col: rec.get(col) for col in spec.column_names}

@@ -6,7 +6,7 @@ schema of the Parquet release, the ``datapackage.json`` resources and the README
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyarrow as pa
 
@@ -123,8 +123,8 @@ ARTICLES = Table(
     sort_by=("article_id",),
 )
 
-QUOTES = Table(
-    "quotes",
+STG_QUOTES = Table(
+    "stg_quotes",
     "Direct quotations in the articles, with the resolved speaker and the evidence span of the quoted words.",
     "record_id",
     (
@@ -138,8 +138,8 @@ QUOTES = Table(
     sort_by=("article_id", "char_start", "record_id"),
 )
 
-INCIDENTS = Table(
-    "incidents",
+STG_INCIDENT_MENTIONS = Table(
+    "stg_incident_mentions",
     "Discrete events reported in the articles (attacks, assaults, arson, evictions, raids, detentions, travel advisories, ...), one row per mention.",
     "record_id",
     (
@@ -162,8 +162,8 @@ INCIDENTS = Table(
     sort_by=("article_id", "char_start", "type", "record_id"),
 )
 
-ECONOMIC_FIGURES = Table(
-    "economic_figures",
+STG_ECONOMIC_FIGURES = Table(
+    "stg_economic_figures",
     "Economic and demographic figures reported in the articles (remittances, GDP shares, migrant numbers), normalised.",
     "record_id",
     (
@@ -179,6 +179,34 @@ ECONOMIC_FIGURES = Table(
         Column("raw", "VARCHAR", "The number as written in the article (e.g. \"$5.7 billion\").", required=True),
     ) + _evidence("the number as written"),
     sort_by=("article_id", "char_start", "record_id"),
+)
+
+ORIGIN = Column("origin", "VARCHAR", "How the row came to be: machine (extracted by rule), corrected (a curation "
+                "decision changed it) or hand_added (added by a curator with its evidence).", required=True)
+
+
+def published(stage: Table, name: str, description: str) -> Table:
+    """The published table made from a machine-extracted working table: the same columns plus origin."""
+    return replace(stage, name=name, description=description, columns=stage.columns + (ORIGIN,))
+
+
+QUOTES = published(STG_QUOTES, "quotes", "Direct quotations in the articles, with the resolved speaker and the evidence span of the quoted words.")
+INCIDENTS = published(STG_INCIDENT_MENTIONS, "incidents", "Discrete events reported in the articles (attacks, assaults, arson, evictions, raids, detentions, travel advisories, ...).")
+ECONOMIC_FIGURES = published(STG_ECONOMIC_FIGURES, "economic_figures", "Economic and demographic figures reported in the articles (remittances, GDP shares, migrant numbers), normalised.")
+STG_QUOTES = replace(STG_QUOTES, description="Working table: quotes as extracted by rule, before curation.")
+STG_INCIDENT_MENTIONS = replace(STG_INCIDENT_MENTIONS, description="Working table: every incident mention as extracted by rule, before merging and curation.")
+STG_ECONOMIC_FIGURES = replace(STG_ECONOMIC_FIGURES, description="Working table: economic figures as extracted by rule, before curation.")
+
+EXTRACTION_STATE = Table(
+    "stg_extraction_state",
+    "Working table: which version of each article was extracted by which version of the extractors.",
+    "article_id",
+    (
+        Column("article_id", "VARCHAR", "Article extracted.", required=True),
+        Column("sha256", "VARCHAR", "SHA-256 of the article text that was extracted.", required=True),
+        Column("extractor_version", "VARCHAR", "Hash of the extraction code and data that produced its records.", required=True),
+    ),
+    sort_by=("article_id",),
 )
 
 SPEAKERS = Table(
@@ -270,7 +298,11 @@ QUARANTINE = Table(
 
 TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, QUOTES, INCIDENTS, ECONOMIC_FIGURES, SPEAKERS,
                                                 OFFICIAL_FIGURES, FIGURE_CHECKS)}
-WORKING_TABLES: dict[str, Table] = {t.name: t for t in (QUARANTINE,)}
+WORKING_TABLES: dict[str, Table] = {t.name: t for t in (QUARANTINE, STG_QUOTES, STG_INCIDENT_MENTIONS,
+                                                        STG_ECONOMIC_FIGURES, EXTRACTION_STATE)}
+ALL_TABLES: dict[str, Table] = {**TABLES, **WORKING_TABLES}
+# What the extractors of caravan.extract produce, by their record kind.
+EXTRACTED: dict[str, Table] = {"quotes": STG_QUOTES, "incidents": STG_INCIDENT_MENTIONS, "economic_figures": STG_ECONOMIC_FIGURES}
 RECORD_TABLES = ("quotes", "incidents", "economic_figures")
 
 

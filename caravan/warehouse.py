@@ -9,7 +9,7 @@ import duckdb
 import pyarrow as pa
 
 from caravan.corpus import Article
-from caravan.tables import ARTICLES, TABLES, Table
+from caravan.tables import ALL_TABLES, ARTICLES, TABLES, Table
 
 
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -44,8 +44,22 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: Table, data: pa.Table) 
     return data.num_rows
 
 
+def replace_articles_rows(con: duckdb.DuckDBPyConnection, table: Table, article_ids: list[str], data: pa.Table) -> None:
+    """Drop the rows of ``article_ids`` from ``table`` and insert ``data``, in the caller's transaction."""
+    if not has_table(con, table.name):
+        con.execute(table.ddl())
+        for stmt in table.comment_statements():
+            con.execute(stmt)
+    if article_ids:
+        con.execute(f'DELETE FROM "{table.name}" WHERE article_id IN (SELECT unnest(?::VARCHAR[]))', [list(article_ids)])
+    if data.num_rows:
+        con.register("_incoming", data.select(table.column_names).cast(table.arrow_schema()))
+        con.execute(f'INSERT INTO "{table.name}" SELECT * FROM _incoming')
+        con.unregister("_incoming")
+
+
 def read_table(con: duckdb.DuckDBPyConnection, name: str, published_only: bool = False) -> pa.Table:
-    table = TABLES[name]
+    table = ALL_TABLES[name]
     cols = table.published_columns() if published_only else list(table.columns)
     order = ", ".join(f'"{c}"' for c in table.sort_by)
     select = ", ".join(f'"{c.name}"' for c in cols)

@@ -10,7 +10,7 @@ import os
 
 import dagster as dg
 
-from assets import extraction, ingest, release, statistics, validation
+from assets import curation, extraction, ingest, release, statistics, validation
 from caravan.paths import REFERENCE_FIGURES, SAMPLE_CORPUS, WORLD_BANK_SNAPSHOTS
 from pipelines import automation
 from pipelines.resources import CorpusResource, ReleasesResource, StatisticsResource, WarehouseResource
@@ -29,7 +29,7 @@ def build_definitions(corpus_folder: str = str(SAMPLE_CORPUS), warehouse_path: s
         },
         executor=dg.in_process_executor,
     )
-    return dg.Definitions.merge(ingest.defs, extraction.defs, statistics.defs, validation.defs, release.defs, automation.defs, settings)
+    return dg.Definitions.merge(ingest.defs, extraction.defs, curation.defs, statistics.defs, validation.defs, release.defs, automation.defs, settings)
 
 
 # Deployments (and tests) point the code location elsewhere through the environment.

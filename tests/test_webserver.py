@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from caravan.tables import TABLES
+from caravan.tables import EXTRACTED, TABLES
 from tests.conftest import REPO, SAMPLE_CORPUS
 
 
@@ -62,7 +62,7 @@ def dagster_dev(tmp_path: Path):
 def test_ui_lists_the_assets_and_runs_the_build(dagster_dev):
     port, out = dagster_dev
     nodes = _graphql(port, "{ assetNodes { assetKey { path } groupName } }")["assetNodes"]
-    assert {n["assetKey"]["path"][0] for n in nodes} == {*TABLES, "release"}
+    assert {n["assetKey"]["path"][0] for n in nodes} == {*TABLES, *(t.name for t in EXTRACTED.values()), "release"}
     launch = _graphql(port, 'mutation { launchRun(executionParams: { selector: { repositoryLocationName: "caravan", '
                             'repositoryName: "__repository__", jobName: "build" }, runConfigData: "{}" }) '
                             '{ __typename ... on LaunchRunSuccess { run { runId } } } }')["launchRun"]

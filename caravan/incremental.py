@@ -1,0 +1,43 @@
+"""Which articles need extracting again: new ones, changed ones, and all when the extractors changed."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+# The code and data whose change can change any extracted record.
+_EXTRACTION_SOURCES = ("extract.py", "text.py", "numbers.py", "vocabularies.py", "quotes.py", "speakers.py",
+                       "incidents.py", "places.py", "dates.py", "figures.py", "tables.py", "ids.py")
+
+
+@lru_cache(maxsize=1)
+def extractor_version() -> str:
+    digest = hashlib.sha256()
+    paths = [_PACKAGE / name for name in _EXTRACTION_SOURCES] + sorted((_PACKAGE / "data").glob("*"))
+    for path in paths:
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class ExtractionPlan:
+    extract: tuple[str, ...]  # new or changed articles, or all of them when the extractors changed
+    remove: tuple[str, ...]  # articles no longer in the corpus
+    reuse: tuple[str, ...]  # unchanged articles whose records stay as they are
+
+    @property
+    def replaced(self) -> tuple[str, ...]:
+        """Articles whose stored records must go (to be replaced, or gone for good)."""
+        return tuple(sorted(self.extract + self.remove))
+
+
+def plan_extraction(current: dict[str, str], state: dict[str, tuple[str, str]], version: str) -> ExtractionPlan:
+    """``current``: article_id → sha256 now; ``state``: article_id → (sha256, extractor version) last extracted."""
+    extract = sorted(a for a, sha in current.items() if state.get(a) != (sha, version))
+    remove = sorted(set(state) - set(current))
+    reuse = sorted(set(current) - set(extract))
+    return ExtractionPlan(tuple(extract), tuple(remove), tuple(reuse))
