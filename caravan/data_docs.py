@@ -13,6 +13,7 @@ site is listed in the release's checksums but kept out of byte-for-byte comparis
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -82,11 +83,29 @@ def build_data_docs(frames: dict[str, pd.DataFrame], suites: dict[str, dict], ou
         definition.run(batch_parameters={"dataframe": frames[table]}, run_id=run_id, result_format="SUMMARY")
 
     context.build_data_docs(site_names=[SITE_NAME])
+    _make_reproducible(out_dir, run_id.run_time)
     index = out_dir / "index.html"
     pages = sorted((out_dir / "validations").rglob("*.html")) + sorted((out_dir / "expectations").rglob("*.html"))
     links = [f"- [{p.relative_to(out_dir).as_posix()}]({p.relative_to(out_dir).as_posix()})" for p in pages]
     (out_dir / "README.md").write_text(_README.format(pages="\n".join(links)), encoding="utf-8")
     return index
+
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_STAMP = re.compile(r"\d{8}T\d{6}\.\d{6}Z")
+_LOGO_STAMP = re.compile(r"(logo-long\.png)\?d=[0-9TZ.]+")
+
+
+def _make_reproducible(out_dir: Path, run_time: datetime) -> None:
+    """Take out what GX writes differently on every run (random ids, load and render times), so that the
+    same release gives the same pages. Folder names already hold the fixed run time."""
+    stamp = run_time.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+    for page in sorted(out_dir.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        ids: dict[str, str] = {}
+        html = _UUID.sub(lambda m: ids.setdefault(m.group(0), f"block-{len(ids) + 1}"), html)
+        html = _LOGO_STAMP.sub(r"\1", _STAMP.sub(stamp, html))
+        page.write_text(html, encoding="utf-8")
 
 
 def validation_summary(frames: dict[str, pd.DataFrame], suites: dict[str, dict]) -> dict[str, dict]:

@@ -95,13 +95,17 @@ def test_release_duckdb_has_the_tables_with_comments(built: Path):
     assert warehouse.sql("SELECT comment FROM duckdb_columns() WHERE table_name='quotes' AND column_name='speaker'").fetchone()[0]
 
 
-def test_a_second_build_gives_byte_identical_parquet(built: Path, tmp_path: Path):
+def test_a_second_build_gives_byte_identical_release_files(built: Path, tmp_path: Path):
+    """Every file: the Parquet tables, the DuckDB copy, the pages and the validation reports."""
     from tests.conftest import SAMPLE_CORPUS
 
     assert run_build(SAMPLE_CORPUS, tmp_path).success
-    for name in RELEASE_TABLES:
-        first = (built / "releases" / "2024.04.01" / f"{name}.parquet").read_bytes()
-        assert (tmp_path / "releases" / "2024.04.01" / f"{name}.parquet").read_bytes() == first, name
+    first, second = built / "releases" / "2024.04.01", tmp_path / "releases" / "2024.04.01"
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert {f"{name}.parquet" for name in RELEASE_TABLES} <= {str(f) for f in files}
+    for name in files:
+        assert (second / name).read_bytes() == (first / name).read_bytes(), name
 
 
 def test_rebuilding_into_the_same_warehouse_keeps_record_ids(built: Path, tmp_path: Path):
