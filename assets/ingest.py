@@ -13,7 +13,7 @@ from pipelines.resources import CorpusResource, WarehouseResource
 
 @dg.asset(group_name="ingest", kinds={"duckdb", "python"}, owners=["team:caravan"], description=ARTICLES.description)
 def articles(context: dg.AssetExecutionContext, corpus: CorpusResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    reading = read_corpus(corpus.folder)
+    reading = read_corpus(corpus.folder, corpus.max_bytes, corpus.near_duplicate_similarity)
     found = reading.articles
     now = datetime.now(timezone.utc)
     for bad in reading.rejected:

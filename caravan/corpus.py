@@ -86,12 +86,34 @@ def _read_meta(meta_path: Path) -> dict:
     return meta
 
 
-def read_article(txt_path: Path) -> Article:
-    txt_path = Path(txt_path)
+DEFAULT_MAX_BYTES = 2_000_000  # ten times a long feature; larger files are dumps, not articles
+_HTML = re.compile(r"<!doctype html|<html[\s>]|<body[\s>]|<(?:p|div|br|span|a)(?:\s[^>]*)?>", re.IGNORECASE)
+
+
+def _decode(txt_path: Path, data: bytes) -> str:
+    if b"\x00" in data:
+        raise CorpusError(txt_path, "binary file (NUL bytes), not text")
     try:
-        raw = txt_path.read_bytes().decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CorpusError(txt_path, f"not UTF-8 text (byte {exc.start})") from exc
+        from charset_normalizer import from_bytes
+
+        guess = from_bytes(data).best()
+        hint = f"; it looks like {guess.encoding}: convert it to UTF-8" if guess is not None else ""
+        raise CorpusError(txt_path, f"not UTF-8 text (byte {exc.start}){hint}") from exc
+
+
+def read_article(txt_path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+    txt_path = Path(txt_path)
+    size = txt_path.stat().st_size
+    if size > max_bytes:
+        raise CorpusError(txt_path, f"{size} bytes, over the limit of {max_bytes} for one article")
+    raw = _decode(txt_path, txt_path.read_bytes())
+    if len(_HTML.findall(raw[:20000])) >= 3:
+        raise CorpusError(txt_path, "HTML, not plain text: extract the article text first")
+    controls = sum(1 for ch in raw[:20000] if ord(ch) < 32 and ch not in "\n\r\t")
+    if controls > 0.01 * min(len(raw), 20000):
+        raise CorpusError(txt_path, "binary file (control characters), not text")
     text = normalise_text(raw)
     if not text:
         raise CorpusError(txt_path, "the article is empty")
@@ -140,27 +162,65 @@ class CorpusReading:
     rejected: list[Rejected]
 
 
-def read_corpus(folder: Path) -> CorpusReading:
-    """Every readable article of ``folder`` once; files that cannot be read, and second copies of an
-    article already read, are set aside with the reason instead of stopping the whole corpus."""
+def read_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES, near_duplicate: float = 0.9) -> CorpusReading:
+    """Every readable article of ``folder`` once; files that cannot be read, second copies of an article
+    already read, and near-copies of one (syndicated versions, similarity of word 5-grams at least
+    ``near_duplicate``) are set aside with the reason instead of stopping the whole corpus."""
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(folder, "corpus folder does not exist")
     articles: list[Article] = []
     rejected: list[Rejected] = []
     first_path: dict[str, str] = {}
+    near = NearDuplicates(near_duplicate)
     for txt_path in sorted(folder.glob("*.txt")):
         try:
-            article = read_article(txt_path)
+            article = read_article(txt_path, max_bytes)
         except CorpusError as exc:
             rejected.append(Rejected(txt_path.name, exc.problem))
             continue
         if article.article_id in first_path:
             rejected.append(Rejected(txt_path.name, f"duplicate of {first_path[article.article_id]} (same article)"))
             continue
+        copy_of = near.find_or_add(txt_path.name, article.text)
+        if copy_of:
+            rejected.append(Rejected(txt_path.name, f"near-duplicate of {copy_of[0]} (similarity {copy_of[1]:.2f}): "
+                                                    "a syndicated or lightly edited copy"))
+            continue
         first_path[article.article_id] = txt_path.name
         articles.append(article)
     return CorpusReading(articles, rejected)
+
+
+class NearDuplicates:
+    """Near-copies by MinHash over word 5-grams with locality-sensitive hashing: no comparison of every pair."""
+
+    def __init__(self, threshold: float, num_perm: int = 64):
+        from datasketch import MinHashLSH
+
+        self.threshold, self.num_perm = threshold, num_perm
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self.signatures = {}
+
+    def _signature(self, text: str):
+        from datasketch import MinHash
+
+        words = re.findall(r"\w+", text.lower())
+        shingles = {" ".join(words[i:i + 5]) for i in range(max(1, len(words) - 4))}
+        sig = MinHash(num_perm=self.num_perm, seed=1)  # fixed seed: the same corpus gives the same answer
+        sig.update_batch([s.encode("utf-8") for s in sorted(shingles)])
+        return sig
+
+    def find_or_add(self, name: str, text: str) -> tuple[str, float] | None:
+        """The earlier file this text nearly copies, with the estimated similarity; else remember it."""
+        sig = self._signature(text)
+        best = max(((other, sig.jaccard(self.signatures[other])) for other in self.lsh.query(sig)),
+                   key=lambda x: (x[1], x[0]), default=None)
+        if best and best[1] >= self.threshold:
+            return best
+        self.lsh.insert(name, sig)
+        self.signatures[name] = sig
+        return None
 
 
 def corpus_fingerprint(folder: Path) -> dict[str, str]:

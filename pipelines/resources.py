@@ -9,13 +9,16 @@ from typing import Optional
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from caravan.corpus import DEFAULT_MAX_BYTES
 from caravan.paths import REFERENCE_FIGURES, SAMPLE_CORPUS, WORLD_BANK_SNAPSHOTS
 
 
 class CorpusResource(dg.ConfigurableResource):
-    """Folder of articles: STEM.txt with optional STEM.meta.json."""
+    """Folder of articles: STEM.txt with optional STEM.meta.json; larger files are quarantined."""
 
     folder: str = str(SAMPLE_CORPUS)
+    max_bytes: int = DEFAULT_MAX_BYTES
+    near_duplicate_similarity: float = 0.9
 
 
 class WarehouseResource(DuckDBResource):

@@ -164,5 +164,5 @@ def test_a_bad_file_is_quarantined_and_the_rest_is_built(sample_corpus: Path, tm
     result = run_build(sample_corpus, tmp_path)
     assert result.success
     warehouse = duckdb.connect(str(tmp_path / "caravan.duckdb"), read_only=True)
-    assert warehouse.sql("SELECT path, reason FROM quarantine").fetchall() == [("broken.txt", "not UTF-8 text (byte 0)")]
+    assert warehouse.sql("SELECT path, reason FROM quarantine").fetchall() == [("broken.txt", "binary file (NUL bytes), not text")]
     assert warehouse.sql("SELECT count(*) FROM articles").fetchone()[0] == 1

@@ -72,9 +72,60 @@ def test_read_corpus_sets_aside_bad_files_and_second_copies(tmp_path: Path):
 
     (tmp_path / "a.txt").write_text("An article about raids.", encoding="utf-8")
     (tmp_path / "b.txt").write_text("An article  about raids.\n", encoding="utf-8")  # same text, other spacing
-    (tmp_path / "c.txt").write_bytes(b"\x00\xff\xfe")
+    (tmp_path / "c.txt").write_bytes(b"ok \xff\xfe")
     (tmp_path / "d.txt").write_text("Another article.", encoding="utf-8")
     reading = read_corpus(tmp_path)
     assert [a.source_path for a in reading.articles] == ["a.txt", "d.txt"]
-    assert [(r.path, r.reason) for r in reading.rejected] == [
-        ("b.txt", "duplicate of a.txt (same article)"), ("c.txt", "not UTF-8 text (byte 1)")]
+    assert [r.path for r in reading.rejected] == ["b.txt", "c.txt"]
+    assert reading.rejected[0].reason == "duplicate of a.txt (same article)"
+    assert reading.rejected[1].reason.startswith("not UTF-8 text (byte 3)")
+
+
+# synthetic texts for the corpus checks below
+_STORY = ("Police in Kazan detained dozens of migrant workers during a raid on a vegetable market on Monday, "
+          "according to the regional interior ministry. Witnesses said officers checked documents for hours "
+          "and loaded several men into buses. A lawyer for the workers said many of them had valid permits "
+          "and that the detentions were part of a wider campaign against migrants from Central Asia.")
+
+
+@pytest.mark.parametrize("name, content, reason", [
+    ("binary.txt", b"PK\x03\x04\x00\x00 zip bytes", "binary file (NUL bytes)"),
+    ("controls.txt", ("text \x01\x02\x03\x04\x05\x06 " * 20).encode(), "binary file (control characters)"),
+    ("page.txt", b"<!DOCTYPE html><html><body><p>Police raided a market.</p><div>more</div></body></html>", "HTML, not plain text"),
+    ("cyrillic.txt", "Полиция задержала мигрантов на рынке в Казани в понедельник утром.".encode("cp1251"), "not UTF-8 text"),
+])
+def test_files_that_are_not_plain_articles_are_set_aside_with_the_reason(tmp_path: Path, name, content, reason):
+    from caravan.corpus import read_corpus
+
+    (tmp_path / "good.txt").write_text(_STORY, encoding="utf-8")
+    (tmp_path / name).write_bytes(content)
+    reading = read_corpus(tmp_path)
+    assert [a.source_path for a in reading.articles] == ["good.txt"]
+    assert [r.path for r in reading.rejected] == [name] and reason in reading.rejected[0].reason
+
+
+def test_non_utf8_text_names_the_likely_encoding(tmp_path: Path):
+    (tmp_path / "a.txt").write_bytes(("Полиция задержала мигрантов на рынке в Казани. " * 5).encode("cp1251"))
+    with pytest.raises(CorpusError, match="it looks like .*convert it to UTF-8"):
+        read_article(tmp_path / "a.txt")
+
+
+def test_files_over_the_size_limit_are_refused(tmp_path: Path):
+    from caravan.corpus import read_corpus
+
+    (tmp_path / "big.txt").write_text(_STORY * 10, encoding="utf-8")
+    reading = read_corpus(tmp_path, max_bytes=1000)
+    assert reading.articles == [] and "over the limit of 1000" in reading.rejected[0].reason
+
+
+def test_a_syndicated_near_copy_is_ingested_once(tmp_path: Path):
+    from caravan.corpus import read_corpus
+
+    (tmp_path / "a-original.txt").write_text(_STORY + " The ministry did not comment.", encoding="utf-8")
+    (tmp_path / "b-syndicated.txt").write_text(_STORY + " The ministry declined to comment.", encoding="utf-8")
+    (tmp_path / "c-other.txt").write_text("Remittances to Tajikistan fell sharply last year, the central bank said, "
+                                           "as the rouble weakened and fewer workers travelled north.", encoding="utf-8")
+    reading = read_corpus(tmp_path)
+    assert [a.source_path for a in reading.articles] == ["a-original.txt", "c-other.txt"]
+    assert reading.rejected[0].path == "b-syndicated.txt"
+    assert reading.rejected[0].reason.startswith("near-duplicate of a-original.txt (similarity 0.")
