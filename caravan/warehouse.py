@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -12,11 +13,26 @@ from caravan.corpus import Article
 from caravan.tables import ALL_TABLES, ARTICLES, TABLES, Table
 
 
-def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+class WarehouseBusy(RuntimeError):
+    """Another process holds the DuckDB file (one writer per file) for longer than we wait."""
+
+
+def connect(path: str | Path, read_only: bool = False, wait_seconds: float = 60.0) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; when another process holds it, wait for it up to ``wait_seconds``, then fail clearly."""
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(path), read_only=read_only)
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(f"{path}: in use by another process for over {wait_seconds:.0f} s "
+                                    f"(DuckDB allows one writer per file); try again when it has finished. {exc}") from exc
+            time.sleep(0.25)
 
 
 def to_arrow(table: Table, rows: list[dict]) -> pa.Table:

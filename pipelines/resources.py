@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Optional
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from caravan.corpus import DEFAULT_MAX_BYTES
+from caravan.warehouse import connect
 from caravan.paths import REFERENCE_FIGURES, SAMPLE_CORPUS, WORLD_BANK_SNAPSHOTS
 
 
@@ -22,15 +22,19 @@ class CorpusResource(dg.ConfigurableResource):
 
 
 class WarehouseResource(DuckDBResource):
-    """The DuckDB file holding every table; its folder is created on first use."""
+    """The DuckDB file holding every table; its folder is created on first use. A second build waits
+    for the first one's connection (one writer per DuckDB file) up to ``wait_seconds``, then fails clearly."""
 
     database: str = "data/caravan.duckdb"
+    wait_seconds: float = 120.0
 
     @contextmanager
     def get_connection(self):
-        Path(self.database).parent.mkdir(parents=True, exist_ok=True)
-        with super().get_connection() as con:
+        con = connect(self.database, wait_seconds=self.wait_seconds)
+        try:
             yield con
+        finally:
+            con.close()
 
 
 class ReleasesResource(dg.ConfigurableResource):
