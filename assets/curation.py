@@ -1,34 +1,62 @@
-"""Curation area: the published record tables, made from the extracted ones and the curators' decisions."""
+"""Curation area: the published record tables, made from the extracted ones, merged incident reports,
+and the curators' decisions."""
 
 import dagster as dg
 
 from assets.metadata import table_metadata
+from caravan.curation import apply_decisions, load_decisions
+from caravan.incident_merge import merge_incidents
 from caravan.speaker_table import speaker_rows
-from caravan.tables import EXTRACTED, SPEAKERS, TABLES
+from caravan.tables import CURATION_LOG, INCIDENT_SOURCES, INCIDENTS, ECONOMIC_FIGURES, QUOTES, SPEAKERS, TABLES
 from caravan.warehouse import read_table, replace_table, to_arrow
-from pipelines.resources import WarehouseResource
+from pipelines.resources import CurationResource, WarehouseResource
 
+_PUBLISHED = (QUOTES, INCIDENTS, INCIDENT_SOURCES, ECONOMIC_FIGURES, CURATION_LOG)
+_DEPS = {"quotes": ["stg_quotes"], "incidents": ["stg_incident_mentions"], "incident_sources": ["stg_incident_mentions"],
+         "economic_figures": ["stg_economic_figures"], "curation_log": []}
 _PREVIEW = {
     "quotes": ("speaker", "text", "medium", "partial", "origin"),
-    "incidents": ("type", "city", "country", "date", "target_group", "origin"),
+    "incidents": ("type", "city", "country", "date", "n_articles", "origin"),
+    "incident_sources": ("incident_id", "article_id", "date", "city", "country"),
     "economic_figures": ("subject", "indicator", "value", "unit", "qualifier", "period", "origin"),
+    "curation_log": ("decision_id", "action", "table", "status", "detail"),
 }
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(kind, deps=[spec.name], group_name="curation", kinds={"duckdb", "python"},
-                        owners=["team:caravan"], description=TABLES[kind].description) for kind, spec in EXTRACTED.items()],
-    description="The published quotes, incidents and economic figures: the extracted records with the curators' decisions applied.",
+    specs=[dg.AssetSpec(t.name, deps=["articles", *_DEPS[t.name]], group_name="curation", kinds={"duckdb", "python"},
+                        owners=["team:caravan"], description=t.description) for t in _PUBLISHED],
+    description="Merges reports of the same incident and applies the curators' decisions (curation/*.yaml) to the "
+                "extracted records; every published row says whether it is machine-extracted, corrected or hand-added.",
 )
-def curated_records(warehouse: WarehouseResource):
+def curated_records(context: dg.AssetExecutionContext, curation: CurationResource, warehouse: WarehouseResource):
+    decisions = load_decisions(curation.folder)
     with warehouse.get_connection() as con:
-        for kind, spec in EXTRACTED.items():
-            rows = read_table(con, spec.name).to_pylist()
-            for row in rows:
-                row["origin"] = "machine"
-            data = to_arrow(TABLES[kind], rows)
-            replace_table(con, TABLES[kind], data)
-            yield dg.MaterializeResult(asset_key=kind, metadata=table_metadata(TABLES[kind], data, _PREVIEW[kind]))
+        articles = {a: {"text": text, "url": url, "published": pub, "synthetic": syn} for a, text, url, pub, syn in
+                    con.execute("SELECT article_id, text, url, published, synthetic FROM articles").fetchall()}
+        mentions = read_table(con, "stg_incident_mentions").to_pylist()
+        published = {a: v["published"] for a, v in articles.items()}
+        # Synthetic test reports never merge with real ones: a released event must rest on real reports only.
+        events, sources = [], []
+        for synthetic in (False, True):
+            part = [m for m in mentions if articles[m["article_id"]]["synthetic"] == synthetic]
+            e, s = merge_incidents(part, published)
+            events += e
+            sources += s
+        machine = {"quotes": read_table(con, "stg_quotes").to_pylist(), "incidents": events,
+                   "incident_sources": sources, "economic_figures": read_table(con, "stg_economic_figures").to_pylist()}
+        curated, log = apply_decisions(machine, articles, decisions)
+        curated["curation_log"] = log
+        for entry in log:
+            if entry["status"] != "applied":
+                context.log.warning(f"curation decision {entry['decision_id']} ({entry['file']}): {entry['status']}: {entry['detail']}")
+        for table in _PUBLISHED:
+            data = to_arrow(table, curated[table.name])
+            replace_table(con, table, data)
+            meta = table_metadata(table, data, _PREVIEW[table.name])
+            if table.name == "curation_log":
+                meta["decisions_not_applied"] = sum(e["status"] != "applied" for e in log)
+            yield dg.MaterializeResult(asset_key=table.name, metadata=meta)
 
 
 @dg.asset(deps=["quotes", "articles"], group_name="curation", kinds={"duckdb", "python"}, owners=["team:caravan"],

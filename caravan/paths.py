@@ -6,3 +6,4 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_CORPUS = PROJECT_ROOT / "data" / "corpus"
 REFERENCE_FIGURES = PROJECT_ROOT / "data" / "statistics" / "reference_figures.csv"
 WORLD_BANK_SNAPSHOTS = PROJECT_ROOT / "data" / "statistics" / "worldbank"
+CURATION = PROJECT_ROOT / "curation"

@@ -30,7 +30,8 @@ from caravan.views import create_views
 
 DATA_LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
                 "path": "https://creativecommons.org/licenses/by/4.0/"}
-RELEASE_TABLES = ("articles", "quotes", "incidents", "economic_figures", "speakers", "official_figures", "figure_checks")
+RELEASE_TABLES = ("articles", "quotes", "incidents", "incident_sources", "economic_figures", "speakers",
+                  "official_figures", "figure_checks", "curation_log")
 VERSION_FORM = re.compile(r"^\d{4}\.\d{2}\.\d{2}(?:\.\d+)?$")
 
 

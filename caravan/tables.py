@@ -191,7 +191,62 @@ def published(stage: Table, name: str, description: str) -> Table:
 
 
 QUOTES = published(STG_QUOTES, "quotes", "Direct quotations in the articles, with the resolved speaker and the evidence span of the quoted words.")
-INCIDENTS = published(STG_INCIDENT_MENTIONS, "incidents", "Discrete events reported in the articles (attacks, assaults, arson, evictions, raids, detentions, travel advisories, ...).")
+_MENTION = {c.name: c for c in STG_INCIDENT_MENTIONS.columns}
+INCIDENTS = Table(
+    "incidents",
+    "Discrete events (attacks, assaults, arson, evictions, raids, detentions, travel advisories, ...), one row per event: "
+    "mentions of the same event in several articles are merged (see incident_sources); the evidence columns are those of its first report.",
+    "incident_id",
+    (Column("incident_id", "VARCHAR", "Stable id of the event: the record id of its first report (earliest published), "
+            "so it keeps its id when later reports are added.", required=True),)
+    + tuple(_MENTION[c] for c in ("type", "city", "region", "country", "latitude", "longitude", "geonames_id", "date", "date_precision"))
+    + tuple(_MENTION[c] for kind in COUNT_KINDS for c in (kind, f"{kind}_qualifier"))
+    + (
+        Column("count_notes", "VARCHAR", "Where reports give different numbers for a count: every reading with the articles giving it; null when they agree."),
+        _MENTION["target_group"], _MENTION["perpetrator"],
+        Column("n_sources", "BIGINT", "Number of mentions merged into the event (rows in incident_sources).", required=True),
+        Column("n_articles", "BIGINT", "Number of distinct articles reporting the event.", required=True),
+        Column("merge_rule", "VARCHAR", "Why these mentions are one event, in words (or 'single mention'), including curation decisions.", required=True),
+    )
+    + _evidence("the first report's evidence sentence or clause") + (ORIGIN,),
+    sort_by=("article_id", "char_start", "type", "incident_id"),
+)
+
+INCIDENT_SOURCES = Table(
+    "incident_sources",
+    "Every report of an incident: one row per mention in an article, linked to its event in incidents.",
+    "source_id",
+    (
+        Column("source_id", "VARCHAR", "Stable id of the mention (hash of article, evidence span and type).", required=True),
+        Column("incident_id", "VARCHAR", "The event it reports (incidents.incident_id).", required=True),
+    ) + _evidence("the mention's evidence sentence or clause") + (
+        Column("date", "VARCHAR", "The event date as this article gives it (YYYY, YYYY-MM or YYYY-MM-DD)."),
+        Column("date_precision", "VARCHAR", "Precision of date: day, month or year."),
+        Column("city", "VARCHAR", "The city this article names (GeoNames English name), or null."),
+        Column("country", "VARCHAR", "ISO 3166-1 alpha-2 country as this article gives it (for a travel advisory, the issuing country)."),
+        ORIGIN,
+    ),
+    sort_by=("incident_id", "article_id", "char_start", "source_id"),
+)
+
+CURATION_LOG = Table(
+    "curation_log",
+    "Every curation decision of the curation folder and what became of it at this build.",
+    "decision_id",
+    (
+        Column("decision_id", "VARCHAR", "Id of the curation decision (unique across the curation files).", required=True),
+        Column("action", "VARCHAR", "reject, correct, merge, split or add.", required=True),
+        Column("table", "VARCHAR", "Table the decision applies to: quotes, incidents or economic_figures.", required=True),
+        Column("record_id", "VARCHAR", "Record the decision names (rejected, corrected, kept by a merge or split, or created by an add)."),
+        Column("status", "VARCHAR", "applied, record_not_found, evidence_not_found or conflict: a decision that could not be applied is reported, never dropped.", required=True),
+        Column("detail", "VARCHAR", "What changed, in words, or why it was not applied."),
+        Column("reason", "VARCHAR", "Why the curator decided, as written in the decision.", required=True),
+        Column("decided_by", "VARCHAR", "Who decided (name or handle of the curator).", required=True),
+        Column("decided_on", "VARCHAR", "Date of the decision (YYYY-MM-DD).", required=True),
+        Column("file", "VARCHAR", "Decision file in the curation folder.", required=True),
+    ),
+    sort_by=("file", "decision_id"),
+)
 ECONOMIC_FIGURES = published(STG_ECONOMIC_FIGURES, "economic_figures", "Economic and demographic figures reported in the articles (remittances, GDP shares, migrant numbers), normalised.")
 STG_QUOTES = replace(STG_QUOTES, description="Working table: quotes as extracted by rule, before curation.")
 STG_INCIDENT_MENTIONS = replace(STG_INCIDENT_MENTIONS, description="Working table: every incident mention as extracted by rule, before merging and curation.")
@@ -296,8 +351,8 @@ QUARANTINE = Table(
     sort_by=("path",),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, QUOTES, INCIDENTS, ECONOMIC_FIGURES, SPEAKERS,
-                                                OFFICIAL_FIGURES, FIGURE_CHECKS)}
+TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, QUOTES, INCIDENTS, INCIDENT_SOURCES, ECONOMIC_FIGURES, SPEAKERS,
+                                                OFFICIAL_FIGURES, FIGURE_CHECKS, CURATION_LOG)}
 WORKING_TABLES: dict[str, Table] = {t.name: t for t in (QUARANTINE, STG_QUOTES, STG_INCIDENT_MENTIONS,
                                                         STG_ECONOMIC_FIGURES, EXTRACTION_STATE)}
 ALL_TABLES: dict[str, Table] = {**TABLES, **WORKING_TABLES}

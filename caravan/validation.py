@@ -35,9 +35,15 @@ VALIDATION_QUERIES = {
         SELECT t.*, {_SPAN}, coalesce(substring(a.text, t.char_start + 1, t.char_end - t.char_start) = t.text, false) AS span_matches_evidence
         FROM quotes t LEFT JOIN articles a USING (article_id)""",
     "incidents": f"""
-        SELECT t.*, {_SPAN}, coalesce(contains(t.sentence, substring(a.text, t.char_start + 1, t.char_end - t.char_start))
+        SELECT t.*, {_SPAN}, t.n_sources = (SELECT count(*) FROM incident_sources s WHERE s.incident_id = t.incident_id) AS n_sources_matches, coalesce(contains(t.sentence, substring(a.text, t.char_start + 1, t.char_end - t.char_start))
                                    OR contains(substring(a.text, t.char_start + 1, t.char_end - t.char_start), t.sentence), false) AS span_matches_evidence
         FROM incidents t LEFT JOIN articles a USING (article_id)""",
+    "incident_sources": f"""
+        SELECT t.*, {_SPAN}, coalesce(contains(t.sentence, substring(a.text, t.char_start + 1, t.char_end - t.char_start))
+                                   OR contains(substring(a.text, t.char_start + 1, t.char_end - t.char_start), t.sentence), false) AS span_matches_evidence,
+               t.incident_id IN (SELECT incident_id FROM incidents) AS incident_exists
+        FROM incident_sources t LEFT JOIN articles a USING (article_id)""",
+    "curation_log": "SELECT * FROM curation_log",
     "economic_figures": f"""
         SELECT t.*, {_SPAN}, coalesce(substring(a.text, t.char_start + 1, t.char_end - t.char_start) = t.raw, false) AS span_matches_evidence
         FROM economic_figures t LEFT JOIN articles a USING (article_id)""",

@@ -6,9 +6,11 @@ import duckdb
 
 VIEWS = {
     "incidents_with_sources": (
-        "Incidents with the article that reports them (outlet, title, URL, publication date).",
-        """SELECT i.*, a.outlet, a.title, a.url, a.published, a.license
-           FROM incidents i JOIN articles a USING (article_id)""",
+        "Every report of every incident: the event, then the reporting article (outlet, title, URL, date) and its evidence.",
+        """SELECT i.*, s.source_id, s.article_id AS source_article_id, s.sentence AS source_sentence,
+                  s.char_start AS source_char_start, s.char_end AS source_char_end, s.date AS source_date,
+                  a.outlet, a.title, a.url, a.published, a.license
+           FROM incidents i JOIN incident_sources s USING (incident_id) JOIN articles a ON a.article_id = s.article_id""",
     ),
     "quotes_with_speakers": (
         "Quotes with their speaker's entry in speakers and the article they appear in.",

@@ -7,7 +7,14 @@ import json
 import sys
 from pathlib import Path
 
-from caravan.paths import SAMPLE_CORPUS, WORLD_BANK_SNAPSHOTS
+from caravan.paths import CURATION, SAMPLE_CORPUS, WORLD_BANK_SNAPSHOTS
+
+
+def root_error(error) -> str:
+    """The message of the exception that caused a Dagster step failure (not Dagster's wrapper)."""
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip()
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -35,7 +42,7 @@ def _build(args: argparse.Namespace) -> int:
     if not result.success or not release:
         for event in result.all_events:
             if event.is_step_failure:
-                print(f"step failed: {event.step_key}: {event.event_specific_data.error.message.strip()}", file=sys.stderr)
+                print(f"step failed: {event.step_key}: {root_error(event.event_specific_data.error)}", file=sys.stderr)
         print("build failed: no release was written; the previous release is untouched.", file=sys.stderr)
         return 1
     meta = release[-1].metadata
@@ -71,6 +78,21 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _review(args: argparse.Namespace) -> int:
+    from caravan.curation import format_review, load_decisions, uncovered
+    from caravan.warehouse import connect
+
+    decisions = load_decisions(Path(args.curation))
+    con = connect(args.warehouse, read_only=True)
+    try:
+        tables = {name: con.sql(f'SELECT * FROM "{name}"').to_arrow_table().to_pylist()
+                  for name in ("quotes", "incidents", "incident_sources", "economic_figures")}
+    finally:
+        con.close()
+    print(format_review(uncovered(tables, decisions)))
+    return 0
+
+
 def _publish(args: argparse.Namespace) -> int:
     from caravan.publish import publish_release
 
@@ -96,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--gold", required=True)
     evaluate.add_argument("--json", help="also write the figures as JSON to this file")
     evaluate.set_defaults(func=_evaluate)
+    review = sub.add_parser("review", help="list the records no curation decision covers yet, with their evidence")
+    review.add_argument("--warehouse", default="data/caravan.duckdb", help="DuckDB warehouse of the last build")
+    review.add_argument("--curation", default=str(CURATION), help="folder of curation decisions")
+    review.set_defaults(func=_review)
     publish = sub.add_parser("publish", help="copy a release to object storage (s3://bucket/prefix) or a folder")
     publish.add_argument("target", help="fsspec URL: s3://bucket/prefix (settings from AWS_* variables) or a folder")
     publish.add_argument("--release", default="releases/latest", help="release folder (default releases/latest)")

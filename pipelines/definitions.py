@@ -11,20 +11,22 @@ import os
 import dagster as dg
 
 from assets import curation, extraction, ingest, release, statistics, validation
-from caravan.paths import REFERENCE_FIGURES, SAMPLE_CORPUS, WORLD_BANK_SNAPSHOTS
+from caravan.paths import CURATION, REFERENCE_FIGURES, SAMPLE_CORPUS, WORLD_BANK_SNAPSHOTS
 from pipelines import automation
-from pipelines.resources import CorpusResource, ReleasesResource, StatisticsResource, WarehouseResource
+from pipelines.resources import CorpusResource, CurationResource, ReleasesResource, StatisticsResource, WarehouseResource
 
 
 def build_definitions(corpus_folder: str = str(SAMPLE_CORPUS), warehouse_path: str = "data/caravan.duckdb",
                       releases_folder: str = "releases", release_version: str | None = None,
                       reference_csv: str = str(REFERENCE_FIGURES),
-                      snapshots_folder: str = str(WORLD_BANK_SNAPSHOTS)) -> dg.Definitions:
+                      snapshots_folder: str = str(WORLD_BANK_SNAPSHOTS),
+                      curation_folder: str = str(CURATION)) -> dg.Definitions:
     settings = dg.Definitions(
         resources={
             "corpus": CorpusResource(folder=corpus_folder),
             "warehouse": WarehouseResource(database=warehouse_path),
             "releases": ReleasesResource(folder=releases_folder, version=release_version),
+            "curation": CurationResource(folder=curation_folder),
             "statistics": StatisticsResource(reference_csv=reference_csv, snapshots_folder=snapshots_folder),
         },
         executor=dg.in_process_executor,
@@ -37,4 +39,5 @@ defs = build_definitions(
     corpus_folder=os.environ.get("CARAVAN_CORPUS", str(SAMPLE_CORPUS)),
     warehouse_path=os.environ.get("CARAVAN_WAREHOUSE", "data/caravan.duckdb"),
     releases_folder=os.environ.get("CARAVAN_RELEASES", "releases"),
+    curation_folder=os.environ.get("CARAVAN_CURATION", str(CURATION)),
 )

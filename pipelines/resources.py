@@ -10,7 +10,7 @@ from dagster_duckdb import DuckDBResource
 
 from caravan.corpus import DEFAULT_MAX_BYTES
 from caravan.warehouse import connect
-from caravan.paths import REFERENCE_FIGURES, SAMPLE_CORPUS, WORLD_BANK_SNAPSHOTS
+from caravan.paths import CURATION, REFERENCE_FIGURES, SAMPLE_CORPUS, WORLD_BANK_SNAPSHOTS
 
 
 class CorpusResource(dg.ConfigurableResource):
@@ -49,3 +49,9 @@ class StatisticsResource(dg.ConfigurableResource):
 
     reference_csv: str = str(REFERENCE_FIGURES)
     snapshots_folder: str = str(WORLD_BANK_SNAPSHOTS)
+
+
+class CurationResource(dg.ConfigurableResource):
+    """Folder of reviewed curation decisions (YAML); see curation/README.md."""
+
+    folder: str = str(CURATION)

@@ -21,11 +21,11 @@ def sample_corpus(tmp_path: Path) -> Path:
     return folder
 
 
-def run_build(corpus: Path, out: Path, version: str = "2024.04.01"):
-    """Run the Dagster job in-process, as ``caravan build`` does, into ``out``."""
+def run_build(corpus: Path, out: Path, version: str = "2024.04.01", **settings):
+    """Run the Dagster job in-process, as ``caravan build`` does, into ``out`` (settings: build_definitions')."""
     import dagster as dg
 
     from pipelines.definitions import build_definitions
 
-    defs = build_definitions(str(corpus), str(out / "caravan.duckdb"), str(out / "releases"), version)
+    defs = build_definitions(str(corpus), str(out / "caravan.duckdb"), str(out / "releases"), version, **settings)
     return defs.resolve_job_def("build").execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)

@@ -57,8 +57,9 @@ def test_two_builds_with_one_added_article_change_exactly_its_records(tmp_path: 
     new_id = new_article[0]["article_id"]
 
     expected = {("articles", new_id)}
-    for name in ("quotes", "incidents", "economic_figures", "figure_checks"):
-        expected |= {(name, r["record_id"]) for r in pq.read_table(second / f"{name}.parquet").to_pylist()
+    for name in ("quotes", "incidents", "incident_sources", "economic_figures", "figure_checks"):
+        key = TABLES[name].primary_key
+        expected |= {(name, r[key]) for r in pq.read_table(second / f"{name}.parquet").to_pylist()
                      if r["article_id"] == new_id}
     new_speakers = {q["speaker"] for q in pq.read_table(second / "quotes.parquet").to_pylist() if q["article_id"] == new_id}
     old_speakers = {r["speaker"] for r in pq.read_table(first / "speakers.parquet").to_pylist()}
