@@ -1,33 +1,50 @@
-"""Ingest area: the articles of the corpus into the warehouse."""
+"""Ingest area: the articles of the corpus into the warehouse, streamed in batches."""
+
+from datetime import datetime, timezone
+from itertools import islice
 
 import dagster as dg
 
 from assets.metadata import table_metadata
-from datetime import datetime, timezone
-
-from caravan.corpus import read_corpus
+from caravan.corpus import Rejected, scan_corpus
 from caravan.tables import ARTICLES, QUARANTINE
-from caravan.warehouse import article_rows, replace_table, to_arrow
+from caravan.warehouse import article_rows, first_seen, replace_table, replace_table_batches, to_arrow
 from pipelines.resources import CorpusResource, WarehouseResource
+
+_BATCH = 2000
 
 
 @dg.asset(group_name="ingest", kinds={"duckdb", "python"}, owners=["team:caravan"], description=ARTICLES.description)
 def articles(context: dg.AssetExecutionContext, corpus: CorpusResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    reading = read_corpus(corpus.folder, corpus.max_bytes, corpus.near_duplicate_similarity)
-    found = reading.articles
     now = datetime.now(timezone.utc)
-    for bad in reading.rejected:
-        context.log.warning(f"{bad.path}: {bad.reason} (quarantined)")
+    rejected: list[Rejected] = []
+    synthetic = 0
+
+    def batches(seen):
+        nonlocal synthetic
+        items = scan_corpus(corpus.folder, corpus.max_bytes, corpus.near_duplicate_similarity)
+        while chunk := list(islice(items, _BATCH)):
+            found = []
+            for item in chunk:
+                if isinstance(item, Rejected):
+                    context.log.warning(f"{item.path}: {item.reason} (quarantined)")
+                    rejected.append(item)
+                else:
+                    found.append(item)
+                    synthetic += item.synthetic
+            yield to_arrow(ARTICLES, article_rows(None, found, now, seen))
+
     with warehouse.get_connection() as con:
-        data = to_arrow(ARTICLES, article_rows(con, found, now))
-        replace_table(con, ARTICLES, data)
+        replace_table_batches(con, ARTICLES, batches(first_seen(con)))
         replace_table(con, QUARANTINE, to_arrow(QUARANTINE, [
-            {"path": r.path, "reason": r.reason, "detected_at": now} for r in reading.rejected]))
-    meta = table_metadata(ARTICLES, data, ("article_id", "outlet", "published", "n_chars", "source_path"))
+            {"path": r.path, "reason": r.reason, "detected_at": now} for r in rejected]))
+        preview = con.sql("SELECT * FROM articles ORDER BY published DESC NULLS LAST, article_id LIMIT 5").to_arrow_table()
+        count = con.sql("SELECT count(*) FROM articles").fetchone()[0]
+    meta = table_metadata(ARTICLES, preview, ("article_id", "outlet", "published", "n_chars", "source_path"))
+    meta["dagster/row_count"] = count
     meta["corpus_folder"] = str(corpus.folder)
-    meta["synthetic_articles"] = sum(a.synthetic for a in found)
-    meta["quarantined_files"] = dg.MetadataValue.md(
-        "\n".join(f"- `{r.path}`: {r.reason}" for r in reading.rejected) or "none")
+    meta["synthetic_articles"] = synthetic
+    meta["quarantined_files"] = dg.MetadataValue.md("\n".join(f"- `{r.path}`: {r.reason}" for r in rejected) or "none")
     return dg.MaterializeResult(metadata=meta)
 
 

@@ -162,34 +162,40 @@ class CorpusReading:
     rejected: list[Rejected]
 
 
-def read_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES, near_duplicate: float = 0.9) -> CorpusReading:
-    """Every readable article of ``folder`` once; files that cannot be read, second copies of an article
-    already read, and near-copies of one (syndicated versions, similarity of word 5-grams at least
-    ``near_duplicate``) are set aside with the reason instead of stopping the whole corpus."""
+def scan_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES, near_duplicate: float = 0.9) -> Iterator[Article | Rejected]:
+    """Every readable article of ``folder`` once, one at a time (the corpus is never held in memory);
+    files that cannot be read, second copies of an article already read, and near-copies of one
+    (syndicated versions: similarity of word 5-grams at least ``near_duplicate``) come as Rejected with
+    the reason instead of stopping the whole corpus."""
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(folder, "corpus folder does not exist")
-    articles: list[Article] = []
-    rejected: list[Rejected] = []
     first_path: dict[str, str] = {}
     near = NearDuplicates(near_duplicate)
     for txt_path in sorted(folder.glob("*.txt")):
         try:
             article = read_article(txt_path, max_bytes)
         except CorpusError as exc:
-            rejected.append(Rejected(txt_path.name, exc.problem))
+            yield Rejected(txt_path.name, exc.problem)
             continue
         if article.article_id in first_path:
-            rejected.append(Rejected(txt_path.name, f"duplicate of {first_path[article.article_id]} (same article)"))
+            yield Rejected(txt_path.name, f"duplicate of {first_path[article.article_id]} (same article)")
             continue
         copy_of = near.find_or_add(txt_path.name, article.text)
         if copy_of:
-            rejected.append(Rejected(txt_path.name, f"near-duplicate of {copy_of[0]} (similarity {copy_of[1]:.2f}): "
-                                                    "a syndicated or lightly edited copy"))
+            yield Rejected(txt_path.name, f"near-duplicate of {copy_of[0]} (similarity {copy_of[1]:.2f}): "
+                                          "a syndicated or lightly edited copy")
             continue
         first_path[article.article_id] = txt_path.name
-        articles.append(article)
-    return CorpusReading(articles, rejected)
+        yield article
+
+
+def read_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES, near_duplicate: float = 0.9) -> CorpusReading:
+    """``scan_corpus`` collected: the articles and the rejected files."""
+    reading = CorpusReading([], [])
+    for item in scan_corpus(folder, max_bytes, near_duplicate):
+        (reading.rejected if isinstance(item, Rejected) else reading.articles).append(item)
+    return reading
 
 
 class NearDuplicates:

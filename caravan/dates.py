@@ -133,8 +133,10 @@ def _resolve(kind: str, m: re.Match, base: _Base | None) -> tuple[str, str] | No
     if kind == "month":
         if base is None:
             return None
+        if base.month is None:  # "in March" of an article dated only by its year: that year, or the one before
+            return str(base.year), "year"
         month = _month_number(m.group(1))
-        year = base.year if base.month is None or month <= base.month else base.year - 1
+        year = base.year if month <= base.month else base.year - 1
         if m.group().lower().startswith("last") and base.month is not None and month >= base.month:
             year = base.year - 1
         return f"{year}-{month:02d}", "month"
@@ -169,6 +171,8 @@ def _calendar(text: str, base: _Base | None) -> tuple[str, str] | None:
     if parsed is None:
         return None
     if not has_year:  # the latest such day not after the publication period
+        if base.month is None:  # ... which an article dated only by its year does not tell
+            return str(base.year), "year"
         year = base.year
         candidate = _valid(year, parsed.month, parsed.day)
         if candidate is None or dt.date.fromisoformat(candidate[0]) > base.last_day:

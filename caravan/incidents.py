@@ -1,12 +1,16 @@
 """Incidents: discrete events an article reports (attacks, arson, evictions, raids, arrests, travel advisories...).
 
 Rules, not a model. An incident is an event word ("torched", "beat", "raids", "warned its citizens") in a
-sentence, kept unless it is negated ("did not detain"), hypothetical or intended ("could be deported", "calls
-for Tajiks to be deported", "measures to prevent attacks"), military ("attacks against U.S. forces") or
-otherwise not a discrete event ("the number of deportations"). Each incident takes its place, date, counts,
-target group and perpetrator from the clause around its event word; the evidence is the sentence, or the
-quoted part of it that holds the event word. A later mention of the same event ("the attack") is merged into
-one record, which keeps the evidence of the most informative mention.
+sentence, kept unless it is negated or denied ("did not detain", "denied that anyone was detained"),
+hypothetical or intended ("could be deported", "calls for Tajiks to be deported", "measures to prevent
+attacks"), military ("attacks against U.S. forces") or otherwise not a discrete event ("the number of
+deportations", "the latest in a string of attacks"). Each incident takes its place, date, counts, target group
+and perpetrator from the clause around its event word; the evidence is the sentence, or the quoted part of it
+that holds the event word. A place "near" a city is not in it, and one in a "who/which" clause about someone else
+is not the event's. A sentence that names no place is in the city the story is set in (named in the lead and
+again) or, for "the city's market", the city last named. A later mention of the same event ("the attack", "the
+detained men", a lead retold with its place) is merged into one record, which keeps the evidence of the most
+informative mention.
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ from functools import lru_cache
 from caravan.corpus import Article
 from caravan.dates import DateMention, find_dates, publication_date
 from caravan.numbers import VAGUE_NUMBERS, WORD_NUMBERS, parse_number, qualifier_before
-from caravan.places import STORY_COUNTRIES, Place, citizen_adjective, country_name, demonym_country, find_places
-from caravan.text import Span, sentences
+from caravan.places import (STORY_COUNTRIES, City, Place, citizen_adjective, country_name, demonym_country, find_places,
+                            gazetteer)
+from caravan.text import Span, paragraphs, sentences
 
 DEFAULT_COUNTRY = "RU"  # where this story's events happen when an article gives no other clue
 _I = re.IGNORECASE
@@ -74,41 +79,62 @@ _TRIGGERS: dict[str, tuple[str, re.Pattern]] = {
                    r"|\blynch(?:ed|ing)\b|\bbrutali[sz]ed\b", _I)),
     "attack": ("attack attacks attacked attacking", re.compile(r"\battack(?:s|ed|ing)?\b", _I)),
     "vandalism": (
-        "vandalized vandalised vandalizing vandalising vandalism defaced desecrated desecration smashed graffiti",
-        re.compile(r"\bvandal(?:i[sz]ed|i[sz]ing|ism)\b|\bdefaced\b|\bdesecrat(?:ed|ion)\b|\bsmashed\s+(?:\w+\s+){0,2}windows\b"
-                   r"|\bgraffiti\b", _I)),
+        "vandalized vandalised vandalizing vandalising vandalism defaced desecrated desecration smashed graffiti daubed "
+        "daubing painted scrawled sprayed spray drew drawn",
+        re.compile(r"\bvandal(?:i[sz]ed|i[sz]ing|ism)\b|\bdefaced\b|\bdesecrat(?:ed|ion)\b"
+                   r"|\bsmashed\s+(?:[\w’'-]+\s+){0,2}windows\b|\bgraffiti\b"
+                   r"|\bdaub(?:ed|ing)\b(?:\s+(?:[\w’'-]+\s+){0,3}?(?:insults?|slurs?|slogans?|swastikas?|graffiti)\b)?"
+                   r"|\b(?:painted|scrawled|sprayed|spray-painted|drew|drawn)\s+(?:[\w’'-]+\s+){0,3}?(?:swastikas?|slurs?"
+                   r"|(?:nationalist|racist|xenophobic|anti-migrant|neo-Nazi|Nazi)\s+(?:slogans?|symbols?|graffiti))\b", _I)),
     "eviction": (
-        "evicted evicting eviction evictions evicts kicked thrown",
-        re.compile(r"\bevict(?:ed|ing|ions?|s)\b|\b(?:kicked|thrown)\s+out\s+of\s+(?:their|his|her|the)\s+"
-                   r"(?:homes?|apartments?|flats?|housing|dormitor(?:y|ies)|hostels?)\b", _I)),
+        "evicted evicting eviction evictions evicts kicked thrown turned forced",
+        re.compile(r"\bevict(?:ed|ing|ions?|s)\b|\b(?:kicked|thrown|turned|forced)\s+out\s+of\s+(?:[\w’'-]+\s+){0,3}?"
+                   r"(?:homes?|apartments?|flats?|housing|dormitor(?:y|ies)|hostels?|rooms?)\b", _I)),
     "raid": (
         "raid raids raided raiding sweep sweeps roundup roundups round rounded",
         re.compile(r"\braid(?:s|ed|ing)?\b|\bsweeps?\b|\bround-?ups?\b|\brounded\s+up\b", _I)),
     "detention": (
         "detained detaining detains detention detentions taken held",
-        re.compile(r"\bdetain(?:ed|ing|s)\b|\bdetentions?\b|\btaken\s+into\s+custody\b|\bheld\s+in\s+custody\b", _I)),
+        re.compile(r"\bdetain(?:ed|ing|s)\b|\bdetentions?\b|\btaken\s+into\s+custody\b|\bheld\s+in\s+custody\b"
+                   r"|\bheld\b(?=\s+(?:for|in|at|without|incommunicado|overnight)\b)", _I)),
     "arrest": ("arrest arrested arrests arresting", re.compile(r"\barrest(?:ed|s|ing)?\b", _I)),
     "deportation": (
-        "deported deporting deports deportation deportations expelled expelling expels expulsion expulsions",
-        re.compile(r"\bdeport(?:ed|ing|s|ations?)\b|\bexpel(?:led|ling|s)\b|\bexpulsions?\b", _I)),
+        "deported deporting deports deportation deportations expelled expelling expels expulsion expulsions put placed "
+        "sent",
+        re.compile(r"\bdeport(?:ed|ing|s|ations?)\b|\bexpel(?:led|ling|s)\b|\bexpulsions?\b|\bsent\s+(?:back|home)\b"
+                   r"|\b(?:put|placed)\s+on\s+(?:[\w’'-]+\s+){0,2}?(?:flights?|planes?|trains?|buses)\s+(?:back\s+)?"
+                   r"(?:to|home)\b", _I)),
     "threat": (
-        "threaten threatened threatening threatens threats death",
-        re.compile(r"\bthreat(?:en|ened|ening|ens|s)\b|\bdeath\s+threats?\b", _I)),
+        "threaten threatened threatening threatens threats death published posted leaked shared circulated",
+        re.compile(r"\bthreat(?:en|ened|ening|ens|s)\b|\bdeath\s+threats?\b"
+                   r"|\b(?:published|posted|leaked|shared|circulated)\s+(?:the\s+)?(?:home\s+)?(?:addresses|personal\s+data"
+                   r"|phone\s+numbers)\b", _I)),
     "discrimination": (
-        "refuse refuses refused refusing banned barred fired denied discriminated slavs russians",
+        "refuse refuses refused refusing banned barred fired denied discriminated slavs russians slavic only ruled rent "
+        "rents rented renting let lets offer offers offered offering hire hires hired hiring employ employs employed serve "
+        "serves served "
+        "require requires required requiring",
         re.compile(r"\brefus(?:e|es|ed|ing)\s+to\s+(?:serve|rent|ride|hire|employ|sell|accept|admit|let|take|carry|work"
-                   r"|sit|register|treat|board)\b|\b(?:banned|barred)\s+from\b|\bfired\s+(?:for|because)\b"
+                   r"|sit|register|treat|board)\b|\bfired\s+(?:for|because)\b"
+                   r"|\b(?:banned|barred)\s+(?:[\w’'-]+\s+){0,3}?from\b(?!\s+(?:entering|re-entering|returning))"
                    r"|\bdenied\s+(?:entry|service|housing|jobs?|employment)\b|\bdiscriminated\s+against\b"
-                   r"|\b(?:Slavs|Russians)\s+only\b", _I)),
+                   r"|\b(?:Slavs|Russians)\s+only\b|\bonly\s+(?:to|for)\s+(?:ethnic\s+)?(?:Slavs|Russians|Russian\s+citizens)\b"
+                   r"|\b(?:rent|rents|rented|renting|let|lets|offer|offers|offered|offering|hire|hires|hired|hiring|employ|employs"
+                   r"|employed|serve|serves|served)\s+(?:[\w’'-]+\s+){0,3}?only\s+(?:to|for)\s+(?:ethnic\s+)?(?-i:[A-Z][a-z]+s)\b"
+                   r"|\b(?:of|with)\s+Slavic\s+(?:origin|appearance|descent|nationality|looks)\b"
+                   r"|\bruled\s+out\s+(?:people|tenants|applicants|anyone|migrants|foreigners|workers)\s+from\b"
+                   r"|\brequir(?:e|es|ed|ing)\s+(?:[\w’'-]+\s+){0,3}?to\s+(?:hold|have)\s+(?:an?\s+)?(?:(?-i:[A-Z][a-z]+)\s+)?"
+                   r"(?:citizenship|passports?)\b", _I)),
     "harassment": (
-        "harassed harassment harassing insulted insulting insults slur slurs hate bullied bullying call calls called calling",
-        re.compile(r"\bharass(?:ed|ment|ing)\b|\binsult(?:ed|ing|s)\b|\bslurs?\b|\bhate\s+speech\b|\bbull(?:ied|ying)\b"
+        "harassed harassment harassing insult insulted insulting insults slur slurs hate bullied bullying call calls called calling",
+        re.compile(r"\bharass(?:ed|ment|ing)\b|\binsult(?:ed|ing|s)?\b|\bslurs?\b|\bhate\s+speech\b|\bbull(?:ied|ying)\b"
                    r"|\bcall(?:s|ed|ing)?\s+for\s+(?:[\w’'-]+\s+){0,3}?(?:to\s+be\s+(?:deported|expelled|killed|punished"
                    r"|beaten)|violence|the\s+(?:deportation|expulsion|killing|death))\b", _I)),
     "travel_advisory": (
-        "warned warns warning advised advises urged urges urging recommended called travel",
-        re.compile(r"\b(?:warned|warns|warning|advised|advises|urged|urges|urging|recommended|called\s+on)\s+(?:its|their)"
-                   r"\s+(?:citizens|nationals|compatriots|people|migrants|workers)\b"
+        "warned warns warning advised advises advising urged urges urging recommended called travel",
+        re.compile(r"\b(?:warned|warns|warning|advised|advises|advising|urged|urges|urging|recommended|called\s+on)\s+"
+                   r"(?:(?:its|their)\s+(?:citizens|nationals|compatriots|people|migrants|workers)"
+                   r"|(?:(?-i:[A-Z][a-z]+)\s+)?(?:citizens|nationals|compatriots))\b"
                    r"|\btravel\s+(?:advisory|advisories|warnings?|alerts?)\b", _I)),
     "protest": (
         "protest protests protested protesters protesting rally rallies rallied demonstration demonstrations picket pickets",
@@ -127,12 +153,14 @@ _NOUN_ONLY = re.compile(r".*(?:ions?|ments?|isms?|ies|[^s]s)|attack|arrest|raid|
                         r"|massacre|homicide|.*\s(?:speech|threats?)", _I)
 _LIGHT_VERB = re.compile(r"\b(?:launch(?:ed|es)?|conduct(?:ed|s)?|carr(?:ied|ies|y)\s+out|stag(?:ed|es)|ma(?:de|kes?)|held|hold"
                          r"|organi[sz]ed|began|begun|started|stepped\s+up|intensified|issued|sent)\s+(?:\w+\s+){0,2}$", _I)
-_VERB_PAST = re.compile(r".*(?:ed|en|ain)|beat|set|burnt|slain|shot", _I)
+_VERB_PAST = re.compile(r".*(?:ed|en|ain)|beat|set|burnt|slain|shot|held|sent|put|drew", _I)
 
 # --- context: is it an event? -------------------------------------------------------------------------------------
 _MODAL = r"(?:to|could|would|might|may|will|shall|should|must|can|cannot|won[’']t|wouldn[’']t|couldn[’']t|shouldn[’']t|can[’']t)"
 _FILLER = r"(?:also|then|soon|not|never|possibly|potentially|eventually|later|still|even|just|likely|probably|all|now)"
 _HYPOTHETICAL_VERB = re.compile(rf"(?:\b{_MODAL}\s+(?:{_FILLER}\s+){{0,2}}|\bto\s+[a-z]+\s+(?:and|or)\s+)$")
+# "began to insult", "started to beat": an event under way, not a plan.
+_ASPECT_TO = re.compile(r"\b(?:beg(?:an|in|un|ins)|start(?:ed|s)?|continu(?:ed|es?)|kept|keeps?)\s+to\s+$", _I)
 _HYPOTHETICAL_PARTICIPLE = re.compile(
     rf"\b{_MODAL}\s+(?:{_FILLER}\s+){{0,2}}(?:be|get|have\s+been|face|risk)\s+(?:{_FILLER}\s+)?$")
 _NOT_EVENT_NOUN = re.compile(  # "face deportation", "the number of deportations", "charged with murder"
@@ -140,7 +168,9 @@ _NOT_EVENT_NOUN = re.compile(  # "face deportation", "the number of deportations
     r"|(?:rise|increase|spike|surge|growth|decline|drop)\s+in"
     r"|(?:charged|accused|convicted|suspected|sentenced|jailed|guilty|tried|suspicion|prosecuted)\s+(?:[\w-]+\s+){0,10}?"
     r"(?:for|of|with)|fac(?:e|es|ed|ing)|risk(?:s|ed|ing)?|threat\s+of|fears?\s+of|threatened\s+with|avoid(?:s|ed|ing)?"
-    r"|prevent(?:s|ed|ing)?|possible|potential|future|planned|proposed|would-be|against)\s+(?:[a-z-]+\s+){0,2}$")
+    r"|prevent(?:s|ed|ing)?|possible|potential|future|planned|proposed|would-be|against"
+    r"|(?:latest|last|first|one|part|another)\s+(?:in|of)\s+an?\s+(?:string|series|spate|wave|rash|chain|number)\s+of"
+    r"|(?:years?|months?|weeks?|decades?)\s+of)\s+(?:[a-z-]+\s+){0,2}$")
 _WINDOW_CUES = re.compile(
     r"\b(?:could|would|might|may|will|shall|should|must|can|if|If|unless|Unless|whether|plan(?:s|ned|ning)?\s+to"
     r"|threaten(?:s|ed|ing)?\s+to|call(?:s|ed|ing)?\s+for|demand(?:s|ed|ing)?|urg(?:e|es|ed|ing)|prevent(?:s|ed|ing|ion)?"
@@ -148,11 +178,15 @@ _WINDOW_CUES = re.compile(
     r"|aim(?:s|ed|ing)?\s+(?:to|at)|in\s+a\s+bid\s+to|in\s+order\s+to|measures|risk(?:s|ed|ing)?|fear(?:s|ed)?|possible"
     r"|potential|proposed|proposals?|expect(?:s|ed|ing)?|predict(?:s|ed)?|forecasts?|signs\s+of|likely"
     r"|repeatedly|regularly|routinely|frequently|often|usually)\b")
+# "Police denied that any of them had been detained": the event word sits in what is denied.
+_DENIAL = re.compile(r"\b(?:denied|denies|deny|denying|dismissed|rejected|refuted)\b(?:\s+[\w’'-]+){0,8}?\s+that\b", _I)
 _NEGATION = re.compile(r"\b(?:[Nn]ot|[Nn]o|[Nn]ever|[Nn]either|nor|[Nn]one|[Nn]obody|[Ww]ithout|denied|deny|denies|refuted)\b"
                        r"|n[’']t\b")
 _NOT_NEGATION = re.compile(r"\bno\s+(?:fewer|less|more)\s+than\b|\bnot\s+only\b", _I)
+# Where the words about an event begin: after a clause boundary, or after "said" ("a seller who asked not to be
+# named said customers insulted her": the cues before "said" are about the speaker).
 _WINDOW_START = re.compile(r"[,;:(“”\"—–]|\b(?:that|which|who|whom|whose|because|after|when|where|as|before|since"
-                           r"|although|though|while|While|and|but)\b")
+                           r"|although|though|while|While|and|but|said|says)\b")
 _CLAUSE_BREAK = re.compile(r";|:\s|,\s(?:while|whereas|but|although|though)\b|\s(?:while|whereas)\s|\s[—–]\s")
 _COORDINATED = re.compile(r"\s*,?\s*(?:and|or|nor|as\s+well\s+as)\s+(?:[a-z-]+\s+)?", _I)
 _MILITARY_OBJECT = re.compile(r"\b(?:forces|troops|soldiers|army|servicemen|military|positions|convoys?|bases?)\b", _I)
@@ -176,8 +210,24 @@ _NOT_EVENT_AFTER = {
     "arrest": re.compile(r"\s*warrant\b", _I),
 }
 _ATTACKERS = re.compile(r"\b(?:attackers|gunmen|assailants|terrorists|militants)\b", _I)
+_DIRECTION_OF = re.compile(r"(?<!the )\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|kilomet(?:er|re)s"
+                           r"|km|miles)\s+of\s+$", _I)
+_RELATIVE = re.compile(r"\b(?:who|whom|whose|which)\b")
+_RELATIVE_END = re.compile(r"[,;:()“”\"«»—–]")
+_NATIONWIDE = re.compile(r"\b(?:across|throughout|around|all\s+over)\s+(?:the\s+)?(?:country|nation|regions)\b|\bnationwide\b"
+                         r"|\bin\s+(?:several|many|various|other|dozens\s+of)\s+(?:cities|towns|regions)\b", _I)
+_THE_CITY = re.compile(r"\b(?:the|this)\s+(?:city|town)\b", _I)
+_DIPLOMATIC = re.compile(r"\b(?:note|notes|letter)\s+of\s+$|\b(?:lodged?|lodging|filed?|sent|sends|delivered|handed|voiced|expressed"
+                         r"|registered)\s+(?:an?\s+)?(?:(?:formal|strong|official|diplomatic)\s+)?$", _I)
+_NOBODY_AFTER = re.compile(r"\s+(?:no\s+one|no-one|nobody|none)\b", _I)
+_STATE_ACTS = ("deportation", "detention", "arrest", "raid")
+_PREPOSITIONS = frozenset("in at near outside across throughout around inside within to towards into from of for with by "
+                          "against on about over than".split())
+_COUNTRY_SUBJECT_GAP = re.compile(r"\s+(?:(?:has|have|had|also|reportedly|already|again)\s+){0,2}")
+_SEPARATE = re.compile(r"\b(?:also|another|separate(?:ly)?|other|second|new|again)\b", _I)
+_SUBORDINATOR = re.compile(r"\b(?:after|before|since|until|following)\b", _I)
 _QUOTE_MARK = re.compile(r"[“”\"\n]")
-_DATELINE = re.compile(r"[A-Z][\w.’' -]{1,40}?(?:,\s*[A-Z][\w. ]{1,30})?\s*(?:\([\w .]+\)\s*)?(?:[—–]|\s-{1,2})\s")
+_DATELINE = re.compile(r"[A-Z][\w.’' /-]{1,40}?(?:,\s*[A-Z][\w. ]{1,30})?\s*(?:\([\w .]+\)\s*)?(?:[—–]|\s-{1,2})\s")
 
 # --- noun phrases: who, whom, how many ------------------------------------------------------------------------------
 _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
@@ -191,13 +241,14 @@ _GROUP_MODS = _DEMONYMS + ("foreign illegal undocumented irregular migrant labor
                            "male construction taxi market delivery seasonal unregistered other several many innocent").split()
 _GROUP_HEADS = ("migrant migrants worker workers laborer laborers labourer labourers immigrant immigrants driver drivers "
                 "vendor vendors trader traders merchant merchants seller sellers student students citizen citizens "
+                "courier couriers builder builders cleaner cleaners "
                 "nationals natives people persons family families resident residents man men woman women "
                 "child children boy boys girl girls teenager teenagers businesses shopkeepers employees tenant tenants "
                 "passenger passengers customer customers worshippers Muslims foreigners concertgoers Tajiks Uzbeks Kyrgyz "
                 "Kazakhs Turkmens Afghans Caucasians Russians Ukrainians Armenians Azerbaijanis Chechens Dagestanis "
                 "suspects relatives").split() + ["migrant workers", "business owners", "shop owners", "Central Asians"]
 _SINGULAR_HEADS = ("migrant worker laborer labourer immigrant driver vendor trader merchant seller student citizen "
-                   "resident man woman child boy girl teenager tenant passenger customer").split()
+                   "resident man woman child boy girl teenager tenant passenger customer courier builder cleaner").split()
 _ACTOR_HEADS = ("police policemen officers officials authorities agents FSB Rosgvardia OMON bailiffs guards prosecutors "
                 "investigators inspectors persons men assailants attackers gunmen youths teenagers nationalists "
                 "ultranationalists neo-Nazis skinheads vigilantes vandals activists locals landlord landlords employer employers "
@@ -225,6 +276,20 @@ _COMMON_WORDS = frozenset(w.lower() for phrase in _GROUP_MODS + _GROUP_HEADS + _
                           for w in phrase.split() if w.islower()) | {"a", "an", "the", "some", "law", "security"}
 _BARE_NUMBER_SUBJECT = re.compile(rf"\b(?P<n>{_NUM})\s+(?:of\s+them\s+)?(?:were|have\s+been|had\s+been)\s+(?:[a-z]+ly\s+)?$",
                                   _I)
+# People as the subject of a passive: "400 citizens were held", "migrants who were sent back", "60 were put on".
+_PEOPLE_PASSIVE = re.compile(rf"\b(?:{_GROUP_HEAD}|them|him|her|they|he|she|we|I|who|{_NUM})\s+(?:[a-z]+\s+){{0,2}}?"
+                             rf"(?:were|was|been|being|be|are|is|got|get)\s+(?:[a-z]+ly\s+)?$", _I)
+_PRONOUN_AFTER = re.compile(r"\s+(?:him|her|them)\b")
+# Someone the article has introduced: "he was beaten", "the men were held"; "a man" is introduced here.
+_KNOWN_SUBJECT = re.compile(rf"\b(?:he|she|they|the\s+(?:[a-z-]+\s+)?{_GROUP_HEAD})\s+(?:\w+\s+){{0,2}}?"
+                            r"(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:[a-z]+ly\s+)?$", _I)
+_INTRODUCED = re.compile(rf"\b(?:an?|one)\s+(?:[\w’'-]+\s+){{0,3}}?{_GROUP_HEAD}\b", _I)
+_ORDERED_OBJECT = re.compile(rf"\b(?:ordered|had|got|wants?|wanted)\s+(?P<q>(?:[a-z]+\s+){{0,2}}?)(?P<n>{_NUM})\s+"
+                             rf"(?:of\s+(?:them|those)\s+|(?:{_GROUP_MOD}\s+){{0,3}}{_GROUP_HEAD}\s+)$", _I)
+_WHO_PASSIVE = re.compile(r"\b(?:who|whom)\s+(?:had\s+|has\s+|have\s+)?(?:been|was|were|is|are|got)\s+(?:[a-z]+ly\s+)?$", _I)
+_AGE_TAIL = re.compile(r"(?:,\s*\d{1,3})?[\s,]*$")
+_AND_BEFORE = re.compile(r"\band\s+(?:(?:their|his|her|its)\s+)?$", _I)
+_FAMILY_OF = re.compile(rf"\s+of\s+(?P<n>{_NUM})\b", _I)
 _TOLL_WORD = re.compile(r"\b(?:killed|killing|injured|injuring|wounded|dead|died|hurt|murdered|left)\b", _I)
 _AGENT_RE = re.compile(r"\b(?:claimed|carried\s+out|committed|perpetrated|organi[sz]ed|staged|conducted)\s+by\s+"
                        r"|^\s*(?:[a-z]+ly\s+)?by\s+", _I)
@@ -237,6 +302,8 @@ _ORG_WORD = re.compile(r"\b(?:State|Party|Group|Ministry|Agency|Service|Police|A
                        r"|\b[A-Z]{2,}\b")
 _ADVISORY_ORG = re.compile(r"[’']s\s+(?:(?:the\s+)?(?:[A-Z][\w-]*|foreign|ministry|embassy|consulate|government)\s+){0,6}"
                            r"(?:[A-Z][\w-]*|ministry|embassy|consulate|government|authorities)")
+_ADVISORY_CITIZENS = re.compile(rf"\b(?P<dem>{_DEMONYM})\s+(?:citizens|nationals|compatriots)\b")
+_ADVISORY_BARE_ORG = re.compile(r"\b(?i:the)\s+(?P<org>(?:[A-Z][a-z]+\s+){0,3}(?:Ministry|Embassy|Consulate|Agency|Service))\b")
 _TRAVEL = re.compile(r"\b(?:travel\w*|trips?|visit\w*|go(?:ing)?\s+to|leav\w+|avoid\w*|refrain\w*|postpone\w*|cancel\w*"
                      r"|stay\s+away)\b", _I)
 _GOVERNMENT = re.compile(r"\b(?:government|ministry|embassy|consulate|foreign\s+office|president|ambassador)\b", _I)
@@ -264,6 +331,10 @@ _COUNT_KINDS = {
     "discrimination": ("victims",), "harassment": ("victims",), "attack": ("killed", "injured"),
 }
 _VIOLENT = ("terror_attack", "arson", "assault", "attack")
+_FATAL = re.compile(r"\b(?:suspicion|suspected|accused|charged|convicted)\s+(?:[\w-]+\s+){0,3}?(?:of|with)\s+(?:the\s+)?"
+                    r"(?:killing|murder(?:ing)?|manslaughter)\b|\bdied\b", _I)
+# "the detained men": a participle before people is an earlier event named again.
+_PARTICIPLE_BEFORE_PEOPLE = re.compile(rf"\s+(?:{_GROUP_MOD}\s+){{0,2}}{_GROUP_HEAD}\b", _I)
 
 
 @dataclass
@@ -277,6 +348,9 @@ class _Mention:
     evidence: tuple[int, int]
     clause: tuple[int, int]
     anaphoric: bool = False  # "the attack": may be an event mentioned before
+    generic: bool = False  # "attacked": an assault, or the killing or attack the article reports
+    inherited: bool = False  # its city is the story's, not named in its sentence
+    restated: bool = False  # "they killed him", "he was beaten": about someone the article has introduced
     place: Place | None = None
     country: str | None = None
     date: DateMention | None = None
@@ -287,7 +361,7 @@ class _Mention:
     def score(self) -> int:
         """How much the mention tells: the record of an event keeps its most informative mention."""
         return (len(self.counts) + (self.perpetrator is not None) + (self.target_group is not None)
-                + (self.place is not None and self.place.kind == "city") + (self.date is not None))
+                + (self.place is not None and self.place.kind == "city" and not self.inherited) + (self.date is not None))
 
 
 def extract_incidents(article: Article) -> list[dict]:
@@ -302,10 +376,12 @@ def extract_incidents(article: Article) -> list[dict]:
     if not mentions:
         return []
     default = _default_country(text, mentions)
+    setting = _setting(text)
     for m in mentions:
-        _locate(text, m, default)
+        _locate(text, m, default, setting, quotes)
         m.date = _nearest_date(text, m, article.published)
-    records = [_record(m, article.published) for m in _merge(mentions)]
+    lead_end = next((p.end for p in paragraphs(text)), 0)
+    records = [_record(m, article.published) for m in _merge(mentions, lead_end)]
     return sorted(records, key=lambda r: (r["char_start"], r["type"], r["country"] or ""))
 
 
@@ -394,11 +470,20 @@ def _sentence_mentions(text: str, sent: Span, quotes: list[tuple[int, int]], typ
     # Killings in a sentence about an attack are that attack's toll, not murders of their own.
     if any(m.type in _VIOLENT for m in mentions):
         mentions = [m for m in mentions if m.type != "murder"]
+    for m in mentions:  # "arrested on suspicion of killing X, who was stabbed": the stabbing was a killing
+        if m.type == "assault" and _FATAL.search(text, *m.clause):
+            m.type = "murder"
     for m in mentions:
         _describe(text, m, mentions)
-    # A threat needs someone threatened or threatening: "threats to national security" is no incident.
-    return [m for m in mentions if m.type != "threat" or m.target_group or m.perpetrator
-            or (text[m.start:m.end].lower().startswith("threaten") and _PERSONAL_PRONOUN.search(text, *m.clause))]
+    if any(m.type in ("detention", "arrest") and "arrested" in m.counts for m in mentions):
+        for m in mentions:  # "raided ... and detained 50": the detained are counted on the detention only
+            if m.type == "raid":
+                m.counts.pop("arrested", None)
+    # A threat needs someone threatened or threatening: "threats to national security" is no incident. A travel
+    # advisory needs a government that issued it.
+    return [m for m in mentions if (m.type != "threat" or m.target_group or m.perpetrator
+            or (text[m.start:m.end].lower().startswith("threaten") and _PERSONAL_PRONOUN.search(text, *m.clause)))
+            and (m.type != "travel_advisory" or m.country)]
 
 
 def _is_event(text: str, m: _Mention) -> bool:
@@ -407,10 +492,15 @@ def _is_event(text: str, m: _Mention) -> bool:
     cs, ce = m.clause
     before = text[max(cs, m.start - 120):m.start]  # enough for the cues, which end at the event word
     window = _window(text, cs, m.start)
-    if _BASE_FORM.fullmatch(lower) and (_HYPOTHETICAL_VERB.search(before) or _HYPOTHETICAL_PARTICIPLE.search(before)):
+    if _BASE_FORM.fullmatch(lower) and not _ASPECT_TO.search(before) and (
+            _HYPOTHETICAL_VERB.search(before) or _HYPOTHETICAL_PARTICIPLE.search(before)):
         return False  # "to arrest", "will raid"
-    if _VERB_PAST.fullmatch(lower.split()[-1]) and _HYPOTHETICAL_PARTICIPLE.search(before):
-        return False  # "could be deported"
+    if lower == "insult" and not _ASPECT_TO.search(before):
+        return False  # "an insult to", "to insult": the bare word is no event
+    if _VERB_PAST.fullmatch(lower.split()[0]) and _HYPOTHETICAL_PARTICIPLE.search(before):
+        return False  # "could be deported", "will be sent home"
+    if _DENIAL.search(text, cs, m.start):
+        return False
     if not lower.endswith("ed") and _NOT_EVENT_NOUN.search(before):
         return False  # "face deportation", "a rise in hate speech"
     if _WINDOW_CUES.search(window) or _NEGATION.search(_NOT_NEGATION.sub(" ", window)):
@@ -429,12 +519,19 @@ def _is_event(text: str, m: _Mention) -> bool:
         return False  # a bare verb, as in a headline's plan
     if lower.startswith("sweep") and not _POLICE.search(text, cs, ce):
         return False
+    if lower.startswith(("held", "sent", "put", "placed")) and not _PEOPLE_PASSIVE.search(before):
+        return False  # "talks were held in", "money sent home": only people are held or sent back
+    if m.type == "threat" and lower.startswith(("publish", "post", "leak", "shar", "circulat")) and not (
+            _ONLINE.search(m.sentence.text) and _GROUP_RE.search(text, m.end, ce)):
+        return False  # publishing the addresses of migrants online, not of the ministry's offices
     if m.type == "harassment" and lower.startswith("call") and not _ONLINE.search(m.sentence.text):
         return False  # a politician calling for deportations is not online harassment
     if m.type == "travel_advisory" and not lower.startswith("travel") and not _TRAVEL.search(text, m.end, ce):
         return False  # "urged its citizens to carry their documents" is advice, not a travel advisory
-    if m.type == "protest" and _GOVERNMENT.search(window):
-        return False  # a government's diplomatic protest is not a protest in the street
+    if m.type == "protest" and (_GOVERNMENT.search(window) or _DIPLOMATIC.search(before)):
+        return False  # a government's diplomatic protest ("a note of protest") is not a protest in the street
+    if _NOBODY_AFTER.match(text, m.end, ce):
+        return False  # "detained no one"
     if lower.startswith("rall") and not lower.endswith(("y", "ies")) and not (_GROUP_RE.search(window) or _NUM_RE.search(window)):
         return False  # "the ruble rallied": only people rally
     if lower == "beat":  # "beat three migrants", not "beat the odds"
@@ -450,7 +547,7 @@ def _type_attack(text: str, m: _Mention, before: str) -> bool:
     if _TERROR_CUE.search(m.sentence.text):
         m.type = "terror_attack"
     elif lower == "attacked" or _ATTACK_ON_PEOPLE.match(text, m.end, m.clause[1]):
-        m.type = "assault"
+        m.type, m.generic = "assault", True
     elif not _ANAPHORIC_BEFORE.search(before):
         return False
     return True
@@ -464,18 +561,28 @@ def _describe(text: str, m: _Mention, mentions: list[_Mention]) -> None:
     before, after = text[prev_end:m.start], text[m.end:next_start]
     lower = text[m.start:m.end].lower()
     passive = bool(_PASSIVE_BEFORE.search(before, max(0, len(before) - 40)))
-    m.anaphoric = bool(_ANAPHORIC_BEFORE.search(text, max(cs, m.start - 40), m.start)) \
-        and bool(_NOUN_FORM.fullmatch(lower)) and not _VERB_PAST.fullmatch(lower)
+    after_determiner = bool(_ANAPHORIC_BEFORE.search(text, max(cs, m.start - 40), m.start))
+    m.anaphoric = after_determiner and (
+        (bool(_NOUN_FORM.fullmatch(lower)) and not _VERB_PAST.fullmatch(lower))
+        or (bool(_VERB_PAST.fullmatch(lower)) and bool(_PARTICIPLE_BEFORE_PEOPLE.match(text, m.end, ce))))
+    m.restated = (bool(_PRONOUN_AFTER.match(text, m.end, ce)) or (passive and bool(_KNOWN_SUBJECT.search(before)))) \
+        and not _INTRODUCED.search(text, m.sentence.start, m.start)  # not "a man said police beat him"
     if m.type == "travel_advisory":
         _describe_advisory(text, m)
         return
     if m.type in ("harassment", "arson") and _GROUP_RE.search(text, m.start, m.end):
         group = _group_after(text[m.start:m.end])  # "calling for Tajiks to be deported", "set their hostel on fire"
     else:
-        group = _group_before(before) if passive else _group_after(after)
+        who = _WHO_PASSIVE.search(before) if passive else None
+        # "killing Sorbon Kholov, 31, who was stabbed": the one before "who", not the nearest people before it
+        group = (_group_ending(before[:who.start()]) if who else _group_before(before)) if passive \
+            else _group_after(after)
     if group is None and not passive and _NOUN_FORM.fullmatch(lower):
         subject = _group_before(" ".join(text[cs:m.start].split()[-12:]))  # "migrants reported harassment"
         group = (subject[0], None) if subject else None
+    ordered = _ORDERED_OBJECT.search(before) if m.type == "deportation" and not passive else None
+    if ordered:  # "courts ordered at least 40 of them deported"
+        group = (group[0] if group else None, _number(ordered.group("n"), ordered.group("q")))
     kinds = _COUNT_KINDS.get(m.type, ())
     if group and m.type != "protest":  # protesters are no target
         m.target_group = group[0] or m.target_group
@@ -512,6 +619,13 @@ def _describe_advisory(text: str, m: _Mention) -> None:
         if dm:
             issuer, who = demonym_country(dm.group("dem").split()[0]), dm.group("np").strip()
     if issuer is None:
+        # "the Foreign Ministry advised Kyrgyz citizens": a government advises its own citizens
+        dm = _ADVISORY_CITIZENS.search(text, m.start, m.end)
+        if dm:
+            issuer = demonym_country(dm.group("dem").split()[0])
+            org = _ADVISORY_BARE_ORG.search(text, cs, m.start)
+            who = f"{citizen_adjective(issuer)} {org.group('org')}" if issuer and org else None
+    if issuer is None:
         return
     m.country = issuer
     m.perpetrator = who or f"Government of {country_name(issuer)}"
@@ -540,17 +654,33 @@ def _group_before(before: str) -> tuple[str | None, tuple[int, str] | None] | No
     for last in _GROUP_RE.finditer(text):
         pass
     if last is not None:
-        return _group(last, text)
+        np, count = _group(last, text)
+        if _AND_BEFORE.search(text, 0, last.start()):
+            count = None  # "Mr A, his wife and their two children": two of them, not how many
+        return np, count
     bare = _BARE_NUMBER_SUBJECT.search(text)  # "seven were deported"
     return (None, _number(bare.group("n"), text[:bare.start()])) if bare else None
 
 
+def _group_ending(text: str) -> tuple[str | None, tuple[int, str] | None] | None:
+    """The people named at the very end of ``text`` (an age or a comma may follow them), if any."""
+    text = _AGE_TAIL.sub("", text[-160:])
+    last = None
+    for last in _GROUP_RE.finditer(text):
+        pass
+    return _group(last, text) if last is not None and last.end() >= len(text.rstrip()) else None
+
+
 def _group(m: re.Match, text: str) -> tuple[str, tuple[int, str] | None]:
-    """A target group and its number: "three Tajik migrants" is 3, "a Tajik man" is 1."""
+    """A target group and its number: "three Tajik migrants" is 3, "one Tajik man" is 1, "a family of five" is 5;
+    "a Tajik man" states no number."""
     np = _clean_np(m.group("np"))
     if m.group("num"):
         return np, _number(m.group("num"), text[:m.start("num")])
-    if m.group("one") and _SINGULAR_HEAD.search(np):
+    family = _FAMILY_OF.match(text, m.end()) if np.endswith(("family", "families")) else None
+    if family:
+        return np, _number(family.group("n"), "")
+    if m.group("one") and m.group("one").lower() == "one" and _SINGULAR_HEAD.search(np):
         return np, (1, "exact")
     return np, None
 
@@ -625,7 +755,54 @@ def _agent(text: str, m: _Mention, after: str) -> str | None:
 def _sentence_places(text: str, sent: Span) -> tuple[Place, ...]:
     start = sent.start
     dateline = _DATELINE.match(text, start, sent.end) if start == 0 or text[start - 1] == "\n" else None
-    return tuple(find_places(text, dateline.end() if dateline else start, sent.end))
+    return tuple(find_places(text, dateline.end() if dateline else start, sent.end, context=_setting(text).regions))
+
+
+@dataclass(frozen=True)
+class _Setting:
+    """Where an article's story is set: what its place-less sentences about events refer to."""
+
+    regions: frozenset  # regions named anywhere: they tell which of two same-named towns is meant
+    story_cities: dict  # country -> the city the story is set in: named in the lead (dateline included) and again
+    cities: tuple  # every city named as a scene, in text order ("the city's market" is the last one)
+
+
+@lru_cache(maxsize=16)
+def _setting(text: str) -> _Setting:
+    regions, named, cities = set(), [], []
+    for sent in sentences(text):
+        for place in find_places(text, sent.start, sent.end):
+            if place.kind == "region":
+                regions.add(place.region)
+            elif place.kind == "city" and not _aside(text, place):
+                named.append(place)  # how often the story names a city, wherever it goes or comes from
+                if place.preposition not in ("to", "towards", "into", "from"):
+                    cities.append(place)
+    counts: dict[str, int] = {}
+    for place in named:
+        counts[place.city.name] = counts.get(place.city.name, 0) + 1
+    lead_end = next((p.end for p in paragraphs(text)), 0)
+    story: dict[str, Place] = {}
+    for place in cities:
+        if place.start < lead_end and counts[place.city.name] >= 2 and (
+                place.country not in story or counts[place.city.name] > counts[story[place.country].city.name]):
+            story[place.country] = place
+    return _Setting(frozenset(regions), story, tuple(cities))
+
+
+def _aside(text: str, place: Place) -> bool:
+    """A landmark, not the scene: "near Moscow", "outside Moscow", "east of Moscow"."""
+    return place.preposition in ("near", "outside") or (
+        place.preposition == "of" and _DIRECTION_OF.search(text, max(0, place.start - 30), place.start) is not None)
+
+
+def _relative_clauses(text: str, sent: Span) -> list[tuple[int, int]]:
+    """Spans of "who/which ..." clauses: they tell about someone or something else than the event."""
+    spans = []
+    for m in _RELATIVE.finditer(text, sent.start, sent.end):
+        stop = _RELATIVE_END.search(text, m.end(), sent.end)
+        spans.append((m.start(), stop.start() if stop else sent.end))
+    return spans
 
 
 def _places_in(text: str, sent: Span, start: int | None = None, end: int | None = None) -> tuple[Place, ...]:
@@ -637,8 +814,9 @@ def _places_in(text: str, sent: Span, start: int | None = None, end: int | None 
 
 
 def _default_country(text: str, mentions: list[_Mention]) -> str:
-    """The country of the article's events: the one most named where its events are told, else the default."""
-    votes: dict[str, int] = {}
+    """The country of the article's events: the one most named where its events are told, and where its story is
+    set, else the default."""
+    votes = {country: 2 for country in _setting(text).story_cities}
     for sent in {m.sentence for m in mentions}:
         for place in _places_in(text, sent):
             if place.preposition in ("to", "towards", "into", "from"):
@@ -650,20 +828,43 @@ def _default_country(text: str, mentions: list[_Mention]) -> str:
     return max(sorted(votes), key=lambda c: (votes[c], c == DEFAULT_COUNTRY, c in STORY_COUNTRIES))
 
 
-def _locate(text: str, m: _Mention, default: str) -> None:
-    """Place and country of the event: a city, region or "in <country>" near its word, else the default."""
+def _locate(text: str, m: _Mention, default: str, setting: _Setting, quotes: list[tuple[int, int]]) -> None:
+    """Place and country of the event: a city, region or "in <country>" near its word; else the city the story
+    is set in, where the sentence names no other scene; else the default country."""
     if m.type == "travel_advisory":
         return
     candidates: list[Place] = []
+    asides: list[Place] = []
+    # A "who/which" clause elsewhere in the sentence tells of something else; one right after the event word
+    # ("the protest, which took place in Novosibirsk") tells of the event.
+    clauses = [c for c in _relative_clauses(text, m.sentence)
+               if not c[0] <= m.start < c[1] and not 0 <= c[0] - m.end <= 2]
     for place in _places_in(text, m.sentence, *m.evidence):
-        if place.kind == "country" and (place.possessive or not place.locative):
+        # "deported from Russia", "flown from Moscow ... after courts ordered their expulsion": where they were
+        # deported from; not "migrants from Kyrgyzstan"
+        deported_from = m.type == "deportation" and place.preposition == "from" and (
+            0 <= place.start - m.end <= 60 or place.kind == "city")
+        if place.kind == "country" and (place.possessive or not (place.locative or deported_from)):
             continue
-        if place.preposition in ("to", "towards", "into") or (place.preposition == "from" and m.type != "deportation"):
+        if place.preposition in ("to", "towards", "into") or (place.preposition == "from" and not deported_from):
             continue  # a destination or an origin, not the scene
-        if place.preposition in ("near", "outside") and candidates and candidates[-1].kind == "city" \
-                and 0 <= place.start - candidates[-1].end <= 25:
-            continue  # "in Kotelniki near Moscow": Moscow is a landmark
+        if any(cs <= place.start < ce for cs, ce in clauses):
+            continue  # "to protest the treatment of citizens who were held at a Moscow airport"
+        if place.kind == "city" and _aside(text, place):
+            asides.append(place)  # "in Kotelniki near Moscow", "a concert hall outside Moscow"
+            continue
         candidates.append(place)
+    nearest_aside = min(asides, key=lambda p: _distance(p, m), default=None)
+    if nearest_aside and (not candidates or _distance(nearest_aside, m) < min(_distance(p, m) for p in candidates)):
+        m.country = nearest_aside.country  # "a massacre at a concert hall near Moscow": somewhere near, not in it
+        return
+    doer = _country_subject(text, m) if not candidates and m.type in _STATE_ACTS else None
+    if doer is not None:  # "Kazakhstan deported 300 migrants": the country that did it
+        m.country = doer.country
+        return
+    if not candidates and not m.anaphoric:  # "the killing" is where the killing told before was
+        m.place = _inherited_city(text, m, default, setting, quotes)
+        m.inherited = m.place is not None
     if candidates:
         nearest = min(candidates, key=lambda p: _distance(p, m))
         cities = [p for p in candidates if p.kind == "city" and p.country == nearest.country]
@@ -677,6 +878,32 @@ def _locate(text: str, m: _Mention, default: str) -> None:
     m.country = m.place.country if m.place else default
 
 
+def _country_subject(text: str, m: _Mention) -> Place | None:
+    """A country named as the doer just before a state's act: "Kazakhstan deported", "Russia has expelled"."""
+    for place in reversed(_places_in(text, m.sentence, m.clause[0], m.start)):
+        if place.kind == "country" and not place.possessive and place.preposition not in _PREPOSITIONS \
+                and _COUNTRY_SUBJECT_GAP.fullmatch(text, place.end, m.start):
+            return place
+    return None
+
+
+def _inherited_city(text: str, m: _Mention, default: str, setting: _Setting, quotes: list[tuple[int, int]]
+                    ) -> Place | None:
+    """The city of a sentence that names no scene: "the city's market" is the last city named, and an event told
+    without a place is in the city the story is set in. Not in quoted speech, nor where the sentence speaks of a
+    whole country ("Kazakhstan deported", "raids across the country")."""
+    if any(qs <= m.evidence[0] < qe for qs, qe in quotes) or _NATIONWIDE.search(m.sentence.text):
+        return None
+    if any(p.kind == "country" and not p.possessive and p.preposition not in ("to", "towards", "into", "from")
+           for p in _places_in(text, m.sentence)):
+        return None
+    if _THE_CITY.search(m.sentence.text):
+        before = [p for p in setting.cities if p.end <= m.sentence.start and p.country == default]
+        if before:
+            return before[-1]
+    return setting.story_cities.get(default)
+
+
 @lru_cache(maxsize=256)
 def _dates_in(text: str, published: str | None, start: int, end: int) -> list[DateMention]:
     return find_dates(text, published, start, end)
@@ -687,12 +914,14 @@ def _distance(place: Place, m: _Mention) -> int:
 
 
 def _nearest_date(text: str, m: _Mention, published: str | None) -> DateMention | None:
-    found = _dates_in(text, published, *m.evidence)
+    # A date across "after", "before" or "since" is another event's: "warned on Thursday, after a man was killed".
+    found = [d for d in _dates_in(text, published, *m.evidence)
+             if not _SUBORDINATOR.search(text, min(d.end, m.end), max(d.start, m.start))]
     return min(found, key=lambda d: abs(d.start - m.start)) if found else None
 
 
 # --- one record per event -----------------------------------------------------------------------------------------
-def _merge(mentions: list[_Mention]) -> list[_Mention]:
+def _merge(mentions: list[_Mention], lead_end: int) -> list[_Mention]:
     """One record per event: "the attack" joins the attack before it, a repeated mention joins its first."""
     if any(m.type == "terror_attack" for m in mentions):
         for m in mentions:  # "the attackers killed 145 people": the toll of the article's terror attack
@@ -700,10 +929,28 @@ def _merge(mentions: list[_Mention]) -> list[_Mention]:
                 m.type, m.anaphoric = "terror_attack", True
     groups: list[list[_Mention]] = []
     for m in sorted(mentions, key=lambda x: x.start):
-        types = ("terror_attack", "assault") if m.type == "attack" else (m.type,)
-        same = [g for g in groups if g[0].type in types and g[0].country == m.country and _compatible(g, m)]
-        target = same[-1] if m.anaphoric and same else next((g for g in same if _same_event(g, m)), None)
+        # "the attack", "attacked" and "the courier was stabbed" may name the killing the article reports
+        types = ("terror_attack", "assault", "murder") if m.type == "attack" \
+            else ("assault", "murder") if m.type == "assault" and (m.generic or m.restated) else (m.type,)
+        # "the killing" placed nowhere ("Dushanbe expected an investigation of the killing") is the one before
+        placeless = m.anaphoric and (m.place is None or not m.place.locative)
+        probe = replace(m, place=None) if placeless else m
+        same = [g for g in groups if g[0].type in types and (g[0].country == m.country or placeless)
+                and _compatible(g, probe)]
+        if m.anaphoric:
+            target = same[-1] if same else None
+        else:
+            target = next((g for g in same if _same_event(g, m) == 2), None)
+            # A mention placed in no city may retell an event placed elsewhere: the lead's "a courier was stabbed to
+            # death" and the paragraph that tells where, "they killed him", "the men attacked him". Only where no
+            # other event of the type could be meant, and the sentence does not say it is another one.
+            loose = [g for g in same if _same_event(g, m) == 1
+                     and (m.generic or m.restated or m.start < lead_end or g[0].start < lead_end)]
+            if target is None and len(loose) == 1 and not _SEPARATE.search(m.sentence.text):
+                target = loose[0]
         if target is not None:
+            if placeless and target[0].country != m.country:
+                m.place, m.country = None, target[0].country
             m.type = target[0].type
             target.append(m)
         elif m.type != "attack" or m.counts or m.perpetrator:
@@ -715,13 +962,14 @@ def _merge(mentions: list[_Mention]) -> list[_Mention]:
 
 
 def _city_id(m: _Mention) -> int | None:
-    return m.place.city.geonames_id if m.place and m.place.city else None
+    """The city the mention names; a city taken from the story's setting names none, and merges freely."""
+    return m.place.city.geonames_id if m.place and m.place.city and not m.inherited else None
 
 
 def _compatible(group: list[_Mention], m: _Mention) -> bool:
     """No two different cities, dates or counts: then the mentions may tell one event."""
     for x in group:
-        if _city_id(x) and _city_id(m) and _city_id(x) != _city_id(m):
+        if _city_id(x) and _city_id(m) and _city_id(x) != _city_id(m) and not _nested(x.place.city, m.place.city):
             return False
         if x.date and m.date and not (x.date.value.startswith(m.date.value) or m.date.value.startswith(x.date.value)):
             return False  # "2024-03" and "2024-03-22" may be one day
@@ -730,17 +978,36 @@ def _compatible(group: list[_Mention], m: _Mention) -> bool:
     return True
 
 
-def _same_event(group: list[_Mention], m: _Mention) -> bool:
-    """Two event words for one event: in the same evidence ("beaten and stabbed"), or in the same city."""
+def _nested(a: City, b: City) -> bool:
+    """One of two towns is a part of the other, a city that is a region of its own ("Vnukovo", "Moscow")."""
+    def whole(c: City) -> bool:
+        region = gazetteer().regions.get((c.country, c.admin1))
+        return region is not None and region.kind in ("federal_city", "city") and region.name == c.name
+    return a.country == b.country and a.admin1 == b.admin1 and (whole(a) or whole(b))
+
+
+def _same_event(group: list[_Mention], m: _Mention) -> int:
+    """2 where two compatible mentions tell one event: in the same evidence ("beaten and stabbed") or in the same
+    city; 1 where they may, one of them placed in no city (a lead's "a courier was stabbed to death" and the
+    paragraph telling where), which holds where no other event of the type could be meant; else 0."""
     if any(x.evidence == m.evidence for x in group):
-        return True
-    return _city_id(m) is not None and any(_city_id(x) == _city_id(m) for x in group)
+        return 2
+    if any(_city_id(x) == _city_id(m) or _nested(x.place.city, m.place.city) for x in group
+           if _city_id(x) and _city_id(m)):
+        return 2
+    return 1 if _city_id(m) is None or all(_city_id(x) is None for x in group) else 0
 
 
 def _combine(group: list[_Mention]) -> _Mention:
     merged = max(group, key=lambda x: (x.score(), -x.start))
+    # Two names for one place, a town and the city it is part of: the city, as every mention agrees with it.
+    wholes = [x.place for x in group if _city_id(x) and _city_id(merged) and _city_id(x) != _city_id(merged)
+              and _nested(x.place.city, merged.place.city) and x.place.city.population > merged.place.city.population]
+    if wholes:
+        merged.place = wholes[0]
     for other in sorted(group, key=lambda x: (-x.score(), x.start)):
-        merged.place = merged.place or other.place
+        if merged.place is None or (merged.inherited and other.place is not None and not other.inherited):
+            merged.place, merged.inherited = other.place, other.inherited  # a place named over the story's
         merged.date = merged.date or other.date
         merged.target_group = merged.target_group or other.target_group
         merged.perpetrator = merged.perpetrator or other.perpetrator
@@ -752,7 +1019,8 @@ def _combine(group: list[_Mention]) -> _Mention:
 def _record(m: _Mention, published: str | None) -> dict:
     city = m.place.city if m.place and m.type != "travel_advisory" else None
     region = m.place.region if m.place and m.type != "travel_advisory" else None
-    date, precision = (m.date.value, m.date.precision) if m.date else publication_date(published)
+    # An event told with no date of its own is recent: the publication month (a day would claim too much).
+    date, precision = (m.date.value, m.date.precision) if m.date else publication_date((published or "")[:7] or None)
     rec = {
         "type": m.type, "city": city.name if city else None, "region": region.name if region else None,
         "country": m.country, "latitude": city.latitude if city else None,

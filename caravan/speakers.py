@@ -9,7 +9,9 @@ person named in full elsewhere in the article, an organisation, or a speaker kno
 
 The ``Roster`` keeps every person and organisation the article names outside quotations, in text
 order, with the description and gender learnt about them, and resolves surnames, pronouns and
-"the ministry"-style references to them.
+"the ministry"-style references to them. It also keeps unnamed people who open a sentence that
+presents them as a source ("A barbershop owner …, who asked not to be named, said"), so that a
+pronoun may refer to them, and resolves definite descriptions ("the driver") to whom they refer back.
 """
 
 from __future__ import annotations
@@ -65,7 +67,10 @@ producer artist poet singer driver vendor trader shopkeeper employer contractor 
 organizer organiser ceo executive investor banker farmer builder labourer laborer mother son daughter wife
 husband brother sister cousin uncle aunt survivor witness victim nurse surgeon physician engineer developer
 programmer dean rector principal administrator campaigner defender counterpart colleague friend neighbor
-neighbour partner successor predecessor rival ally boss
+neighbour partner successor predecessor rival ally boss courier seller cleaner cook chef waiter waitress
+guard janitor porter loader mechanic electrician plumber welder tailor barber hairdresser carpenter bricklayer
+plasterer painter miner pensioner retiree refugee detainee tenant landlord landlady customer passenger
+relative grandmother grandfather nephew niece graduate
 """.split())
 # Words that may stand before a role inside a description ("former senior analyst").
 _MODIFIERS = frozenset("""
@@ -97,7 +102,7 @@ cooperation
 _PLACE_WORDS = frozenset("""
 region oblast krai kray province district republic territory city town village county kingdom emirates
 island islands river lake sea ocean mountains valley street square avenue road bridge airport station
-hall park stadium market mall cathedral mosque palace central north south east west northern southern
+hall park stadium arena market mall cathedral mosque palace central north south east west northern southern
 eastern western middle greater upper lower saint st san santa asia europe africa america americas caucasus
 siberia arctic far gulf bay strait peninsula coast border capital
 """.split())
@@ -253,6 +258,50 @@ def classify_runs(text: str, spans: list[tuple[int, int, int]], lower_words: fro
                 run = _classify_tokens(text, tokens, floor, lower_words)
                 if run is not None:
                     out.append(run)
+    return _join_org_names(text, out)
+
+
+# Diplomatic missions are named by where they sit: "the Russian Embassy in Bishkek".
+_MISSIONS = frozenset("embassy consulate consulate-general mission".split())
+_LIST_GAP = re.compile(r",\s+|,?\s+and\s+|\s+&\s+")
+
+
+def _join_org_names(text: str, runs: list[Run]) -> list[Run]:
+    """Organisation names that hold a comma or a place: "Ministry of Labour, Social Security and
+    Migration" (a list of portfolios after "of") and "Embassy in Bishkek"."""
+    if not any(r.kind == "org" and (" of " in r.name or r.name.rsplit(" ", 1)[-1].lower() in _MISSIONS)
+               for r in runs):
+        return runs
+    out: list[Run] = []
+    i = 0
+    while i < len(runs):
+        run = runs[i]
+        j = i
+        if run.kind == "org" and not run.possessive:
+            words = run.name.lower().split()
+            if words[-1] in _MISSIONS and i + 1 < len(runs) and runs[i + 1].kind in ("place", "single") \
+                    and text[run.end:runs[i + 1].start] == " in ":
+                j = i + 1
+            elif "of" in words[1:]:
+                # Portfolios joined by commas and a final "and"; none is itself an organisation or place.
+                k, last_and = i, None
+                while k + 1 < len(runs) and runs[k + 1].kind in ("person", "single") and not runs[k].possessive:
+                    gap = _LIST_GAP.fullmatch(text, runs[k].end, runs[k + 1].start)
+                    if not gap:
+                        break
+                    k += 1
+                    if "," not in gap.group() or "and" in gap.group() or "&" in gap.group():
+                        last_and = k
+                        break
+                if last_and is not None:
+                    j = last_and
+        if j > i:
+            end = runs[j].end
+            out.append(Run(run.start, end, "org", text[run.start:end], run.prefix, None, runs[j].possessive))
+            i = j + 1
+        else:
+            out.append(run)
+            i += 1
     return out
 
 
@@ -466,6 +515,8 @@ class Roster:
     _by_surname: dict[str, list[tuple[int, Entity]]] = field(default_factory=dict)
     _by_first: dict[str, list[tuple[int, Entity]]] = field(default_factory=dict)
     _org_by_head: dict[str, list[tuple[int, Entity]]] = field(default_factory=dict)
+    segments: list[tuple[int, int]] = field(default_factory=list)  # the reporter's text (start, end)
+    _unnamed: dict[int, Entity] = field(default_factory=dict)  # unnamed people by noun-phrase start
 
     def sentence_of(self, pos: int) -> int:
         return bisect_left(self.sentence_starts, pos + 1) - 1
@@ -550,6 +601,68 @@ class Roster:
                 return e
         return None
 
+    def in_reporter_text(self, pos: int) -> bool:
+        i = bisect_right(self.segments, (pos, len(self.text))) - 1
+        return i >= 0 and self.segments[i][0] <= pos < self.segments[i][1]
+
+    def unnamed(self, start: int, det: str, words: list[str], head: int) -> Entity:
+        """The unnamed person of the noun phrase ``det words[:head + 1]`` at ``start``: for a definite
+        one ("the driver") the person it refers back to when there is one, else a new person."""
+        known = self._unnamed.get(start)
+        if known is not None:
+            return known
+        entity = None
+        if det.lower() == "the":
+            entity = self._antecedent(start, words, head)
+        if entity is None:
+            name = " ".join([det.lower()] + words[:head + 1])
+            end = start + len(det) + 1 + len(" ".join(words[:head + 1]))
+            cut = _UNNAMED_END.search(self.text, end) if _UNNAMED_PP.match(self.text, end) else None
+            phrase = self.text[start:cut.start() if cut else end]
+            description = phrase[0].lower() + phrase[1:] if len(phrase.split()) <= 12 else name
+            entity = Entity(name, "person", description, gender_of_description(name))
+        self._unnamed[start] = entity
+        return entity
+
+    def _antecedent(self, pos: int, words: list[str], head: int) -> Entity | None:
+        """Who "the <head>" at ``pos`` refers back to: the latest person introduced as "a/an … <head>" or
+        described with that word, else (for "the 34-year-old …" or a bare role) the person named last."""
+        low = words[head].lower()
+        intro = None
+        pattern = re.compile(rf"(?<![\w’'\-])[Aa]n?\s+(?:(?![Aa]n?\s)[\w’'\-]+\s+){{0,3}}?"
+                             rf"{re.escape(low)}(?![\w’'\-])")
+        for m in pattern.finditer(self.text, 0, pos):
+            w = m.group().split()
+            if person_head(w[1:]) == len(w) - 2 and self.in_reporter_text(m.start()):
+                intro = m
+        described = None
+        i = bisect_left(self._static_starts, pos)
+        for mention in reversed(self._static[max(0, i - 40):i]):
+            e = mention.entity
+            if e.kind == "person" and e.description and low in e.description.lower().split():
+                described = mention
+                break
+        if intro is not None and (described is None or intro.start() > described.start):
+            before = self.text[max(0, intro.start() - 2):intro.start()]
+            runs = self.runs_between(max(0, intro.start() - 80), intro.start())
+            if before == ", " and runs and runs[-1].end == intro.start() - 2 and runs[-1].kind == "person":
+                return self.entity_for(runs[-1])  # "Anna Petrova, a lawyer, …": "the lawyer" is she
+            w = intro.group().split()
+            return self.unnamed(intro.start(), w[0], w[1:], len(w) - 2)
+        if described is not None:
+            return described.entity
+        # No antecedent by the head noun: "the 34-year-old (Uzbek plasterer)" is the person named last
+        # (features vary the name so); an age or nationality, not a role, is what the text adds.
+        age = any(_AGE_WORD.fullmatch(w) for w in words[:head + 1])
+        if not age and not is_demonym(words[0]):
+            return None
+        j = bisect_left(self._dynamic_starts, pos)
+        last = max((m for m in self._static[max(0, i - 8):i] + self._dynamic[max(0, j - 4):j]
+                    if m.entity.kind == "person"), key=lambda m: m.start, default=None)
+        if last is not None and self.sentence_of(pos) - last.sentence <= 3 and (age or last.entity.description is None):
+            return last.entity
+        return None
+
     def note(self, entity: Entity, pos: int, pronoun: str | None = None) -> None:
         """Record that ``entity`` is mentioned (as a speaker) at ``pos``; a pronoun tells the gender."""
         if pronoun and pronoun.lower() in ("he", "she") and entity.gender is None:
@@ -595,6 +708,97 @@ _GENDER_CUE = re.compile(
     r"|\s+(?:[a-z]+\s+){1,2}?(?P<his>his)\b")
 
 
+# --- unnamed people ------------------------------------------------------------------------------
+
+# Head nouns of an unnamed person ("a vegetable seller", "the 34-year-old"): roles and a few plain words.
+PERSON_NOUNS = ROLES | frozenset("man woman boy girl teenager person".split())
+_AGE_WORD = re.compile(r"\d{1,3}-year-old")
+_UNNAMED_PP = re.compile(r"\s+(?:in|at|from|near|with|of|for|outside|inside)\s")  # "a barber near the market"
+_UNNAMED_END = re.compile(r"\s+(?:who|whom|whose|which|that)\b|[,;:.!?()“”\"«»—–]"
+                          r"|\s+(?:said|says|told|tells|was|is|were|are|has|have|had|would|will)\b")
+_SPEECH_VERBS = frozenset("said says told tells was is were are has have had".split())
+# A sentence that opens, after an introductory phrase or not, with an unnamed person: its subject.
+_SUBJECT_NP = re.compile(r"(?P<det>[Aa]n?|[Tt]he|One)\s+(?P<words>[\w’'\-]+(?:[ \t]+[\w’'\-]+){0,3})")
+_DET_INITIALS = ("A", "a", "T", "t", "O")
+_PHRASE_END = re.compile(r"[,;:.!?“”\"«»()\n]")
+# A sentence presents a source when it has them speak or keeps their name back.
+_SOURCE_CUE = re.compile(r"\b(?:said|says|told|tells|added|explained|recalled|agreed|agrees|asked|asks|declined|"
+                         r"spoke|speaking|was\s+blunter|anonymity|named|identified)\b(?!\s+(?:him|her|them|me|us)\b)")
+
+
+def _sentence_stop(roster: Roster, start: int) -> int:
+    i = bisect_right(roster.sentence_starts, start)
+    return roster.sentence_starts[i] if i < len(roster.sentence_starts) else len(roster.text)
+
+
+def person_head(words: list[str]) -> int | None:
+    """Index of the head noun among the words after a determiner ("34-year-old Uzbek plasterer" → 2), or
+    None when they do not name a person; only modifiers may come before it."""
+    age = None
+    for i, w in enumerate(words[:4]):
+        low = w.lower()
+        if low in PERSON_NOUNS:
+            return i
+        if _AGE_WORD.fullmatch(low):
+            age = i
+        elif low in _STOP or low in _SPEECH_VERBS:
+            break
+    if age is not None and age + 1 < len(words):
+        low = words[age + 1].lower()
+        if words[age + 1].islower() and low.isalpha() and low not in _STOP and low not in _SPEECH_VERBS \
+                and not low.endswith(("ing", "ed", "ly")):
+            return age + 1  # "a 29-year-old tiler": an age names the noun after it a person
+    if age is not None and (age + 1 == len(words) or words[age + 1][0].islower()):
+        return age  # "the 34-year-old said"
+    return None
+
+
+def _subject_mentions(roster: Roster) -> None:
+    """Unnamed people who open a sentence ("A barbershop owner near the market, who …, said"), as
+    mentions that pronouns may refer to; a noun phrase set beside a name is the name's description."""
+    text, starts = roster.text, roster.sentence_starts
+    for seg_start, seg_end in roster.segments:
+        for start in starts[bisect_left(starts, seg_start):bisect_left(starts, seg_end)]:
+            # Most sentences open with neither a determiner nor a short introductory phrase before one.
+            comma = text.find(",", start, start + 61)
+            if text[start] in "AaTtO" or (comma >= 0 and text[comma + 1:comma + 3].lstrip()[:1] in _DET_INITIALS):
+                _subject_mention(roster, start)
+
+
+def _subject_mention(roster: Roster, start: int) -> None:
+    text = roster.text
+    m = _SUBJECT_NP.match(text, start) if text[start] in "AaTtO" else None
+    if not m:
+        # After an introductory phrase: "At the city's market, a seller …".
+        comma = text.find(",", start, start + 61)
+        if comma < 0 or _PHRASE_END.search(text, start, comma):
+            return
+        runs = roster.runs_between(start, comma)
+        if runs and runs[-1].end == comma and runs[-1].kind in ("person", "single", "org"):
+            return  # "Anna Petrova, a lawyer, …"
+        m = _SUBJECT_NP.match(text, comma + 1 + (text[comma + 1:comma + 2] == " "))
+        if not m:
+            return
+    words = m.group("words").split()
+    head = person_head(words)
+    if head is None:
+        return
+    np_end = m.start("words") + len(" ".join(words[:head + 1]))
+    comma = _PHRASE_END.search(text, np_end, np_end + 60)
+    name_at = np_end if comma is None or text[comma.start()] != "," else comma.end()
+    after = roster.runs_between(np_end, np_end + 80)
+    if any(r.kind in ("person", "single") and r.start >= pos and not text[pos:r.start].strip(" ,")
+           for r in after[:4] for pos in {np_end, name_at}):
+        return  # "the courier, Ivan Petrov,", "the lawyer Ivan Petrov", "one worker in Moscow, Akbar,"
+    if not _SOURCE_CUE.search(text, np_end, _sentence_stop(roster, start)):
+        return  # "A landlord refused to rent him a flat": a person, not a source
+    pos = m.start("det")
+    entity = roster.unnamed(pos, m.group("det"), words, head)
+    i = bisect_left(roster._static_starts, pos)
+    roster._static.insert(i, _Mention(pos, roster.sentence_of(pos), entity))
+    roster._static_starts.insert(i, pos)
+
+
 def lower_words(text: str) -> frozenset[str]:
     """The article's words as split by spaces; a capitalised word whose lower-case form is among them
     (bare or before a comma or period, see ``_common``) is a common word."""
@@ -605,11 +809,44 @@ def _common(low: str, words: frozenset[str]) -> bool:
     return low in words or low + "," in words or low + "." in words
 
 
+# "BISHKEK, Kyrgyzstan (AP) — ", "ALMATY, Nov 20 (Reuters) - ": a dateline names no speaker. It opens
+# with a place in capitals or carries the agency in brackets.
+DATELINE = re.compile(r"(?:[A-Z][A-Z.’'/\-]+\b|[A-Z][\w.’'/\-]*(?=[^\n]{0,60}?\)\s*[—–-]))"
+                      r"(?:,?\s+(?:[A-Z][\w.’'/\-]*|\d{1,4}),?)*\s*(?:\([^()\n]{1,40}\)\s*)?[—–-]{1,2}\s+")
+
+
+# "Her husband, Firdavs," / "One worker in Moscow, Akbar,": a description of a person, then the name.
+_ROLE_BEFORE = re.compile(r"(?P<np>[^,.;:“”\"«»()]{3,70}),\s+$")
+_ONE_NAME_DETS = frozenset("his her their the a an one".split())
+
+
+def _known_by_one_name(text: str, run: Run, segment: tuple[int, int, int, int]) -> bool:
+    """A lone name set beside a description of a person: "Gulnora, a 38-year-old cook," or "Her
+    husband, Firdavs,": features name people so."""
+    first = text[run.end + 1:run.end + 3].strip()[:1]
+    if text[run.end:run.end + 1] == "," and (first.islower() or first.isdigit()):
+        appos = apposition(text, run, segment[1])
+        words = appos.split(",")[0].split() if appos else []
+        if words and words[0].islower() and person_head(words[1:] if words[0] in ("a", "an", "the") else words) \
+                is not None:
+            return True
+    if text[run.start - 2:run.start] != ", ":
+        return False
+    m = _ROLE_BEFORE.search(text, max(segment[0], run.start - 80), run.start)
+    if not m:
+        return False
+    words = m.group("np").split()
+    return words[0].lower() in _ONE_NAME_DETS and person_head(words[1:]) is not None
+
+
 def build_roster(text: str, segments: list[tuple[int, int, int, int]], sentence_starts: list[int]) -> Roster:
     """The roster of ``text`` from its reporter's segments (start, end, paragraph start, paragraph end)
     in text order, i.e. the text outside quotations."""
-    roster = Roster(text, sentence_starts)
+    roster = Roster(text, sentence_starts, segments=[(s, e) for s, e, _, _ in segments])
     roster.runs = classify_runs(text, [(s, e, floor) for s, e, floor, _ in segments], lower_words(text))
+    dateline = DATELINE.match(text, 0, segments[0][1]) if segments and segments[0][0] == 0 else None
+    if dateline:
+        roster.runs = [r for r in roster.runs if r.start >= dateline.end()]
     roster.run_starts = [r.start for r in roster.runs]
     seg_starts = [s for s, _, _, _ in segments]
 
@@ -631,6 +868,10 @@ def build_roster(text: str, segments: list[tuple[int, int, int, int]], sentence_
             else:
                 seg = segment(run)
                 roster._add_person(run, seg[0], seg[1])
+        elif run.kind == "single" and _known_by_one_name(text, run, segment(run)) \
+                and roster.by_surname(run.name, run.start) is None:
+            seg = segment(run)
+            roster._add_person(run._replace(kind="person"), seg[0], seg[1])
     for run in roster.runs:
         entity = None
         if run.kind in ("person", "single"):
@@ -644,6 +885,7 @@ def build_roster(text: str, segments: list[tuple[int, int, int, int]], sentence_
                 if cue:
                     entity.gender = "m" if cue.group("his") or cue.group("pro") == "he" else "f"
     roster._static_starts = [m.start for m in roster._static]
+    _subject_mentions(roster)
     return roster
 
 

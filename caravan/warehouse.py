@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterable
 
 import duckdb
 import pyarrow as pa
@@ -42,22 +43,29 @@ def to_arrow(table: Table, rows: list[dict]) -> pa.Table:
 
 def replace_table(con: duckdb.DuckDBPyConnection, table: Table, data: pa.Table) -> int:
     """Replace ``table`` with ``data`` in one transaction: readers see the old or the new table, never half."""
-    data = data.select(table.column_names).cast(table.arrow_schema())
+    return replace_table_batches(con, table, [data])
+
+
+def replace_table_batches(con: duckdb.DuckDBPyConnection, table: Table, batches: Iterable[pa.Table]) -> int:
+    """Replace ``table`` with the rows of ``batches`` (consumed one at a time) in one transaction."""
+    rows = 0
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f'DROP TABLE IF EXISTS "{table.name}"')
         con.execute(table.ddl())
-        con.register("_incoming", data)
         order = ", ".join(f'"{c}"' for c in table.sort_by) or "1"
-        con.execute(f'INSERT INTO "{table.name}" SELECT * FROM _incoming ORDER BY {order}')
-        con.unregister("_incoming")
+        for data in batches:
+            con.register("_incoming", data.select(table.column_names).cast(table.arrow_schema()))
+            con.execute(f'INSERT INTO "{table.name}" SELECT * FROM _incoming ORDER BY {order}')
+            con.unregister("_incoming")
+            rows += data.num_rows
         for stmt in table.comment_statements():
             con.execute(stmt)
         con.execute("COMMIT")
-    except Exception:
+    except BaseException:
         con.execute("ROLLBACK")
         raise
-    return data.num_rows
+    return rows
 
 
 def replace_articles_rows(con: duckdb.DuckDBPyConnection, table: Table, article_ids: list[str], data: pa.Table) -> None:
@@ -86,11 +94,15 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0])
 
 
-def article_rows(con: duckdb.DuckDBPyConnection, articles: list[Article], now: datetime | None = None) -> list[dict]:
+def first_seen(con: duckdb.DuckDBPyConnection) -> dict[str, datetime]:
+    """sha256 → when this warehouse first ingested that text."""
+    return dict(con.execute("SELECT sha256, ingested_at FROM articles").fetchall()) if has_table(con, "articles") else {}
+
+
+def article_rows(con: duckdb.DuckDBPyConnection | None, articles: list[Article], now: datetime | None = None,
+                 seen: dict[str, datetime] | None = None) -> list[dict]:
     """Rows of the articles table; ingested_at keeps the first time this warehouse saw the same text."""
-    seen = {}
-    if has_table(con, "articles"):
-        seen = dict(con.execute("SELECT sha256, ingested_at FROM articles").fetchall())
+    seen = first_seen(con) if seen is None else seen
     now = now or datetime.now(timezone.utc)
     rows = []
     for art in articles:
@@ -111,7 +123,12 @@ def read_publishable(con: duckdb.DuckDBPyConnection, name: str) -> pa.Table:
     return con.sql(sql).to_arrow_table().cast(table.arrow_schema(published_only=True))
 
 
-def load_articles(con: duckdb.DuckDBPyConnection) -> list[Article]:
-    fields = [f for f in Article.__dataclass_fields__]
-    cur = con.execute(f"SELECT {', '.join(fields)} FROM articles ORDER BY article_id")
+def load_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str] | None = None) -> list[Article]:
+    """Articles of the warehouse (those of ``article_ids`` only, when given), by article id."""
+    fields = ", ".join(Article.__dataclass_fields__)
+    if article_ids is None:
+        cur = con.execute(f"SELECT {fields} FROM articles ORDER BY article_id")
+    else:
+        cur = con.execute(f"SELECT {fields} FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[])) "
+                          "ORDER BY article_id", [list(article_ids)])
     return [Article(*row) for row in cur.fetchall()]

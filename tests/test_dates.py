@@ -33,6 +33,10 @@ from caravan.dates import find_dates, publication_date, resolve_date
     # and a year-precision one at most year precision
     ("last week", "2024", ("2024", "year")),
     ("last month", "2024", ("2024", "year")),
+    # ... also for a month or a day named without its year (tests/data/synthetic/README.md: "In March" gives the year)
+    ("in March", "2023", ("2023", "year")),
+    ("on March 22", "2024", ("2024", "year")),
+    ("in March 2022", "2023", ("2022-03", "month")),
 ])
 def test_resolve_date(expression, published, expected):
     assert resolve_date(expression, published) == expected

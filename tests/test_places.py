@@ -120,3 +120,45 @@ def test_region_aliases_do_not_collide():
             assert seen.setdefault(key, row["name"]) == row["name"], alias
             if row["kind"] not in ("federal_city", "city"):
                 assert gaz.region_keys[key].name == row["name"]
+
+
+def test_month_and_weekday_names_are_never_towns():
+    # synthetic snippets: March is a town in England, Nov one in Tajikistan
+    assert _places("In March, a worker was stabbed in Omsk")[0][:4] == ("Omsk", "city", "RU", "Omsk")
+    assert len(_places("In March, a worker was stabbed in Omsk")) == 1
+    assert _places("ALMATY, Nov 20 (Reuters) - ") == [("ALMATY", "city", "KZ", "Almaty", None)]
+
+
+def test_a_capital_named_by_its_country():
+    # synthetic snippets
+    assert _places("rallied in Kyrgyzstan’s capital on Friday") == [
+        ("Kyrgyzstan’s capital", "city", "KG", "Bishkek", None)]
+    assert _places("police in the Russian capital said") == [("the Russian capital", "city", "RU", "Moscow", None)]
+    assert _places("a rally in the capital of Kazakhstan")[0][1:4] == ("city", "KZ", "Astana")
+    assert _places("Russia’s capital markets fell") == [("Russia", "country", "RU", None, None)]
+    [capital] = find_places("in the Tajik capital")
+    assert capital.preposition == "in" and capital.locative
+
+
+def test_a_country_is_no_scene_at_it():
+    # synthetic snippet: "anger at Russia" happens elsewhere
+    [ru] = find_places("anger at Russia")
+    assert not ru.locative
+
+
+def test_a_city_before_regional_is_its_region():
+    # synthetic snippet
+    assert _places("The Krasnoyarsk regional police said") == [
+        ("Krasnoyarsk", "region", "RU", None, "Krasnoyarsk Krai")]
+
+
+def test_a_venue_named_after_its_city_places_it():
+    # synthetic snippet
+    assert _places("a hostel near the Kazan Arena")[0][:4] == ("Kazan", "city", "RU", "Kazan")
+
+
+def test_regions_named_elsewhere_tell_which_town_is_meant():
+    # synthetic snippet: two Zheleznogorsks; the article has named Krasnoyarsk Krai in another sentence
+    krai = gazetteer().region_keys[fold("Krasnoyarsk Krai")]
+    assert find_places("Migrants in Zheleznogorsk")[0].city.geonames_id == 463343  # the bigger one, in Kursk Oblast
+    assert find_places("Migrants in Zheleznogorsk", context=[krai])[0].city.geonames_id == 1538635
