@@ -13,6 +13,7 @@ from caravan.tables import EXTRACTED, EXTRACTION_STATE
 from caravan.warehouse import has_table, load_articles, read_table, replace_articles_rows, to_arrow
 from pipelines.resources import WarehouseResource
 
+_BATCH = 5000
 _PREVIEW = {
     "stg_quotes": ("speaker", "text", "medium", "partial"),
     "stg_incident_mentions": ("type", "city", "country", "date", "target_group"),
@@ -29,22 +30,26 @@ _PREVIEW = {
 def extracted_records(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     version = extractor_version()
     with warehouse.get_connection() as con:
-        articles = load_articles(con)
+        current = dict(con.execute("SELECT article_id, sha256 FROM articles").fetchall())
         state = {}
         if has_table(con, EXTRACTION_STATE.name):
             state = {a: (sha, v) for a, sha, v in con.execute(
                 "SELECT article_id, sha256, extractor_version FROM stg_extraction_state").fetchall()}
-        plan = plan_extraction({a.article_id: a.sha256 for a in articles}, state, version)
-        todo = set(plan.extract)
-        records = extract_corpus(a for a in articles if a.article_id in todo)
+        plan = plan_extraction(current, state, version)
         context.log.info(f"extracting {len(plan.extract)} articles, reusing {len(plan.reuse)}, removing {len(plan.remove)}")
         con.execute("BEGIN TRANSACTION")
         try:
             for kind, spec in EXTRACTED.items():
-                replace_articles_rows(con, spec, list(plan.replaced), to_arrow(spec, records[kind]))
-            replace_articles_rows(con, EXTRACTION_STATE, list(plan.replaced), to_arrow(EXTRACTION_STATE, [
-                {"article_id": a.article_id, "sha256": a.sha256, "extractor_version": version}
-                for a in articles if a.article_id in todo]))
+                replace_articles_rows(con, spec, list(plan.replaced), to_arrow(spec, []))
+            replace_articles_rows(con, EXTRACTION_STATE, list(plan.replaced), to_arrow(EXTRACTION_STATE, []))
+            # In batches, so that only one batch of articles and records is in memory at a time.
+            for start in range(0, len(plan.extract), _BATCH):
+                batch = load_articles(con, list(plan.extract[start:start + _BATCH]))
+                records = extract_corpus(batch)
+                for kind, spec in EXTRACTED.items():
+                    replace_articles_rows(con, spec, [], to_arrow(spec, records[kind]))
+                replace_articles_rows(con, EXTRACTION_STATE, [], to_arrow(EXTRACTION_STATE, [
+                    {"article_id": a.article_id, "sha256": a.sha256, "extractor_version": version} for a in batch]))
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")

@@ -61,3 +61,12 @@ def test_incremental_run_equals_full_rebuild(tmp_path: Path):
     for name in ("quotes", "incidents", "economic_figures"):
         assert (tmp_path / "inc" / "releases" / "2024.04.03" / f"{name}.parquet").read_bytes() == \
                (tmp_path / "inc" / "releases" / "2024.04.01" / f"{name}.parquet").read_bytes()
+
+
+def test_extraction_in_several_processes_equals_one_process():
+    from caravan.corpus import iter_corpus
+    from caravan.extract import extract_corpus
+    from tests.conftest import REPO
+
+    articles = list(iter_corpus(REPO / "tests" / "data" / "synthetic" / "corpus")) * 6  # 60 articles: the parallel path
+    assert extract_corpus(articles, workers=2) == extract_corpus(articles, workers=1)
