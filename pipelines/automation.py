@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 
 import dagster as dg
 
@@ -19,7 +20,7 @@ daily_build = dg.ScheduleDefinition(
 )
 
 
-@dg.sensor(job=build_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.STOPPED,
+@dg.sensor(job=build_job, minimum_interval_seconds=int(os.environ.get("CARAVAN_INBOX_INTERVAL", "30")), default_status=dg.DefaultSensorStatus.STOPPED,
            description="Starts a build when article files are added, changed or removed in the corpus folder.")
 def corpus_inbox_sensor(context: dg.SensorEvaluationContext, corpus: CorpusResource):
     before = json.loads(context.cursor) if context.cursor else {}

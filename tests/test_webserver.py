@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -36,8 +37,10 @@ def dagster_dev(tmp_path: Path):
     port = _free_port()
     home = tmp_path / "dagster_home"
     home.mkdir()
-    env = {**os.environ, "DAGSTER_HOME": str(home), "CARAVAN_CORPUS": str(SAMPLE_CORPUS),
-           "CARAVAN_WAREHOUSE": str(tmp_path / "caravan.duckdb"), "CARAVAN_RELEASES": str(tmp_path / "releases")}
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SAMPLE_CORPUS, corpus)
+    env = {**os.environ, "DAGSTER_HOME": str(home), "CARAVAN_CORPUS": str(corpus),
+           "CARAVAN_WAREHOUSE": str(tmp_path / "caravan.duckdb"), "CARAVAN_INBOX_INTERVAL": "5", "CARAVAN_RELEASES": str(tmp_path / "releases")}
     proc = subprocess.Popen([str(Path(sys.executable).parent / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(port)],
                             cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
@@ -67,14 +70,55 @@ def test_ui_lists_the_assets_and_runs_the_build(dagster_dev):
                             'repositoryName: "__repository__", jobName: "build" }, runConfigData: "{}" }) '
                             '{ __typename ... on LaunchRunSuccess { run { runId } } } }')["launchRun"]
     assert launch["__typename"] == "LaunchRunSuccess"
-    run_id = launch["run"]["runId"]
-    deadline = time.monotonic() + 240
-    status = None
+    assert _wait_for_run(port, launch["run"]["runId"]) == "SUCCESS"
+    assert (out / "releases" / "latest" / "quotes.parquet").exists()
+    assert (out / "caravan.duckdb").exists()
+
+
+def _wait_for_run(port: int, run_id: str, seconds: float = 240) -> str | None:
+    deadline, status = time.monotonic() + seconds, None
     while time.monotonic() < deadline:
         status = _graphql(port, f'{{ runOrError(runId: "{run_id}") {{ ... on Run {{ status }} }} }}')["runOrError"]["status"]
         if status in ("SUCCESS", "FAILURE", "CANCELED"):
             break
         time.sleep(2)
-    assert status == "SUCCESS"
-    assert (out / "releases" / "latest" / "quotes.parquet").exists()
-    assert (out / "caravan.duckdb").exists()
+    return status
+
+
+def _sensor_runs(port: int) -> list[str]:
+    runs = _graphql(port, '{ runsOrError(filter: { tags: [{ key: "caravan/trigger", value: "corpus_inbox" }] }) '
+                          '{ ... on Runs { results { runId status tags { key value } } } } }')["runsOrError"]["results"]
+    return runs
+
+
+def test_a_new_article_in_the_inbox_starts_a_run_that_extracts_only_it(dagster_dev):
+    """The sensor, running in `dagster dev`'s daemon, notices the new file; the run extracts that article only."""
+    port, out = dagster_dev
+    started = _graphql(port, 'mutation { startSensor(sensorSelector: { repositoryLocationName: "caravan", '
+                             'repositoryName: "__repository__", sensorName: "corpus_inbox_sensor" }) '
+                             '{ __typename ... on Sensor { sensorState { status } } } }')["startSensor"]
+    assert started["sensorState"]["status"] == "RUNNING"
+    deadline = time.monotonic() + 150
+    while not _sensor_runs(port) and time.monotonic() < deadline:  # the first tick builds the corpus as it is
+        time.sleep(2)
+    first = _sensor_runs(port)
+    assert len(first) == 1 and _wait_for_run(port, first[0]["runId"]) == "SUCCESS"
+
+    # synthetic test article dropped into the inbox (not marked synthetic, so it is released like a real one)
+    (out / "corpus" / "kazan-market.txt").write_text(
+        "Police raided a market in Kazan on Friday and detained 30 migrants from Uzbekistan, the city police said.\n",
+        encoding="utf-8")
+    deadline = time.monotonic() + 150
+    while len(_sensor_runs(port)) < 2 and time.monotonic() < deadline:
+        time.sleep(2)
+    runs = _sensor_runs(port)
+    assert len(runs) == 2
+    newest = runs[0]
+    assert "kazan-market.txt" in {t["value"] for t in newest["tags"] if t["key"] == "caravan/changed"}
+    assert _wait_for_run(port, newest["runId"]) == "SUCCESS"
+    mats = _graphql(port, '{ assetOrError(assetKey: { path: ["stg_quotes"] }) { ... on Asset { assetMaterializations(limit: 1) '
+                          '{ runId metadataEntries { label ... on IntMetadataEntry { intValue } } } } } }')
+    latest = mats["assetOrError"]["assetMaterializations"][0]
+    assert latest["runId"] == newest["runId"]
+    counts = {e["label"]: e.get("intValue") for e in latest["metadataEntries"]}
+    assert (counts["articles_extracted"], counts["articles_reused"]) == (1, 1)
