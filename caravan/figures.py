@@ -119,6 +119,18 @@ _EVENT_RE = re.compile(
 )
 # Money paid by or to one person in an incident is not an economic figure.
 _PENALTY_BEFORE = re.compile(r"\b(?:fined|fines?\s+of|bail\s+of|bail|bribes?|ransom|reward)\b[^.;]{0,30}$", re.IGNORECASE)
+# One person's pay ("his daily rate had risen to ...", "a salary of ...") is a detail of a story, not a
+# statistic; averages and minimums ("the average salary") are written with "the" and stay.
+_PERSONAL_PAY_BEFORE = re.compile(
+    r"\b(?:his|her|my|your|a|an)\s+(?:(?:daily|weekly|monthly|hourly|yearly|annual|new|current|starting|usual)\s+)?"
+    r"(?:rate|salary|wage|pay|earnings)\b[^.;]{0,40}$",
+    re.IGNORECASE,
+)
+# "Russia accounted for 78 percent of the total.": a share of a figure given just before.
+_SHARE_OF_PREVIOUS = re.compile(
+    r"^\s+(?:of\s+(?:the\s+|that\s+|this\s+)?(?:total|sum|amount|figure|it|that|them)|of\s+all\s+(?:such\s+)?transfers)\b",
+    re.IGNORECASE,
+)
 _MIN_PEOPLE = 1000  # smaller counts of people are incident details ("three Tajik migrants"), not statistics
 _YEAR_LIKE = re.compile(r"(?:1[89]|20)[0-9]{2}")
 
@@ -559,6 +571,10 @@ def _people(ctx: _Context, start: int, end: int) -> tuple[str, str] | None:
     modifiers = np.split()[:-1] if noun.lower() in _GENERIC_PEOPLE else np.split()
     migrant = (bool(_MIGRANT_RE.search(np)) or bool(origin) or any(_is_demonym(w) for w in modifiers)
                or (noun.lower() not in _GENERIC_PEOPLE))
+    if not migrant and np_match and np_match.start("np") > end + 1 and noun.lower() in ("citizens", "nationals"):
+        # "1.8 million of its citizens in Russia": a country's citizens counted inside another country.
+        where = _LOCATION_AFTER.match(text[np_end:])
+        migrant = bool(where and where.group("country"))
     if not migrant:
         # "people", "workers", "residents" count as migrants only where the words around say so.
         clause_end = _CLAUSE_BREAK.search(text, np_end)
@@ -643,7 +659,7 @@ def extract_figures(article: Article) -> list[dict]:
     sents = sentences(text)
     starts = [s.start for s in sents]
     contexts: dict[int, _Context] = {}
-    found: list[tuple[re.Match, Span, int, int, str, float]] = []
+    found: list[tuple[re.Match, Span, str | None, int, int, str, float]] = []
     for m in matches:
         i = bisect.bisect_right(starts, m.start()) - 1
         if i < 0 or m.end() > sents[i].end:
@@ -657,14 +673,16 @@ def extract_figures(article: Article) -> list[dict]:
         kind = "money" if (m.group("pre") or m.group("cur")) else "percent" if m.group("pct") else "people"
         if kind == "people" and (value < _MIN_PEOPLE or (not scale and "," not in number and _YEAR_LIKE.fullmatch(number))):
             continue
-        found.append((m, sent, m.start() - sent.start, m.end() - sent.start, kind, value))
+        # The sentence before, when in the same paragraph, for shares that refer back to it.
+        prev = sents[i - 1].text if i > 0 and "\n" not in text[sents[i - 1].end:sent.start] else None
+        found.append((m, sent, prev, m.start() - sent.start, m.end() - sent.start, kind, value))
 
     named_sources: list[str] = []  # sources in text order, for "the bank said"
     spans_in: dict[int, list[tuple[int, int]]] = {}
-    for _, sent, start, end, _, _ in found:
+    for _, sent, _, start, end, _, _ in found:
         spans_in.setdefault(sent.start, []).append((start, end))
     records: list[dict] = []
-    for m, sent, start, end, kind, value in found:
+    for m, sent, prev, start, end, kind, value in found:
         ctx = contexts.get(sent.start)
         if ctx is None:
             ctx = contexts[sent.start] = _Context(sent, article.published)
@@ -672,12 +690,14 @@ def extract_figures(article: Article) -> list[dict]:
         stext = sent.text
         if kind == "money":
             currency = _currency(m, stext)
-            if currency is None or _PENALTY_BEFORE.search(stext, 0, start):
+            if currency is None or _PENALTY_BEFORE.search(stext, 0, start) or _PERSONAL_PAY_BEFORE.search(stext, 0, start):
                 continue
             unit, indicator = currency, _money_indicator(stext, start, end, currency)
             subject = _subject_of_money(ctx, start, end, currency)
         elif kind == "percent":
-            if not _ECONOMIC_RE.search(stext) or _VOTE_RE.search(stext):
+            economic = _ECONOMIC_RE.search(stext) or (
+                _SHARE_OF_PREVIOUS.match(stext[end:]) and prev is not None and _ECONOMIC_RE.search(prev))
+            if not economic or _VOTE_RE.search(stext):
                 continue
             unit, currency, indicator = "percent", None, _percent_indicator(stext, start, end)
             share_of = _SHARE_OF_PEOPLE.match(stext, end)

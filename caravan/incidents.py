@@ -60,7 +60,7 @@ _TRIGGERS: dict[str, tuple[str, re.Pattern]] = {
         "terror terrorist act acts suicide bombing bombings car massacre massacres mass gunmen attackers assailants opened",
         re.compile(r"\bterror(?:ist)?\s+(?:attacks?|acts?|strikes?)\b|\bacts?\s+of\s+terror(?:ism)?\b"
                    r"|\bsuicide\s+(?:bombings?|attacks?)\b|\b(?:car\s+)?bombings?\b|\bmassacres?\b|\bmass\s+shootings?\b"
-                   r"|\b(?:gunmen|attackers|assailants)\s+(?:\w+\s+)?opened\s+fire\b|\bopened\s+fire\s+(?:on|at)\b", _I)),
+                   r"|\b(?:gunmen|attackers|assailants)\s+(?:\w+\s+)?(?:opened\s+fire|stormed|burst\s+into)\b|\bopened\s+fire\s+(?:on|at)\b", _I)),
     "murder": (
         "stabbed beaten bludgeoned kicked shot murder murdered murders murdering killed killing killings slain homicide "
         "homicides",
@@ -74,9 +74,13 @@ _TRIGGERS: dict[str, tuple[str, re.Pattern]] = {
                    r"|\bmolotov\s+cocktails?\b", _I)),
     "assault": (
         "beat beaten beating beatings stabbed stabbing punched punching assault assaulted assaults assaulting lynched "
-        "lynching brutalized brutalised",
+        "lynching brutalized brutalised struck hit",
         re.compile(r"\bbeat(?:en|ings?)?\b|\bstabb(?:ed|ing)\b|\bpunch(?:ed|ing)\b|\bassault(?:ed|s|ing)?\b"
-                   r"|\blynch(?:ed|ing)\b|\bbrutali[sz]ed\b", _I)),
+                   r"|\blynch(?:ed|ing)\b|\bbrutali[sz]ed\b"
+                   # "was struck on the head with a bottle": a blow to a person, not "the town was hit by floods"
+                   r"|\b(?:struck|hit)\s+(?:(?:him|her|them|me)\s+)?(?:on|in)\s+the\s+(?:head|face|back|chest|neck|stomach)\b"
+                   r"|\b(?:struck|hit)\s+(?:(?:him|her|them|me)\s+)?with\s+an?\s+(?:[\w-]+\s+)?(?:bottle|pipe|stick|bat"
+                   r"|brick|stone|rock|hammer|club|crowbar|chair|baton|knife)\b", _I)),
     "attack": ("attack attacks attacked attacking", re.compile(r"\battack(?:s|ed|ing)?\b", _I)),
     "vandalism": (
         "vandalized vandalised vandalizing vandalising vandalism defaced desecrated desecration smashed graffiti daubed "
@@ -100,13 +104,18 @@ _TRIGGERS: dict[str, tuple[str, re.Pattern]] = {
     "arrest": ("arrest arrested arrests arresting", re.compile(r"\barrest(?:ed|s|ing)?\b", _I)),
     "deportation": (
         "deported deporting deports deportation deportations expelled expelling expels expulsion expulsions put placed "
-        "sent",
+        "sent ordered",
         re.compile(r"\bdeport(?:ed|ing|s|ations?)\b|\bexpel(?:led|ling|s)\b|\bexpulsions?\b|\bsent\s+(?:back|home)\b"
+                   # "a court ordered 12 of them to leave the country": an expulsion order
+                   r"|\bordered\s+(?:[\w’'-]+\s+){1,4}?to\s+leave\s+(?:the\s+country|Russia|(?-i:[A-Z][a-z]+))\b"
                    r"|\b(?:put|placed)\s+on\s+(?:[\w’'-]+\s+){0,2}?(?:flights?|planes?|trains?|buses)\s+(?:back\s+)?"
                    r"(?:to|home)\b", _I)),
     "threat": (
-        "threaten threatened threatening threatens threats death published posted leaked shared circulated",
+        "threaten threatened threatening threatens threats death published posted leaked shared circulated told",
         re.compile(r"\bthreat(?:en|ened|ening|ens|s)\b|\bdeath\s+threats?\b"
+                   # "told them they would be deported unless they signed": a threat without the word
+                   r"|\btold\s+(?:them|him|her|me|us)\s+(?:that\s+)?(?:they|he|she|I|we)\s+would\s+be\s+(?:[a-z]+\s+){0,2}?"
+                   r"(?:deported|expelled|killed|beaten|jailed|imprisoned|evicted|fired|sent\s+(?:back|home|to\s+the\s+front))\b"
                    r"|\b(?:published|posted|leaked|shared|circulated)\s+(?:the\s+)?(?:home\s+)?(?:addresses|personal\s+data"
                    r"|phone\s+numbers)\b", _I)),
     "discrimination": (
@@ -116,9 +125,14 @@ _TRIGGERS: dict[str, tuple[str, re.Pattern]] = {
         "require requires required requiring",
         re.compile(r"\brefus(?:e|es|ed|ing)\s+to\s+(?:serve|rent|ride|hire|employ|sell|accept|admit|let|take|carry|work"
                    r"|sit|register|treat|board)\b|\bfired\s+(?:for|because)\b"
-                   r"|\b(?:banned|barred)\s+(?:[\w’'-]+\s+){0,3}?from\b(?!\s+(?:entering|re-entering|returning))"
+                   # "barred from Russia for life" is an entry ban on a person, not discrimination at home
+                   r"|\b(?:banned|barred)\s+(?:[\w’'-]+\s+){0,3}?from\b(?!\s+(?:entering|re-entering|returning)"
+                   r"|\s+(?-i:[A-Z])[\w-]+\b(?![’'-]))"
                    r"|\bdenied\s+(?:entry|service|housing|jobs?|employment)\b|\bdiscriminated\s+against\b"
-                   r"|\b(?:Slavs|Russians)\s+only\b|\bonly\s+(?:to|for)\s+(?:ethnic\s+)?(?:Slavs|Russians|Russian\s+citizens)\b"
+                   r"|\b(?:Slavs|Russians)\s+only\b"
+                   # "only Slavs or Russian citizens need apply": a listing that shuts others out
+                   r"|\bonly\s+(?:ethnic\s+)?(?:Slavs|Russians|Russian\s+citizens)(?:\s+(?:or|and)\s+(?:ethnic\s+)?"
+                   r"(?:Slavs|Russians|Russian\s+citizens))?\s+(?:need|may|can|should)\s+apply\b|\bonly\s+(?:to|for)\s+(?:ethnic\s+)?(?:Slavs|Russians|Russian\s+citizens)\b"
                    r"|\b(?:rent|rents|rented|renting|let|lets|offer|offers|offered|offering|hire|hires|hired|hiring|employ|employs"
                    r"|employed|serve|serves|served)\s+(?:[\w’'-]+\s+){0,3}?only\s+(?:to|for)\s+(?:ethnic\s+)?(?-i:[A-Z][a-z]+s)\b"
                    r"|\b(?:of|with)\s+Slavic\s+(?:origin|appearance|descent|nationality|looks)\b"
@@ -126,8 +140,13 @@ _TRIGGERS: dict[str, tuple[str, re.Pattern]] = {
                    r"|\brequir(?:e|es|ed|ing)\s+(?:[\w’'-]+\s+){0,3}?to\s+(?:hold|have)\s+(?:an?\s+)?(?:(?-i:[A-Z][a-z]+)\s+)?"
                    r"(?:citizenship|passports?)\b", _I)),
     "harassment": (
-        "harassed harassment harassing insult insulted insulting insults slur slurs hate bullied bullying call calls called calling",
-        re.compile(r"\bharass(?:ed|ment|ing)\b|\binsult(?:ed|ing|s)?\b|\bslurs?\b|\bhate\s+speech\b|\bbull(?:ied|ying)\b"
+        "harassed harassment harassing insult insulted insulting insults slur slurs hate bullied bullying call calls called calling "
+        "made making forced forcing",
+        re.compile(r"\bharass(?:ed|ment|ing)\b"
+                   # "officers made a courier kneel on the pavement": a forced humiliation
+                   r"|\b(?:made|making|forced|forcing)\s+(?:(?:an?|the|one|two|three|several)\s+)?(?:(?-i:[A-Z])[\w-]+|migrants?"
+                   r"|workers?|foreigners?)\s+(?:[\w’'-]+\s+){0,2}?(?:to\s+)?(?:kneel|crawl|grovel|beg\s+for"
+                   r"|apologi[sz]e\s+on\s+camera)\b|\binsult(?:ed|ing|s)?\b|\bslurs?\b|\bhate\s+speech\b|\bbull(?:ied|ying)\b"
                    r"|\bcall(?:s|ed|ing)?\s+for\s+(?:[\w’'-]+\s+){0,3}?(?:to\s+be\s+(?:deported|expelled|killed|punished"
                    r"|beaten)|violence|the\s+(?:deportation|expulsion|killing|death))\b", _I)),
     "travel_advisory": (
@@ -137,8 +156,11 @@ _TRIGGERS: dict[str, tuple[str, re.Pattern]] = {
                    r"|(?:(?-i:[A-Z][a-z]+)\s+)?(?:citizens|nationals|compatriots))\b"
                    r"|\btravel\s+(?:advisory|advisories|warnings?|alerts?)\b", _I)),
     "protest": (
-        "protest protests protested protesters protesting rally rallies rallied demonstration demonstrations picket pickets",
-        re.compile(r"\bprotest(?:s|ed|ers|ing)?\b|\brall(?:y|ies|ied)\b|\bdemonstrations?\b|\bpickets?\b", _I)),
+        "protest protests protested protesters protesting rally rallies rallied demonstration demonstrations picket pickets "
+        "gathered",
+        re.compile(r"\bprotest(?:s|ed|ers|ing)?\b|\brall(?:y|ies|ied)\b|\bdemonstrations?\b|\bpickets?\b"
+                   # "gathered outside the police station to demand an inquiry": a protest without the word
+                   r"|\bgathered\s+(?:[\w’'-]+\s+){0,8}?to\s+(?:demand|protest|call\s+for|denounce|condemn)\b", _I)),
 }
 _OPENERS = frozenset(w for openers, _ in _TRIGGERS.values() for w in openers.split())
 _TYPES_BY_WORD = {w: frozenset(t for t, (openers, _) in _TRIGGERS.items() if w in openers.split()) for w in _OPENERS}
@@ -212,6 +234,10 @@ _NOT_EVENT_AFTER = {
 _ATTACKERS = re.compile(r"\b(?:attackers|gunmen|assailants|terrorists|militants)\b", _I)
 _DIRECTION_OF = re.compile(r"(?<!the )\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|kilomet(?:er|re)s"
                            r"|km|miles)\s+of\s+$", _I)
+# "Moscow's north-western edge", "the city's southern suburbs": a bearing from the city, not the city.
+_DIRECTION_AFTER_POSSESSIVE = re.compile(r"(?:['’]s)?\s+(?:far\s+)?(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\b", _I)
+# "a citizen of Uzbekistan": the country tells who someone is, not where the event was.
+_NATIONALITY_OF = re.compile(r"\b(?:citizens?|nationals?|natives?|subjects?)\s+of\s+(?:the\s+)?$", _I)
 _RELATIVE = re.compile(r"\b(?:who|whom|whose|which)\b")
 _RELATIVE_END = re.compile(r"[,;:()“”\"«»—–]")
 _NATIONWIDE = re.compile(r"\b(?:across|throughout|around|all\s+over)\s+(?:the\s+)?(?:country|nation|regions)\b|\bnationwide\b"
@@ -280,6 +306,9 @@ _BARE_NUMBER_SUBJECT = re.compile(rf"\b(?P<n>{_NUM})\s+(?:of\s+them\s+)?(?:were|
 _PEOPLE_PASSIVE = re.compile(rf"\b(?:{_GROUP_HEAD}|them|him|her|they|he|she|we|I|who|{_NUM})\s+(?:[a-z]+\s+){{0,2}}?"
                              rf"(?:were|was|been|being|be|are|is|got|get)\s+(?:[a-z]+ly\s+)?$", _I)
 _PRONOUN_AFTER = re.compile(r"\s+(?:him|her|them)\b")
+# "hit me with a bottle": the object pronoun inside the event's words; "me" is the victim retelling it
+# ("they beat us too" may be others, so "us" is left out).
+_OBJECT_PRONOUN_IN = re.compile(r"\s(?:him|her|them|me)\s")
 # Someone the article has introduced: "he was beaten", "the men were held"; "a man" is introduced here.
 _KNOWN_SUBJECT = re.compile(rf"\b(?:he|she|they|the\s+(?:[a-z-]+\s+)?{_GROUP_HEAD})\s+(?:\w+\s+){{0,2}}?"
                             r"(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:[a-z]+ly\s+)?$", _I)
@@ -565,7 +594,7 @@ def _describe(text: str, m: _Mention, mentions: list[_Mention]) -> None:
     m.anaphoric = after_determiner and (
         (bool(_NOUN_FORM.fullmatch(lower)) and not _VERB_PAST.fullmatch(lower))
         or (bool(_VERB_PAST.fullmatch(lower)) and bool(_PARTICIPLE_BEFORE_PEOPLE.match(text, m.end, ce))))
-    m.restated = (bool(_PRONOUN_AFTER.match(text, m.end, ce)) or (passive and bool(_KNOWN_SUBJECT.search(before)))) \
+    m.restated = (bool(_PRONOUN_AFTER.match(text, m.end, ce)) or bool(_OBJECT_PRONOUN_IN.search(text, m.start, m.end)) or (passive and bool(_KNOWN_SUBJECT.search(before)))) \
         and not _INTRODUCED.search(text, m.sentence.start, m.start)  # not "a man said police beat him"
     if m.type == "travel_advisory":
         _describe_advisory(text, m)
@@ -793,7 +822,8 @@ def _setting(text: str) -> _Setting:
 def _aside(text: str, place: Place) -> bool:
     """A landmark, not the scene: "near Moscow", "outside Moscow", "east of Moscow"."""
     return place.preposition in ("near", "outside") or (
-        place.preposition == "of" and _DIRECTION_OF.search(text, max(0, place.start - 30), place.start) is not None)
+        place.preposition == "of" and _DIRECTION_OF.search(text, max(0, place.start - 30), place.start) is not None) or (
+        place.possessive and _DIRECTION_AFTER_POSSESSIVE.match(text, place.end) is not None)
 
 
 def _relative_clauses(text: str, sent: Span) -> list[tuple[int, int]]:
@@ -848,6 +878,8 @@ def _locate(text: str, m: _Mention, default: str, setting: _Setting, quotes: lis
             continue
         if place.preposition in ("to", "towards", "into") or (place.preposition == "from" and not deported_from):
             continue  # a destination or an origin, not the scene
+        if place.preposition == "by":
+            continue  # "a poem by Pushkin", "sanctioned by Moscow": an author or an agent, not the scene
         if any(cs <= place.start < ce for cs, ce in clauses):
             continue  # "to protest the treatment of citizens who were held at a Moscow airport"
         if place.kind == "city" and _aside(text, place):
@@ -895,6 +927,7 @@ def _inherited_city(text: str, m: _Mention, default: str, setting: _Setting, quo
     if any(qs <= m.evidence[0] < qe for qs, qe in quotes) or _NATIONWIDE.search(m.sentence.text):
         return None
     if any(p.kind == "country" and not p.possessive and p.preposition not in ("to", "towards", "into", "from")
+           and not _NATIONALITY_OF.search(text, max(0, p.start - 30), p.start)
            for p in _places_in(text, m.sentence)):
         return None
     if _THE_CITY.search(m.sentence.text):

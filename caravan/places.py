@@ -299,6 +299,9 @@ class _Hit:
     next_word: str | None
 
 
+_QUOTED_NAME_RE = re.compile(r"«»|“”|\"\"|‘’|„“")
+
+
 def _hits(text: str, start: int, end: int) -> list[_Hit]:
     """Longest known names starting at capitalised words, scanning left to right."""
     gaz = gazetteer()
@@ -322,6 +325,10 @@ def _hits(text: str, start: int, end: int) -> list[_Hit]:
             continue
         we, kind, key, possessive = found
         ws = m.start()
+        if _QUOTED_NAME_RE.match(text[max(0, ws - 1):ws] + text[we:we + 1]):
+            # «Samara», “Astana”: a name set off in quotation marks names a shop, hotel or club, not a place.
+            pos = we
+            continue
         prev = _PREV_WORD_RE.search(text, max(start, ws - 40), ws)
         prev_word = prev.group(1).rstrip(".") if prev else None
         nxt = _WORD_RE.match(text, words[n - 1][1] + 1, end) if text[words[n - 1][1]:words[n - 1][1] + 1] == " " else None

@@ -49,7 +49,7 @@ _FINITE = (r"said|says|say|told|tells|added|adds|noted|notes|observes|claims|wro
            # Verbs that characterise or demand in the speaker's words: "called the move “unacceptable”".
            r"(?<!-)call(?:ed|s\s+(?:for|on))|describ(?:ed|es)|dubbed|branded|label(?:l?ed)|termed|dismiss(?:ed|es)|"
            r"denounc(?:ed|es)|condemn(?:ed|s)|hail(?:ed|s)|critici[sz](?:ed|es)")
-_PARTICIPLE = (r"adding|saying|noting|writing|explaining|arguing|warning|stressing|insisting|claiming|"
+_PARTICIPLE = (r"adding|saying|demanding|noting|writing|explaining|arguing|warning|stressing|insisting|claiming|"
                r"pointing\s+out|recalling|asking|telling|continuing|concluding|observing|remarking|commenting|"
                r"declaring|announcing|stating|suggesting|acknowledging|admitting|complaining|lamenting|cautioning|"
                r"emphasi[sz]ing|urging|vowing|promising|asserting|maintaining|replying|responding|"
@@ -255,10 +255,25 @@ _ORG_PART = re.compile(r"\s*(?i:(?:(?:the|a|an|its|their)\s+)?(?:[\w’'\-]+\s+)
 _RELATIVE_WHO = re.compile(r",\s+(?:who|which)$")
 
 
-def _described(words: list[str]) -> bool:
-    """Whether ``words`` are a short description ending in a comma: "the courier,", "his elder brother,"."""
+def _described(words: list[str], person: bool = False) -> bool:
+    """Whether ``words`` are a short description ending in a comma: "the courier,", "his elder brother,";
+    before a person's full name any lower-case head noun will do ("the salesman, Ivan Petrov,")."""
+    head = words[-1].rstrip(",")
     return (words[-1].endswith(",") and len(words) <= 6 and words[0].lower() in _DETERMINERS
-            and words[-1].rstrip(",").lower() in ROLES and not any(w.endswith(",") for w in words[:-1]))
+            and (head.lower() in ROLES or (person and head.isalpha() and head.islower()))
+            and not any(w.endswith(",") for w in words[:-1]))
+
+
+_MEMBER_PREPOSITIONS = frozenset("at of with for from in".split())
+
+
+def _unnamed_member(words: list[str]) -> bool:
+    """Whether ``words`` open with an indefinite person noun phrase and a preposition ("an official at",
+    "a lawyer with the"), so that the organisation after them only says where that person works."""
+    if len(words) < 3 or words[0].lower() not in ("a", "an"):
+        return False
+    prep = next((i for i, w in enumerate(words) if w.lower() in _MEMBER_PREPOSITIONS), None)
+    return prep is not None and prep > 1 and person_head(words[1:prep]) == prep - 2
 
 
 def _subject_before(text: str, lo: int, hi: int, roster: Roster, strict: bool) -> _Subject | None:
@@ -288,12 +303,14 @@ def _subject_before(text: str, lo: int, hi: int, roster: Roster, strict: bool) -
         """Whether only a description ("Foreign Minister", "analyst") or, unless strict, an
         introductory phrase ending in a comma or a conjunction comes before the name."""
         words = text[lo:run.start].split()
+        if run.kind == "org" and _unnamed_member(words):
+            return False  # "an official at the Interior Ministry said": the unnamed person speaks
         while words and not words[-1].endswith(",") and (
                 words[-1].lower() in _DESCRIPTION_WORDS or words[-1][:1].isupper()):
             words.pop()
         if not words:
             return True
-        if _described(words):
+        if _described(words, run.kind == "person"):
             return True  # "the courier, Ivan Petrov, 23, told": the name is in apposition to a description
         if run.kind == "org":
             # "the regional branch of Russia's Investigative Committee said": the organisation speaks.
@@ -329,6 +346,10 @@ _INTRO_COMMA = re.compile(r",(?!\d)\s*")
 _WORD = re.compile(r"[\w’'\-]+")
 
 
+_COUNTED_NP = re.compile(r"(?:(?:about|some|around|nearly|almost|roughly|over|more\s+than|at\s+least)\s+)?"
+                         r"\d[\d,]*\s+[a-z][\w\-]*s\b")
+
+
 def _clause_subject(text: str, lo: int, hi: int, roster: Roster) -> _Subject | None:
     """The subject of a clause whose verbs are coordinated ("A channel run by … published the addresses
     and urged its readers to …"): a name, pronoun or noun phrase with a person or organisation head
@@ -343,6 +364,9 @@ def _clause_subject(text: str, lo: int, hi: int, roster: Roster) -> _Subject | N
         runs = roster.runs_between(start, hi)
         if runs and text[start:runs[0].start] in ("", "The ", "the ") and runs[0].kind in ("person", "org", "single"):
             return _Subject("run", runs[0].start, runs[0].name, runs[0])
+        counted = _COUNTED_NP.match(text, start, hi)
+        if counted:  # "about 300 workers gathered …"
+            return _noun_phrase(text, start, counted.end())
         words = [m for m, _ in zip(_WORD.finditer(text, start, hi), range(5))]
         if words and words[0].group() in ("He", "She", "They", "It"):
             return _Subject("pronoun", start, words[0].group())
@@ -356,11 +380,24 @@ def _clause_subject(text: str, lo: int, hi: int, roster: Roster) -> _Subject | N
     return None
 
 
+_OBJECT_PRONOUN = re.compile(r"\s*(him|her|them)\b(?!\s+\w)", re.IGNORECASE)
+_OBJECT_TO_SUBJECT = {"him": "he", "her": "she", "them": "they"}
+
+
 def _subject_after(text: str, lo: int, hi: int, roster: Roster) -> _Subject | None:
     """The subject of an inverted attribution ("said Anna Petrova, director of …") in text[lo:hi]."""
+    pronoun = _OBJECT_PRONOUN.match(text, lo, hi)
+    if pronoun:  # "according to him"
+        return _Subject("pronoun", pronoun.start(1), _OBJECT_TO_SUBJECT[pronoun.group(1).lower()])
     for r in roster.runs_between(lo, hi):
-        words = [w.strip(",") for w in text[lo:r.start].split()]
-        if len(words) > 8 or not _words_ok_as_description(words):
+        raw = text[lo:r.start].split()
+        words = [w.strip(",") for w in raw]
+        # "migration researcher Anna Petrova": lower-case modifiers of a role noun right before the name;
+        # "the deputy head of the city council, Anna Petrova": a description set off by a comma.
+        role_compound = 1 < len(words) <= 4 and words[-1].lower() in ROLES and all(w.isalpha() for w in words)
+        appositive = (r.kind == "person" and len(raw) > 1 and raw[0].lower() in _DETERMINERS
+                      and raw[-1].endswith(",") and not any(w.endswith(",") for w in raw[:-1]))
+        if len(words) > 8 or not (_words_ok_as_description(words) or role_compound or appositive):
             break
         following = _NEXT_WORD.match(text, r.end, hi)
         if r.kind == "place" or (following and following.group(1).lower() in ROLES):
@@ -369,6 +406,11 @@ def _subject_after(text: str, lo: int, hi: int, roster: Roster) -> _Subject | No
             return _Subject("run", r.start, r.name, r)
     m = _NP_AFTER_VERB.match(text, lo, hi)
     return _noun_phrase(text, m.start(1), m.end(1)) if m and m.group(1) else None
+
+
+_THAT = re.compile(r"\s+that\b")
+_CHARACTERISING = re.compile(r"call(?:ed|s\s+(?:for|on))|describ(?:ed|es)|dubbed|branded|label(?:l?ed)|termed|"
+                             r"dismiss(?:ed|es)|denounc(?:ed|es)|condemn(?:ed|s)|hail(?:ed|s)|critici[sz](?:ed|es)")
 
 
 def _parse_clause(text: str, lo: int, hi: int, roster: Roster, side: str) -> _Attribution | None:
@@ -386,6 +428,19 @@ def _parse_clause(text: str, lo: int, hi: int, roster: Roster, side: str) -> _At
         if subject:
             medium = find_medium(text, lo, hi, roster) or _outlet_before(text, lo, qa.start(), roster)
             return _Attribution(subject, medium, (lo, hi))
+    if side == "before":
+        # "She added that the group had asked for …": verbs inside the reported "that" clause of an
+        # earlier verb of saying report the speaker's own words, so the outer verb attributes them.
+        outer = next((v for v in verbs if v.group("fin") and _THAT.match(text, v.end(), hi)), None)
+        # A verb that characterises ("that the minister called the plan “reckless”") still takes the
+        # quote as its own complement, so its subject keeps the words.
+        if outer is not None:
+            verbs = [v for v in verbs if v.start() <= outer.start() or _CHARACTERISING.fullmatch(v.group())]
+        # "X said it had sent a note asking for …": a participle after a finite verb of saying belongs
+        # to that verb's clause (or to a noun in it), whose subject is the speaker.
+        first_fin = next((v for v in verbs if v.group("fin")), None)
+        if first_fin is not None:
+            verbs = [v for v in verbs if not (v.group("part") and v.start() > first_fin.start())]
     order = verbs if side == "after" else list(reversed(verbs))
     for v in order[:3]:
         subject = None
@@ -394,7 +449,11 @@ def _parse_clause(text: str, lo: int, hi: int, roster: Roster, side: str) -> _At
                 continue
             subject = _subject_after(text, v.end(), hi, roster)
         elif not v.group("part") or side == "before":
-            subject = _subject_before(text, lo, v.start(), roster, strict=(side == "after"))
+            if v.group("part") and text[lo:v.start()].rstrip().endswith(","):
+                # "Petrov spoke at the rally, calling …": the participle shares the main clause's subject.
+                subject = _clause_subject(text, lo, v.start(), roster)
+            if subject is None:
+                subject = _subject_before(text, lo, v.start(), roster, strict=(side == "after"))
         if subject is not None:
             return _Attribution(subject, find_medium(text, lo, hi, roster), (lo, hi), verb=v.group().lower())
         if side == "after":

@@ -695,7 +695,8 @@ class Roster:
         if org is None:
             org = Entity(run.name, "org")
             self.orgs[run.name] = org
-        head = run.name.split()[-1].lower()
+        # "Embassy in Bishkek" is "the embassy" later: a mission's head noun comes before its place.
+        head = run.name.split(" in ")[0].split()[-1].lower()
         self._org_by_head.setdefault(head, []).append((run.start, org))
         return org
 

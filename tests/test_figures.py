@@ -355,3 +355,31 @@ def test_any_unicode_text_never_raises(text):
     art = article(text)
     for rec in extract_figures(art):
         assert art.text[rec["char_start"]:rec["char_end"]] == rec["raw"]
+
+
+# --- Personal pay, shares of a previous figure, citizens abroad (synthetic) -------------------------
+
+
+def test_one_persons_pay_is_not_a_figure_but_an_average_is():
+    # synthetic
+    out = figures("A welder from Osh said his hourly rate had gone up to 900 rubles from 700 rubles. "
+                  "The average monthly wage in the sector reached 95,000 rubles, officials said.")
+    assert [(r["value"], r["unit"]) for r in out] == [(95000, "RUB")]
+    assert figures("\"They promised me a salary of 150,000 roubles and never paid it,\" she said.") == []
+
+
+def test_share_of_the_total_takes_its_economic_context_from_the_sentence_before():
+    # synthetic
+    out = figures("Private transfers to Kyrgyzstan rose to $2.9 billion last year, the central bank said. "
+                  "Kazakhstan made up 11 percent of the total.")
+    assert [(r["value"], r["unit"]) for r in out] == [(2.9e9, "USD"), (11, "percent")]
+    # The same sentence after a paragraph break about something else is not a figure.
+    assert figures("The match ended in a draw.\nThe home side had 60 percent of the total.") == []
+
+
+def test_a_countrys_citizens_counted_in_another_country_are_migrants():
+    # synthetic
+    out = figures("Kyrgyzstan says roughly 900,000 of its citizens in Russia send money home.")
+    assert [(r["value"], r["unit"], r["indicator"], r["qualifier"]) for r in out] == [
+        (900000, "persons", "migrant_population", "about")]
+    assert figures("Officials said 900,000 of its citizens voted.") == []

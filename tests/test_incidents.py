@@ -383,3 +383,78 @@ def test_arbitrary_text_never_raises_and_spans_hold(text, published):
         assert rec["type"] in INCIDENT_TYPES
         for kind in COUNTS:
             assert rec[kind] is None or (isinstance(rec[kind], int) and rec[f"{kind}_qualifier"] in QUALIFIERS)
+
+
+def test_gunmen_storming_a_venue_is_a_terror_attack_in_the_town_not_the_city_it_borders():
+    # synthetic
+    text = ("Gunmen stormed a shopping centre in Khimki, on Moscow's northern edge, in May 2023, killing 12 people. "
+            "Officials said migrants faced new checks afterwards.")
+    out = extract_incidents(_article(text))
+    assert [(r["type"], r["city"], r["country"], r["killed"]) for r in out] == [
+        ("terror_attack", "Khimki", "RU", 12)]
+
+
+def test_a_city_named_in_quotation_marks_is_a_shop_name_not_the_scene():
+    # synthetic
+    text = "In Kazan, vandals smashed the windows of the «Bukhara» café, which is run by Uzbek migrants."
+    out = extract_incidents(_article(text))
+    assert out and all((r["city"], r["country"]) == ("Kazan", "RU") for r in out)
+
+
+def test_a_blow_to_the_head_is_an_assault_but_a_town_hit_by_floods_is_not():
+    # synthetic
+    out = extract_incidents(_article("In Omsk, a Kyrgyz cleaner was struck on the head with a metal pipe."))
+    assert [(r["type"], r["city"]) for r in out] == [("assault", "Omsk")]
+    assert extract_incidents(_article("The village was hit by floods in May, and fuel prices hit a record.")) == []
+
+
+def test_people_gathering_to_demand_an_inquiry_is_a_protest():
+    # synthetic
+    text = "On Monday, dozens of Tajik workers gathered outside the city hall in Perm to demand an inquiry."
+    out = extract_incidents(_article(text))
+    assert [(r["type"], r["city"]) for r in out] == [("protest", "Perm")]
+
+
+def test_a_victims_nationality_does_not_move_the_scene_and_his_own_retelling_is_the_same_assault():
+    # synthetic: "a citizen of Tajikistan" says who he is; "hit me" in his words retells the beating
+    text = ("In Tomsk, a cafe owned by Tajik migrants was vandalised on Friday, police in Tomsk said.\n"
+            "Its cook, a citizen of Tajikistan, tried to stop the men and was beaten with a stick.\n"
+            "“They grabbed me, and one of them hit me with a bottle,” the cook said.")
+    out = extract_incidents(_article(text, "2025-03-01"))
+    assert [(r["type"], r["city"]) for r in out] == [("vandalism", "Tomsk"), ("assault", "Tomsk")]
+
+
+def test_a_court_ordering_people_to_leave_the_country_is_a_deportation():
+    # synthetic
+    out = extract_incidents(_article("A judge in Tula ordered 14 Uzbek migrants to leave Russia."))
+    assert [(r["type"], r["city"], r["country"]) for r in out] == [("deportation", "Tula", "RU")]
+    assert extract_incidents(_article("In Tula, the manager ordered the Uzbek workers to leave the building.")) == []
+
+
+def test_telling_people_they_would_be_deported_is_a_threat():
+    # synthetic
+    out = extract_incidents(_article(
+        "In Kursk, guards told them they would be deported unless they paid a bribe, three Kyrgyz migrants said."))
+    assert [(r["type"], r["city"], r["victims"]) for r in out] == [("threat", "Kursk", 3)]
+    assert extract_incidents(_article("In Kursk, officials told him he would be paid on Friday.")) == []
+
+
+def test_barred_from_a_country_is_an_entry_ban_not_discrimination():
+    # synthetic
+    assert extract_incidents(_article("In Kursk, two Uzbek drivers were barred from Russia for five years.")) == []
+    out = extract_incidents(_article("In Kursk, migrants were barred from working as couriers."))
+    assert [(r["type"], r["city"]) for r in out] == [("discrimination", "Kursk")]
+
+
+def test_forcing_a_migrant_to_kneel_is_harassment_and_an_author_is_not_a_place():
+    # synthetic: "Pushkin" is also a town; "a poem by Pushkin" names the poet
+    text = "A video filmed in Tula showed two guards making a Tajik porter kneel and recite a poem by Pushkin."
+    out = extract_incidents(_article(text))
+    assert [(r["type"], r["city"]) for r in out] == [("harassment", "Tula")]
+    assert extract_incidents(_article("In Tula, doctors made a young patient kneel for an exam.")) == []
+
+
+def test_a_listing_for_slavs_only_is_discrimination():
+    # synthetic
+    out = extract_incidents(_article("In Tula, 40 of the flat listings said only Slavs or Russian citizens need apply."))
+    assert [(r["type"], r["city"]) for r in out] == [("discrimination", "Tula")]

@@ -162,3 +162,11 @@ def test_regions_named_elsewhere_tell_which_town_is_meant():
     krai = gazetteer().region_keys[fold("Krasnoyarsk Krai")]
     assert find_places("Migrants in Zheleznogorsk")[0].city.geonames_id == 463343  # the bigger one, in Kursk Oblast
     assert find_places("Migrants in Zheleznogorsk", context=[krai])[0].city.geonames_id == 1538635
+
+
+def test_a_name_in_quotation_marks_names_a_business_not_a_place():
+    # synthetic: a café called after a city, in a different city
+    assert [p.city.name for p in find_places("In Kazan, vandals broke into the «Bukhara» café on Baumana Street.")
+            if p.kind == "city"] == ["Kazan"]
+    assert [p.city.name for p in find_places("Staff at the “Tashkent” restaurant in Omsk said so.")
+            if p.kind == "city"] == ["Omsk"]

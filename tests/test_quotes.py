@@ -496,3 +496,63 @@ def test_relative_who_stands_for_the_name_before_it():
     # synthetic
     q = only("Rahmon, who has called the workers “our pride,” said on Friday that the talks would go on.")
     assert (q["speaker"], q["text"]) == ("Rahmon", "our pride,")
+
+
+def test_lowercase_role_compound_before_an_inverted_name():
+    # synthetic: "says labour economist Nodira Kamalova": lower-case modifiers of a role noun.
+    q = only("“Wages have stopped rising,” says labour economist Nodira Kamalova.")
+    assert q["speaker"] == "Nodira Kamalova"
+
+
+def test_inverted_name_after_a_comma_description():
+    # synthetic: "said the head of the district council, Name": the name is in apposition.
+    q = only("«The market will reopen on Monday,» said the head of the district council, Pavel Orekhov.")
+    assert q["speaker"] == "Pavel Orekhov"
+
+
+def test_name_in_apposition_to_any_lowercase_noun():
+    # synthetic: "the baker, Name, told": the name, not "the baker", speaks.
+    q = only("“They broke every window,” the baker, Timur Nazarov, told reporters.")
+    assert q["speaker"] == "Timur Nazarov"
+
+
+def test_according_to_an_object_pronoun():
+    # synthetic: "according to her" refers back to the person named before.
+    text = ("Gulnora Rashidova, a nurse, said the clinic had closed. "
+            "According to her, “nobody has been paid since spring”.")
+    assert only(text)["speaker"] == "Gulnora Rashidova"
+
+
+def test_a_verb_inside_a_reported_that_clause_does_not_attribute():
+    # synthetic: "She added that the union had asked …": the outer verb's subject speaks.
+    text = ("Dilnoza Ergasheva runs a legal aid centre. She added that the union had asked the prosecutor "
+            "to intervene and had received “no answer at all.”")
+    assert only(text)["speaker"] == "Dilnoza Ergasheva"
+    # synthetic: a characterising verb in the "that" clause takes the quote as its own complement.
+    q = only("The agency reported that the minister called the plan “reckless and badly timed.”")
+    assert q["speaker"] == "the minister"
+
+
+def test_an_unnamed_member_of_an_organisation_speaks_for_themselves():
+    # synthetic: "an official at <organisation>": the unnamed person, not the organisation, speaks.
+    q = only("An official at the Federal Migration Service, who declined to be named, said the rules "
+             "would stay “for the foreseeable future.”")
+    assert q["speaker"] == "an official"
+
+
+def test_a_participle_after_a_finite_verb_and_a_mission_named_by_its_city():
+    # synthetic: "said it had sent a letter urging …" is the embassy's; "the embassy" later is the same one.
+    text = ("The Kyrgyz Embassy in Ankara said it had sent a letter urging that the case be heard “quickly and "
+            "without bias.” “Our workers deserve protection,” the embassy wrote on its website.")
+    got = quotes_of(text)
+    assert [q["speaker"] for q in got] == ["Kyrgyz Embassy in Ankara"] * 2
+
+
+def test_a_participle_after_a_comma_shares_the_main_clause_subject():
+    # synthetic: the subject of "spoke" speaks, not "Name spoke".
+    q = only("Ivan Petrov spoke at the rally in the square, calling the new rules “cruel and pointless.”")
+    assert q["speaker"] == "Ivan Petrov"
+    # synthetic: a counted group after an introductory phrase is the subject of "demanding".
+    q = only("On Monday, about 300 workers gathered outside the town hall, demanding that officials "
+             "“pay what they owe.”")
+    assert q["speaker"] == "about 300 workers"
