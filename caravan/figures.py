@@ -15,7 +15,7 @@ import re
 import pycountry
 
 from caravan.corpus import Article
-from caravan.numbers import WORD_NUMBERS, qualifier_before, scaled_value
+from caravan.numbers import MONTH_NAMES, WORD_NUMBERS, qualifier_before, scaled_value
 from caravan.text import Span, sentences
 
 _S = r"[^\S\n]"  # white space that stays inside a paragraph
@@ -210,8 +210,7 @@ _VOTE_RE = re.compile(r"\b(?:vote[sd]?|voting|ballots?|turnout|elect)", re.IGNOR
 
 # --- Periods --------------------------------------------------------------------------------------
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
+_MONTHS = MONTH_NAMES
 _MONTH = "(?:" + "|".join(_MONTHS) + ")"
 _YEAR = r"(?:19[5-9][0-9]|20[0-9]{2})"
 _RELATIVE_PERIOD = re.compile(

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+# English month names, once for every module that reads or writes dates (independent of the locale).
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")
 QUALIFIERS = ("exact", "at_least", "over", "more_than", "about", "nearly", "less_than", "up_to")
 
 # Longest phrases first so that "more than" wins over "more".

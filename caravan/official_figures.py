@@ -24,7 +24,7 @@ import pycountry
 
 from caravan.paths import REFERENCE_FIGURES
 from caravan.ids import stable_id
-from caravan.numbers import QUALIFIERS
+from caravan.numbers import MONTH_NAMES, QUALIFIERS
 
 DEFAULT_REFERENCE_CSV = REFERENCE_FIGURES
 
@@ -131,9 +131,8 @@ def indicator_of(code: str) -> str:
 
 # --- Dates of publications --------------------------------------------------------------------------
 
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-                "november", "december")
+_MONTH_NAMES = tuple(m.lower() for m in MONTH_NAMES)
+_MONTHS = tuple(m[:3] for m in _MONTH_NAMES)
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _DOTTED_DATE = re.compile(r"\b(\d{2})\.(\d{2})\.(\d{4})\b")
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTH_NAMES + _MONTHS) + r")\.?\s+(\d{4})\b", re.IGNORECASE)

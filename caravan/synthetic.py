@@ -29,6 +29,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from caravan.numbers import MONTH_NAMES
 from caravan.paths import PROJECT_ROOT
 
 OUTLET = "Caravan synthetic benchmark article"
@@ -148,8 +149,7 @@ _EXPERT_PLACES = ("the Higher School of Economics in Moscow", "the Central Asia 
 _RIGHTS_GROUPS = ("the Migrant Support Center", "the Labour Rights Initiative", "the Open Doors legal aid group",
                   "the Civic Assistance Network", "the Silk Road Rights Center", "the Fair Work Project")
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
+_MONTHS = MONTH_NAMES
 _SMALL = ("two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 # Quotations: plain sentences, free of event words and figures, so that the only records of an article
