@@ -162,8 +162,8 @@ def _citation(version: str) -> str:
 
 def _checksums(folder: Path) -> str:
     # The release page shows these sums, so it cannot be among them.
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name not in ("SHA256SUMS", "index.html") or
-                   p.is_file() and p.parent != folder)
+    skip = {folder / "SHA256SUMS", folder / "index.html"}
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p not in skip)
     return "".join(f"{_sha256_file(p)}  {p.relative_to(folder).as_posix()}\n" for p in files)
 
 
