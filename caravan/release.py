@@ -133,7 +133,9 @@ def _readme(version: str, written: dict[str, tuple[Path, int]]) -> str:
 
 
 def _write_duckdb(path: Path, written: dict[str, tuple[Path, int]]) -> None:
-    con = duckdb.connect(str(path))
+    # One thread: with several, DuckDB may lay out blocks in a different order on each run, and the
+    # release's checksums would change with nothing else changed.
+    con = duckdb.connect(str(path), config={"threads": 1})
     try:
         for name, (parquet, _) in written.items():
             table = TABLES[name]

@@ -166,3 +166,27 @@ def test_a_bad_file_is_quarantined_and_the_rest_is_built(sample_corpus: Path, tm
     warehouse = duckdb.connect(str(tmp_path / "caravan.duckdb"), read_only=True)
     assert warehouse.sql("SELECT path, reason FROM quarantine").fetchall() == [("broken.txt", "binary file (NUL bytes), not text")]
     assert warehouse.sql("SELECT count(*) FROM articles").fetchone()[0] == 1
+
+
+def test_the_release_duckdb_file_is_byte_identical_on_every_write(built: Path, tmp_path: Path):
+    """DuckDB writes blocks from several threads in any order; the release's copy must not depend on it."""
+    import hashlib
+
+    import pyarrow as pa
+
+    from caravan.release import _write_duckdb
+
+    release = built / "releases" / "2024.04.01"
+    # Many rows, so that DuckDB has work to split between threads.
+    quotes = pq.read_table(release / "quotes.parquet")
+    big = release.parent.parent / "many_quotes.parquet"
+    pq.write_table(pa.concat_tables([quotes] * 3000), big)
+    written = {name: (release / f"{name}.parquet", 0) for name in RELEASE_TABLES if name != "quotes"}
+    written["quotes"] = (big, 0)
+    digests = set()
+    for attempt in range(4):
+        folder = tmp_path / str(attempt)
+        folder.mkdir()
+        _write_duckdb(folder / "caravan.duckdb", written)
+        digests.add(hashlib.sha256((folder / "caravan.duckdb").read_bytes()).hexdigest())
+    assert len(digests) == 1
