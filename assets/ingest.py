@@ -7,8 +7,9 @@ import dagster as dg
 
 from assets.metadata import table_metadata
 from caravan.corpus import Rejected, scan_corpus
-from caravan.tables import ARTICLES, QUARANTINE
-from caravan.warehouse import article_rows, first_seen, replace_table, replace_table_batches, to_arrow
+from caravan.tables import ARTICLE_SIGNATURES, ARTICLES, QUARANTINE
+from caravan.warehouse import (article_rows, first_seen, has_table, replace_table, replace_table_batches,
+                               to_arrow)
 from pipelines.resources import CorpusResource, WarehouseResource
 
 _BATCH = 2000
@@ -20,9 +21,9 @@ def articles(context: dg.AssetExecutionContext, corpus: CorpusResource, warehous
     rejected: list[Rejected] = []
     synthetic = 0
 
-    def batches(seen):
+    def batches(seen, signatures):
         nonlocal synthetic
-        items = scan_corpus(corpus.folder, corpus.max_bytes, corpus.near_duplicate_similarity)
+        items = scan_corpus(corpus.folder, corpus.max_bytes, corpus.near_duplicate_similarity, signatures)
         while chunk := list(islice(items, _BATCH)):
             found = []
             for item in chunk:
@@ -35,7 +36,14 @@ def articles(context: dg.AssetExecutionContext, corpus: CorpusResource, warehous
             yield to_arrow(ARTICLES, article_rows(None, found, now, seen))
 
     with warehouse.get_connection() as con:
-        replace_table_batches(con, ARTICLES, batches(first_seen(con)))
+        signatures = dict(con.execute(f"SELECT sha256, signature FROM {ARTICLE_SIGNATURES.name}").fetchall()
+                          if has_table(con, ARTICLE_SIGNATURES.name) else [])
+        stored = len(signatures)
+        replace_table_batches(con, ARTICLES, batches(first_seen(con), signatures))
+        # Kept for the texts still in the corpus only, so the table does not grow with every edit.
+        kept = [h for (h,) in con.execute("SELECT sha256 FROM articles").fetchall()]
+        replace_table(con, ARTICLE_SIGNATURES, to_arrow(ARTICLE_SIGNATURES, [
+            {"sha256": h, "signature": signatures[h]} for h in kept]))
         replace_table(con, QUARANTINE, to_arrow(QUARANTINE, [
             {"path": r.path, "reason": r.reason, "detected_at": now} for r in rejected]))
         preview = con.sql("SELECT * FROM articles ORDER BY published DESC NULLS LAST, article_id LIMIT 5").to_arrow_table()
@@ -44,6 +52,7 @@ def articles(context: dg.AssetExecutionContext, corpus: CorpusResource, warehous
     meta["dagster/row_count"] = count
     meta["corpus_folder"] = str(corpus.folder)
     meta["synthetic_articles"] = synthetic
+    meta["texts_hashed"] = len(signatures) - stored  # new or changed texts: the others' signatures were stored
     meta["quarantined_files"] = dg.MetadataValue.md("\n".join(f"- `{r.path}`: {r.reason}" for r in rejected) or "none")
     return dg.MaterializeResult(metadata=meta)
 

@@ -87,6 +87,7 @@ def _read_meta(meta_path: Path) -> dict:
 
 
 DEFAULT_MAX_BYTES = 2_000_000  # ten times a long feature; larger files are dumps, not articles
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters but tab and line breaks
 _HTML = re.compile(r"<!doctype html|<html[\s>]|<body[\s>]|<(?:p|div|br|span|a)(?:\s[^>]*)?>", re.IGNORECASE)
 
 
@@ -111,7 +112,7 @@ def read_article(txt_path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     raw = _decode(txt_path, txt_path.read_bytes())
     if len(_HTML.findall(raw[:20000])) >= 3:
         raise CorpusError(txt_path, "HTML, not plain text: extract the article text first")
-    controls = sum(1 for ch in raw[:20000] if ord(ch) < 32 and ch not in "\n\r\t")
+    controls = len(_CONTROL.findall(raw, 0, 20000))
     if controls > 0.01 * min(len(raw), 20000):
         raise CorpusError(txt_path, "binary file (control characters), not text")
     text = normalise_text(raw)
@@ -162,16 +163,20 @@ class CorpusReading:
     rejected: list[Rejected]
 
 
-def scan_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES, near_duplicate: float = 0.9) -> Iterator[Article | Rejected]:
+def scan_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES, near_duplicate: float = 0.9,
+                signatures: dict[str, bytes] | None = None) -> Iterator[Article | Rejected]:
     """Every readable article of ``folder`` once, one at a time (the corpus is never held in memory);
     files that cannot be read, second copies of an article already read, and near-copies of one
     (syndicated versions: similarity of word 5-grams at least ``near_duplicate``) come as Rejected with
-    the reason instead of stopping the whole corpus."""
+    the reason instead of stopping the whole corpus.
+
+    ``signatures`` (text sha256 → MinHash signature) is read and filled in: with the signatures of the
+    last ingest, only new or changed texts are hashed again."""
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(folder, "corpus folder does not exist")
     first_path: dict[str, str] = {}
-    near = NearDuplicates(near_duplicate)
+    near = NearDuplicates(near_duplicate, known=signatures)
     for txt_path in sorted(folder.glob("*.txt")):
         try:
             article = read_article(txt_path, max_bytes)
@@ -181,7 +186,7 @@ def scan_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES, near_duplicate
         if article.article_id in first_path:
             yield Rejected(txt_path.name, f"duplicate of {first_path[article.article_id]} (same article)")
             continue
-        copy_of = near.find_or_add(txt_path.name, article.text)
+        copy_of = near.find_or_add(txt_path.name, article.text, article.sha256)
         if copy_of:
             yield Rejected(txt_path.name, f"near-duplicate of {copy_of[0]} (similarity {copy_of[1]:.2f}): "
                                           "a syndicated or lightly edited copy")
@@ -198,28 +203,40 @@ def read_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES, near_duplicate
     return reading
 
 
+_SCHEME = "affine32"  # datasketch's default; named, because stored signatures must match it
+
+
 class NearDuplicates:
     """Near-copies by MinHash over word 5-grams with locality-sensitive hashing: no comparison of every pair."""
 
-    def __init__(self, threshold: float, num_perm: int = 64):
-        from datasketch import MinHashLSH
+    def __init__(self, threshold: float, num_perm: int = 64, known: dict[str, bytes] | None = None):
+        from datasketch import MinHash, MinHashLSH
 
         self.threshold, self.num_perm = threshold, num_perm
         self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self.signatures = {}
+        self.known = {} if known is None else known
+        # Fixed seed: the same corpus gives the same answer. The permutations are drawn once, not per text.
+        self._permutations = MinHash(num_perm=num_perm, seed=1, scheme=_SCHEME).permutations
 
-    def _signature(self, text: str):
+    def _signature(self, text: str, sha256: str | None):
+        import numpy as np
         from datasketch import MinHash
 
+        if sha256 is not None and sha256 in self.known:
+            return MinHash(num_perm=self.num_perm, seed=1, hashvalues=np.frombuffer(self.known[sha256], dtype=np.uint32),
+                           permutations=self._permutations, scheme=_SCHEME)
         words = re.findall(r"\w+", text.lower())
         shingles = {" ".join(words[i:i + 5]) for i in range(max(1, len(words) - 4))}
-        sig = MinHash(num_perm=self.num_perm, seed=1)  # fixed seed: the same corpus gives the same answer
+        sig = MinHash(num_perm=self.num_perm, seed=1, permutations=self._permutations, scheme=_SCHEME)
         sig.update_batch([s.encode("utf-8") for s in sorted(shingles)])
+        if sha256 is not None:
+            self.known[sha256] = sig.hashvalues.astype(np.uint32).tobytes()
         return sig
 
-    def find_or_add(self, name: str, text: str) -> tuple[str, float] | None:
+    def find_or_add(self, name: str, text: str, sha256: str | None = None) -> tuple[str, float] | None:
         """The earlier file this text nearly copies, with the estimated similarity; else remember it."""
-        sig = self._signature(text)
+        sig = self._signature(text, sha256)
         best = max(((other, sig.jaccard(self.signatures[other])) for other in self.lsh.query(sig)),
                    key=lambda x: (x[1], x[0]), default=None)
         if best and best[1] >= self.threshold:

@@ -3,8 +3,8 @@
 Explicit dates ("on March 22", "22 March 2024", "in March", "in 2021") and relative ones ("yesterday",
 "on Friday", "last week", "last year", "three days ago"). A date is never more precise than what the text
 and the publication date together allow: "last week" is a month, and in an article published "2024-03"
-"yesterday" is "2024-03" too. Calendar strings go to dateparser with RELATIVE_BASE set to the end of the
-publication period, so results never depend on the wall clock.
+"yesterday" is "2024-03" too. A date without its year takes the latest such day not after the publication
+period, so results never depend on the wall clock.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from caravan.numbers import MONTH_NAMES, parse_number
 
@@ -163,32 +162,22 @@ def _month_number(text: str) -> int:
 
 
 def _calendar(text: str, base: _Base | None) -> tuple[str, str] | None:
-    has_year = re.search(rf"\b{_YEAR}\b", text) is not None
-    if not has_year and base is None:
+    # The calendar pattern fixes the form (weekday, day, month, year), so its parts are read directly:
+    # a general date parser cost milliseconds per distinct string, most of the time of date resolution.
+    text = re.sub(rf"^{_WEEKDAY},?\s+", "", text)
+    day = int(re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", text).group(1))
+    month = _month_number(re.search(_MONTH, text).group())
+    year = re.search(rf"\b{_YEAR}\b", text)
+    if year:
+        return _valid(int(year.group()), month, day)
+    if base is None or _valid(2000, month, day) is None:  # 2000: a leap year, so "February 29" exists
         return None
-    parsed = _dateparser(text, (base.last_day if base else dt.date(2000, 1, 1)).isoformat())
-    if parsed is None:
-        return None
-    if not has_year:  # the latest such day not after the publication period
-        if base.month is None:  # ... which an article dated only by its year does not tell
-            return str(base.year), "year"
-        year = base.year
-        candidate = _valid(year, parsed.month, parsed.day)
-        if candidate is None or dt.date.fromisoformat(candidate[0]) > base.last_day:
-            year -= 1
-        return _valid(year, parsed.month, parsed.day)
-    return parsed.isoformat(), "day"
-
-
-@lru_cache(maxsize=4096)
-def _dateparser(text: str, relative_base: str) -> dt.date | None:
-    import dateparser  # slow to import and to call: only short calendar strings get here, once each
-
-    settings = {"RELATIVE_BASE": dt.datetime.fromisoformat(relative_base), "PREFER_DATES_FROM": "past",
-                "REQUIRE_PARTS": ["day", "month"], "RETURN_AS_TIMEZONE_AWARE": False}
-    cleaned = re.sub(r"(\d)(?:st|nd|rd|th)\b", r"\1", text)
-    parsed = dateparser.parse(cleaned, languages=["en"], settings=settings)
-    return parsed.date() if parsed else None
+    if base.month is None:  # the latest such day not after the publication period, which an article
+        return str(base.year), "year"  # dated only by its year does not tell
+    candidate = _valid(base.year, month, day)
+    if candidate is None or dt.date.fromisoformat(candidate[0]) > base.last_day:
+        return _valid(base.year - 1, month, day)
+    return candidate
 
 
 def _shift_months(date: dt.date, months: int) -> dt.date:

@@ -13,9 +13,9 @@ import pyarrow as pa
 from caravan.vocabularies import COUNT_KINDS
 
 _ARROW = {"VARCHAR": pa.string(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(),
-          "TIMESTAMP": pa.timestamp("us", tz="UTC")}
+          "TIMESTAMP": pa.timestamp("us", tz="UTC"), "BLOB": pa.binary()}
 _FRICTIONLESS = {"VARCHAR": "string", "BIGINT": "integer", "DOUBLE": "number", "BOOLEAN": "boolean",
-                 "TIMESTAMP": "datetime"}
+                 "TIMESTAMP": "datetime", "BLOB": "string"}
 
 
 @dataclass(frozen=True)
@@ -339,6 +339,18 @@ FIGURE_CHECKS = Table(
     sort_by=("article_id", "figure_record_id", "record_id"),
 )
 
+ARTICLE_SIGNATURES = Table(
+    "stg_article_signatures",
+    "Working table: the MinHash signature of every ingested text, so that the next ingest hashes only new texts.",
+    "sha256",
+    (
+        Column("sha256", "VARCHAR", "SHA-256 of the article text.", required=True),
+        Column("signature", "BLOB", "MinHash of its word 5-grams (64 unsigned 32-bit values, little-endian).",
+               required=True),
+    ),
+    sort_by=("sha256",),
+)
+
 QUARANTINE = Table(
     "quarantine",
     "Corpus files set aside at the last ingest, with the reason (warehouse only: not published).",
@@ -354,7 +366,7 @@ QUARANTINE = Table(
 TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, QUOTES, INCIDENTS, INCIDENT_SOURCES, ECONOMIC_FIGURES, SPEAKERS,
                                                 OFFICIAL_FIGURES, FIGURE_CHECKS, CURATION_LOG)}
 WORKING_TABLES: dict[str, Table] = {t.name: t for t in (QUARANTINE, STG_QUOTES, STG_INCIDENT_MENTIONS,
-                                                        STG_ECONOMIC_FIGURES, EXTRACTION_STATE)}
+                                                        STG_ECONOMIC_FIGURES, EXTRACTION_STATE, ARTICLE_SIGNATURES)}
 ALL_TABLES: dict[str, Table] = {**TABLES, **WORKING_TABLES}
 # What the extractors of caravan.extract produce, by their record kind.
 EXTRACTED: dict[str, Table] = {"quotes": STG_QUOTES, "incidents": STG_INCIDENT_MENTIONS, "economic_figures": STG_ECONOMIC_FIGURES}

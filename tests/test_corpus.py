@@ -129,3 +129,25 @@ def test_a_syndicated_near_copy_is_ingested_once(tmp_path: Path):
     assert [a.source_path for a in reading.articles] == ["a-original.txt", "c-other.txt"]
     assert reading.rejected[0].path == "b-syndicated.txt"
     assert reading.rejected[0].reason.startswith("near-duplicate of a-original.txt (similarity 0.")
+
+
+def test_stored_signatures_give_the_same_answer_and_only_new_texts_are_hashed(tmp_path: Path, monkeypatch):
+    from caravan import corpus
+    from caravan.corpus import scan_corpus
+
+    (tmp_path / "a-original.txt").write_text(_STORY + " The ministry did not comment.", encoding="utf-8")
+    (tmp_path / "b-syndicated.txt").write_text(_STORY + " The ministry declined to comment.", encoding="utf-8")
+    signatures: dict[str, bytes] = {}
+    first = list(scan_corpus(tmp_path, signatures=signatures))
+    assert len(signatures) == 2 and all(len(sig) == 64 * 4 for sig in signatures.values())
+
+    hashed = []
+    original = corpus.NearDuplicates._signature
+    monkeypatch.setattr(corpus.NearDuplicates, "_signature",
+                        lambda self, text, sha256: hashed.append(sha256 not in self.known) or original(self, text, sha256))
+    (tmp_path / "c-other.txt").write_text("Remittances to Tajikistan fell sharply last year, the central bank said.",
+                                          encoding="utf-8")
+    second = list(scan_corpus(tmp_path, signatures=signatures))
+    assert second[:2] == first  # the near-copy is found from the stored signature alone
+    assert hashed == [False, False, True]  # only the new file's text was hashed
+    assert len(signatures) == 3

@@ -34,16 +34,22 @@ def _extraction_metadata(result) -> dict:
     return {k: v.value for k, v in mat.metadata.items() if k.startswith("articles_")}
 
 
+def _texts_hashed(result) -> int:
+    return result.asset_materializations_for_node("articles")[0].metadata["texts_hashed"].value
+
+
 def test_incremental_run_equals_full_rebuild(tmp_path: Path):
     corpus = tmp_path / "corpus"
     shutil.copytree(SAMPLE_CORPUS, corpus)
     first = run_build(corpus, tmp_path / "inc", version="2024.04.01")
     assert _extraction_metadata(first) == {"articles_extracted": 1, "articles_reused": 0, "articles_removed": 0}
+    assert _texts_hashed(first) == 1
 
     (corpus / "novosibirsk.txt").write_text(NEW_ARTICLE, encoding="utf-8")
     (corpus / "novosibirsk.meta.json").write_text(json.dumps({"published": "2024-04-03", "outlet": "Test"}), encoding="utf-8")
     second = run_build(corpus, tmp_path / "inc", version="2024.04.02")
     assert _extraction_metadata(second) == {"articles_extracted": 1, "articles_reused": 1, "articles_removed": 0}
+    assert _texts_hashed(second) == 1  # the near-duplicate check hashed the new text only
 
     full = run_build(corpus, tmp_path / "full", version="2024.04.02")
     assert _extraction_metadata(full)["articles_extracted"] == 2
@@ -58,6 +64,8 @@ def test_incremental_run_equals_full_rebuild(tmp_path: Path):
     con = duckdb.connect(str(tmp_path / "inc" / "caravan.duckdb"), read_only=True)
     assert con.sql("SELECT count(*) FROM quotes WHERE text LIKE '%document twice%'").fetchone()[0] == 0
     assert con.sql("SELECT count(*) FROM stg_extraction_state").fetchone()[0] == 1
+    assert con.sql("SELECT count(*) FROM stg_article_signatures").fetchone()[0] == 1
+    assert _texts_hashed(third) == 0
     for name in ("quotes", "incidents", "economic_figures"):
         assert (tmp_path / "inc" / "releases" / "2024.04.03" / f"{name}.parquet").read_bytes() == \
                (tmp_path / "inc" / "releases" / "2024.04.01" / f"{name}.parquet").read_bytes()
