@@ -1,3 +1,6 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from caravan.text import paragraphs, sentence_at, sentences
 
 
@@ -14,3 +17,27 @@ def test_sentence_spans_point_into_the_text():
 def test_paragraphs_have_offsets():
     text = "One.\nTwo two.\nThree."
     assert [(p.start, p.text) for p in paragraphs(text)] == [(0, "One."), (5, "Two two."), (14, "Three.")]
+
+
+def _spacy_sentences(text: str) -> list[tuple[int, int]]:
+    from caravan.text import nlp
+
+    return [(s.start_char, s.end_char) for s in nlp()(text).sents]
+
+
+def test_sentence_split_is_exactly_spacys_sentencizer_on_the_sample():
+    from caravan.corpus import iter_corpus
+    from caravan.text import _sentence_bounds, paragraphs
+    from tests.conftest import SAMPLE_CORPUS
+
+    for article in iter_corpus(SAMPLE_CORPUS):
+        for para in paragraphs(article.text):
+            assert _sentence_bounds(para.text) == _spacy_sentences(para.text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("ab .!?\"'”“)(…—-\t«»") + ["Mr.", "U.S.", "...", "?!", "  "]), max_size=40).map("".join))
+def test_sentence_split_is_exactly_spacys_sentencizer_on_any_text(text: str):
+    from caravan.text import _sentence_bounds
+
+    assert _sentence_bounds(text) == _spacy_sentences(text)
