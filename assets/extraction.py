@@ -7,7 +7,7 @@ changed); the records of removed articles go. The result equals a full rebuild.
 import dagster as dg
 
 from assets.metadata import table_metadata
-from caravan.extract import extract_corpus
+from caravan.extract import extract_batches
 from caravan.incremental import extractor_version, plan_extraction
 from caravan.tables import EXTRACTED, EXTRACTION_STATE
 from caravan.warehouse import has_table, load_articles, read_table, replace_articles_rows, to_arrow
@@ -42,10 +42,11 @@ def extracted_records(context: dg.AssetExecutionContext, warehouse: WarehouseRes
             for kind, spec in EXTRACTED.items():
                 replace_articles_rows(con, spec, list(plan.replaced), to_arrow(spec, []))
             replace_articles_rows(con, EXTRACTION_STATE, list(plan.replaced), to_arrow(EXTRACTION_STATE, []))
-            # In batches, so that only one batch of articles and records is in memory at a time.
-            for start in range(0, len(plan.extract), _BATCH):
-                batch = load_articles(con, list(plan.extract[start:start + _BATCH]))
-                records = extract_corpus(batch)
+            # In batches, so that only two batches of articles and records are in memory at a time: the
+            # one being stored and the next, which the workers extract meanwhile.
+            batches = (load_articles(con, list(plan.extract[start:start + _BATCH]))
+                       for start in range(0, len(plan.extract), _BATCH))
+            for batch, records in extract_batches(batches):
                 for kind, spec in EXTRACTED.items():
                     replace_articles_rows(con, spec, [], to_arrow(spec, records[kind]))
                 replace_articles_rows(con, EXTRACTION_STATE, [], to_arrow(EXTRACTION_STATE, [

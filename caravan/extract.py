@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from typing import Iterable, Iterator
 
 from caravan.corpus import Article
 from caravan.figures import extract_figures
@@ -55,14 +56,38 @@ def extract_corpus(articles, workers: int | None = None) -> dict[str, list[dict]
     With more than one worker and enough articles, extraction runs in that many processes (every core
     by default); the output is the same as in one process."""
     articles = list(articles)
+    return next(extract_batches([articles], workers))[1] if articles else {table: [] for table in _EXTRACTORS}
+
+
+def extract_batches(batches: Iterable[list[Article]], workers: int | None = None
+                    ) -> Iterator[tuple[list[Article], dict[str, list[dict]]]]:
+    """Each batch of articles with its records (as ``extract_corpus`` gives them), in batch order.
+
+    One pool of worker processes serves every batch, and the next batch is already being extracted
+    while the caller stores the records of the last: the workers never wait for the writes.
+    """
     workers = workers or os.cpu_count() or 1
+    if workers == 1:
+        for batch in batches:
+            yield batch, _concatenate(extract_article(a) for a in batch)
+        return
+    # fork: the workers inherit the gazetteers already loaded; map keeps the article order.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        pending = None
+        for batch in batches:
+            if len(batch) < 50:  # not worth sending to the workers
+                running = iter([extract_article(a) for a in batch])
+            else:
+                running = pool.map(extract_article, batch, chunksize=max(1, len(batch) // (workers * 8)))
+            if pending is not None:
+                yield pending[0], _concatenate(pending[1])
+            pending = (batch, running)
+        if pending is not None:
+            yield pending[0], _concatenate(pending[1])
+
+
+def _concatenate(results: Iterable[dict[str, list[dict]]]) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {table: [] for table in _EXTRACTORS}
-    if workers > 1 and len(articles) >= 50:
-        # fork: the workers inherit the gazetteers already loaded; map keeps the article order.
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = list(pool.map(extract_article, articles, chunksize=max(1, len(articles) // (workers * 8))))
-    else:
-        results = [extract_article(a) for a in articles]
     for records in results:
         for table, rows in records.items():
             out[table].extend(rows)

@@ -78,3 +78,15 @@ def test_extraction_in_several_processes_equals_one_process():
 
     articles = list(iter_corpus(REPO / "tests" / "data" / "synthetic" / "corpus")) * 6  # 60 articles: the parallel path
     assert extract_corpus(articles, workers=2) == extract_corpus(articles, workers=1)
+
+
+def test_batches_in_one_pool_give_each_batch_its_own_records_in_order():
+    from caravan.corpus import iter_corpus
+    from caravan.extract import extract_batches, extract_corpus
+    from tests.conftest import REPO
+
+    articles = list(iter_corpus(REPO / "tests" / "data" / "synthetic" / "corpus"))
+    batches = [articles * 6, articles[:3], articles[::-1] * 6]  # parallel, in-process, parallel again
+    out = list(extract_batches(iter(batches), workers=2))
+    assert [batch for batch, _ in out] == batches
+    assert [records for _, records in out] == [extract_corpus(batch, workers=1) for batch in batches]
