@@ -4,7 +4,7 @@ and the curators' decisions."""
 import dagster as dg
 
 from assets.metadata import table_metadata
-from caravan.curation import apply_decisions, load_decisions
+from caravan.curation import apply_decisions_arrow, load_decisions, needed_articles
 from caravan.incident_merge import merge_incidents
 from caravan.speaker_table import speaker_rows
 from caravan.tables import CURATION_LOG, INCIDENT_SOURCES, INCIDENTS, ECONOMIC_FIGURES, QUOTES, SPEAKERS, TABLES
@@ -32,8 +32,13 @@ _PREVIEW = {
 def curated_records(context: dg.AssetExecutionContext, curation: CurationResource, warehouse: WarehouseResource):
     decisions = load_decisions(curation.folder)
     with warehouse.get_connection() as con:
-        articles = {a: {"text": text, "url": url, "published": pub, "synthetic": syn} for a, text, url, pub, syn in
-                    con.execute("SELECT article_id, text, url, published, synthetic FROM articles").fetchall()}
+        # Every article's url and date, but the text only of those a decision reads.
+        articles = {a: {"url": url, "published": pub, "synthetic": syn} for a, url, pub, syn in
+                    con.execute("SELECT article_id, url, published, synthetic FROM articles").fetchall()}
+        needed = needed_articles(decisions, {a: v["url"] for a, v in articles.items()})
+        for a, text in con.execute("SELECT article_id, text FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+                                   [sorted(needed)]).fetchall():
+            articles[a]["text"] = text
         mentions = read_table(con, "stg_incident_mentions").to_pylist()
         published = {a: v["published"] for a, v in articles.items()}
         # Synthetic test reports never merge with real ones: a released event must rest on real reports only.
@@ -43,15 +48,19 @@ def curated_records(context: dg.AssetExecutionContext, curation: CurationResourc
             e, s = merge_incidents(part, published)
             events += e
             sources += s
-        machine = {"quotes": read_table(con, "stg_quotes").to_pylist(), "incidents": events,
-                   "incident_sources": sources, "economic_figures": read_table(con, "stg_economic_figures").to_pylist()}
-        curated, log = apply_decisions(machine, articles, decisions)
-        curated["curation_log"] = log
+        del mentions
+        machine = {"quotes": read_table(con, "stg_quotes"), "incidents": to_arrow(INCIDENTS, events),
+                   "incident_sources": to_arrow(INCIDENT_SOURCES, sources),
+                   "economic_figures": read_table(con, "stg_economic_figures")}
+        del events, sources
+        curated, log = apply_decisions_arrow(machine, articles, decisions)
+        del machine
+        curated["curation_log"] = to_arrow(CURATION_LOG, log)
         for entry in log:
             if entry["status"] != "applied":
                 context.log.warning(f"curation decision {entry['decision_id']} ({entry['file']}): {entry['status']}: {entry['detail']}")
         for table in _PUBLISHED:
-            data = to_arrow(table, curated[table.name])
+            data = curated.pop(table.name)
             replace_table(con, table, data)
             meta = table_metadata(table, data, _PREVIEW[table.name])
             if table.name == "curation_log":

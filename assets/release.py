@@ -1,5 +1,7 @@
 """Release area: the validated tables published as a versioned Parquet release."""
 
+from functools import partial
+
 import dagster as dg
 
 from caravan.release import RELEASE_TABLES, write_release
@@ -12,9 +14,10 @@ from pipelines.resources import ReleasesResource, WarehouseResource
           description="Versioned release: zstd Parquet per table, datapackage.json, data dictionary, DuckDB copy.")
 def release(warehouse: WarehouseResource, releases: ReleasesResource) -> dg.MaterializeResult:
     with warehouse.get_connection() as con:
-        tables = {name: read_publishable(con, name) for name in RELEASE_TABLES}
         create_views(con)
-    rel = write_release(tables, releases.folder, releases.version)
+        # Read when written, one table at a time: the whole release is never in memory at once.
+        tables = {name: partial(read_publishable, con, name) for name in RELEASE_TABLES}
+        rel = write_release(tables, releases.folder, releases.version)
     return dg.MaterializeResult(metadata={
         "version": rel.version,
         "path": dg.MetadataValue.path(str(rel.path.resolve())),

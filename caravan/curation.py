@@ -21,6 +21,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pycountry
 import yaml
 
@@ -355,6 +357,72 @@ def apply_decisions(tables: dict[str, list[dict]], articles: dict[str, dict],
                     "record_id": record_id, "status": status, "detail": detail, "reason": decision.reason,
                     "decided_by": decision.decided_by, "decided_on": decision.decided_on, "file": decision.file})
     return state.tables(), log
+
+
+def needed_articles(decisions: list[Decision], urls: dict[str, str | None]) -> set[str]:
+    """The articles whose text ``decisions`` read: those an ``add`` names by id or by url (``urls``:
+    article_id → url of every article). Only their text needs loading."""
+    needed: set[str] = set()
+    for d in decisions:
+        if d.action != "add":
+            continue
+        if "article_id" in d.record:
+            needed.add(d.record["article_id"])
+        if "source_url" in d.record:
+            needed |= {a for a, url in urls.items() if _same_url(url, d.record["source_url"])}
+    return needed
+
+
+def apply_decisions_arrow(tables: dict[str, pa.Table], articles: dict[str, dict],
+                          decisions: list[Decision]) -> tuple[dict[str, pa.Table], list[dict]]:
+    """``apply_decisions`` for whole tables as Arrow: the published tables (``TABLES`` columns) and the log.
+
+    Only the rows a decision can reach go through Python: the records it names, every record of an
+    article an ``add`` reads (its evidence is checked against them), and for incidents their mentions
+    and the incidents of those mentions. Every other row is machine-made and stays as it is, in Arrow.
+    ``articles`` needs the text of ``needed_articles`` only.
+    """
+    named: dict[str, set] = {}
+    for d in decisions:
+        named.setdefault(d.table, set()).update(d.named_ids())
+    read = pa.array(sorted(needed_articles(decisions, {a: v.get("url") for a, v in articles.items()})), pa.string())
+
+    def reached(name: str, key: str, ids: set) -> pa.ChunkedArray:
+        data = tables.get(name)
+        if data is None:
+            return pa.chunked_array([], pa.bool_())
+        return pc.or_(pc.is_in(data[key], pa.array(sorted(ids), pa.string())), pc.is_in(data["article_id"], read))
+
+    masks = {name: reached(name, KEYS[name], named.get(name, set())) for name in CURATED_TABLES}
+    if SOURCES in tables:
+        split_off = {s for d in decisions for s in d.source_ids}  # a split names mentions, perhaps of other incidents
+        masks[SOURCES] = pc.or_(reached(SOURCES, SOURCE_KEY, split_off),
+                                pc.is_in(tables[SOURCES]["incident_id"], pa.array(sorted(named.get("incidents", set())), pa.string())))
+        # The incidents of those mentions: an ``add`` compares its type with theirs.
+        of_sources = pc.unique(tables[SOURCES].filter(masks[SOURCES])["incident_id"])
+        if "incidents" in tables:
+            masks["incidents"] = pc.or_(masks["incidents"], pc.is_in(tables["incidents"]["incident_id"], of_sources))
+    subset = {name: tables[name].filter(mask).to_pylist() for name, mask in masks.items() if name in tables}
+    curated, log = apply_decisions(subset, articles, decisions)
+    out = {}
+    for name, rows in curated.items():
+        spec = TABLES[name]
+        rest = [_machine(spec, tables[name].filter(pc.invert(masks[name])))] if name in tables else []
+        out[name] = pa.concat_tables([*rest, _to_arrow(spec, rows)])
+    return out, log
+
+
+def _machine(spec, data: pa.Table) -> pa.Table:
+    """Rows no decision reached, in the published columns, with origin machine."""
+    columns = [data[c] if c in data.column_names and c != "origin" else
+               pa.nulls(data.num_rows, spec.arrow_schema().field(c).type) for c in spec.column_names]
+    data = pa.table(columns, names=spec.column_names)
+    data = data.set_column(spec.column_names.index("origin"), "origin", pa.array(["machine"] * data.num_rows, pa.string()))
+    return data.cast(spec.arrow_schema())
+
+
+def _to_arrow(spec, rows: list[dict]) -> pa.Table:
+    return pa.Table.from_pylist([{c: row.get(c) for c in spec.column_names} for row in rows], schema=spec.arrow_schema())
 
 
 _Result = tuple[str, str | None, str]

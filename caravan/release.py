@@ -15,18 +15,19 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Callable, Mapping
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from caravan import __version__
-from caravan.changelog import CHANGES_SCHEMA, changes_markdown, changes_table, diff_table, read_previous
+from caravan.changelog import CHANGES_SCHEMA, changes_markdown, diff_releases, summarise
 from caravan.data_docs import build_data_docs
+from caravan.release_duckdb import write_duckdb_copy
 from caravan.release_page import render_index_page, render_release_page
 from caravan.tables import TABLES, Table
 from caravan.validation import load_suite, validation_frame
-from caravan.views import create_views
 
 DATA_LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
                 "path": "https://creativecommons.org/licenses/by/4.0/"}
@@ -133,18 +134,7 @@ def _readme(version: str, written: dict[str, tuple[Path, int]]) -> str:
 
 
 def _write_duckdb(path: Path, written: dict[str, tuple[Path, int]]) -> None:
-    # One thread: with several, DuckDB may lay out blocks in a different order on each run, and the
-    # release's checksums would change with nothing else changed.
-    con = duckdb.connect(str(path), config={"threads": 1})
-    try:
-        for name, (parquet, _) in written.items():
-            table = TABLES[name]
-            con.execute(f"CREATE TABLE \"{name}\" AS SELECT * FROM read_parquet(?)", [str(parquet)])
-            for stmt in table.comment_statements(published_only=True):
-                con.execute(stmt)
-        create_views(con)
-    finally:
-        con.close()
+    write_duckdb_copy(path, {name: parquet for name, (parquet, _) in written.items()})
 
 
 def _citation(version: str) -> str:
@@ -169,16 +159,32 @@ def _checksums(folder: Path) -> str:
     return "".join(f"{_sha256_file(p)}  {p.relative_to(folder).as_posix()}\n" for p in files)
 
 
+class _Frames(Mapping):
+    """Validation frames read when asked for: the data docs then hold one table's frame at a time, not
+    every table whole. Each frame keeps every column: its fingerprint is on the result pages."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, suites: dict[str, dict]):
+        self.con, self.suites = con, suites
+
+    def __getitem__(self, name: str):
+        return validation_frame(self.con, name)
+
+    def __iter__(self):
+        return iter(self.suites)
+
+    def __len__(self) -> int:
+        return len(self.suites)
+
+
 def _write_data_docs(staging: Path, version: str) -> None:
     """Great Expectations Data Docs of the release's own tables, validated as published."""
+    suites = {name: load_suite(name) for name in RELEASE_TABLES}
+    day = datetime.strptime(version[:10], "%Y.%m.%d").replace(tzinfo=timezone.utc)  # fixed run time: stable pages
     con = duckdb.connect(str(staging / "caravan.duckdb"), read_only=True)
     try:
-        frames = {name: validation_frame(con, name) for name in RELEASE_TABLES}
+        build_data_docs(_Frames(con, suites), suites, staging / "validation", run_name=version, run_time=day)
     finally:
         con.close()
-    day = datetime.strptime(version[:10], "%Y.%m.%d").replace(tzinfo=timezone.utc)  # fixed run time: stable pages
-    build_data_docs(frames, {name: load_suite(name) for name in RELEASE_TABLES}, staging / "validation",
-                    run_name=version, run_time=day)
 
 
 def previous_release(releases_dir: Path) -> Path | None:
@@ -186,7 +192,10 @@ def previous_release(releases_dir: Path) -> Path | None:
     return latest.resolve() if latest.is_symlink() and latest.resolve().is_dir() else None
 
 
-def write_release(tables: dict[str, pa.Table], releases_dir: str | Path, version: str | None = None) -> Release:
+def write_release(tables: Mapping[str, pa.Table | Callable[[], pa.Table]], releases_dir: str | Path,
+                  version: str | None = None) -> Release:
+    """Write release ``version`` of ``tables`` (each an Arrow table, or a function that reads it: then only
+    one table at a time is held in memory) and point ``latest`` at it."""
     releases_dir = Path(releases_dir)
     releases_dir.mkdir(parents=True, exist_ok=True)
     version = version or next_version(releases_dir)
@@ -201,13 +210,16 @@ def write_release(tables: dict[str, pa.Table], releases_dir: str | Path, version
         written = {}
         for name in RELEASE_TABLES:
             path = staging / f"{name}.parquet"
-            write_parquet(TABLES[name], tables[name], path)
-            written[name] = (path, tables[name].num_rows)
-        diffs = [diff_table(name, read_previous(previous, name), pq.read_table(written[name][0])) for name in RELEASE_TABLES]
-        changes = changes_table(diffs)
+            data = tables[name]() if callable(tables[name]) else tables[name]
+            write_parquet(TABLES[name], data, path)
+            written[name] = (path, data.num_rows)
+            del data
+        changes = diff_releases(previous, staging, RELEASE_TABLES)
         pq.write_table(changes, staging / "changes.parquet", compression="zstd", compression_level=9)
-        (staging / "CHANGES.md").write_text(changes_markdown(version, previous.name if previous else None, diffs), encoding="utf-8")
-        sources = attributions(tables)
+        (staging / "CHANGES.md").write_text(changes_markdown(version, previous.name if previous else None,
+                                                             summarise(changes, RELEASE_TABLES)), encoding="utf-8")
+        sources = attributions({"articles": pq.read_table(written["articles"][0], columns=["outlet", "license"]),
+                                "official_figures": pq.read_table(written["official_figures"][0], columns=["publisher"])})
         package = _datapackage(version, written, (staging / "changes.parquet", changes.num_rows), sources)
         (staging / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         (staging / "README.md").write_text(_readme(version, written) + "\n", encoding="utf-8")

@@ -190,3 +190,10 @@ def test_the_release_duckdb_file_is_byte_identical_on_every_write(built: Path, t
         _write_duckdb(folder / "caravan.duckdb", written)
         digests.add(hashlib.sha256((folder / "caravan.duckdb").read_bytes()).hexdigest())
     assert len(digests) == 1
+
+
+def test_a_failing_duckdb_copy_names_the_file_and_the_problem(tmp_path: Path):
+    from caravan.release_duckdb import DuckDBCopyError, write_duckdb_copy
+
+    with pytest.raises(DuckDBCopyError, match=r"caravan\.duckdb: writing the release's DuckDB copy failed: .*missing\.parquet"):
+        write_duckdb_copy(tmp_path / "caravan.duckdb", {"quotes": tmp_path / "missing.parquet"})

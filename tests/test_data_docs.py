@@ -89,3 +89,15 @@ def test_a_broken_frame_shows_its_failure_in_the_docs(warehouse_frames, suites, 
 def test_docs_are_never_written_over_an_older_site(site: Path, warehouse_frames, suites):
     with pytest.raises(FileExistsError):
         build_data_docs({"articles": warehouse_frames["articles"]}, {"articles": suites["articles"]}, site.parent)
+
+
+def test_frames_come_in_key_order_so_the_pages_are_reproducible(warehouse_frames):
+    """The result pages print a fingerprint of the frame: a join's arbitrary row order would change it."""
+    from caravan.tables import ALL_TABLES
+
+    for table, frame in warehouse_frames.items():
+        keys = ALL_TABLES[table].sort_by
+        rows = [tuple(("", "") if v is None else (type(v).__name__, v) for v in row)
+                for row in frame[list(keys)].astype(object).where(frame[list(keys)].notna(), None).itertuples(index=False)]
+        assert rows == sorted(rows), table
+        assert len(frame) == len(frame.drop_duplicates(subset=[ALL_TABLES[table].primary_key])), table
