@@ -8,9 +8,13 @@ language, license, and optionally ``synthetic`` (true for articles written by th
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import re
 import unicodedata
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -164,35 +168,72 @@ class CorpusReading:
 
 
 def scan_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES, near_duplicate: float = 0.9,
-                signatures: dict[str, bytes] | None = None) -> Iterator[Article | Rejected]:
+                signatures: dict[str, bytes] | None = None, workers: int | None = None) -> Iterator[Article | Rejected]:
     """Every readable article of ``folder`` once, one at a time (the corpus is never held in memory);
     files that cannot be read, second copies of an article already read, and near-copies of one
     (syndicated versions: similarity of word 5-grams at least ``near_duplicate``) come as Rejected with
     the reason instead of stopping the whole corpus.
 
     ``signatures`` (text sha256 → MinHash signature) is read and filled in: with the signatures of the
-    last ingest, only new or changed texts are hashed again."""
+    last ingest, only new or changed texts are hashed again. Files are read and hashed on every core
+    (``workers``); which file is a copy of which is decided in file-name order, as in one process."""
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(folder, "corpus folder does not exist")
     first_path: dict[str, str] = {}
-    near = NearDuplicates(near_duplicate, known=signatures)
-    for txt_path in sorted(folder.glob("*.txt")):
-        try:
-            article = read_article(txt_path, max_bytes)
-        except CorpusError as exc:
-            yield Rejected(txt_path.name, exc.problem)
+    signatures = {} if signatures is None else signatures
+    near = NearDuplicates(near_duplicate)
+    for name, outcome in _read_and_sign(sorted(folder.glob("*.txt")), max_bytes, signatures, workers):
+        if isinstance(outcome, str):
+            yield Rejected(name, outcome)
             continue
+        article, signature = outcome
         if article.article_id in first_path:
-            yield Rejected(txt_path.name, f"duplicate of {first_path[article.article_id]} (same article)")
+            yield Rejected(name, f"duplicate of {first_path[article.article_id]} (same article)")
             continue
-        copy_of = near.find_or_add(txt_path.name, article.text, article.sha256)
+        signatures.setdefault(article.sha256, signature)
+        copy_of = near.find_or_add(name, signature)
         if copy_of:
-            yield Rejected(txt_path.name, f"near-duplicate of {copy_of[0]} (similarity {copy_of[1]:.2f}): "
-                                          "a syndicated or lightly edited copy")
+            yield Rejected(name, f"near-duplicate of {copy_of[0]} (similarity {copy_of[1]:.2f}): "
+                                 "a syndicated or lightly edited copy")
             continue
-        first_path[article.article_id] = txt_path.name
+        first_path[article.article_id] = name
         yield article
+
+
+_WINDOW = 512  # files handed to the workers at a time: two windows are in flight, never the whole corpus
+_PARALLEL_FROM = 256  # files; a smaller corpus is read before worker processes would have started
+_known_signatures: dict[str, bytes] = {}  # what forked workers see of the stored signatures
+
+
+def _read_one(path: Path, max_bytes: int) -> tuple[str, str | tuple[Article, bytes]]:
+    try:
+        article = read_article(path, max_bytes)
+    except CorpusError as exc:
+        return path.name, exc.problem
+    signature = _known_signatures.get(article.sha256) or minhash_signature(article.text)
+    return path.name, (article, signature)
+
+
+def _read_and_sign(paths: list[Path], max_bytes: int, known: dict[str, bytes], workers: int | None):
+    """(file name, problem or (article, MinHash signature)) for every path, in path order."""
+    global _known_signatures
+    _known_signatures = known
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(paths) < _PARALLEL_FROM:
+        yield from (_read_one(p, max_bytes) for p in paths)
+        return
+    # fork: the workers inherit the stored signatures; map keeps the order.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        pending = None
+        for start in range(0, len(paths), _WINDOW):
+            running = pool.map(_read_one, paths[start:start + _WINDOW], [max_bytes] * len(paths[start:start + _WINDOW]),
+                               chunksize=16)
+            if pending is not None:
+                yield from pending
+            pending = running
+        if pending is not None:
+            yield from pending
 
 
 def read_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES, near_duplicate: float = 0.9) -> CorpusReading:
@@ -204,39 +245,46 @@ def read_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES, near_duplicate
 
 
 _SCHEME = "affine32"  # datasketch's default; named, because stored signatures must match it
+_NUM_PERM = 64
+
+
+@lru_cache(maxsize=1)
+def _permutations():
+    from datasketch import MinHash
+
+    # Fixed seed: the same corpus gives the same answer, in every process. Drawn once, not per text.
+    return MinHash(num_perm=_NUM_PERM, seed=1, scheme=_SCHEME).permutations
+
+
+def minhash_signature(text: str) -> bytes:
+    """MinHash of the text's word 5-grams: 64 unsigned 32-bit values, little-endian."""
+    import numpy as np
+    from datasketch import MinHash
+
+    words = re.findall(r"\w+", text.lower())
+    shingles = {" ".join(words[i:i + 5]) for i in range(max(1, len(words) - 4))}
+    sig = MinHash(num_perm=_NUM_PERM, seed=1, permutations=_permutations(), scheme=_SCHEME)
+    sig.update_batch([s.encode("utf-8") for s in sorted(shingles)])
+    return sig.hashvalues.astype("<u4").tobytes()
 
 
 class NearDuplicates:
     """Near-copies by MinHash over word 5-grams with locality-sensitive hashing: no comparison of every pair."""
 
-    def __init__(self, threshold: float, num_perm: int = 64, known: dict[str, bytes] | None = None):
-        from datasketch import MinHash, MinHashLSH
+    def __init__(self, threshold: float):
+        from datasketch import MinHashLSH
 
-        self.threshold, self.num_perm = threshold, num_perm
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self.threshold = threshold
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=_NUM_PERM)
         self.signatures = {}
-        self.known = {} if known is None else known
-        # Fixed seed: the same corpus gives the same answer. The permutations are drawn once, not per text.
-        self._permutations = MinHash(num_perm=num_perm, seed=1, scheme=_SCHEME).permutations
 
-    def _signature(self, text: str, sha256: str | None):
+    def find_or_add(self, name: str, signature: bytes) -> tuple[str, float] | None:
+        """The earlier file whose text this signature nearly copies, with the estimated similarity; else remember it."""
         import numpy as np
         from datasketch import MinHash
 
-        if sha256 is not None and sha256 in self.known:
-            return MinHash(num_perm=self.num_perm, seed=1, hashvalues=np.frombuffer(self.known[sha256], dtype=np.uint32),
-                           permutations=self._permutations, scheme=_SCHEME)
-        words = re.findall(r"\w+", text.lower())
-        shingles = {" ".join(words[i:i + 5]) for i in range(max(1, len(words) - 4))}
-        sig = MinHash(num_perm=self.num_perm, seed=1, permutations=self._permutations, scheme=_SCHEME)
-        sig.update_batch([s.encode("utf-8") for s in sorted(shingles)])
-        if sha256 is not None:
-            self.known[sha256] = sig.hashvalues.astype(np.uint32).tobytes()
-        return sig
-
-    def find_or_add(self, name: str, text: str, sha256: str | None = None) -> tuple[str, float] | None:
-        """The earlier file this text nearly copies, with the estimated similarity; else remember it."""
-        sig = self._signature(text, sha256)
+        sig = MinHash(num_perm=_NUM_PERM, seed=1, hashvalues=np.frombuffer(signature, dtype="<u4"),
+                      permutations=_permutations(), scheme=_SCHEME)
         best = max(((other, sig.jaccard(self.signatures[other])) for other in self.lsh.query(sig)),
                    key=lambda x: (x[1], x[0]), default=None)
         if best and best[1] >= self.threshold:

@@ -54,10 +54,9 @@ class Table:
         return pa.schema(fields, metadata={"description": self.description, "primary_key": self.primary_key})
 
     def ddl(self) -> str:
-        cols = ",\n  ".join(
-            f'"{c.name}" {c.type}' + (" NOT NULL" if c.required else "") + (" PRIMARY KEY" if c.name == self.primary_key else "")
-            for c in self.columns
-        )
+        # No PRIMARY KEY: a DuckLake warehouse supports NOT NULL only, and one DDL serves both kinds. The
+        # keys are unique by construction and checked by every table's expectation suite.
+        cols = ",\n  ".join(f'"{c.name}" {c.type}' + (" NOT NULL" if c.required else "") for c in self.columns)
         return f'CREATE TABLE "{self.name}" (\n  {cols}\n)'
 
     def comment_statements(self, published_only: bool = False) -> list[str]:

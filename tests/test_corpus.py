@@ -142,12 +142,30 @@ def test_stored_signatures_give_the_same_answer_and_only_new_texts_are_hashed(tm
     assert len(signatures) == 2 and all(len(sig) == 64 * 4 for sig in signatures.values())
 
     hashed = []
-    original = corpus.NearDuplicates._signature
-    monkeypatch.setattr(corpus.NearDuplicates, "_signature",
-                        lambda self, text, sha256: hashed.append(sha256 not in self.known) or original(self, text, sha256))
+    original = corpus.minhash_signature
+    monkeypatch.setattr(corpus, "minhash_signature", lambda text: hashed.append(text[:20]) or original(text))
     (tmp_path / "c-other.txt").write_text("Remittances to Tajikistan fell sharply last year, the central bank said.",
                                           encoding="utf-8")
     second = list(scan_corpus(tmp_path, signatures=signatures))
     assert second[:2] == first  # the near-copy is found from the stored signature alone
-    assert hashed == [False, False, True]  # only the new file's text was hashed
+    assert hashed == ["Remittances to Tajik"]  # only the new file's text was hashed
     assert len(signatures) == 3
+
+
+def test_reading_on_several_cores_gives_what_one_process_gives(tmp_path: Path):
+    from caravan.corpus import _PARALLEL_FROM, scan_corpus
+
+    # synthetic files: distinct stories, some exact and near copies, and unreadable ones, past the parallel threshold
+    for i in range(_PARALLEL_FROM + 40):
+        text = f"Report {i}: " + " ".join(f"word{(i * 7 + k) % 997}" for k in range(60))
+        (tmp_path / f"story-{i:04d}.txt").write_text(text, encoding="utf-8")
+        if i % 50 == 0:
+            (tmp_path / f"story-{i:04d}-copy.txt").write_text(text, encoding="utf-8")
+            (tmp_path / f"story-{i:04d}-edit.txt").write_text(text + " Updated.", encoding="utf-8")
+            (tmp_path / f"story-{i:04d}-empty.txt").write_text("  ", encoding="utf-8")
+    one, many = {}, {}
+    in_one = list(scan_corpus(tmp_path, signatures=one, workers=1))
+    in_many = list(scan_corpus(tmp_path, signatures=many, workers=2))
+    assert in_many == in_one and many == one
+    reasons = {r.reason.split(" ")[0] for r in in_one if not hasattr(r, "text")}
+    assert reasons == {"duplicate", "near-duplicate", "the"}  # "the article is empty"
