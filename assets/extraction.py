@@ -6,11 +6,11 @@ changed); the records of removed articles go. The result equals a full rebuild.
 
 import dagster as dg
 
-from assets.metadata import table_metadata
+from assets.metadata import stored_table_metadata
 from caravan.extract import extract_batches
 from caravan.incremental import extractor_version, plan_extraction
 from caravan.tables import EXTRACTED, EXTRACTION_STATE
-from caravan.warehouse import has_table, load_articles, read_table, replace_articles_rows, to_arrow
+from caravan.warehouse import has_table, load_articles, replace_articles_rows, to_arrow
 from pipelines.resources import WarehouseResource
 
 _BATCH = 5000
@@ -59,8 +59,7 @@ def extracted_records(context: dg.AssetExecutionContext, warehouse: WarehouseRes
                "articles_removed": len(plan.remove), "extractor_version": version,
                "extracted_article_ids": dg.MetadataValue.json(list(plan.extract[:100]))}
         for spec in EXTRACTED.values():
-            data = read_table(con, spec.name)
-            yield dg.MaterializeResult(asset_key=spec.name, metadata={**table_metadata(spec, data, _PREVIEW[spec.name]), **run})
+            yield dg.MaterializeResult(asset_key=spec.name, metadata={**stored_table_metadata(con, spec, _PREVIEW[spec.name]), **run})
 
 
 defs = dg.Definitions(assets=[extracted_records])

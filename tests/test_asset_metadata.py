@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dagster as dg
+import duckdb
 
 from caravan.tables import ALL_TABLES
 from tests.conftest import SAMPLE_CORPUS, run_build
@@ -22,7 +23,7 @@ def test_every_asset_has_description_group_kinds_and_owner():
 def test_every_table_asset_reports_rows_schema_and_preview(tmp_path):
     result = run_build(SAMPLE_CORPUS, tmp_path)
     assert result.success
-    seen = set()
+    seen, counts = set(), {}
     for event in result.get_asset_materialization_events():
         mat = event.event_specific_data.materialization
         name = mat.asset_key.to_user_string()
@@ -40,8 +41,12 @@ def test_every_table_asset_reports_rows_schema_and_preview(tmp_path):
             continue
         assert meta["dagster/row_count"].value > 0, name
         assert meta["preview"].value.startswith("| "), name  # a Markdown table of the newest rows
+        counts[name] = meta["dagster/row_count"].value
     assert seen == {"articles", "stg_quotes", "stg_incident_mentions", "stg_economic_figures", "quotes", "incidents",
                     "incident_sources", "economic_figures", "speakers", "official_figures", "figure_checks", "curation_log"}
+    con = duckdb.connect(str(tmp_path / "caravan.duckdb"), read_only=True)
+    assert counts == {name: con.sql(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in counts}
+    con.close()
     checks = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
     assert len(checks) == 9 and all(c.passed for c in checks)
     assert all(c.metadata["expectations_evaluated"].value > 3 for c in checks)
