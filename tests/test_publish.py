@@ -6,12 +6,6 @@ import hashlib
 import json
 import logging
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from itertools import count
 from pathlib import Path
 
@@ -20,40 +14,17 @@ import s3fs
 
 from caravan.publish import PublishError, publish_release
 from tests.conftest import SAMPLE_CORPUS, run_build
+from tests.services import free_port, s3_server
 
 VERSION = "2024.04.01"
 _buckets = count(1)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def moto_endpoint(tmp_path_factory: pytest.TempPathFactory):
     """moto's S3 server in a subprocess for the module's tests, stopped at the end."""
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("moto") / "server.log"
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                                  stdout=log, stderr=subprocess.STDOUT)
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1).close()
-                break
-            except (urllib.error.URLError, OSError):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"moto server did not start: {log_path.read_text(errors='replace')}")
-                time.sleep(0.1)
-        yield endpoint
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with s3_server(tmp_path_factory.mktemp("moto")) as s3:
+        yield s3.endpoint_url
 
 
 @pytest.fixture(scope="module")
@@ -187,7 +158,7 @@ def test_a_second_version_updates_index_and_latest(release: Path, moto_endpoint:
 
 def test_an_unreachable_endpoint_is_named_and_nothing_is_written(
         release: Path, moto_endpoint: str, bucket: str, monkeypatch: pytest.MonkeyPatch):
-    closed = f"http://127.0.0.1:{_free_port()}"  # nothing listens there once the probe socket is closed
+    closed = f"http://127.0.0.1:{free_port()}"  # nothing listens there once the probe socket is closed
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")  # botocore would otherwise retry with back-off for seconds
     target = f"s3://{bucket}/releases"
     with pytest.raises(PublishError, match=rf"{target} \(endpoint {closed}\).*EndpointConnectionError"):
