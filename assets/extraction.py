@@ -2,15 +2,20 @@
 
 Incremental: only new or changed articles are extracted again (all of them when the extraction code
 changed); the records of removed articles go. The result equals a full rebuild.
+
+The articles are split into partitions by a stable hash of their id. Each partition is a step of its
+own that writes its records in one transaction, so on a distributed executor (Dask) the partitions run
+on several workers at once, and a partition that fails half-way leaves nothing behind: its re-run
+extracts what is still to do. On one machine the default is one partition, extracted on every core.
 """
 
 import dagster as dg
 
 from assets.metadata import stored_table_metadata
 from caravan.extract import extract_batches
-from caravan.incremental import extractor_version, plan_extraction
+from caravan.incremental import extractor_version, partition_of, plan_extraction
 from caravan.tables import EXTRACTED, EXTRACTION_STATE
-from caravan.warehouse import has_table, load_articles, replace_articles_rows, to_arrow
+from caravan.warehouse import ensure_table, in_transaction, load_articles, replace_articles_rows, to_arrow
 from pipelines.resources import WarehouseResource
 
 _BATCH = 5000
@@ -19,47 +24,79 @@ _PREVIEW = {
     "stg_incident_mentions": ("type", "city", "country", "date", "target_group"),
     "stg_economic_figures": ("subject", "indicator", "value", "unit", "qualifier", "period"),
 }
+_COUNTS = ("articles_extracted", "articles_reused", "articles_removed")
 
 
-@dg.multi_asset(
-    specs=[dg.AssetSpec(spec.name, deps=["articles"], group_name="extraction", kinds={"duckdb", "python"},
-                        owners=["team:caravan"], description=spec.description) for spec in EXTRACTED.values()],
-    description="Rule-based, deterministic extraction of quotes, incident mentions and economic figures; "
-                "only new or changed articles are extracted again.",
-)
-def extracted_records(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    version = extractor_version()
+@dg.op(ins={"articles": dg.In(dg.Nothing)}, out=dg.Out(dg.Nothing),
+       description="Creates the staging tables if needed, once, before the partitions run side by side.")
+def prepare_extraction(warehouse: WarehouseResource):
     with warehouse.get_connection() as con:
-        current = dict(con.execute("SELECT article_id, sha256 FROM articles").fetchall())
-        state = {}
-        if has_table(con, EXTRACTION_STATE.name):
+        in_transaction(con, lambda: [ensure_table(con, spec) for spec in (*EXTRACTED.values(), EXTRACTION_STATE)])
+
+
+def _partition_op(partition: int, partitions: int) -> dg.OpDefinition:
+    @dg.op(name=f"extract_partition_{partition:03d}", ins={"ready": dg.In(dg.Nothing)},
+           description=f"Extracts the new and changed articles of partition {partition} of {partitions} and stores "
+                       "their records in one transaction.")
+    def extract_partition(context: dg.OpExecutionContext, warehouse: WarehouseResource) -> dict:
+        version = extractor_version()
+        with warehouse.get_connection() as con:
+            current = {a: sha for a, sha in con.execute("SELECT article_id, sha256 FROM articles").fetchall()
+                       if partition_of(a, partitions) == partition}
             state = {a: (sha, v) for a, sha, v in con.execute(
-                "SELECT article_id, sha256, extractor_version FROM stg_extraction_state").fetchall()}
-        plan = plan_extraction(current, state, version)
-        context.log.info(f"extracting {len(plan.extract)} articles, reusing {len(plan.reuse)}, removing {len(plan.remove)}")
-        con.execute("BEGIN TRANSACTION")
-        try:
-            for kind, spec in EXTRACTED.items():
-                replace_articles_rows(con, spec, list(plan.replaced), to_arrow(spec, []))
-            replace_articles_rows(con, EXTRACTION_STATE, list(plan.replaced), to_arrow(EXTRACTION_STATE, []))
-            # In batches, so that only two batches of articles and records are in memory at a time: the
-            # one being stored and the next, which the workers extract meanwhile.
-            batches = (load_articles(con, list(plan.extract[start:start + _BATCH]))
-                       for start in range(0, len(plan.extract), _BATCH))
-            for batch, records in extract_batches(batches):
-                for kind, spec in EXTRACTED.items():
-                    replace_articles_rows(con, spec, [], to_arrow(spec, records[kind]))
-                replace_articles_rows(con, EXTRACTION_STATE, [], to_arrow(EXTRACTION_STATE, [
-                    {"article_id": a.article_id, "sha256": a.sha256, "extractor_version": version} for a in batch]))
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-        run = {"articles_extracted": len(plan.extract), "articles_reused": len(plan.reuse),
-               "articles_removed": len(plan.remove), "extractor_version": version,
-               "extracted_article_ids": dg.MetadataValue.json(list(plan.extract[:100]))}
+                "SELECT article_id, sha256, extractor_version FROM stg_extraction_state").fetchall()
+                     if partition_of(a, partitions) == partition}
+            plan = plan_extraction(current, state, version)
+            context.log.info(f"partition {partition} of {partitions}: extracting {len(plan.extract)} articles, "
+                             f"reusing {len(plan.reuse)}, removing {len(plan.remove)}")
+
+            def store() -> None:
+                for spec in (*EXTRACTED.values(), EXTRACTION_STATE):
+                    replace_articles_rows(con, spec, list(plan.replaced), to_arrow(spec, []))
+                # In batches, so that only two batches of articles and records are in memory at a time: the
+                # one being stored and the next, which the workers extract meanwhile.
+                batches = (load_articles(con, list(plan.extract[start:start + _BATCH]))
+                           for start in range(0, len(plan.extract), _BATCH))
+                for batch, records in extract_batches(batches):
+                    for kind, spec in EXTRACTED.items():
+                        replace_articles_rows(con, spec, [], to_arrow(spec, records[kind]))
+                    replace_articles_rows(con, EXTRACTION_STATE, [], to_arrow(EXTRACTION_STATE, [
+                        {"article_id": a.article_id, "sha256": a.sha256, "extractor_version": version} for a in batch]))
+
+            in_transaction(con, store)
+        return {"articles_extracted": len(plan.extract), "articles_reused": len(plan.reuse),
+                "articles_removed": len(plan.remove), "extracted_article_ids": list(plan.extract[:100])}
+
+    return extract_partition
+
+
+@dg.op(out={spec.name: dg.Out(dg.Nothing) for spec in EXTRACTED.values()},
+       description="Reports what the partitions extracted.")
+def finish_extraction(partitions: list[dict], warehouse: WarehouseResource):
+    run = {name: sum(p[name] for p in partitions) for name in _COUNTS}
+    run["extractor_version"] = extractor_version()
+    run["extracted_article_ids"] = dg.MetadataValue.json(sorted(a for p in partitions for a in p["extracted_article_ids"])[:100])
+    run["partitions"] = len(partitions)
+    with warehouse.get_connection() as con:
         for spec in EXTRACTED.values():
-            yield dg.MaterializeResult(asset_key=spec.name, metadata={**stored_table_metadata(con, spec, _PREVIEW[spec.name]), **run})
+            yield dg.Output(None, output_name=spec.name,
+                            metadata={**stored_table_metadata(con, spec, _PREVIEW[spec.name]), **run})
 
 
-defs = dg.Definitions(assets=[extracted_records])
+def extraction_defs(partitions: int = 1) -> dg.Definitions:
+    """The extraction assets, in ``partitions`` steps (a fixed number: Dask runs a fixed graph of steps)."""
+    steps = [_partition_op(p, partitions) for p in range(partitions)]
+
+    @dg.graph_multi_asset(
+        outs={spec.name: dg.AssetOut(group_name="extraction", kinds={"duckdb", "python"}, owners=["team:caravan"],
+                                     description=spec.description, dagster_type=dg.Nothing)
+              for spec in EXTRACTED.values()},
+        ins={"articles": dg.AssetIn(dagster_type=dg.Nothing)},
+    )
+    def extracted_records(articles):
+        """Rule-based, deterministic extraction of quotes, incident mentions and economic figures; only new or
+        changed articles are extracted again, partition by partition."""
+        ready = prepare_extraction(articles)
+        return finish_extraction([step(ready) for step in steps])
+
+    return dg.Definitions(assets=[extracted_records])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
 import re
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Iterator
 
 from caravan.ids import sha256_text, stable_id
+from caravan.parallel import worker_count
 
 PRECISIONS = ("day", "month", "year")
 _DATE_FORMS = {"year": re.compile(r"^\d{4}$"), "month": re.compile(r"^\d{4}-\d{2}$"), "day": re.compile(r"^\d{4}-\d{2}-\d{2}$")}
@@ -219,7 +219,7 @@ def _read_and_sign(paths: list[Path], max_bytes: int, known: dict[str, bytes], w
     """(file name, problem or (article, MinHash signature)) for every path, in path order."""
     global _known_signatures
     _known_signatures = known
-    workers = workers or os.cpu_count() or 1
+    workers = worker_count(workers)
     if workers == 1 or len(paths) < _PARALLEL_FROM:
         yield from (_read_one(p, max_bytes) for p in paths)
         return

@@ -7,7 +7,6 @@ columns except ``record_id`` and ``article_id``, which are added here so that id
 from __future__ import annotations
 
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Iterable, Iterator
 
@@ -15,6 +14,7 @@ from caravan.corpus import Article
 from caravan.figures import extract_figures
 from caravan.ids import stable_id
 from caravan.incidents import extract_incidents
+from caravan.parallel import worker_count
 from caravan.quotes import extract_quotes
 from caravan.tables import EXTRACTED
 
@@ -66,7 +66,7 @@ def extract_batches(batches: Iterable[list[Article]], workers: int | None = None
     One pool of worker processes serves every batch, and the next batch is already being extracted
     while the caller stores the records of the last: the workers never wait for the writes.
     """
-    workers = workers or os.cpu_count() or 1
+    workers = worker_count(workers)
     if workers == 1:
         for batch in batches:
             yield batch, _concatenate(extract_article(a) for a in batch)

@@ -41,3 +41,8 @@ def plan_extraction(current: dict[str, str], state: dict[str, tuple[str, str]], 
     remove = sorted(set(state) - set(current))
     reuse = sorted(set(current) - set(extract))
     return ExtractionPlan(tuple(extract), tuple(remove), tuple(reuse))
+
+
+def partition_of(article_id: str, partitions: int) -> int:
+    """The extraction partition of an article: a stable hash of its id, the same on every machine and run."""
+    return int(hashlib.sha256(article_id.encode("utf-8")).hexdigest()[:8], 16) % partitions

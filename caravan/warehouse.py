@@ -2,25 +2,51 @@
 
 from __future__ import annotations
 
+import os
+import re
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, TypeVar
+from urllib.parse import urlsplit
 
 import duckdb
 import pyarrow as pa
 
 from caravan.corpus import Article
+from caravan.extensions import load_extensions
 from caravan.tables import ALL_TABLES, ARTICLES, TABLES, Table
+
+
+T = TypeVar("T")
 
 
 class WarehouseBusy(RuntimeError):
     """Another process holds the DuckDB file (one writer per file) for longer than we wait."""
 
 
-def connect(path: str | Path, read_only: bool = False, wait_seconds: float = 60.0) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse; when another process holds it, wait for it up to ``wait_seconds``, then fail clearly."""
-    path = Path(path)
+class WarehouseUnreachable(RuntimeError):
+    """The DuckLake catalog (PostgreSQL) or its object store cannot be reached."""
+
+
+LAKE_PREFIX = "ducklake:"
+_LAKE_EXTENSIONS = ("httpfs", "postgres", "ducklake")
+
+
+def is_lake(target: str | Path) -> bool:
+    return str(target).startswith(LAKE_PREFIX)
+
+
+def connect(target: str | Path, read_only: bool = False, wait_seconds: float = 60.0,
+            lake_data_path: str | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse: a DuckDB file (the default), or a DuckLake ``ducklake:postgres:<libpq DSN>``
+    whose data files live under ``lake_data_path``. Either way the connection's default catalog holds
+    the tables, so every query and write below is the same for both.
+
+    A DuckDB file held by another process is waited for up to ``wait_seconds``, then WarehouseBusy."""
+    if is_lake(target):
+        return _connect_lake(str(target), lake_data_path, read_only)
+    path = Path(target)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait_seconds
@@ -34,6 +60,62 @@ def connect(path: str | Path, read_only: bool = False, wait_seconds: float = 60.
                 raise WarehouseBusy(f"{path}: in use by another process for over {wait_seconds:.0f} s "
                                     f"(DuckDB allows one writer per file); try again when it has finished. {exc}") from exc
             time.sleep(0.25)
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _redacted(dsn: str) -> str:
+    return re.sub(r"(password\s*=\s*)\S+", r"\1***", dsn)
+
+
+def _s3_secret(con: duckdb.DuckDBPyConnection) -> None:
+    """S3 credentials and endpoint from the usual AWS_* variables (an S3-compatible store when AWS_ENDPOINT_URL is set)."""
+    env = os.environ
+    options = {"KEY_ID": env.get("AWS_ACCESS_KEY_ID"), "SECRET": env.get("AWS_SECRET_ACCESS_KEY"),
+               "REGION": env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")}
+    endpoint = env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL")
+    if endpoint:
+        url = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
+        options |= {"ENDPOINT": url.netloc, "URL_STYLE": "path", "USE_SSL": str(url.scheme == "https").lower()}
+    body = ", ".join(f"{k} {v if k == 'USE_SSL' else _sql_string(v)}" for k, v in options.items() if v)
+    con.execute(f"CREATE OR REPLACE SECRET caravan_s3 (TYPE s3{', ' + body if body else ''})")
+
+
+def _connect_lake(target: str, data_path: str | None, read_only: bool) -> duckdb.DuckDBPyConnection:
+    dsn = target.removeprefix(LAKE_PREFIX).removeprefix("postgres:")
+    con = duckdb.connect()  # the engine only: the tables are in the lake
+    try:
+        load_extensions(con, *_LAKE_EXTENSIONS)
+        if data_path and data_path.startswith("s3://"):
+            _s3_secret(con)
+        options = [f"DATA_PATH {_sql_string(data_path)}"] if data_path else []
+        if read_only:
+            options.append("READ_ONLY")
+        attach = f"ATTACH {_sql_string(target)} AS lake" + (f" ({', '.join(options)})" if options else "")
+        for attempt in range(5):
+            try:
+                con.execute(attach)
+                break
+            except duckdb.Error as exc:
+                # Two processes attaching a new lake at once both create its catalog tables; the loser
+                # finds them made on its next attempt.
+                if "initialize DuckLake" in str(exc) and attempt < 4:
+                    time.sleep(0.5 * (attempt + 1))
+                    continue
+                raise WarehouseUnreachable(f"DuckLake catalog (PostgreSQL: {_redacted(dsn)}) unreachable: {exc}") from exc
+        con.execute("USE lake")
+        if data_path and not read_only:
+            try:  # fail now, naming the store, rather than halfway through the first write
+                con.execute("SELECT count(*) FROM glob(?)", [data_path.rstrip("/") + "/*"]).fetchone()
+            except duckdb.Error as exc:
+                raise WarehouseUnreachable(f"DuckLake data path {data_path} (object store "
+                                           f"{os.environ.get('AWS_ENDPOINT_URL', 'AWS S3')}) unreachable: {exc}") from exc
+        return con
+    except BaseException:
+        con.close()
+        raise
 
 
 def to_arrow(table: Table, rows: list[dict]) -> pa.Table:
@@ -70,10 +152,7 @@ def replace_table_batches(con: duckdb.DuckDBPyConnection, table: Table, batches:
 
 def replace_articles_rows(con: duckdb.DuckDBPyConnection, table: Table, article_ids: list[str], data: pa.Table) -> None:
     """Drop the rows of ``article_ids`` from ``table`` and insert ``data``, in the caller's transaction."""
-    if not has_table(con, table.name):
-        con.execute(table.ddl())
-        for stmt in table.comment_statements():
-            con.execute(stmt)
+    ensure_table(con, table)
     if article_ids:
         con.execute(f'DELETE FROM "{table.name}" WHERE article_id IN (SELECT unnest(?::VARCHAR[]))', [list(article_ids)])
     if data.num_rows:
@@ -132,3 +211,34 @@ def load_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str] | None 
         cur = con.execute(f"SELECT {fields} FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[])) "
                           "ORDER BY article_id", [list(article_ids)])
     return [Article(*row) for row in cur.fetchall()]
+
+
+def ensure_table(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    """Create ``table`` with its comments unless it exists."""
+    if not has_table(con, table.name):
+        con.execute(table.ddl())
+        for stmt in table.comment_statements():
+            con.execute(stmt)
+
+
+def in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], T], attempts: int = 5) -> T:
+    """``work()`` in one transaction: all of it is committed, or none of it.
+
+    Writers of one DuckLake commit optimistically: a commit that conflicts with another writer's (say, both
+    deleted rows of one table) fails, and is run again from the start, a few times, with a growing pause."""
+    for attempt in range(attempts):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            result = work()
+            con.execute("COMMIT")
+            return result
+        except BaseException as exc:
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # a failed commit has ended the transaction already
+            conflict = isinstance(exc, duckdb.Error) and "conflict" in str(exc).lower()
+            if not conflict or attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * 2 ** attempt)
+    raise AssertionError("unreachable")

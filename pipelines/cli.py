@@ -10,6 +10,9 @@ from pathlib import Path
 from caravan.paths import CURATION, SAMPLE_CORPUS, WORLD_BANK_SNAPSHOTS
 
 
+from caravan.warehouse import _redacted, is_lake  # noqa: E402
+
+
 def root_error(error) -> str:
     """The message of the exception that caused a Dagster step failure (not Dagster's wrapper)."""
     while error.cause is not None:
@@ -23,9 +26,9 @@ def _build(args: argparse.Namespace) -> int:
     from pipelines.definitions import build_definitions
 
     out = Path(args.out)
-    warehouse = Path(args.warehouse) if args.warehouse else out / "data" / "caravan.duckdb"
+    warehouse = args.warehouse or str(out / "data" / "caravan.duckdb")
     releases = out / "releases"
-    defs = build_definitions(str(args.corpus), str(warehouse), str(releases), args.version)
+    defs = build_definitions(str(args.corpus), warehouse, str(releases), args.version, lake_data_path=args.lake_data_path)
     result = defs.resolve_job_def("build").execute_in_process(
         instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
         # Dagster's step-by-step DEBUG log is for the UI; the terminal gets warnings and the summary below.
@@ -47,7 +50,7 @@ def _build(args: argparse.Namespace) -> int:
         return 1
     meta = release[-1].metadata
     print(f"release {meta['version'].value}: {meta['path'].value}")
-    print(f"warehouse (DuckDB): {warehouse.resolve()}")
+    print(f"warehouse: {_redacted(warehouse) if is_lake(warehouse) else Path(warehouse).resolve()}")
     print(f"release DuckDB file: {meta['duckdb'].value}")
     counts = ", ".join(f"{k.removeprefix('rows_')}={v.value}" for k, v in meta.items() if k.startswith("rows_"))
     print(f"rows: {counts}")
@@ -83,7 +86,7 @@ def _review(args: argparse.Namespace) -> int:
     from caravan.warehouse import connect
 
     decisions = load_decisions(Path(args.curation))
-    con = connect(args.warehouse, read_only=True)
+    con = connect(args.warehouse, read_only=True, lake_data_path=args.lake_data_path)
     try:
         tables = {name: con.sql(f'SELECT * FROM "{name}"').to_arrow_table().to_pylist()
                   for name in ("quotes", "incidents", "incident_sources", "economic_figures")}
@@ -110,7 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     build = sub.add_parser("build", help="ingest, extract, validate and publish a release (runs the Dagster job in-process)")
     build.add_argument("--corpus", default=str(SAMPLE_CORPUS), help="folder of STEM.txt (+ STEM.meta.json) articles (default: the sample corpus)")
     build.add_argument("--out", default=".", help="output folder: OUT/data/caravan.duckdb and OUT/releases/")
-    build.add_argument("--warehouse", help="DuckDB file (default OUT/data/caravan.duckdb)")
+    build.add_argument("--warehouse", help="DuckDB file (default OUT/data/caravan.duckdb), or a DuckLake: "
+                                           "ducklake:postgres:<libpq DSN> with --lake-data-path")
+    build.add_argument("--lake-data-path", help="where a DuckLake warehouse keeps its data files: s3://bucket/prefix/ "
+                                                "(S3 settings from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ...) or a folder")
     build.add_argument("--version", help="release version (default: today's YYYY.MM.DD, suffixed when taken)")
     build.set_defaults(func=_build)
     evaluate = sub.add_parser("evaluate", help="score extraction against gold labels (EVALUATION.md)")
@@ -119,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--json", help="also write the figures as JSON to this file")
     evaluate.set_defaults(func=_evaluate)
     review = sub.add_parser("review", help="list the records no curation decision covers yet, with their evidence")
-    review.add_argument("--warehouse", default="data/caravan.duckdb", help="DuckDB warehouse of the last build")
+    review.add_argument("--warehouse", default="data/caravan.duckdb", help="warehouse of the last build (DuckDB file or ducklake: URI)")
+    review.add_argument("--lake-data-path", help="data path of a DuckLake warehouse")
     review.add_argument("--curation", default=str(CURATION), help="folder of curation decisions")
     review.set_defaults(func=_review)
     publish = sub.add_parser("publish", help="copy a release to object storage (s3://bucket/prefix) or a folder")

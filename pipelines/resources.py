@@ -22,15 +22,18 @@ class CorpusResource(dg.ConfigurableResource):
 
 
 class WarehouseResource(DuckDBResource):
-    """The DuckDB file holding every table; its folder is created on first use. A second build waits
-    for the first one's connection (one writer per DuckDB file) up to ``wait_seconds``, then fails clearly."""
+    """Where every table is kept: a DuckDB file (the default; its folder is created on first use), or a
+    DuckLake ``ducklake:postgres:<libpq DSN>`` with its data files under ``lake_data_path`` (s3://bucket/prefix/,
+    S3 settings from the AWS_* variables). A second build waits for the first one's connection to a DuckDB
+    file (one writer per file) up to ``wait_seconds``, then fails clearly."""
 
     database: str = "data/caravan.duckdb"
+    lake_data_path: Optional[str] = None
     wait_seconds: float = 120.0
 
     @contextmanager
     def get_connection(self):
-        con = connect(self.database, wait_seconds=self.wait_seconds)
+        con = connect(self.database, wait_seconds=self.wait_seconds, lake_data_path=self.lake_data_path)
         try:
             yield con
         finally:
