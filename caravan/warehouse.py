@@ -1,4 +1,4 @@
-"""The DuckDB warehouse: tables written in bulk through Arrow, described with COMMENT ON."""
+"""The warehouse, a DuckDB file or a DuckLake: tables written in bulk through Arrow, described with COMMENT ON."""
 
 from __future__ import annotations
 
@@ -68,6 +68,11 @@ def _sql_string(value: str) -> str:
 
 def _redacted(dsn: str) -> str:
     return re.sub(r"(password\s*=\s*)\S+", r"\1***", dsn)
+
+
+def describe(target: str | Path) -> str:
+    """The warehouse as it may be printed: a DuckDB file's full path, or a lake without its password."""
+    return _redacted(str(target)) if is_lake(target) else str(Path(target).resolve())
 
 
 def _s3_secret(con: duckdb.DuckDBPyConnection) -> None:

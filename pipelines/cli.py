@@ -10,9 +10,6 @@ from pathlib import Path
 from caravan.paths import CURATION, SAMPLE_CORPUS, WORLD_BANK_SNAPSHOTS
 
 
-from caravan.warehouse import _redacted, is_lake  # noqa: E402
-
-
 def root_error(error) -> str:
     """The message of the exception that caused a Dagster step failure (not Dagster's wrapper)."""
     while error.cause is not None:
@@ -23,6 +20,7 @@ def root_error(error) -> str:
 def _build(args: argparse.Namespace) -> int:
     import dagster as dg
 
+    from caravan.warehouse import describe
     from pipelines.definitions import build_definitions
 
     out = Path(args.out)
@@ -50,7 +48,7 @@ def _build(args: argparse.Namespace) -> int:
         return 1
     meta = release[-1].metadata
     print(f"release {meta['version'].value}: {meta['path'].value}")
-    print(f"warehouse: {_redacted(warehouse) if is_lake(warehouse) else Path(warehouse).resolve()}")
+    print(f"warehouse: {describe(warehouse)}")
     print(f"release DuckDB file: {meta['duckdb'].value}")
     counts = ", ".join(f"{k.removeprefix('rows_')}={v.value}" for k, v in meta.items() if k.startswith("rows_"))
     print(f"rows: {counts}")

@@ -6,12 +6,12 @@ import duckdb
 import pytest
 
 from caravan.tables import QUARANTINE
-from caravan.warehouse import _redacted, ensure_table, in_transaction, is_lake
+from caravan.warehouse import describe, ensure_table, in_transaction, is_lake
 
 
 def test_a_lake_is_told_from_a_file_and_its_password_never_printed():
     assert is_lake("ducklake:postgres:host=db dbname=lake") and not is_lake("data/caravan.duckdb")
-    assert _redacted("host=db password=s3cret dbname=lake") == "host=db password=*** dbname=lake"
+    assert describe("ducklake:postgres:host=db password=s3cret dbname=lake") == "ducklake:postgres:host=db password=*** dbname=lake"
 
 
 def test_a_commit_that_lost_a_race_is_run_again_and_other_errors_roll_back():
