@@ -27,7 +27,7 @@ from caravan.data_docs import build_data_docs
 from caravan.release_duckdb import write_duckdb_copy
 from caravan.release_page import render_index_page, render_release_page
 from caravan.tables import TABLES, Table
-from caravan.validation import load_suite, validation_frame
+from caravan.validation import load_suite, suite_columns, validation_frame
 
 DATA_LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
                 "path": "https://creativecommons.org/licenses/by/4.0/"}
@@ -160,14 +160,14 @@ def _checksums(folder: Path) -> str:
 
 
 class _Frames(Mapping):
-    """Validation frames read when asked for: the data docs then hold one table's frame at a time, not
-    every table whole. Each frame keeps every column: its fingerprint is on the result pages."""
+    """Validation frames read when asked for, with the columns their suite names only: the data docs then
+    hold one table's frame at a time, and never the articles' text (most of a release's bytes)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, suites: dict[str, dict]):
         self.con, self.suites = con, suites
 
     def __getitem__(self, name: str):
-        return validation_frame(self.con, name)
+        return validation_frame(self.con, name, suite_columns(self.suites[name]))
 
     def __iter__(self):
         return iter(self.suites)
