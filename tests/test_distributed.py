@@ -217,3 +217,18 @@ def test_an_unreachable_catalog_or_object_store_is_named_and_the_last_release_st
     assert f"DuckLake data path s3://{BUCKET}/x/ (object store http://127.0.0.1:{closed}) unreachable" in err
     assert "the previous release is untouched" in err
     assert {p: p.read_bytes() for p in releases.rglob("*") if p.is_file()} == before
+
+
+def test_caravan_build_into_a_ducklake_gives_the_default_builds_release(stack: Stack, single_machine: Path, monkeypatch,
+                                                                       capsys):
+    from pipelines.cli import main
+
+    lake = stack.pg.create_database("lake_cli")
+    for key, value in stack.s3.env.items():
+        monkeypatch.setenv(key, value)
+    out = stack.base / "cli"
+    code = main(["build", "--corpus", str(stack.corpus), "--out", str(out), "--version", VERSION,
+                 "--warehouse", f"ducklake:postgres:{lake}", "--lake-data-path", f"s3://{BUCKET}/cli/"])
+    assert code == 0, capsys.readouterr().err
+    assert f"warehouse: ducklake:postgres:{lake}" in capsys.readouterr().out
+    assert _same_release(out / "releases" / VERSION, single_machine) == []
