@@ -9,12 +9,14 @@ on several workers at once, and a partition that fails half-way leaves nothing b
 extracts what is still to do. On one machine the default is one partition, extracted on every core.
 """
 
+import json
+
 import dagster as dg
 
 from assets.metadata import stored_table_metadata
 from caravan.extract import extract_batches
 from caravan.incremental import extractor_version, partition_of, plan_extraction
-from caravan.tables import EXTRACTED, EXTRACTION_STATE
+from caravan.tables import EXTRACTED, EXTRACTION_RUNS, EXTRACTION_STATE
 from caravan.warehouse import ensure_table, in_transaction, load_articles, replace_articles_rows, to_arrow
 from pipelines.resources import WarehouseResource
 
@@ -31,15 +33,16 @@ _COUNTS = ("articles_extracted", "articles_reused", "articles_removed")
        description="Creates the staging tables if needed, once, before the partitions run side by side.")
 def prepare_extraction(warehouse: WarehouseResource):
     with warehouse.get_connection() as con:
-        in_transaction(con, lambda: [ensure_table(con, spec) for spec in (*EXTRACTED.values(), EXTRACTION_STATE)])
+        in_transaction(con, lambda: [ensure_table(con, spec) for spec in (*EXTRACTED.values(), EXTRACTION_STATE,
+                                                                          EXTRACTION_RUNS)])
 
 
 def _partition_op(partition: int, partitions: int) -> dg.OpDefinition:
-    @dg.op(name=f"extract_partition_{partition:03d}", ins={"ready": dg.In(dg.Nothing)},
+    @dg.op(name=f"extract_partition_{partition:03d}", ins={"ready": dg.In(dg.Nothing)}, out=dg.Out(dg.Nothing),
            description=f"Extracts the new and changed articles of partition {partition} of {partitions} and stores "
                        "their records in one transaction.")
-    def extract_partition(context: dg.OpExecutionContext, warehouse: WarehouseResource) -> dict:
-        version = extractor_version()
+    def extract_partition(context: dg.OpExecutionContext, warehouse: WarehouseResource) -> None:
+        version, run_id = extractor_version(), _first_run_id(context)
         with warehouse.get_connection() as con:
             current = {a: sha for a, sha in con.execute("SELECT article_id, sha256 FROM articles").fetchall()
                        if partition_of(a, partitions) == partition}
@@ -62,22 +65,34 @@ def _partition_op(partition: int, partitions: int) -> dg.OpDefinition:
                         replace_articles_rows(con, spec, [], to_arrow(spec, records[kind]))
                     replace_articles_rows(con, EXTRACTION_STATE, [], to_arrow(EXTRACTION_STATE, [
                         {"article_id": a.article_id, "sha256": a.sha256, "extractor_version": version} for a in batch]))
+                # What the partition did, for the run's report: through the warehouse, so that it reaches
+                # the reporting step wherever that runs, and only if the partition's records were stored.
+                step_id = f"{run_id}/{partition}"
+                con.execute("DELETE FROM stg_extraction_runs WHERE step_id = ?", [step_id])
+                con.execute("INSERT INTO stg_extraction_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            [step_id, run_id, partition, len(plan.extract), len(plan.reuse), len(plan.remove),
+                             json.dumps(list(plan.extract[:100]))])
 
             in_transaction(con, store)
-        return {"articles_extracted": len(plan.extract), "articles_reused": len(plan.reuse),
-                "articles_removed": len(plan.remove), "extracted_article_ids": list(plan.extract[:100])}
 
     return extract_partition
 
 
-@dg.op(out={spec.name: dg.Out(dg.Nothing) for spec in EXTRACTED.values()},
+def _first_run_id(context: dg.OpExecutionContext) -> str:
+    """The run's id, or for a re-execution the first run's: its partitions that succeeded are not run again."""
+    return context.run.root_run_id or context.run_id
+
+
+@dg.op(ins={"partitions": dg.In(dg.Nothing)}, out={spec.name: dg.Out(dg.Nothing) for spec in EXTRACTED.values()},
        description="Reports what the partitions extracted.")
-def finish_extraction(partitions: list[dict], warehouse: WarehouseResource):
-    run = {name: sum(p[name] for p in partitions) for name in _COUNTS}
-    run["extractor_version"] = extractor_version()
-    run["extracted_article_ids"] = dg.MetadataValue.json(sorted(a for p in partitions for a in p["extracted_article_ids"])[:100])
-    run["partitions"] = len(partitions)
+def finish_extraction(context: dg.OpExecutionContext, warehouse: WarehouseResource):
     with warehouse.get_connection() as con:
+        done = con.execute(f"SELECT {', '.join(_COUNTS)}, extracted_article_ids FROM stg_extraction_runs "
+                           "WHERE run_id = ? ORDER BY partition", [_first_run_id(context)]).fetchall()
+        run = {name: sum(row[i] for row in done) for i, name in enumerate(_COUNTS)}
+        run["extractor_version"] = extractor_version()
+        run["extracted_article_ids"] = dg.MetadataValue.json(sorted(a for row in done for a in json.loads(row[3] or "[]"))[:100])
+        run["partitions"] = len(done)
         for spec in EXTRACTED.values():
             yield dg.Output(None, output_name=spec.name,
                             metadata={**stored_table_metadata(con, spec, _PREVIEW[spec.name]), **run})

@@ -338,6 +338,23 @@ FIGURE_CHECKS = Table(
     sort_by=("article_id", "figure_record_id", "record_id"),
 )
 
+EXTRACTION_RUNS = Table(
+    "stg_extraction_runs",
+    "Working table: what each extraction partition of a run did, written in the partition's own transaction "
+    "(steps on other machines report through the warehouse, not through files).",
+    "step_id",
+    (
+        Column("step_id", "VARCHAR", "Run (the first run of a re-execution) and partition.", required=True),
+        Column("run_id", "VARCHAR", "Dagster run id; a re-executed run keeps its first run's id.", required=True),
+        Column("partition", "BIGINT", "Extraction partition.", required=True),
+        Column("articles_extracted", "BIGINT", "Articles extracted (new, changed, or all when the extractors changed).", required=True),
+        Column("articles_reused", "BIGINT", "Unchanged articles whose records stayed.", required=True),
+        Column("articles_removed", "BIGINT", "Articles gone from the corpus, with their records.", required=True),
+        Column("extracted_article_ids", "VARCHAR", "The first 100 extracted article ids, as a JSON list."),
+    ),
+    sort_by=("run_id", "partition"),
+)
+
 ARTICLE_SIGNATURES = Table(
     "stg_article_signatures",
     "Working table: the MinHash signature of every ingested text, so that the next ingest hashes only new texts.",
@@ -365,7 +382,8 @@ QUARANTINE = Table(
 TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, QUOTES, INCIDENTS, INCIDENT_SOURCES, ECONOMIC_FIGURES, SPEAKERS,
                                                 OFFICIAL_FIGURES, FIGURE_CHECKS, CURATION_LOG)}
 WORKING_TABLES: dict[str, Table] = {t.name: t for t in (QUARANTINE, STG_QUOTES, STG_INCIDENT_MENTIONS,
-                                                        STG_ECONOMIC_FIGURES, EXTRACTION_STATE, ARTICLE_SIGNATURES)}
+                                                        STG_ECONOMIC_FIGURES, EXTRACTION_STATE, EXTRACTION_RUNS,
+                                                        ARTICLE_SIGNATURES)}
 ALL_TABLES: dict[str, Table] = {**TABLES, **WORKING_TABLES}
 # What the extractors of caravan.extract produce, by their record kind.
 EXTRACTED: dict[str, Table] = {"quotes": STG_QUOTES, "incidents": STG_INCIDENT_MENTIONS, "economic_figures": STG_ECONOMIC_FIGURES}

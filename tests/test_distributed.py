@@ -126,6 +126,9 @@ def test_a_build_on_dask_workers_into_ducklake_equals_a_single_machine_build(sta
         # The steps ran in the workers' processes, on both of them, not in this one.
         worker_pids = {pid for key, pid in pids.items() if key in partition_steps}
         assert os.getpid() not in worker_pids and len(worker_pids) == 2
+        # No step hands data to another through files (which would not cross machines): nothing is stored by
+        # an IO manager; the partitions report through the warehouse.
+        assert instance.all_logs(result.run_id, of_type=dg.DagsterEventType.HANDLED_OUTPUT) == []
         assert len(instance.get_run_records()) == 1  # the run is in PostgreSQL, for every daemon and worker
         instance.dispose()
 

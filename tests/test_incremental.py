@@ -65,6 +65,9 @@ def test_incremental_run_equals_full_rebuild(tmp_path: Path):
     assert con.sql("SELECT count(*) FROM quotes WHERE text LIKE '%document twice%'").fetchone()[0] == 0
     assert con.sql("SELECT count(*) FROM stg_extraction_state").fetchone()[0] == 1
     assert con.sql("SELECT count(*) FROM stg_article_signatures").fetchone()[0] == 1
+    # Each run's partitions left their report in the warehouse, which the run's metadata sums.
+    assert con.sql("SELECT articles_extracted, articles_reused, articles_removed FROM stg_extraction_runs "
+                   "WHERE run_id = ?", params=[third.run_id]).fetchall() == [(0, 1, 1)]
     assert _texts_hashed(third) == 0
     for name in ("quotes", "incidents", "economic_figures"):
         assert (tmp_path / "inc" / "releases" / "2024.04.03" / f"{name}.parquet").read_bytes() == \
