@@ -8,17 +8,15 @@ language, license, and optionally ``synthetic`` (true for articles written by th
 from __future__ import annotations
 
 import json
-import multiprocessing
 import re
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Iterator
 
 from caravan.ids import sha256_text, stable_id
-from caravan.parallel import worker_count
+from caravan.parallel import map_batches, worker_count
 
 PRECISIONS = ("day", "month", "year")
 _DATE_FORMS = {"year": re.compile(r"^\d{4}$"), "month": re.compile(r"^\d{4}-\d{2}$"), "day": re.compile(r"^\d{4}-\d{2}-\d{2}$")}
@@ -218,22 +216,11 @@ def _read_one(path: Path, max_bytes: int) -> tuple[str, str | tuple[Article, byt
 def _read_and_sign(paths: list[Path], max_bytes: int, known: dict[str, bytes], workers: int | None):
     """(file name, problem or (article, MinHash signature)) for every path, in path order."""
     global _known_signatures
-    _known_signatures = known
-    workers = worker_count(workers)
-    if workers == 1 or len(paths) < _PARALLEL_FROM:
-        yield from (_read_one(p, max_bytes) for p in paths)
-        return
-    # fork: the workers inherit the stored signatures; map keeps the order.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        pending = None
-        for start in range(0, len(paths), _WINDOW):
-            running = pool.map(_read_one, paths[start:start + _WINDOW], [max_bytes] * len(paths[start:start + _WINDOW]),
-                               chunksize=16)
-            if pending is not None:
-                yield from pending
-            pending = running
-        if pending is not None:
-            yield from pending
+    _known_signatures = known  # forked workers inherit it: the stored signatures are never sent to them
+    workers = 1 if len(paths) < _PARALLEL_FROM else worker_count(workers)
+    windows = (paths[start:start + _WINDOW] for start in range(0, len(paths), _WINDOW))
+    for _, results in map_batches(partial(_read_one, max_bytes=max_bytes), windows, workers):
+        yield from results
 
 
 def read_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES, near_duplicate: float = 0.9) -> CorpusReading:

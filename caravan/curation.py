@@ -30,6 +30,7 @@ from caravan.ids import stable_id
 from caravan.tables import TABLES, Column
 from caravan.text import sentence_at, sentences
 from caravan.vocabularies import DATE_PRECISIONS, INCIDENT_TYPES, INDICATORS, QUALIFIERS, UNITS
+from caravan.warehouse import to_arrow
 
 ACTIONS = ("reject", "correct", "merge", "split", "add")
 CURATED_TABLES = ("quotes", "incidents", "economic_figures")
@@ -408,7 +409,7 @@ def apply_decisions_arrow(tables: dict[str, pa.Table], articles: dict[str, dict]
     for name, rows in curated.items():
         spec = TABLES[name]
         rest = [_machine(spec, tables[name].filter(pc.invert(masks[name])))] if name in tables else []
-        out[name] = pa.concat_tables([*rest, _to_arrow(spec, rows)])
+        out[name] = pa.concat_tables([*rest, to_arrow(spec, rows)])
     return out, log
 
 
@@ -419,10 +420,6 @@ def _machine(spec, data: pa.Table) -> pa.Table:
     data = pa.table(columns, names=spec.column_names)
     data = data.set_column(spec.column_names.index("origin"), "origin", pa.array(["machine"] * data.num_rows, pa.string()))
     return data.cast(spec.arrow_schema())
-
-
-def _to_arrow(spec, rows: list[dict]) -> pa.Table:
-    return pa.Table.from_pylist([{c: row.get(c) for c in spec.column_names} for row in rows], schema=spec.arrow_schema())
 
 
 _Result = tuple[str, str | None, str]

@@ -6,15 +6,13 @@ columns except ``record_id`` and ``article_id``, which are added here so that id
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from typing import Iterable, Iterator
 
 from caravan.corpus import Article
 from caravan.figures import extract_figures
 from caravan.ids import stable_id
 from caravan.incidents import extract_incidents
-from caravan.parallel import worker_count
+from caravan.parallel import map_batches, worker_count
 from caravan.quotes import extract_quotes
 from caravan.tables import EXTRACTED
 
@@ -66,24 +64,8 @@ def extract_batches(batches: Iterable[list[Article]], workers: int | None = None
     One pool of worker processes serves every batch, and the next batch is already being extracted
     while the caller stores the records of the last: the workers never wait for the writes.
     """
-    workers = worker_count(workers)
-    if workers == 1:
-        for batch in batches:
-            yield batch, _concatenate(extract_article(a) for a in batch)
-        return
-    # fork: the workers inherit the gazetteers already loaded; map keeps the article order.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        pending = None
-        for batch in batches:
-            if len(batch) < 50:  # not worth sending to the workers
-                running = iter([extract_article(a) for a in batch])
-            else:
-                running = pool.map(extract_article, batch, chunksize=max(1, len(batch) // (workers * 8)))
-            if pending is not None:
-                yield pending[0], _concatenate(pending[1])
-            pending = (batch, running)
-        if pending is not None:
-            yield pending[0], _concatenate(pending[1])
+    for batch, results in map_batches(extract_article, batches, worker_count(workers), serial_below=50):
+        yield batch, _concatenate(results)
 
 
 def _concatenate(results: Iterable[dict[str, list[dict]]]) -> dict[str, list[dict]]:
