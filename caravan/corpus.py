@@ -7,8 +7,11 @@ language, license, and optionally ``synthetic`` (true for articles written by th
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -66,11 +69,70 @@ def _precision_of(published: str) -> str | None:
     return None
 
 
-def _read_meta(meta_path: Path) -> dict:
-    if not meta_path.exists():
-        return {}
+def _real_file(path: Path, root: Path) -> Path:
+    """The real path of ``path``, which must be a regular file inside ``root`` (a resolved folder).
+
+    Looks only at directory entries and never opens the file: a corpus folder is often a shared drop
+    folder, and a link in it may point at any file the build can read; a named pipe blocks whoever
+    opens it, and a device may act on being opened."""
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        real = Path(os.path.realpath(path, strict=True))
+        inside = real.is_relative_to(root)
+        mode = real.stat().st_mode if inside else 0  # not even looked at when outside
+    except FileNotFoundError:
+        raise CorpusError(path, "a link to a missing file (dangling link)" if os.path.islink(path)
+                          else "no such file") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # a link to itself or a ring of links
+            raise CorpusError(path, "a symbolic link loop") from None
+        raise CorpusError(path, f"cannot be read ({exc.strerror})") from None
+    if not inside:
+        raise CorpusError(path, "outside the corpus folder")
+    if not stat.S_ISREG(mode):
+        raise CorpusError(path, f"not a regular file: {_kind(mode)}")
+    return real
+
+
+def _kind(mode: int) -> str:
+    kinds = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+    return next((name for test, name in kinds if test(mode)), "an unknown kind of file")
+
+
+def _read_bytes(path: Path, root: Path, max_bytes: int) -> bytes:
+    """The bytes of ``path`` after the checks of ``_real_file``, never more than ``max_bytes``."""
+    real = _real_file(path, root)
+    try:
+        # No following a link swapped in since the check, no blocking should a pipe have been.
+        fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        raise CorpusError(path, f"cannot be opened ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise CorpusError(path, f"not a regular file: {_kind(st.st_mode)}")
+        if st.st_size > max_bytes:
+            raise CorpusError(path, f"{st.st_size} bytes, over the limit of {max_bytes} for one article")
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise CorpusError(path, f"over the limit of {max_bytes} bytes for one article (it grew while read)")
+    return data
+
+
+_META_MAX_BYTES = 1_000_000  # a handful of fields; a larger file is not metadata
+
+
+def _meta_path(txt_path: Path) -> Path:
+    return txt_path.with_name(txt_path.name.removesuffix(".txt") + ".meta.json")
+
+
+def _read_meta(meta_path: Path, root: Path) -> dict | None:
+    """The checked metadata, or None when there is no metadata file."""
+    if not os.path.lexists(meta_path):  # a dangling link is a metadata file that cannot be read
+        return None
+    data = _read_bytes(meta_path, root, _META_MAX_BYTES)
+    try:
+        meta = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CorpusError(meta_path, f"metadata is not valid UTF-8 JSON ({exc})") from exc
     if not isinstance(meta, dict):
@@ -107,11 +169,11 @@ def _decode(txt_path: Path, data: bytes) -> str:
 
 
 def read_article(txt_path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+    """The article of ``txt_path`` and its ``.meta.json``; neither is read unless it is a regular file
+    inside the folder of ``txt_path`` (links are resolved first)."""
     txt_path = Path(txt_path)
-    size = txt_path.stat().st_size
-    if size > max_bytes:
-        raise CorpusError(txt_path, f"{size} bytes, over the limit of {max_bytes} for one article")
-    raw = _decode(txt_path, txt_path.read_bytes())
+    root = Path(os.path.realpath(txt_path.parent))
+    raw = _decode(txt_path, _read_bytes(txt_path, root, max_bytes))
     if len(_HTML.findall(raw[:20000])) >= 3:
         raise CorpusError(txt_path, "HTML, not plain text: extract the article text first")
     controls = len(_CONTROL.findall(raw, 0, 20000))
@@ -120,7 +182,7 @@ def read_article(txt_path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     text = normalise_text(raw)
     if not text:
         raise CorpusError(txt_path, "the article is empty")
-    meta = _read_meta(txt_path.with_name(txt_path.name.removesuffix(".txt") + ".meta.json"))
+    meta = _read_meta(_meta_path(txt_path), root) or {}
     url = meta.get("url") or None
     # The URL identifies a web article across corrections; without one, the text is the identity.
     article_id = stable_id("art", "url", url) if url else stable_id("art", "text", " ".join(text.split()))
@@ -170,24 +232,40 @@ def scan_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES, near_duplicate
     """Every readable article of ``folder`` once, one at a time (the corpus is never held in memory);
     files that cannot be read, second copies of an article already read, and near-copies of one
     (syndicated versions: similarity of word 5-grams at least ``near_duplicate``) come as Rejected with
-    the reason instead of stopping the whole corpus.
+    the reason instead of stopping the whole corpus. Files that are not regular files inside the folder
+    (links elsewhere, pipes, devices) are rejected without being opened.
+
+    Of several copies the one kept is the best by ``_copy_rank`` (what its metadata carries, then the
+    file name): files are read in that order, so the first copy seen is the kept one.
 
     ``signatures`` (text sha256 → MinHash signature) is read and filled in: with the signatures of the
     last ingest, only new or changed texts are hashed again. Files are read and hashed on every core
-    (``workers``); which file is a copy of which is decided in file-name order, as in one process."""
+    (``workers``); which file is a copy of which is decided in rank order, as in one process."""
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(folder, "corpus folder does not exist")
-    first_path: dict[str, str] = {}
+    root = Path(os.path.realpath(folder))
+    ranked = []
+    for path in sorted(folder.glob("*.txt")):
+        try:
+            _real_file(path, root)  # before its metadata is read for the rank
+        except CorpusError as exc:
+            yield Rejected(path.name, exc.problem)
+            continue
+        ranked.append((_copy_rank(path, root), path))
+    kept_by_id: dict[str, str] = {}
+    kept_by_text: dict[str, str] = {}  # the same text under another URL, or with and without metadata
     signatures = {} if signatures is None else signatures
     near = NearDuplicates(near_duplicate)
-    for name, outcome in _read_and_sign(sorted(folder.glob("*.txt")), max_bytes, signatures, workers):
+    for name, outcome in _read_and_sign([path for _, path in sorted(ranked)], max_bytes, signatures, workers):
         if isinstance(outcome, str):
             yield Rejected(name, outcome)
             continue
         article, signature = outcome
-        if article.article_id in first_path:
-            yield Rejected(name, f"duplicate of {first_path[article.article_id]} (same article)")
+        if article.article_id in kept_by_id or article.sha256 in kept_by_text:
+            kept, same = ((kept_by_id[article.article_id], "article") if article.article_id in kept_by_id
+                          else (kept_by_text[article.sha256], "text"))
+            yield Rejected(name, f"duplicate of {kept} (same {same})")
             continue
         signatures.setdefault(article.sha256, signature)
         copy_of = near.find_or_add(name, signature)
@@ -195,8 +273,27 @@ def scan_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES, near_duplicate
             yield Rejected(name, f"near-duplicate of {copy_of[0]} (similarity {copy_of[1]:.2f}): "
                                  "a syndicated or lightly edited copy")
             continue
-        first_path[article.article_id] = name
+        kept_by_id[article.article_id] = name
+        kept_by_text[article.sha256] = name
         yield article
+
+
+_RANKED_FIELDS = ("outlet", "url", "title", "published", "language", "license")
+
+
+def _copy_rank(txt_path: Path, root: Path) -> tuple:
+    """Sort key that puts the better of two copies of an article first: valid metadata over none, more
+    metadata fields, a stated publication date, the earlier date, then the file name. Only the small
+    ``.meta.json`` is read; metadata that cannot be read counts as none (the article is rejected for it)."""
+    try:
+        meta = _read_meta(_meta_path(txt_path), root)
+    except CorpusError:
+        meta = None
+    if meta is None:
+        return (1, 0, 1, "", txt_path.name)
+    published = meta.get("published")
+    fields = sum(1 for key in _RANKED_FIELDS if meta.get(key) not in (None, ""))
+    return (0, -fields, published is None, published or "", txt_path.name)
 
 
 _WINDOW = 512  # files handed to the workers at a time: two windows are in flight, never the whole corpus
@@ -207,8 +304,8 @@ _known_signatures: dict[str, bytes] = {}  # what forked workers see of the store
 def _read_one(path: Path, max_bytes: int) -> tuple[str, str | tuple[Article, bytes]]:
     try:
         article = read_article(path, max_bytes)
-    except CorpusError as exc:
-        return path.name, exc.problem
+    except CorpusError as exc:  # the problem may be the article's metadata file: name it then
+        return path.name, exc.problem if exc.path == path else f"{exc.path.name}: {exc.problem}"
     signature = _known_signatures.get(article.sha256) or minhash_signature(article.text)
     return path.name, (article, signature)
 
@@ -282,14 +379,20 @@ class NearDuplicates:
 
 
 def corpus_fingerprint(folder: Path) -> dict[str, str]:
-    """A cheap signature of every article file (name → size and modification time), to notice changes."""
+    """A cheap signature of every article file (name → size and modification time), to notice changes.
+
+    Taken from the directory entry itself: a link is not followed (its target may lie outside the
+    folder) and nothing is opened (a named pipe would block)."""
     folder = Path(folder)
     if not folder.is_dir():
         return {}
     out = {}
     for path in sorted(folder.iterdir()):
-        if path.name.endswith((".txt", ".meta.json")) and path.is_file():
-            st = path.stat()
+        if path.name.endswith((".txt", ".meta.json")):
+            try:
+                st = path.lstat()
+            except FileNotFoundError:  # removed since the listing: the next look sees it gone
+                continue
             out[path.name] = f"{st.st_size}:{st.st_mtime_ns}"
     return out
 

@@ -161,6 +161,8 @@ def test_reading_on_several_cores_gives_what_one_process_gives(tmp_path: Path):
         (tmp_path / f"story-{i:04d}.txt").write_text(text, encoding="utf-8")
         if i % 50 == 0:
             (tmp_path / f"story-{i:04d}-copy.txt").write_text(text, encoding="utf-8")
+            # the copy carries metadata, so it is the one kept, though its name sorts after the original's
+            (tmp_path / f"story-{i:04d}-copy.meta.json").write_text('{"published": "2024-01"}', encoding="utf-8")
             (tmp_path / f"story-{i:04d}-edit.txt").write_text(text + " Updated.", encoding="utf-8")
             (tmp_path / f"story-{i:04d}-empty.txt").write_text("  ", encoding="utf-8")
     one, many = {}, {}
@@ -169,3 +171,5 @@ def test_reading_on_several_cores_gives_what_one_process_gives(tmp_path: Path):
     assert in_many == in_one and many == one
     reasons = {r.reason.split(" ")[0] for r in in_one if not hasattr(r, "text")}
     assert reasons == {"duplicate", "near-duplicate", "the"}  # "the article is empty"
+    duplicates = {r.path: r.reason for r in in_one if not hasattr(r, "text") and r.reason.startswith("duplicate")}
+    assert duplicates["story-0050.txt"] == "duplicate of story-0050-copy.txt (same article)"
