@@ -3,7 +3,7 @@
 import dagster as dg
 
 from caravan.tables import TABLES
-from caravan.validation import EXPECTATIONS_DIR, validate_table
+from caravan.validation import EXPECTATIONS_DIR, expectations_markdown, failing_values_markdown, validate_table
 from pipelines.resources import WarehouseResource
 
 
@@ -13,12 +13,18 @@ def expectation_check(table: str) -> dg.AssetChecksDefinition:
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         with warehouse.get_connection() as con:
             outcome = validate_table(con, table, EXPECTATIONS_DIR)
+        # Counts to plot over runs; the tables to read.
+        metadata = {"expectations_evaluated": outcome.evaluated,
+                    "expectations_failed": len(outcome.failures),
+                    "unexpected_values": outcome.unexpected_values,
+                    "expectations": dg.MetadataValue.md(expectations_markdown(outcome))}
+        if not outcome.success:
+            metadata["failing_values"] = dg.MetadataValue.md(failing_values_markdown(outcome))
         return dg.AssetCheckResult(
             passed=outcome.success,
             severity=dg.AssetCheckSeverity.ERROR,
             description=None if outcome.success else "; ".join(f.describe() for f in outcome.failures),
-            metadata={"expectations_evaluated": outcome.evaluated,
-                      "failed_expectations": [f.describe() for f in outcome.failures]},
+            metadata=metadata,
         )
     return _check
 

@@ -6,6 +6,7 @@ import dagster as dg
 import duckdb
 
 from caravan.tables import ALL_TABLES
+from caravan.validation import load_suite
 from tests.conftest import SAMPLE_CORPUS, run_build
 
 
@@ -50,3 +51,10 @@ def test_every_table_asset_reports_rows_schema_and_preview(tmp_path):
     checks = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
     assert len(checks) == 9 and all(c.passed for c in checks)
     assert all(c.metadata["expectations_evaluated"].value > 3 for c in checks)
+    for check in checks:  # the suite as a Markdown table, every expectation passed, no failing values
+        suite = load_suite(check.asset_key.to_user_string())
+        rows = check.metadata["expectations"].value.splitlines()[2:]
+        assert len(rows) == len(suite["expectations"]) and all(" | ✓ | " in row for row in rows), check.check_name
+        assert rows[0].startswith(f"| 1 | `{suite['expectations'][0]['type']}` |")
+        assert check.metadata["expectations_failed"].value == check.metadata["unexpected_values"].value == 0
+        assert "failing_values" not in check.metadata

@@ -144,6 +144,7 @@ def test_a_failing_expectation_blocks_the_release(built: Path, tmp_path: Path):
     shutil.copy(built / "caravan.duckdb", tmp_path / "caravan.duckdb")
     con = duckdb.connect(str(tmp_path / "caravan.duckdb"))
     con.execute("UPDATE articles SET published = '2024-13'")  # no 13th month
+    [article_id] = con.sql("SELECT article_id FROM articles").fetchone()  # the sample has one article
     con.close()
     check_then_release = dg.define_asset_job("check_then_release", selection=dg.AssetSelection.assets("release")
                                              | dg.AssetSelection.checks_for_assets("articles"))
@@ -155,6 +156,11 @@ def test_a_failing_expectation_blocks_the_release(built: Path, tmp_path: Path):
     evaluations = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
     assert [(ev.check_name, ev.passed) for ev in evaluations] == [("articles_expectations", False)]
     assert "published_is_date" in evaluations[0].description
+    meta = evaluations[0].metadata
+    assert meta["expectations_failed"].value == 1 and meta["unexpected_values"].value == 1
+    assert "| `expect_column_values_to_be_in_set` | `published_is_date` | `value_set=[true]` | ✗ | 1 of 1 unexpected (100%) |" \
+        in meta["expectations"].value
+    assert f"- `false` (article_id `{article_id}`)" in meta["failing_values"].value
     assert not result.asset_materializations_for_node("release")
     assert not (tmp_path / "releases" / "2024.05.01").exists()
 
