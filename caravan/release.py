@@ -1,11 +1,13 @@
 """Writing a release: zstd Parquet per table, datapackage.json, a data dictionary and a DuckDB copy.
 
 A release is assembled in a temporary folder beside its final place and renamed into place only when
-complete, so a reader never sees half a release; ``latest`` is then repointed.
+complete, so a reader never sees half a release; ``latest`` is then repointed. A build whose tables are
+byte-identical to the latest release's writes nothing, unless it names its version.
 """
 
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import json
 import os
@@ -22,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from caravan import __version__
-from caravan.changelog import CHANGES_SCHEMA, changes_markdown, diff_releases, summarise
+from caravan.changelog import CHANGE_KINDS, CHANGES_SCHEMA, TableChanges, changes_markdown, diff_releases, summarise
 from caravan.data_docs import build_data_docs
 from caravan.release_duckdb import write_duckdb_copy
 from caravan.release_page import render_index_page, render_release_page
@@ -38,10 +40,16 @@ VERSION_FORM = re.compile(r"^\d{4}\.\d{2}\.\d{2}(?:\.\d+)?$")
 
 @dataclass(frozen=True)
 class Release:
+    """The release written, or, when ``unchanged_since`` is set, the latest one, left as it was because the
+    tables are byte-identical to it (then ``version`` is that release's and every change count is 0)."""
+
     version: str
     path: Path
     row_counts: dict[str, int]
     duckdb_path: Path
+    changes: tuple[TableChanges, ...]  # per table, against ``previous``
+    previous: str | None  # the release the changes are counted against; None for the first
+    unchanged_since: str | None = None
 
 
 def next_version(releases_dir: Path, today: date | None = None) -> str:
@@ -192,12 +200,31 @@ def previous_release(releases_dir: Path) -> Path | None:
     return latest.resolve() if latest.is_symlink() and latest.resolve().is_dir() else None
 
 
+def _same_tables(staging: Path, previous: Path) -> bool:
+    """Every table's Parquet file byte for byte the previous release's (the writer's settings are fixed, so
+    the same rows give the same bytes)."""
+    return all((previous / f"{name}.parquet").is_file()
+               and filecmp.cmp(staging / f"{name}.parquet", previous / f"{name}.parquet", shallow=False)
+               for name in RELEASE_TABLES)
+
+
+def _unchanged(latest: Path, row_counts: dict[str, int]) -> Release:
+    none = tuple(TableChanges(name, {kind: 0 for kind in CHANGE_KINDS}, {kind: [] for kind in CHANGE_KINDS})
+                 for name in RELEASE_TABLES)
+    return Release(latest.name, latest, row_counts, latest / "caravan.duckdb", none, latest.name,
+                   unchanged_since=latest.name)
+
+
 def write_release(tables: Mapping[str, pa.Table | Callable[[], pa.Table]], releases_dir: str | Path,
                   version: str | None = None) -> Release:
     """Write release ``version`` of ``tables`` (each an Arrow table, or a function that reads it: then only
-    one table at a time is held in memory) and point ``latest`` at it."""
+    one table at a time is held in memory) and point ``latest`` at it.
+
+    Without a ``version``, tables byte-identical to the latest release's write nothing: a daily build of
+    unchanged inputs is no new release. The result then says ``unchanged_since`` and ``latest`` stays."""
     releases_dir = Path(releases_dir)
     releases_dir.mkdir(parents=True, exist_ok=True)
+    named = version is not None
     version = version or next_version(releases_dir)
     if not VERSION_FORM.match(version):
         raise ValueError(f"release version {version!r} is not a calendar version YYYY.MM.DD or YYYY.MM.DD.N")
@@ -214,10 +241,14 @@ def write_release(tables: Mapping[str, pa.Table | Callable[[], pa.Table]], relea
             write_parquet(TABLES[name], data, path)
             written[name] = (path, data.num_rows)
             del data
+        if not named and previous is not None and _same_tables(staging, previous):
+            shutil.rmtree(staging)
+            return _unchanged(previous, {n: r for n, (_, r) in written.items()})
         changes = diff_releases(previous, staging, RELEASE_TABLES)
         pq.write_table(changes, staging / "changes.parquet", compression="zstd", compression_level=9)
-        (staging / "CHANGES.md").write_text(changes_markdown(version, previous.name if previous else None,
-                                                             summarise(changes, RELEASE_TABLES)), encoding="utf-8")
+        summary = summarise(changes, RELEASE_TABLES)
+        (staging / "CHANGES.md").write_text(changes_markdown(version, previous.name if previous else None, summary),
+                                            encoding="utf-8")
         sources = attributions({"articles": pq.read_table(written["articles"][0], columns=["outlet", "license"]),
                                 "official_figures": pq.read_table(written["official_figures"][0], columns=["publisher"])})
         package = _datapackage(version, written, (staging / "changes.parquet", changes.num_rows), sources)
@@ -237,7 +268,8 @@ def write_release(tables: Mapping[str, pa.Table | Callable[[], pa.Table]], relea
     _point_latest(releases_dir, version)
     write_index(releases_dir)
     (releases_dir / "index.html").write_text(render_index_page(releases_dir), encoding="utf-8")
-    return Release(version, final, {n: r for n, (_, r) in written.items()}, final / "caravan.duckdb")
+    return Release(version, final, {n: r for n, (_, r) in written.items()}, final / "caravan.duckdb", tuple(summary),
+                   previous.name if previous else None)
 
 
 def write_index(releases_dir: Path) -> None:

@@ -1,9 +1,16 @@
 """The release's DuckDB copy: the published tables with their column comments and the convenience views.
 
-It is written in a child process. DuckDB (1.5) writes the unused tail of its column segments from
-uninitialised memory (duckdb/duckdb#23382), so two copies of the same tables differed in a few bytes, and
-so did the release's SHA256SUMS. The child's allocator (DuckDB's bundled jemalloc) zero-fills what it
-hands out, which makes those bytes zeros; one thread, because with several the block order varies too.
+The same tables must give the same file, or SHA256SUMS changes and a mirror cannot tell a re-run from a
+new release. DuckDB (1.5) leaves three things to chance, each closed here:
+
+- FSST string compression is tried on a random quarter of a column's 2,048-row vectors (a freshly seeded
+  random engine), so past one vector the chosen compression and its symbol table differ from write to
+  write (5.78 or 5.52 MB for one 300-article corpus). FSST is disabled: Dictionary and Uncompressed are
+  chosen on all the values.
+- Bytes never set are written as they lie in memory: the unused tail of column segments
+  (duckdb/duckdb#23382, DuckDB's own allocator, jemalloc) and the slots of NULLs in bit-packed integers
+  (the C++ heap, glibc malloc). The child process asks both allocators to hand out zeroed memory.
+- With several threads the blocks are written in any order: the child uses one.
 """
 
 from __future__ import annotations
@@ -19,7 +26,8 @@ import duckdb
 from caravan.tables import TABLES
 from caravan.views import create_views
 
-_ZERO_FILL = {"DUCKDB_JE_MALLOC_CONF": "zero:true"}
+# jemalloc's opt.zero; glibc fills new memory with MALLOC_PERTURB_ ^ 0xff, here 0 (freed memory with 0xff).
+_ZERO_FILL = {"DUCKDB_JE_MALLOC_CONF": "zero:true", "MALLOC_PERTURB_": "255"}
 
 
 class DuckDBCopyError(RuntimeError):
@@ -38,6 +46,7 @@ def write_duckdb_copy(path: Path, parquet_files: dict[str, Path]) -> None:
 def _write(path: Path, parquet_files: dict[str, Path]) -> None:
     con = duckdb.connect(str(path), config={"threads": 1})
     try:
+        con.execute("SET disabled_compression_methods = 'fsst'")  # (as a connect() option it is ignored)
         for name, parquet in parquet_files.items():
             con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [str(parquet)])
             for stmt in TABLES[name].comment_statements(published_only=True):

@@ -47,7 +47,17 @@ def _build(args: argparse.Namespace) -> int:
         print("build failed: no release was written; the previous release is untouched.", file=sys.stderr)
         return 1
     meta = release[-1].metadata
-    print(f"release {meta['version'].value}: {meta['path'].value}")
+    if meta["status"].value.startswith("no changes since"):
+        print(f"{meta['status'].value}: the published tables are byte-identical to it, so no release was written; "
+              f"latest stays {meta['path'].value}")
+    else:
+        print(f"release {meta['version'].value}: {meta['path'].value}")
+        if "changes/against" in meta:
+            added, removed, changed = (meta[f"changes/{kind}"].value for kind in ("added", "removed", "changed"))
+            print(f"changes against release {meta['changes/against'].value}: {added} rows added, {removed} removed, "
+                  f"{changed} changed (listed in CHANGES.md)")
+        else:
+            print("first release: every row is new")
     print(f"warehouse: {describe(warehouse)}")
     print(f"release DuckDB file: {meta['duckdb'].value}")
     counts = ", ".join(f"{k.removeprefix('rows_')}={v.value}" for k, v in meta.items() if k.startswith("rows_"))
@@ -115,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
                                            "ducklake:postgres:<libpq DSN> with --lake-data-path")
     build.add_argument("--lake-data-path", help="where a DuckLake warehouse keeps its data files: s3://bucket/prefix/ "
                                                 "(S3 settings from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ...) or a folder")
-    build.add_argument("--version", help="release version (default: today's YYYY.MM.DD, suffixed when taken)")
+    build.add_argument("--version", help="release version (default: today's YYYY.MM.DD, suffixed when taken, and no "
+                                         "release at all when the tables are byte-identical to the latest release's)")
     build.set_defaults(func=_build)
     evaluate = sub.add_parser("evaluate", help="score extraction against gold labels (EVALUATION.md)")
     evaluate.add_argument("--corpus", required=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -95,23 +96,35 @@ def test_release_duckdb_has_the_tables_with_comments(built: Path):
     assert warehouse.sql("SELECT comment FROM duckdb_columns() WHERE table_name='quotes' AND column_name='speaker'").fetchone()[0]
 
 
-def test_a_second_build_gives_byte_identical_release_files(built: Path, tmp_path: Path):
-    """Every file: the Parquet tables, the DuckDB copy, the pages and the validation reports."""
+def test_a_second_build_gives_byte_identical_release_files(tmp_path: Path, monkeypatch):
+    """Every file: the Parquet tables, the DuckDB copy, the pages and the validation reports. On the sample
+    and 300 synthetic articles (3,000 quotes), as in the report that found the DuckDB copies differing: past
+    2,048 rows a table spans several of DuckDB's vectors. The second build runs from another folder, as a
+    re-run from another shell would."""
+    from caravan.synthetic import generate_corpus
     from tests.conftest import SAMPLE_CORPUS
 
-    assert run_build(SAMPLE_CORPUS, tmp_path).success
-    first, second = built / "releases" / "2024.04.01", tmp_path / "releases" / "2024.04.01"
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SAMPLE_CORPUS, corpus)
+    generate_corpus(corpus, 300, seed=7, benchmark_unmarked=True)  # published like real articles
+    assert run_build(corpus, tmp_path / "one").success
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for i in range(1000):
+        (elsewhere / f"{i}.txt").touch()
+    monkeypatch.chdir(elsewhere)
+    assert run_build(corpus, tmp_path / "two").success
+    first, second = tmp_path / "one" / "releases" / "2024.04.01", tmp_path / "two" / "releases" / "2024.04.01"
+    assert pq.read_metadata(first / "quotes.parquet").num_rows > 2048
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     assert {f"{name}.parquet" for name in RELEASE_TABLES} <= {str(f) for f in files}
-    for name in files:
-        assert (second / name).read_bytes() == (first / name).read_bytes(), name
+    assert [str(name) for name in files if (second / name).read_bytes() != (first / name).read_bytes()] == []
 
 
 def test_rebuilding_into_the_same_warehouse_keeps_record_ids(built: Path, tmp_path: Path):
     from tests.conftest import SAMPLE_CORPUS
 
-    import shutil
     shutil.copy(built / "caravan.duckdb", tmp_path / "caravan.duckdb")
     before = duckdb.connect(str(tmp_path / "caravan.duckdb"), read_only=True)
     ids_before = before.sql("SELECT record_id FROM quotes ORDER BY 1").fetchall()
@@ -137,7 +150,6 @@ def test_synthetic_articles_never_enter_the_release(sample_corpus: Path, tmp_pat
 
 def test_a_failing_expectation_blocks_the_release(built: Path, tmp_path: Path):
     """Break a table in the warehouse, then run its check and the release: no release is written."""
-    import shutil
 
     from pipelines.definitions import build_definitions
 
@@ -172,30 +184,6 @@ def test_a_bad_file_is_quarantined_and_the_rest_is_built(sample_corpus: Path, tm
     warehouse = duckdb.connect(str(tmp_path / "caravan.duckdb"), read_only=True)
     assert warehouse.sql("SELECT path, reason FROM quarantine").fetchall() == [("broken.txt", "binary file (NUL bytes), not text")]
     assert warehouse.sql("SELECT count(*) FROM articles").fetchone()[0] == 1
-
-
-def test_the_release_duckdb_file_is_byte_identical_on_every_write(built: Path, tmp_path: Path):
-    """DuckDB writes blocks from several threads in any order; the release's copy must not depend on it."""
-    import hashlib
-
-    import pyarrow as pa
-
-    from caravan.release import _write_duckdb
-
-    release = built / "releases" / "2024.04.01"
-    # Many rows, so that DuckDB has work to split between threads.
-    quotes = pq.read_table(release / "quotes.parquet")
-    big = release.parent.parent / "many_quotes.parquet"
-    pq.write_table(pa.concat_tables([quotes] * 3000), big)
-    written = {name: (release / f"{name}.parquet", 0) for name in RELEASE_TABLES if name != "quotes"}
-    written["quotes"] = (big, 0)
-    digests = set()
-    for attempt in range(4):
-        folder = tmp_path / str(attempt)
-        folder.mkdir()
-        _write_duckdb(folder / "caravan.duckdb", written)
-        digests.add(hashlib.sha256((folder / "caravan.duckdb").read_bytes()).hexdigest())
-    assert len(digests) == 1
 
 
 def test_a_failing_duckdb_copy_names_the_file_and_the_problem(tmp_path: Path):
