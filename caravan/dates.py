@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 
 from caravan.numbers import MONTH_NAMES, parse_number
@@ -103,15 +104,16 @@ def find_dates(text: str, published: str | None, start: int = 0, end: int | None
     if not _CUE.search(text, start, end):
         return []
     base = _base(published)
-    found: list[DateMention] = []
+    found: list[DateMention] = []  # in text order: they do not overlap, so their ends rise with their starts
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text, start, end):
-            if any(m.start() < f.end and f.start < m.end() for f in found):
+            i = bisect_left(found, m.end(), key=lambda f: f.start) - 1  # the last one that starts before it ends
+            if i >= 0 and m.start() < found[i].end:
                 continue
             resolved = _resolve(kind, m, base)
             if resolved:
-                found.append(DateMention(m.start(), m.end(), m.group(), *resolved))
-    return sorted(found, key=lambda f: f.start)
+                insort(found, DateMention(m.start(), m.end(), m.group(), *resolved), key=lambda f: f.start)
+    return found
 
 
 def resolve_date(expression: str, published: str | None) -> tuple[str, str] | None:

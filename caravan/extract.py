@@ -2,10 +2,18 @@
 
 Each extractor is a plain function ``extract_X(article) -> list[dict]``; the dicts hold the table's
 columns except ``record_id`` and ``article_id``, which are added here so that ids are made one way.
+
+Every extractor runs in time linear in the length of the text (``benchmarks/pathological.py`` shows
+it); a time budget per article still guards the build: an article whose extraction runs past it is
+set aside with the reason (quarantined) instead of holding the build.
 """
 
 from __future__ import annotations
 
+import signal
+import threading
+import time
+from functools import partial
 from typing import Iterable, Iterator
 
 from caravan.corpus import Article
@@ -48,6 +56,42 @@ def extract_article(article: Article) -> dict[str, list[dict]]:
     return out
 
 
+class ExtractionTimeout(Exception):
+    """An article's extraction ran past its time budget."""
+
+
+def budget_reason(seconds: float) -> str:
+    return f"extraction exceeded the time budget of {seconds:g} s"
+
+
+def extract_within_budget(article: Article, seconds: float) -> dict[str, list[dict]] | str:
+    """``extract_article(article)``, or the reason it was stopped: it ran past ``seconds`` (0: no limit).
+
+    The budget is a SIGALRM timer, so it holds where the extraction runs in a process's main thread: the
+    worker processes, and the step itself under Dagster's in-process executor. Elsewhere (a thread of
+    a Dask worker) no signal can reach it and the article is extracted without a limit."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        return extract_article(article)
+    handler = signal.signal(signal.SIGALRM, _expire)
+    outer, started = (0.0, 0.0), time.monotonic()
+    try:
+        try:
+            outer = signal.setitimer(signal.ITIMER_REAL, seconds)
+            return extract_article(article)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except ExtractionTimeout:
+        return budget_reason(seconds)
+    finally:
+        signal.signal(signal.SIGALRM, handler)
+        if outer[0]:  # a timer set before, running again for what was left of it
+            signal.setitimer(signal.ITIMER_REAL, max(outer[0] - (time.monotonic() - started), 1e-6), outer[1])
+
+
+def _expire(signum, frame):
+    raise ExtractionTimeout
+
+
 def extract_corpus(articles, workers: int | None = None) -> dict[str, list[dict]]:
     """Records of many articles, concatenated per table in article order.
 
@@ -57,20 +101,22 @@ def extract_corpus(articles, workers: int | None = None) -> dict[str, list[dict]
     return next(extract_batches([articles], workers))[1] if articles else {table: [] for table in _EXTRACTORS}
 
 
-def extract_batches(batches: Iterable[list[Article]], workers: int | None = None
-                    ) -> Iterator[tuple[list[Article], dict[str, list[dict]]]]:
-    """Each batch of articles with its records (as ``extract_corpus`` gives them), in batch order.
+def extract_batches(batches: Iterable[list[Article]], workers: int | None = None, time_budget: float = 0
+                    ) -> Iterator[tuple[list[Article], dict[str, list[dict]], dict[str, str]]]:
+    """Each batch of articles with its records (as ``extract_corpus`` gives them) and the articles set
+    aside (article id → reason: their extraction ran past ``time_budget`` seconds), in batch order.
 
     One pool of worker processes serves every batch, and the next batch is already being extracted
     while the caller stores the records of the last: the workers never wait for the writes.
     """
-    for batch, results in map_batches(extract_article, batches, worker_count(workers), serial_below=50):
-        yield batch, _concatenate(results)
-
-
-def _concatenate(results: Iterable[dict[str, list[dict]]]) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {table: [] for table in _EXTRACTORS}
-    for records in results:
-        for table, rows in records.items():
-            out[table].extend(rows)
-    return out
+    extract = partial(extract_within_budget, seconds=time_budget)
+    for batch, results in map_batches(extract, batches, worker_count(workers), serial_below=50):
+        records: dict[str, list[dict]] = {table: [] for table in _EXTRACTORS}
+        set_aside: dict[str, str] = {}
+        for article, result in zip(batch, results):
+            if isinstance(result, str):
+                set_aside[article.article_id] = result
+                continue
+            for table, rows in result.items():
+                records[table].extend(rows)
+        yield batch, records, set_aside

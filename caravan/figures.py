@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import combinations, product
 
 import pycountry
 
@@ -128,9 +129,13 @@ _PERSONAL_PAY_BEFORE = re.compile(
 )
 # "Russia accounted for 78 percent of the total.": a share of a figure given just before.
 _SHARE_OF_PREVIOUS = re.compile(
-    r"^\s+(?:of\s+(?:the\s+|that\s+|this\s+)?(?:total|sum|amount|figure|it|that|them)|of\s+all\s+(?:such\s+)?transfers)\b",
+    r"\s+(?:of\s+(?:the\s+|that\s+|this\s+)?(?:total|sum|amount|figure|it|that|them)|of\s+all\s+(?:such\s+)?transfers)\b",
     re.IGNORECASE,
 )
+# How far before a figure a phrase that ends at it ("fined", "the number of Tajik migrants reached") may
+# start: more than twice what the longest such phrase takes (white space just before the figure aside).
+_LOOKBACK = 120
+_NUMBER_OF_LOOKBACK = 300
 _MIN_PEOPLE = 1000  # smaller counts of people are incident details ("three Tajik migrants"), not statistics
 _YEAR_LIKE = re.compile(r"(?:1[89]|20)[0-9]{2}")
 
@@ -165,15 +170,21 @@ _COUNTRY_OF_DEMONYM = {"Tajik": "Tajikistan", "Uzbek": "Uzbekistan", "Kyrgyz": "
 _COUNTRY_OF_CURRENCY = {"TJS": "Tajikistan", "KGS": "Kyrgyzstan", "UZS": "Uzbekistan", "KZT": "Kazakhstan",
                         "TMT": "Turkmenistan"}
 _DEMONYM_FALLBACK = re.compile(r"\b(" + "|".join(_COUNTRY_OF_DEMONYM) + r")\b")
-_LOCATION_AFTER = re.compile(
-    rf"^[^,;:—–(]*?(?:\b(?:in|across|inside|within|to)\s+(?:(?P<country>{_COUNTRY})(?![\w-])|the\s+country\b)|\bthere\b)"
+# "... in Russia", "... there": where people are, before the clause ends (at one of _CLAUSE_END).
+_LOCATION = re.compile(
+    rf"\b(?:in|across|inside|within|to)\s+(?:(?P<country>{_COUNTRY})(?![\w-])|the\s+country\b)|\bthere\b"
 )
-# "Russia hosts more than 3 million Uzbeks": the place is the clause's subject.
+_CLAUSE_END = re.compile(r"[,;:—–(]")
+# "Russia hosts more than 3 million Uzbeks": the place is the clause's subject (where no [,;:—–] comes
+# between the verb and the figure).
 _HOST_AFTER_PLACE = re.compile(
     r"\s+(?:hosts|hosted|is\s+home\s+to|was\s+home\s+to|has|had|employs|employed|receives|received|attracts"
-    r"|attracted)\b[^,;:—–]*"
+    r"|attracted)\b"
 )
-_WHERE_BEFORE = re.compile(r",\s+where\b[^,;]*$")
+_HOST_CLAUSE_END = re.compile(r"[,;:—–]")
+# ", where ...", where no other [,;] comes before the figure.
+_WHERE_AFTER_COMMA = re.compile(r"\s+where\b")
+_COMMA_OR_SEMICOLON = re.compile(r"[,;]")
 # "workers from Central Asia", "citizens of Central Asian states": where the people come from.
 _FROM_AFTER = re.compile(
     rf"{_S}+(?:from|of){_S}+(?P<from>(?:the{_S}+)?[A-Z][\w’'-]*(?:(?:,?{_S}*(?:and|&){_S}+|,{_S}*|{_S}+)[A-Z][\w’'-]*)*"
@@ -232,7 +243,8 @@ _BARE_MONTH = re.compile(
 _YEAR_TRAIL = re.compile(r"['’]s\b|\s+(?:data|figures|statistics|estimates)\b")
 _YEAR_RANGE_AFTER = re.compile(r"\s*[-–]\s*[0-9]")
 _CLAUSE_BREAK = re.compile(r"[,;:—–()]")
-_NEW_CLAUSE = re.compile(r"[,;]\s+(?:and|while|but|whereas)\s|;\s")
+# A new clause ("[,;] and|while|but|whereas ", "; "); "; " first: where both match, it ends sooner.
+_NEW_CLAUSE = re.compile(r";\s|,\s+(?:and|while|but|whereas)\s")
 
 # --- Sources --------------------------------------------------------------------------------------
 
@@ -298,30 +310,177 @@ def _is_source(name: str, named_person_ok: bool) -> bool:
 # --- Sentence context -------------------------------------------------------------------------------
 
 
+class _once:
+    """A property worked out at its first use and kept (functools.cached_property takes a lock in Python 3.11,
+    which costs more than most of these take to work out)."""
+
+    def __init__(self, work):
+        self.work, self.name = work, work.__name__
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.work(obj)
+        return value
+
+
 class _Context:
-    """What a sentence says around its figures: places, periods and cited sources (offsets in the sentence)."""
+    """What a sentence says around its figures: places, periods and cited sources (offsets in the sentence).
+
+    A sentence may hold many figures: what each of them asks of it is found once, in sorted lists that
+    are searched by bisection, so that no figure reads the sentence again from its start."""
 
     def __init__(self, sent: Span, published: str | None):
         text = sent.text
         self.sent = sent
         self.sources = _sources(text)
+        self.source_starts = [s[0] for s in self.sources]
+        self.source_ends = [s[1] for s in self.sources]
         self.periods = _periods(text, published)
+        self.period_starts = [p[0] for p in self.periods]
         places = _places(text)
         # "the Bank of Russia said": a place inside a source names the source, not what the figure is about,
         # unless the sentence names no other place ("Kyrgyzstan's central bank estimated ...").
-        outside = [p for p in places if not any(s <= p[0] < e for s, e, _ in self.sources)]
+        outside = [p for p in places if not self._in_source(p[0])]
         self.places = outside or places
+        self._new_clause_ends: dict[int, int | None] = {}
+
+    def _in_source(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.source_starts, pos) - 1  # sources do not overlap
+        return i >= 0 and pos < self.source_ends[i]
+
+    @_once
+    def about_remittances(self) -> bool:
+        return _about_remittances(self.sent.text)
+
+    @_once
+    def economic(self) -> bool:
+        return bool(_ECONOMIC_RE.search(self.sent.text))
+
+    @_once
+    def vote(self) -> bool:
+        return bool(_VOTE_RE.search(self.sent.text))
+
+    @_once
+    def uzbek_not_kyrgyz(self) -> bool:
+        return bool(_UZBEK.search(self.sent.text)) and not _KYRGYZ.search(self.sent.text)
+
+    @_once
+    def demonym(self) -> str | None:
+        found = _DEMONYM_FALLBACK.search(self.sent.text)
+        return found.group(1) if found else None
+
+    @_once
+    def share_of_gdp_end(self) -> int | None:
+        """Where the sentence's first "share of GDP" ends: one ends before a figure if this one does."""
+        found = _SHARE_OF_GDP_BEFORE.search(self.sent.text)
+        return found.end() if found else None
+
+    @_once
+    def _subjects(self) -> tuple[list, list[int], list[int]]:
+        """The places that may be a subject (not an origin after "from"), with their starts and ends."""
+        subjects = [p for p in self.places if not p[3]]
+        return subjects, [p[0] for p in subjects], [p[1] for p in subjects]
+
+    def subject_before(self, start: int):
+        subjects, _, ends = self._subjects  # places do not overlap: their ends rise with their starts
+        i = bisect.bisect_right(ends, start) - 1
+        return subjects[i] if i >= 0 else None
+
+    def subject_after(self, end: int):
+        subjects, starts, _ = self._subjects
+        i = bisect.bisect_left(starts, end)
+        return subjects[i] if i < len(subjects) else None
+
+    def place_before(self, start: int):
+        i = bisect.bisect_right(self._place_ends, start) - 1
+        return self.places[i] if i >= 0 else None
+
+    @_once
+    def _place_ends(self) -> list[int]:
+        return [p[1] for p in self.places]
+
+    @_once
+    def _breaks(self) -> list[int]:
+        return [m.start() for m in _CLAUSE_BREAK.finditer(self.sent.text)]
+
+    def next_break(self, pos: int) -> int | None:
+        """Where the first of [,;:—–()] at or after ``pos`` is."""
+        i = bisect.bisect_left(self._breaks, pos)
+        return self._breaks[i] if i < len(self._breaks) else None
+
+    @_once
+    def _locations(self) -> tuple[list[re.Match], list[int], list[int]]:
+        text = self.sent.text
+        found = list(_LOCATION.finditer(text))
+        return found, [m.start() for m in found], [m.start() for m in _CLAUSE_END.finditer(text)]
+
+    def location_after(self, pos: int) -> re.Match | None:
+        """The first "in <country>", "in the country" or "there" after ``pos`` in its clause."""
+        found, starts, clause_ends = self._locations
+        i = bisect.bisect_left(starts, pos)
+        j = bisect.bisect_left(clause_ends, pos)
+        if i < len(found) and (j == len(clause_ends) or starts[i] < clause_ends[j]):
+            return found[i]
+        return None
+
+    @_once
+    def _hosts(self) -> tuple[list, list[int], list[int], list[int]]:
+        """The places followed by a verb that makes them the host ("Russia hosts"), with their ends and
+        where the verb ends; and where the host's clause may end."""
+        text = self.sent.text
+        hosts, verb_ends = [], []
+        for p in self.places:
+            verb = _HOST_AFTER_PLACE.match(text, p[1])
+            if verb:
+                hosts.append(p)
+                verb_ends.append(verb.end())
+        return hosts, [p[1] for p in hosts], verb_ends, [m.start() for m in _HOST_CLAUSE_END.finditer(text)]
+
+    def host_before(self, start: int):
+        """The last place before ``start`` that hosts what the clause then says up to ``start``."""
+        hosts, ends, verb_ends, clause_ends = self._hosts
+        i = bisect.bisect_right(ends, start) - 1
+        if i >= 0 and verb_ends[i] > start:
+            i -= 1  # its verb runs past the figure; a host before it has its verb before this one
+        j = bisect.bisect_left(clause_ends, start) - 1  # the last clause end before the figure
+        if i >= 0 and (j < 0 or clause_ends[j] < ends[i]):
+            return hosts[i]
+        return None
+
+    @_once
+    def _commas(self) -> list[int]:
+        return [m.start() for m in _COMMA_OR_SEMICOLON.finditer(self.sent.text)]
+
+    def where_before(self, start: int) -> bool:
+        """", where ..." and no other [,;] up to ``start``."""
+        i = bisect.bisect_left(self._commas, start) - 1
+        if i < 0 or self.sent.text[self._commas[i]] != ",":
+            return False
+        where = _WHERE_AFTER_COMMA.match(self.sent.text, self._commas[i] + 1, start)
+        return where is not None
+
+    def new_clause_between(self, lo: int, hi: int) -> bool:
+        """Whether a new clause ([,;] and|while|but|whereas, or "; ") lies within [lo, hi)."""
+        if lo not in self._new_clause_ends:
+            found = _NEW_CLAUSE.search(self.sent.text, lo)
+            self._new_clause_ends[lo] = found.end() if found else None
+        end = self._new_clause_ends[lo]
+        return end is not None and end <= hi
 
 
 def _sources(text: str) -> list[tuple[int, int, str]]:
     """Cited sources as (start, end, name); "the" and trailing "data" or "'s report" are not part of the name."""
-    found: list[tuple[int, int, str]] = []
+    found: list[tuple[int, int, str]] = []  # in text order; they do not overlap, so their ends rise too
+
+    def overlaps(start: int, end: int) -> bool:
+        i = bisect.bisect_left(found, (end,)) - 1  # the last one that starts before ``end``
+        return i >= 0 and start < found[i][1]
 
     def add(start: int, end: int, name: str, named_person_ok: bool) -> None:
         name = _LEADING_THE.sub("", _SOURCE_TRAIL.sub("", name).strip())
-        if (name and len(name) <= 80 and _is_source(name, named_person_ok)
-                and not any(s < end and start < e for s, e, _ in found)):
-            found.append((start, end, name))
+        if name and len(name) <= 80 and _is_source(name, named_person_ok) and not overlaps(start, end):
+            bisect.insort(found, (start, end, name))
 
     if "ccording to" in text:
         for m in _ACCORDING_TO.finditer(text):
@@ -333,15 +492,22 @@ def _sources(text: str) -> list[tuple[int, int, str]]:
             add(*m.span("src"), m.group("src"), False)
     for cue in _ORG_CUE.finditer(text):
         org = _org_before(text, cue.start())
-        if not org or any(s < org[1] and org[0] < e for s, e, _ in found):
+        if not org or overlaps(org[0], org[1]):
             continue
         start, end, name = org
         words = name.split()
-        if words[-1].lower() in _DATA_WORDS or (name.lower() in _ANAPHORS and text[:start].rstrip().endswith("the")):
-            found.append(org)  # "Russian statistics"; "the bank", resolved later to the bank named before
+        if words[-1].lower() in _DATA_WORDS or (name.lower() in _ANAPHORS and _after_the(text, start)):
+            bisect.insort(found, org)  # "Russian statistics"; "the bank", resolved later to the bank named before
         else:
             add(start, end, name, False)
-    return sorted(found)
+    return found
+
+
+def _after_the(text: str, pos: int) -> bool:
+    """Whether "the" ends the text before ``pos`` (white space aside)."""
+    while pos and text[pos - 1].isspace():
+        pos -= 1
+    return text.endswith("the", 0, pos)
 
 
 def _org_before(text: str, pos: int) -> tuple[int, int, str] | None:
@@ -453,35 +619,54 @@ def _periods(text: str, published: str | None) -> list[tuple[int, int, str, bool
     return sorted(out)
 
 
-def _nearest(spans: list, start: int, end: int, others: list[tuple[int, int]], text: str, sources: list):
-    """The span bound to the figure at [start, end): right after it in the same clause ("$2 billion in
+def _nearest_period(ctx: _Context, start: int, end: int, figure_starts: list[int]):
+    """The period bound to the figure at [start, end): right after it in the same clause ("$2 billion in
     2023"; not "a 20% drop on 2022's record"), else the nearest before it, else the nearest after it with no
-    other figure in between."""
-    after = [s for s in spans if s[0] >= end]
-    if after and after[0][3] and after[0][0] - end <= 50 and not _CLAUSE_BREAK.search(text, end, after[0][0]):
-        return after[0]
-    before = [s for s in spans if s[1] <= start]
-    if before:
+    other figure (of ``figure_starts``, the sentence's) in between."""
+    spans, text = ctx.periods, ctx.sent.text
+    i = bisect.bisect_left(ctx.period_starts, end)
+    after = spans[i] if i < len(spans) else None
+    if after and after[3] and after[0] - end <= 50 and not _CLAUSE_BREAK.search(text, end, after[0]):
+        return after
+    # The last one that ends by the figure's start: it starts before it, and few periods overlap.
+    j = bisect.bisect_left(ctx.period_starts, start) - 1
+    while j >= 0 and spans[j][1] > start:
+        j -= 1
+    if j >= 0:
+        before = spans[j]
         # "... last year, according to X, and Russian statistics show 1.3 million ...": a clause with its
         # own source starts a new statement, which does not inherit the period.
-        if any(before[-1][1] <= s[0] < start and _NEW_CLAUSE.search(text, before[-1][1], s[0]) for s in sources):
+        k = bisect.bisect_left(ctx.source_starts, start) - 1  # the last source that starts before the figure
+        if k >= 0 and ctx.source_starts[k] >= before[1] and ctx.new_clause_between(before[1], ctx.source_starts[k]):
             return None
-        return before[-1]
-    if after and not any(end <= o[0] < after[0][0] for o in others):
-        return after[0]
+        return before
+    k = bisect.bisect_left(figure_starts, end)
+    if after and not (k < len(figure_starts) and figure_starts[k] < after[0]):
+        return after
     return None
 
 
-def _nearest_source(spans: list, start: int, end: int):
+def _nearest_source(ctx: _Context, start: int, end: int):
+    """The source that holds the figure or is nearest to it (the one before it on a tie)."""
+    spans = ctx.sources
     if not spans:
         return None
-    return min(spans, key=lambda s: (s[0] - end if s[0] >= end else start - s[1]) if not (s[0] < end and start < s[1]) else 0)
+    j = bisect.bisect_left(ctx.source_starts, end)  # sources do not overlap: their ends rise with their starts
+    k = bisect.bisect_right(ctx.source_ends, start)  # spans[k:j] overlap the figure
+    options = []  # (distance, source) of the last one before it, the first overlapping it, the first after it
+    if k:
+        options.append((start - spans[k - 1][1], spans[k - 1]))
+    if k < j:
+        options.append((0, spans[k]))
+    if j < len(spans):
+        options.append((spans[j][0] - end, spans[j]))
+    return min(options, key=lambda o: o[0])[1]
 
 
 # --- Figure kinds ---------------------------------------------------------------------------------
 
 
-def _currency(m: re.Match, sentence: str) -> str | None:
+def _currency(m: re.Match, ctx: _Context) -> str | None:
     pre = m.group("pre")
     if pre:
         return _PREFIX_CURRENCY.get(pre[-1], pre.strip()[:3] if pre[:3].isalpha() and pre[:3].isupper() else None)
@@ -493,7 +678,7 @@ def _currency(m: re.Match, sentence: str) -> str | None:
     adj = (m.group("adj") or "").lower()
     if (word, adj) in _ADJECTIVE_CURRENCY:
         return _ADJECTIVE_CURRENCY[(word, adj)]
-    if word == "som" and not adj and _UZBEK.search(sentence) and not _KYRGYZ.search(sentence):
+    if word == "som" and not adj and ctx.uzbek_not_kyrgyz:
         return "UZS"
     return _WORD_CURRENCY.get(word)
 
@@ -503,34 +688,34 @@ def _subject_of_money(ctx: _Context, start: int, end: int, currency: str | None 
     share = _SHARE_OF_GDP_AFTER.match(text, end)
     if share and share.group("country"):
         return share.group("country")
-    candidates = [p for p in ctx.places if not p[3]]
-    before = [p for p in candidates if p[1] <= start]
+    before = ctx.subject_before(start)
     if before:
-        return before[-1][2]
-    after = [p for p in candidates if p[0] >= end]
+        return before[2]
+    after = ctx.subject_after(end)
     if after:
-        return after[0][2]
-    demonym = _DEMONYM_FALLBACK.search(text)
-    if demonym:
-        return _COUNTRY_OF_DEMONYM[demonym.group(1)]
+        return after[2]
+    if ctx.demonym:
+        return _COUNTRY_OF_DEMONYM[ctx.demonym]
     # A national currency names its country ("1.2 million somoni" is about Tajikistan).
     return _COUNTRY_OF_CURRENCY.get(currency)
 
 
-def _money_indicator(text: str, start: int, end: int, unit: str) -> str:
+def _money_indicator(ctx: _Context, start: int, end: int, unit: str) -> str:
     if unit != "USD":
         return "other"  # the money indicators are in US dollars; "2 trillion roubles" of remittances is other
-    if _GDP_BEFORE.search(text, 0, start) or _GDP_AFTER.match(text, end):
+    if _ending_at(_GDP_BEFORE, ctx.sent.text, start) or _GDP_AFTER.match(ctx.sent.text, end):
         return "gdp_usd"
-    return "remittances_usd" if _about_remittances(text) else "other"
+    return "remittances_usd" if ctx.about_remittances else "other"
 
 
 def _about_remittances(text: str) -> bool:
     return bool(_REMITTANCE_RE.search(text) or (_TRANSFER_RE.search(text) and _MIGRANT_RE.search(text)))
 
 
-def _percent_indicator(text: str, start: int, end: int) -> str:
-    if _about_remittances(text) and (_SHARE_OF_GDP_AFTER.match(text, end) or _SHARE_OF_GDP_BEFORE.search(text, 0, start)):
+def _percent_indicator(ctx: _Context, start: int, end: int) -> str:
+    # A "share of GDP" before the figure: the sentence's first one ends before it when any does.
+    if ctx.about_remittances and (_SHARE_OF_GDP_AFTER.match(ctx.sent.text, end) or (
+            ctx.share_of_gdp_end is not None and ctx.share_of_gdp_end <= start)):
         return "remittances_share_of_gdp"
     return "other"
 
@@ -547,12 +732,12 @@ def _people(ctx: _Context, start: int, end: int) -> tuple[str, str] | None:
         np, noun, np_end = np_match.group("np"), np_match.group("noun"), np_match.end("np")
         if noun[0].isupper() and noun not in ("Kyrgyz", "Turkmen", "Chinese", "Vietnamese") and not _is_demonym(noun):
             return None
-        if noun.lower() == "people" and _COUNTRY_OF_PEOPLE.search(_without_qualifier(text[:start])):
+        if noun.lower() == "people" and _ending_at(_COUNTRY_OF_PEOPLE, text, _without_qualifier(text, start)):
             return _subject_of_money(ctx, start, end), "other"  # "a country of 36 million people"
     else:
-        prefix = _without_qualifier(text[:start])
-        number_of = _NUMBER_OF.search(prefix)
-        population = _POPULATION_OF.search(prefix)
+        cut = _without_qualifier(text, start)
+        number_of = _ending_at(_NUMBER_OF, text, cut, _NUMBER_OF_LOOKBACK)
+        population = _ending_at(_POPULATION_OF, text, cut)
         if number_of:
             np, noun, np_end = number_of.group("np"), number_of.group("noun"), number_of.end("np")
         elif population:
@@ -572,34 +757,45 @@ def _people(ctx: _Context, start: int, end: int) -> tuple[str, str] | None:
                or (noun.lower() not in _GENERIC_PEOPLE))
     if not migrant and np_match and np_match.start("np") > end + 1 and noun.lower() in ("citizens", "nationals"):
         # "1.8 million of its citizens in Russia": a country's citizens counted inside another country.
-        where = _LOCATION_AFTER.match(text[np_end:])
+        where = ctx.location_after(np_end)
         migrant = bool(where and where.group("country"))
     if not migrant:
         # "people", "workers", "residents" count as migrants only where the words around say so.
-        clause_end = _CLAUSE_BREAK.search(text, np_end)
-        if not _MIGRANT_RE.search(text, np_end, min(clause_end.start() if clause_end else len(text), np_end + 80)):
+        clause_end = ctx.next_break(np_end)
+        if not _MIGRANT_RE.search(text, np_end, min(clause_end if clause_end is not None else len(text), np_end + 80)):
             return None
     return _with_location(ctx, group, start, np_end), "migrant_population"
 
 
-def _without_qualifier(prefix: str) -> str:
-    qualifier = qualifier_before(prefix)
-    return prefix[: len(prefix) - qualifier[1]] if qualifier else prefix
+def _without_qualifier(text: str, start: int) -> int:
+    """Where the text before ``start`` ends once the qualifier that ends it ("more than") is left out."""
+    qualifier = qualifier_before(text, start)
+    return start - qualifier[1] if qualifier else start
+
+
+def _ending_at(pattern: re.Pattern, text: str, end: int, lookback: int = _LOOKBACK) -> re.Match | None:
+    """``pattern.search(text[:end])`` for a pattern anchored at its end ($), read from ``lookback`` characters
+    before ``end`` (white space just before it aside): every figure of a long sentence would otherwise
+    read it again from its start."""
+    stop = end
+    while stop and text[stop - 1].isspace():
+        stop -= 1
+    return pattern.search(text, max(0, stop - lookback), end)
 
 
 def _with_location(ctx: _Context, group: str, start: int, np_end: int) -> str:
     """ "Central Asians" plus "in Russia" where the sentence says where they are."""
     text = ctx.sent.text
-    where = _LOCATION_AFTER.match(text[np_end:])
+    where = ctx.location_after(np_end)
     place = None
     if where and where.group("country"):
         place = where.group("country")
-    elif hosts := [p for p in ctx.places if p[1] <= start and _HOST_AFTER_PLACE.fullmatch(text, p[1], start)]:
-        place = hosts[-1][2]
-    elif where or _WHERE_BEFORE.search(text, 0, start) or text.startswith("In "):
+    elif host := ctx.host_before(start):
+        place = host[2]
+    elif where or ctx.where_before(start) or text.startswith("In "):
         # "in the country", "..., where ...", "In Russia, ...": the place named before the number.
-        before = [p for p in ctx.places if p[1] <= start]
-        place = before[-1][2] if before else None
+        before = ctx.place_before(start)
+        place = before[2] if before else None
     return f"{group} in {place}" if place else group
 
 
@@ -672,33 +868,42 @@ def extract_figures(article: Article) -> list[dict]:
         kind = "money" if (m.group("pre") or m.group("cur")) else "percent" if m.group("pct") else "people"
         if kind == "people" and (value < _MIN_PEOPLE or (not scale and "," not in number and _YEAR_LIKE.fullmatch(number))):
             continue
-        # The sentence before, when in the same paragraph, for shares that refer back to it.
-        prev = sents[i - 1].text if i > 0 and "\n" not in text[sents[i - 1].end:sent.start] else None
-        found.append((m, sent, prev, m.start() - sent.start, m.end() - sent.start, kind, value))
+        found.append((m, sent, i, m.start() - sent.start, m.end() - sent.start, kind, value))
 
-    named_sources: list[str] = []  # sources in text order, for "the bank said"
-    spans_in: dict[int, list[tuple[int, int]]] = {}
-    for _, sent, _, start, end, _, _ in found:
-        spans_in.setdefault(sent.start, []).append((start, end))
+    # The sentence before, when in the same paragraph, for shares that refer back to it: is it economic?
+    economic_before: dict[int, bool] = {}
+
+    def economic_sentence_before(i: int) -> bool:
+        if i not in economic_before:
+            same_paragraph = i > 0 and text.find("\n", sents[i - 1].end, sents[i].start) < 0
+            economic_before[i] = same_paragraph and bool(_ECONOMIC_RE.search(sents[i - 1].text))
+        return economic_before[i]
+
+    last_named: dict[str, str] = {}  # the last source named with each head word, for "the bank said"
+    figure_starts: dict[int, list[int]] = {}  # the figures of each sentence
+    for _, sent, _, start, _, _, _ in found:
+        figure_starts.setdefault(sent.start, []).append(start)
     records: list[dict] = []
-    for m, sent, prev, start, end, kind, value in found:
+    for m, sent, i, start, end, kind, value in found:
         ctx = contexts.get(sent.start)
         if ctx is None:
             ctx = contexts[sent.start] = _Context(sent, article.published)
-            named_sources.extend(name for _, _, name in ctx.sources if name.lower() not in _ANAPHORS)
+            for _, _, name in ctx.sources:
+                if name.lower() not in _ANAPHORS:
+                    last_named[name.lower().split()[-1]] = name
         stext = sent.text
         if kind == "money":
-            currency = _currency(m, stext)
-            if currency is None or _PENALTY_BEFORE.search(stext, 0, start) or _PERSONAL_PAY_BEFORE.search(stext, 0, start):
+            currency = _currency(m, ctx)
+            if (currency is None or _ending_at(_PENALTY_BEFORE, stext, start)
+                    or _ending_at(_PERSONAL_PAY_BEFORE, stext, start)):
                 continue
-            unit, indicator = currency, _money_indicator(stext, start, end, currency)
+            unit, indicator = currency, _money_indicator(ctx, start, end, currency)
             subject = _subject_of_money(ctx, start, end, currency)
         elif kind == "percent":
-            economic = _ECONOMIC_RE.search(stext) or (
-                _SHARE_OF_PREVIOUS.match(stext[end:]) and prev is not None and _ECONOMIC_RE.search(prev))
-            if not economic or _VOTE_RE.search(stext):
+            economic = ctx.economic or (_SHARE_OF_PREVIOUS.match(stext, end) and economic_sentence_before(i))
+            if not economic or ctx.vote:
                 continue
-            unit, currency, indicator = "percent", None, _percent_indicator(stext, start, end)
+            unit, currency, indicator = "percent", None, _percent_indicator(ctx, start, end)
             share_of = _SHARE_OF_PEOPLE.match(stext, end)
             subject = share_of.group("np") if share_of else _subject_of_money(ctx, start, end)
         else:
@@ -707,13 +912,11 @@ def extract_figures(article: Article) -> list[dict]:
                 continue
             subject, indicator = people
             unit, currency = "persons", None
-        period = _nearest(ctx.periods, start, end, [o for o in spans_in[sent.start] if o[0] != start], stext,
-                          ctx.sources)
-        source = _nearest_source(ctx.sources, start, end)
+        period = _nearest_period(ctx, start, end, figure_starts[sent.start])
+        source = _nearest_source(ctx, start, end)
         source_name = source[2] if source else None
         if source_name and source_name.lower() in _ANAPHORS:
-            head = source_name.lower()
-            source_name = next((n for n in reversed(named_sources) if n.lower().split()[-1] == head), None)
+            source_name = last_named.get(source_name.lower())
         records.append({
             "subject": subject,
             "indicator": indicator,
@@ -731,15 +934,49 @@ def extract_figures(article: Article) -> list[dict]:
     return _first_mentions(records)
 
 
+_FACT_FIELDS = ("subject", "period", "source")
+_FIELD_SETS = [fields for n in range(len(_FACT_FIELDS) + 1) for fields in combinations(range(len(_FACT_FIELDS)), n)]
+_FEW_FACTS = 8
+
+
 def _first_mentions(records: list[dict]) -> list[dict]:
     """One fact, one record: a later mention with the same value and unit, and no conflicting subject,
     period or source (a missing one does not conflict), repeats an earlier figure."""
     kept: list[dict] = []
+    facts: dict[tuple, _Facts] = {}  # the kept facts of each unit and value
     for rec in records:
-        if not any(
-            k["unit"] == rec["unit"] and k["value"] == rec["value"]
-            and all(k[f] is None or rec[f] is None or k[f] == rec[f] for f in ("subject", "period", "source"))
-            for k in kept
-        ):
+        values = tuple(rec[f] for f in _FACT_FIELDS)
+        same = facts.setdefault((rec["unit"], rec["value"]), _Facts())
+        if not same.repeated_by(values):
             kept.append(rec)
+            same.add(values)
     return kept
+
+
+class _Facts:
+    """The subject, period and source of the kept facts of one unit and value. Past a few, each is also filed
+    under every choice of its fields, so that a figure finds one it repeats by a few look-ups, not by reading
+    them all: one whose given fields each equal its own or are missing."""
+
+    def __init__(self):
+        self.values: list[tuple] = []
+        self.filed: set[tuple] | None = None
+
+    def add(self, values: tuple) -> None:
+        self.values.append(values)
+        if self.filed is None and len(self.values) > _FEW_FACTS:
+            self.filed = set()
+            for kept in self.values:
+                self._file(kept)
+        elif self.filed is not None:
+            self._file(values)
+
+    def _file(self, values: tuple) -> None:
+        for fields in _FIELD_SETS:
+            self.filed.add((fields, tuple(values[i] for i in fields)))
+
+    def repeated_by(self, values: tuple) -> bool:
+        if self.filed is None:
+            return any(all(k is None or v is None or k == v for k, v in zip(kept, values)) for kept in self.values)
+        given = tuple(i for i, v in enumerate(values) if v is not None)
+        return any((given, choice) in self.filed for choice in product(*((values[i], None) for i in given)))

@@ -15,7 +15,9 @@ informative mention.
 
 from __future__ import annotations
 
+import heapq
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -23,17 +25,18 @@ from functools import lru_cache
 from caravan.corpus import Article
 from caravan.dates import DateMention, find_dates, publication_date
 from caravan.numbers import VAGUE_NUMBERS, WORD_NUMBERS, parse_number, qualifier_before
-from caravan.places import (STORY_COUNTRIES, City, Place, citizen_adjective, country_name, demonym_country, find_places,
-                            gazetteer)
+from caravan.places import (STORY_COUNTRIES, City, Place, Region, citizen_adjective, country_name, demonym_country,
+                            find_places, gazetteer)
 from caravan.text import Span, paragraphs, sentences
 
 DEFAULT_COUNTRY = "RU"  # where this story's events happen when an article gives no other clue
 _I = re.IGNORECASE
 
 
-def _words(words: Iterable[str]) -> str:
+def _words(words: Iterable[str], shortest: bool = False) -> str:
     """A regex for any of ``words`` (a space matches any whitespace), built as a trie: Python's re tries the
-    branches of an alternation one at a time, and these word lists are long."""
+    branches of an alternation one at a time, and these word lists are long. It prefers the longest word
+    where several begin at one place ("migrant workers" over "migrant"), or with ``shortest`` the shortest."""
     trie: dict = {}
     for word in words:
         node = trie
@@ -46,7 +49,7 @@ def _words(words: Iterable[str]) -> str:
         if not branches:
             return ""
         if "" in node:
-            return "(?:" + "|".join(branches) + ")?"
+            return "(?:" + "|".join(branches) + (")??" if shortest else ")?")
         return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
     return build(trie)
@@ -312,7 +315,7 @@ _OBJECT_PRONOUN_IN = re.compile(r"\s(?:him|her|them|me)\s")
 # Someone the article has introduced: "he was beaten", "the men were held"; "a man" is introduced here.
 _KNOWN_SUBJECT = re.compile(rf"\b(?:he|she|they|the\s+(?:[a-z-]+\s+)?{_GROUP_HEAD})\s+(?:\w+\s+){{0,2}}?"
                             r"(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:[a-z]+ly\s+)?$", _I)
-_INTRODUCED = re.compile(rf"\b(?:an?|one)\s+(?:[\w’'-]+\s+){{0,3}}?{_GROUP_HEAD}\b", _I)
+_INTRODUCED = re.compile(rf"\b(?:an?|one)\s+(?:[\w’'-]+\s+){{0,3}}?{_words(_GROUP_HEADS, shortest=True)}\b", _I)
 _ORDERED_OBJECT = re.compile(rf"\b(?:ordered|had|got|wants?|wanted)\s+(?P<q>(?:[a-z]+\s+){{0,2}}?)(?P<n>{_NUM})\s+"
                              rf"(?:of\s+(?:them|those)\s+|(?:{_GROUP_MOD}\s+){{0,3}}{_GROUP_HEAD}\s+)$", _I)
 _WHO_PASSIVE = re.compile(r"\b(?:who|whom)\s+(?:had\s+|has\s+|have\s+)?(?:been|was|were|is|are|got)\s+(?:[a-z]+ly\s+)?$", _I)
@@ -320,8 +323,8 @@ _AGE_TAIL = re.compile(r"(?:,\s*\d{1,3})?[\s,]*$")
 _AND_BEFORE = re.compile(r"\band\s+(?:(?:their|his|her|its)\s+)?$", _I)
 _FAMILY_OF = re.compile(rf"\s+of\s+(?P<n>{_NUM})\b", _I)
 _TOLL_WORD = re.compile(r"\b(?:killed|killing|injured|injuring|wounded|dead|died|hurt|murdered|left)\b", _I)
-_AGENT_RE = re.compile(r"\b(?:claimed|carried\s+out|committed|perpetrated|organi[sz]ed|staged|conducted)\s+by\s+"
-                       r"|^\s*(?:[a-z]+ly\s+)?by\s+", _I)
+_AGENT_CLAIMED = re.compile(r"\b(?:claimed|carried\s+out|committed|perpetrated|organi[sz]ed|staged|conducted)\s+by\s+", _I)
+_AGENT_BY = re.compile(r"\s*(?:[a-z]+ly\s+)?by\s+", _I)  # at the start of the words after the event word
 _NP_STOP = re.compile(r"[,;.:!?“”\"()]|\s(?:who|which|that|after|in|on|at|during|for|and|as|with|while|because|since|near"
                       r"|outside|inside|from|over|last|this|yesterday|today)\s")
 _KNOWN_AS = re.compile(r",?\s*(?:also\s+)?known\s+as\s+(?P<name>[^,;.]+?)(?:,\s*or\s+(?P<short>[^,;.\s]+))?\s*(?:[,;.]|$)")
@@ -394,6 +397,14 @@ class _Mention:
 
 
 def extract_incidents(article: Article) -> list[dict]:
+    try:
+        return _incidents(article)
+    finally:
+        for cache in _ARTICLE_CACHES:  # they hold the article's text: of no use for the next, and large
+            cache.cache_clear()
+
+
+def _incidents(article: Article) -> list[dict]:
     text = article.text
     quotes = _quote_spans(text)
     mentions: list[_Mention] = []
@@ -415,7 +426,20 @@ def extract_incidents(article: Article) -> list[dict]:
 
 
 # --- sentences, quotes and clauses --------------------------------------------------------------------------------
-def _quote_spans(text: str) -> list[tuple[int, int]]:
+class _Quotes:
+    """Spans of quoted words (without the marks), in text order, without overlaps."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = spans
+        self.starts = [qs for qs, _ in spans]
+
+    def holding(self, pos: int) -> tuple[int, int] | None:
+        """The quote that holds ``pos``."""
+        i = bisect_right(self.starts, pos) - 1
+        return self.spans[i] if i >= 0 and pos < self.spans[i][1] else None
+
+
+def _quote_spans(text: str) -> _Quotes:
     """Spans of quoted words (without the marks); a quote left open runs to the end of its paragraph."""
     spans, open_at = [], None
     for m in _QUOTE_MARK.finditer(text):
@@ -428,9 +452,78 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
             open_at = None
     if open_at is not None:
         spans.append((open_at, len(text)))
-    return spans
+    return _Quotes(spans)
 
 
+# --- what the event words of one sentence or clause ask of it, found once ---------------------------------------------
+# A sentence may hold many event words. What they ask of their sentence or clause is found once and kept (the
+# caches hold the article's text), so that no event word reads its sentence again from the start.
+@lru_cache(maxsize=256)
+def _found_in(pattern: re.Pattern, text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``pattern`` occurs in text[start:end]."""
+    return pattern.search(text, start, len(text) if end is None else end) is not None
+
+
+@lru_cache(maxsize=256)
+def _first_end(pattern: re.Pattern, text: str, start: int, end: int) -> int | None:
+    first = pattern.search(text, start, end)
+    return first.end() if first else None
+
+
+def _found_before(pattern: re.Pattern, text: str, start: int, end: int, pos: int) -> bool:
+    """``pattern.search(text, start, pos)`` (a match that ends by ``pos``), for ``pos`` up to ``end``, where
+    every other match of the pattern from ``start`` ends no sooner than the first: a pattern whose words
+    in between are as few and as short as may be ("denied ... that", _INTRODUCED)."""
+    first = _first_end(pattern, text, start, end)
+    return first is not None and first <= pos and pattern.search(text, start, pos) is not None
+
+
+@lru_cache(maxsize=256)
+def _next_match_cache(pattern: re.Pattern, text: str, end: int) -> list:
+    return [None, None]  # the last position asked, the match found from it
+
+
+def _next_match(pattern: re.Pattern, text: str, pos: int, end: int) -> re.Match | None:
+    """``pattern.search(text, pos, end)``, for positions asked in rising order: the match found from an
+    earlier position is the first from every position up to its start."""
+    cache = _next_match_cache(pattern, text, end)
+    asked, found = cache
+    if asked is not None and asked <= pos and (found is None or pos <= found.start()):
+        return found
+    cache[:] = pos, pattern.search(text, pos, end)
+    return cache[1]
+
+
+_NON_SPACE = re.compile(r"\S+")
+
+
+def _first_words(text: str, start: int, end: int, count: int) -> list[str]:
+    """``text[start:end].split()[:count]``, reading no further than those words."""
+    words = []
+    for word in _NON_SPACE.finditer(text, start, end):
+        if len(words) == count:
+            break
+        words.append(word.group())
+    return words
+
+
+def _last_words(text: str, start: int, end: int, count: int) -> list[str]:
+    """``text[start:end].split()[-count:]``, reading no further back than those words."""
+    words: list[str] = []
+    pos = end
+    while len(words) < count:
+        while pos > start and text[pos - 1].isspace():
+            pos -= 1
+        if pos == start:
+            break
+        word_end = pos
+        while pos > start and not text[pos - 1].isspace():
+            pos -= 1
+        words.append(text[pos:word_end])
+    return words[::-1]
+
+
+@lru_cache(maxsize=256)  # every event word of a sentence trims it: once is enough
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and (text[start].isspace() or text[start] in "“”\""):
         start += 1
@@ -439,31 +532,28 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _evidence(text: str, sent: Span, quotes: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+def _evidence(text: str, sent: Span, quotes: _Quotes, pos: int) -> tuple[int, int]:
     """The quoted part of the sentence holding ``pos``, or else the whole sentence."""
-    for qs, qe in quotes:
-        if qs <= pos < qe:
-            start, end = _trim(text, max(qs, sent.start), min(qe, sent.end))
-            if start < end:
-                return start, end
+    quote = quotes.holding(pos)
+    if quote is not None:
+        start, end = _trim(text, max(quote[0], sent.start), min(quote[1], sent.end))
+        if start < end:
+            return start, end
     return _trim(text, sent.start, sent.end)
 
 
 def _clause(text: str, evidence: tuple[int, int], pos: int) -> tuple[int, int]:
     """The part of the evidence around ``pos`` between clause breaks ("; ", ", while", " — ")."""
-    start, end = evidence
-    for break_start, break_end in _clause_breaks(text, *evidence):
-        if break_end <= pos:
-            start = break_end
-        elif break_start >= pos:
-            end = break_start
-            break
-    return start, end
+    starts, ends = _clause_breaks(text, *evidence)  # breaks do not overlap: their ends rise with their starts
+    before = bisect_right(ends, pos) - 1  # the last break that ends by ``pos``
+    after = bisect_left(starts, pos)  # the first that starts at or after it
+    return (ends[before] if before >= 0 else evidence[0]), (starts[after] if after < len(starts) else evidence[1])
 
 
 @lru_cache(maxsize=256)
-def _clause_breaks(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
-    return tuple(m.span() for m in _CLAUSE_BREAK.finditer(text, start, end))
+def _clause_breaks(text: str, start: int, end: int) -> tuple[list[int], list[int]]:
+    spans = [m.span() for m in _CLAUSE_BREAK.finditer(text, start, end)]
+    return [s for s, _ in spans], [e for _, e in spans]
 
 
 def _window(text: str, clause_start: int, pos: int, max_words: int = 12) -> str:
@@ -483,7 +573,7 @@ def _sentence_mentions(text: str, sent: Span, quotes: list[tuple[int, int]], typ
                     for m in pattern.finditer(text, sent.start, sent.end)), key=lambda f: (f[0], f[0] - f[1]))
     kept: list[tuple[int, int, str]] = []
     for f in found:  # the longest event word wins where two overlap ("stabbed to death" over "stabbed")
-        if not any(f[0] < k[1] and k[0] < f[1] for k in kept):
+        if not kept or f[0] >= kept[-1][1]:  # in text order, the last one kept reaches furthest
             kept.append(f)
     mentions = []
     previous: tuple[int, bool] | None = None  # end of the last event word and whether it was kept
@@ -500,10 +590,10 @@ def _sentence_mentions(text: str, sent: Span, quotes: list[tuple[int, int]], typ
     if any(m.type in _VIOLENT for m in mentions):
         mentions = [m for m in mentions if m.type != "murder"]
     for m in mentions:  # "arrested on suspicion of killing X, who was stabbed": the stabbing was a killing
-        if m.type == "assault" and _FATAL.search(text, *m.clause):
+        if m.type == "assault" and _found_in(_FATAL, text, *m.clause):
             m.type = "murder"
-    for m in mentions:
-        _describe(text, m, mentions)
+    for i, m in enumerate(mentions):
+        _describe(text, m, mentions, i)
     if any(m.type in ("detention", "arrest") and "arrested" in m.counts for m in mentions):
         for m in mentions:  # "raided ... and detained 50": the detained are counted on the detention only
             if m.type == "raid":
@@ -511,7 +601,7 @@ def _sentence_mentions(text: str, sent: Span, quotes: list[tuple[int, int]], typ
     # A threat needs someone threatened or threatening: "threats to national security" is no incident. A travel
     # advisory needs a government that issued it.
     return [m for m in mentions if (m.type != "threat" or m.target_group or m.perpetrator
-            or (text[m.start:m.end].lower().startswith("threaten") and _PERSONAL_PRONOUN.search(text, *m.clause)))
+            or (text[m.start:m.end].lower().startswith("threaten") and _found_in(_PERSONAL_PRONOUN, text, *m.clause)))
             and (m.type != "travel_advisory" or m.country)]
 
 
@@ -528,7 +618,7 @@ def _is_event(text: str, m: _Mention) -> bool:
         return False  # "an insult to", "to insult": the bare word is no event
     if _VERB_PAST.fullmatch(lower.split()[0]) and _HYPOTHETICAL_PARTICIPLE.search(before):
         return False  # "could be deported", "will be sent home"
-    if _DENIAL.search(text, cs, m.start):
+    if _found_before(_DENIAL, text, cs, ce, m.start):
         return False
     if not lower.endswith("ed") and _NOT_EVENT_NOUN.search(before):
         return False  # "face deportation", "a rise in hate speech"
@@ -540,22 +630,22 @@ def _is_event(text: str, m: _Mention) -> bool:
     if rule is not None and rule.match(text, m.end, ce):
         return False
     if m.type in ("terror_attack", "attack", "assault", "murder", "raid") and (
-            _MILITARY_OBJECT.search(" ".join(text[m.end:ce].split()[:8])) or _WAR.search(text, cs, ce)):
+            _MILITARY_OBJECT.search(" ".join(_first_words(text, m.end, ce, 8))) or _found_in(_WAR, text, cs, ce)):
         return False
-    if m.type == "murder" and _ACCIDENT.search(text, cs, ce):
+    if m.type == "murder" and _found_in(_ACCIDENT, text, cs, ce):
         return False
     if lower in ("arrest", "raid") and not _NOUN_DETERMINER.search(before):
         return False  # a bare verb, as in a headline's plan
-    if lower.startswith("sweep") and not _POLICE.search(text, cs, ce):
+    if lower.startswith("sweep") and not _found_in(_POLICE, text, cs, ce):
         return False
     if lower.startswith(("held", "sent", "put", "placed")) and not _PEOPLE_PASSIVE.search(before):
         return False  # "talks were held in", "money sent home": only people are held or sent back
     if m.type == "threat" and lower.startswith(("publish", "post", "leak", "shar", "circulat")) and not (
-            _ONLINE.search(m.sentence.text) and _GROUP_RE.search(text, m.end, ce)):
+            _found_in(_ONLINE, m.sentence.text) and _next_match(_GROUP_RE, text, m.end, ce)):
         return False  # publishing the addresses of migrants online, not of the ministry's offices
-    if m.type == "harassment" and lower.startswith("call") and not _ONLINE.search(m.sentence.text):
+    if m.type == "harassment" and lower.startswith("call") and not _found_in(_ONLINE, m.sentence.text):
         return False  # a politician calling for deportations is not online harassment
-    if m.type == "travel_advisory" and not lower.startswith("travel") and not _TRAVEL.search(text, m.end, ce):
+    if m.type == "travel_advisory" and not lower.startswith("travel") and not _next_match(_TRAVEL, text, m.end, ce):
         return False  # "urged its citizens to carry their documents" is advice, not a travel advisory
     if m.type == "protest" and (_GOVERNMENT.search(window) or _DIPLOMATIC.search(before)):
         return False  # a government's diplomatic protest ("a note of protest") is not a protest in the street
@@ -573,7 +663,7 @@ def _is_event(text: str, m: _Mention) -> bool:
 def _type_attack(text: str, m: _Mention, before: str) -> bool:
     """An attack is terror, an assault, or (written "the attack") a mention of an earlier one."""
     lower = text[m.start:m.end].lower()
-    if _TERROR_CUE.search(m.sentence.text):
+    if _found_in(_TERROR_CUE, m.sentence.text):
         m.type = "terror_attack"
     elif lower == "attacked" or _ATTACK_ON_PEOPLE.match(text, m.end, m.clause[1]):
         m.type, m.generic = "assault", True
@@ -582,11 +672,12 @@ def _type_attack(text: str, m: _Mention, before: str) -> bool:
     return True
 
 
-def _describe(text: str, m: _Mention, mentions: list[_Mention]) -> None:
-    """Target group, counts and perpetrator, from the words between this event word and its neighbours."""
+def _describe(text: str, m: _Mention, mentions: list[_Mention], i: int) -> None:
+    """Target group, counts and perpetrator, from the words between this event word (``mentions[i]``; they are
+    in text order, without overlaps) and its neighbours."""
     cs, ce = m.clause
-    prev_end = max([o.end for o in mentions if o is not m and cs <= o.end <= m.start], default=cs)
-    next_start = min([o.start for o in mentions if o is not m and m.end <= o.start < ce], default=ce)
+    prev_end = mentions[i - 1].end if i > 0 and mentions[i - 1].end >= cs else cs
+    next_start = mentions[i + 1].start if i + 1 < len(mentions) and mentions[i + 1].start < ce else ce
     before, after = text[prev_end:m.start], text[m.end:next_start]
     lower = text[m.start:m.end].lower()
     passive = bool(_PASSIVE_BEFORE.search(before, max(0, len(before) - 40)))
@@ -595,7 +686,7 @@ def _describe(text: str, m: _Mention, mentions: list[_Mention]) -> None:
         (bool(_NOUN_FORM.fullmatch(lower)) and not _VERB_PAST.fullmatch(lower))
         or (bool(_VERB_PAST.fullmatch(lower)) and bool(_PARTICIPLE_BEFORE_PEOPLE.match(text, m.end, ce))))
     m.restated = (bool(_PRONOUN_AFTER.match(text, m.end, ce)) or bool(_OBJECT_PRONOUN_IN.search(text, m.start, m.end)) or (passive and bool(_KNOWN_SUBJECT.search(before)))) \
-        and not _INTRODUCED.search(text, m.sentence.start, m.start)  # not "a man said police beat him"
+        and not _introduced_before(text, m)  # not "a man said police beat him"
     if m.type == "travel_advisory":
         _describe_advisory(text, m)
         return
@@ -607,7 +698,7 @@ def _describe(text: str, m: _Mention, mentions: list[_Mention]) -> None:
         group = (_group_ending(before[:who.start()]) if who else _group_before(before)) if passive \
             else _group_after(after)
     if group is None and not passive and _NOUN_FORM.fullmatch(lower):
-        subject = _group_before(" ".join(text[cs:m.start].split()[-12:]))  # "migrants reported harassment"
+        subject = _group_before(" ".join(_last_words(text, cs, m.start, 12)))  # "migrants reported harassment"
         group = (subject[0], None) if subject else None
     ordered = _ORDERED_OBJECT.search(before) if m.type == "deportation" and not passive else None
     if ordered:  # "courts ordered at least 40 of them deported"
@@ -618,14 +709,12 @@ def _describe(text: str, m: _Mention, mentions: list[_Mention]) -> None:
         kind = "arrested" if "arrested" in kinds else "killed" if m.type == "murder" else "victims"
         if group[1] is not None and kind in kinds:
             m.counts[kind] = group[1]
-    numbers = [n for n in _NUM_RE.finditer(text, cs, ce) if not _NOT_A_COUNT_AFTER.match(text, n.end())
-               and text[n.start() - 1:n.start()] != "$"]
     for kind in kinds:
-        if kind in _COUNT_CUES and kind not in m.counts and numbers:
-            count = _count(text, cs, m.start, numbers, *_COUNT_CUES[kind])
+        if kind in _COUNT_CUES and kind not in m.counts:
+            count = _count(text, cs, ce, m.start, kind)
             if count:
                 m.counts[kind] = count
-    m.perpetrator = _agent(text, m, after)
+    m.perpetrator = _agent(text, m, next_start)
     if m.perpetrator is None and _ATTACKERS.match(text, m.start, m.end):  # "Gunmen opened fire"
         m.perpetrator = _ATTACKERS.match(text, m.start, m.end).group().lower()
     if m.perpetrator is None and not passive and (not _NOUN_ONLY.fullmatch(lower) or _LIGHT_VERB.search(before)):
@@ -633,18 +722,22 @@ def _describe(text: str, m: _Mention, mentions: list[_Mention]) -> None:
         m.perpetrator = _actor(before if prev_end > cs else _window(text, cs, m.start, 14))
 
 
+def _introduced_before(text: str, m: _Mention) -> bool:
+    """Whether the sentence introduces someone ("a man", "one of the workers") before the event word."""
+    return _found_before(_INTRODUCED, text, m.sentence.start, m.sentence.end, m.start)
+
+
 def _describe_advisory(text: str, m: _Mention) -> None:
     """A travel advisory's country is its issuer ("Kyrgyzstan has warned", "Uzbekistan's ... Agency issued")."""
-    cs = m.clause[0]
+    cs, ce = m.clause
     issuer, who = None, None
-    for place in reversed(_places_in(text, m.sentence, cs, m.start)):
-        if place.kind == "country":
-            issuer = place.country
-            org = _ADVISORY_ORG.match(text, place.end, m.start) if place.possessive else None
-            who = text[place.start:org.end()] if org else None
-            break
+    place = _last_country_before(text, m.sentence, cs, m.start)
+    if place is not None:
+        issuer = place.country
+        org = _ADVISORY_ORG.match(text, place.end, m.start) if place.possessive else None
+        who = text[place.start:org.end()] if org else None
     if issuer is None:
-        dm = _ADVISORY_DEMONYM.search(text, cs, m.start)  # "the Kyrgyz Foreign Ministry"
+        dm = _leftmost_before(_ADVISORY_DEMONYM, text, cs, m.start, ce)  # "the Kyrgyz Foreign Ministry"
         if dm:
             issuer, who = demonym_country(dm.group("dem").split()[0]), dm.group("np").strip()
     if issuer is None:
@@ -652,15 +745,43 @@ def _describe_advisory(text: str, m: _Mention) -> None:
         dm = _ADVISORY_CITIZENS.search(text, m.start, m.end)
         if dm:
             issuer = demonym_country(dm.group("dem").split()[0])
-            org = _ADVISORY_BARE_ORG.search(text, cs, m.start)
+            org = _leftmost_before(_ADVISORY_BARE_ORG, text, cs, m.start, ce)
             who = f"{citizen_adjective(issuer)} {org.group('org')}" if issuer and org else None
     if issuer is None:
         return
     m.country = issuer
     m.perpetrator = who or f"Government of {country_name(issuer)}"
-    dest = next((p.country for p in _places_in(text, m.sentence)
-                 if p.kind == "country" and p.country != issuer and p.preposition in ("to", "in", "visit", "visiting")), None)
+    dest = next((p.country for p in _destinations(text, m.sentence) if p.country != issuer), None)
     m.target_group = f"{citizen_adjective(issuer)} citizens" + (f" travelling to {country_name(dest)}" if dest else "")
+
+
+def _last_country_before(text: str, sent: Span, start: int, end: int) -> Place | None:
+    """The last country named in text[start:end] of the sentence."""
+    if not _places_apart(text, sent):
+        return next((p for p in reversed(_places_in(text, sent, start, end)) if p.kind == "country"), None)
+    places, countries = _sentence_places(text, sent), _place_index(text, sent, False).countries
+    i = bisect_right(countries, end, key=lambda j: places[j].end) - 1
+    return places[countries[i]] if i >= 0 and places[countries[i]].start >= start else None
+
+
+@lru_cache(maxsize=256)
+def _destinations(text: str, sent: Span) -> list[Place]:
+    """The countries of the sentence named as where one goes or is ("to", "in", "visit")."""
+    return [p for p in _places_in(text, sent)
+            if p.kind == "country" and p.preposition in ("to", "in", "visit", "visiting")]
+
+
+def _leftmost_before(pattern: re.Pattern, text: str, start: int, pos: int, end: int) -> re.Match | None:
+    """``pattern.search(text, start, pos)`` for ``pos`` up to ``end``, for a pattern whose match does not
+    rest on the text ending where it ends: such a match starts where one starts in text[start:end]."""
+    while True:
+        full = _first_match(pattern, text, start, end)
+        if full is None or full.start() >= pos:
+            return None
+        cut = pattern.match(text, full.start(), pos)
+        if cut:
+            return cut
+        start = full.start() + 1
 
 
 def _clean_np(np: str) -> str:
@@ -726,11 +847,23 @@ def _number(surface: str, prefix: str) -> tuple[int, str] | None:
     return int(value), qualifier[0] if qualifier else "exact"
 
 
-def _count(text: str, start: int, pos: int, numbers: list[re.Match], cue_before: re.Pattern, cue_after: re.Pattern
-           ) -> tuple[int, str] | None:
-    """The count nearest ``pos`` stated with a cue: "killed at least 139" or "139 people were killed"."""
-    found = []
-    for n in numbers:
+def _count(text: str, start: int, end: int, pos: int, kind: str) -> tuple[int, str] | None:
+    """The count of ``kind`` nearest ``pos`` in the clause [start, end), stated with a cue: "killed at least 139"
+    or "139 people were killed" (the nearer value on a tie)."""
+    starts, values = _counts_in(text, start, end, kind)
+    i = bisect_left(starts, pos)
+    found = [(abs(starts[j] - pos), values[j]) for j in (i - 1, i) if 0 <= j < len(starts)]
+    return min(found)[1] if found else None
+
+
+@lru_cache(maxsize=256)
+def _counts_in(text: str, start: int, end: int, kind: str) -> tuple[list[int], list[tuple[int, str]]]:
+    """The numbers of the clause [start, end) stated as counts of ``kind``: where each starts, and its count."""
+    cue_before, cue_after = _COUNT_CUES[kind]
+    starts, values = [], []
+    for n in _NUM_RE.finditer(text, start, end):
+        if _NOT_A_COUNT_AFTER.match(text, n.end()) or text[n.start() - 1:n.start()] == "$":
+            continue
         cue = cue_before.search(text, max(start, n.start() - 60), n.start())
         if cue:
             q = cue.group("q")
@@ -740,8 +873,9 @@ def _count(text: str, start: int, pos: int, numbers: list[re.Match], cue_before:
         if cue or cue_after.match(text, n.end()):
             value = _number(n.group(), text[max(start, n.start() - 30):n.start()])
             if value:
-                found.append((abs(n.start() - pos), value))
-    return min(found)[1] if found else None
+                starts.append(n.start())
+                values.append(value)
+    return starts, values
 
 
 def _actor(window: str) -> str | None:
@@ -757,26 +891,41 @@ def _actor(window: str) -> str | None:
     return _clean_np(" ".join(words)) if words else None
 
 
-def _agent(text: str, m: _Mention, after: str) -> str | None:
-    """The doer of a passive ("beaten by police") or of a claimed attack ("claimed by ..., known as X, or Y")."""
+def _agent(text: str, m: _Mention, next_start: int) -> str | None:
+    """The doer of a passive ("beaten by police") or of a claimed attack ("claimed by ..., known as X, or Y"), in
+    the words after the event word, up to the next one (or for an attack, to the end of the clause, or in all of it)."""
     cs, ce = m.clause
-    sources = (after, text[m.end:ce], text[cs:ce]) if m.type in ("terror_attack", "attack") else (after,)
-    for source in sources:
-        agent = _AGENT_RE.search(source)
-        if not agent:
-            continue
-        rest = source[agent.end():]
-        stop = _NP_STOP.search(rest)
-        np = re.sub(r"^(?:the|a|an)\s+", "", (rest[:stop.start()] if stop else rest).strip())
-        if not np:
-            continue
-        known = _KNOWN_AS.match(rest, stop.start()) if stop else None
-        if known:
-            np = known.group("name").strip() + (f" ({known.group('short')})" if known.group("short") else "")
-        if _PERSON_NAME.fullmatch(np) and not _ORG_WORD.search(np):
-            return None  # a private person's name stays out of the data
-        return _clean_np(np)
+    for start, end in ((m.end, next_start), (m.end, ce), (cs, ce))[:3 if m.type in ("terror_attack", "attack") else 1]:
+        # "by" just after the event word, else "claimed by" anywhere: at one place, only one of them begins
+        agent = _AGENT_BY.match(text, start, end) or (
+            _first_match(_AGENT_CLAIMED, text, start, end) if start == cs
+            else _next_match(_AGENT_CLAIMED, text, start, end))
+        if agent:
+            named = _agent_named(text, agent.end(), end)
+            if named is not None:
+                return named[0]
     return None
+
+
+@lru_cache(maxsize=256)
+def _first_match(pattern: re.Pattern, text: str, start: int, end: int) -> re.Match | None:
+    return pattern.search(text, start, end)
+
+
+@lru_cache(maxsize=256)
+def _agent_named(text: str, start: int, end: int) -> tuple[str | None] | None:
+    """The doer named in text[start:end], after "by" (in a tuple: a private person is named as None); None when
+    no words follow."""
+    stop = _NP_STOP.search(text, start, end)
+    np = re.sub(r"^(?:the|a|an)\s+", "", text[start:stop.start() if stop else end].strip())
+    if not np:
+        return None
+    known = _KNOWN_AS.match(text, stop.start(), end) if stop else None
+    if known:
+        np = known.group("name").strip() + (f" ({known.group('short')})" if known.group("short") else "")
+    if _PERSON_NAME.fullmatch(np) and not _ORG_WORD.search(np):
+        return (None,)  # a private person's name stays out of the data
+    return (_clean_np(np),)
 
 
 # --- where and when -----------------------------------------------------------------------------------------------
@@ -794,6 +943,7 @@ class _Setting:
     regions: frozenset  # regions named anywhere: they tell which of two same-named towns is meant
     story_cities: dict  # country -> the city the story is set in: named in the lead (dateline included) and again
     cities: tuple  # every city named as a scene, in text order ("the city's market" is the last one)
+    cities_by_country: dict  # country -> those cities and their ends (which rise with their starts)
 
 
 @lru_cache(maxsize=16)
@@ -816,7 +966,12 @@ def _setting(text: str) -> _Setting:
         if place.start < lead_end and counts[place.city.name] >= 2 and (
                 place.country not in story or counts[place.city.name] > counts[story[place.country].city.name]):
             story[place.country] = place
-    return _Setting(frozenset(regions), story, tuple(cities))
+    by_country: dict[str, tuple[list[Place], list[int]]] = {}
+    for place in cities:
+        of_country, ends = by_country.setdefault(place.country, ([], []))
+        of_country.append(place)
+        ends.append(place.end)
+    return _Setting(frozenset(regions), story, tuple(cities), by_country)
 
 
 def _aside(text: str, place: Place) -> bool:
@@ -826,13 +981,34 @@ def _aside(text: str, place: Place) -> bool:
         place.possessive and _DIRECTION_AFTER_POSSESSIVE.match(text, place.end) is not None)
 
 
-def _relative_clauses(text: str, sent: Span) -> list[tuple[int, int]]:
-    """Spans of "who/which ..." clauses: they tell about someone or something else than the event."""
-    spans = []
+@lru_cache(maxsize=256)
+def _relative_clauses(text: str, sent: Span) -> tuple[list[int], list[int]]:
+    """Where the "who/which ..." clauses of the sentence start and end (both rise: each ends at the first stop
+    after its word); they tell about someone or something else than the event."""
+    starts, ends = [], []
+    stops = [m.start() for m in _RELATIVE_END.finditer(text, sent.start, sent.end)]
     for m in _RELATIVE.finditer(text, sent.start, sent.end):
-        stop = _RELATIVE_END.search(text, m.end(), sent.end)
-        spans.append((m.start(), stop.start() if stop else sent.end))
-    return spans
+        i = bisect_left(stops, m.end())
+        starts.append(m.start())
+        ends.append(stops[i] if i < len(stops) else sent.end)
+    return starts, ends
+
+
+def _clauses_holding(clauses: tuple[list[int], list[int]], pos: int) -> range:
+    """The relative clauses that hold ``pos``: consecutive ones, as their starts and ends both rise."""
+    starts, ends = clauses
+    return range(bisect_right(ends, pos), bisect_right(starts, pos))
+
+
+def _in_other_clause(clauses: tuple[list[int], list[int]], place: Place, own: range, after: range) -> bool:
+    """Whether the place lies in a relative clause other than the event word's own (``own``) and one just after
+    it (``after``)."""
+    if not clauses[0]:
+        return False
+    holding = _clauses_holding(clauses, place.start)
+    exempt = sum(max(0, min(holding.stop, r.stop) - max(holding.start, r.start)) for r in (own, after)
+                 if r is not None)
+    return len(holding) > exempt
 
 
 def _places_in(text: str, sent: Span, start: int | None = None, end: int | None = None) -> tuple[Place, ...]:
@@ -858,83 +1034,218 @@ def _default_country(text: str, mentions: list[_Mention]) -> str:
     return max(sorted(votes), key=lambda c: (votes[c], c == DEFAULT_COUNTRY, c in STORY_COUNTRIES))
 
 
-def _locate(text: str, m: _Mention, default: str, setting: _Setting, quotes: list[tuple[int, int]]) -> None:
-    """Place and country of the event: a city, region or "in <country>" near its word; else the city the story
-    is set in, where the sentence names no other scene; else the default country."""
-    if m.type == "travel_advisory":
-        return
-    candidates: list[Place] = []
-    asides: list[Place] = []
-    # A "who/which" clause elsewhere in the sentence tells of something else; one right after the event word
-    # ("the protest, which took place in Novosibirsk") tells of the event.
-    clauses = [c for c in _relative_clauses(text, m.sentence)
-               if not c[0] <= m.start < c[1] and not 0 <= c[0] - m.end <= 2]
-    for place in _places_in(text, m.sentence, *m.evidence):
+_FEW_PLACES = 8  # a sentence with no more places is looked at place by place
+
+
+class _Scene:
+    """What _locate asks of the places of an event word's evidence: which may be its scene, nearest first.
+
+    A place is a candidate for the scene, an aside (a landmark: "near Moscow"), or neither (see ``kind``). In a
+    sentence of many places (in text order, and but for rare cases not overlapping) the nearest are found from
+    the event word outwards, skipping at once those that are never a scene, so that the event words of a long
+    sentence do not each go through all its places."""
+
+    def __init__(self, text: str, m: _Mention):
+        self.text, self.m = text, m
+        self._clauses: tuple | None = None
+        self.places = _sentence_places(text, m.sentence)
+        self.indexed = len(self.places) > _FEW_PLACES and _places_apart(text, m.sentence)
+        if self.indexed:
+            self.index = _place_index(text, m.sentence, m.type == "deportation")
+            self.first = bisect_left(self.index.starts, m.evidence[0])
+            self.last = bisect_right(self.index.ends, m.evidence[1])  # places[first:last] lie in the evidence
+            self.split = max(self.first, min(self.last, bisect_right(self.index.ends, m.start)))  # the first after it
+        else:
+            self.in_evidence = _places_in(text, m.sentence, *m.evidence)
+            self.nearest_first = sorted(self.in_evidence, key=lambda p: _distance(p, m))  # stable: text order on a tie
+
+    def _in_other_clause(self, place: Place) -> bool:
+        # A "who/which" clause elsewhere in the sentence tells of something else; one right after the event word
+        # ("the protest, which took place in Novosibirsk") tells of the event.
+        if self._clauses is None:
+            clauses = _relative_clauses(self.text, self.m.sentence)
+            after = range(bisect_left(clauses[0], self.m.end), bisect_right(clauses[0], self.m.end + 2))
+            self._clauses = clauses, _clauses_holding(clauses, self.m.start), after
+        clauses, own, after = self._clauses
+        return _in_other_clause(clauses, place, own, after)
+
+    def kind(self, place: Place) -> str | None:
+        """ "candidate", "aside" or None."""
+        m = self.m
         # "deported from Russia", "flown from Moscow ... after courts ordered their expulsion": where they were
         # deported from; not "migrants from Kyrgyzstan"
         deported_from = m.type == "deportation" and place.preposition == "from" and (
             0 <= place.start - m.end <= 60 or place.kind == "city")
         if place.kind == "country" and (place.possessive or not (place.locative or deported_from)):
-            continue
+            return None
         if place.preposition in ("to", "towards", "into") or (place.preposition == "from" and not deported_from):
-            continue  # a destination or an origin, not the scene
+            return None  # a destination or an origin, not the scene
         if place.preposition == "by":
-            continue  # "a poem by Pushkin", "sanctioned by Moscow": an author or an agent, not the scene
-        if any(cs <= place.start < ce for cs, ce in clauses):
-            continue  # "to protest the treatment of citizens who were held at a Moscow airport"
-        if place.kind == "city" and _aside(text, place):
-            asides.append(place)  # "in Kotelniki near Moscow", "a concert hall outside Moscow"
-            continue
-        candidates.append(place)
-    nearest_aside = min(asides, key=lambda p: _distance(p, m), default=None)
-    if nearest_aside and (not candidates or _distance(nearest_aside, m) < min(_distance(p, m) for p in candidates)):
+            return None  # "a poem by Pushkin", "sanctioned by Moscow": an author or an agent, not the scene
+        if self._in_other_clause(place):
+            return None  # "to protest the treatment of citizens who were held at a Moscow airport"
+        if place.kind == "city" and _aside(self.text, place):
+            return "aside"  # "in Kotelniki near Moscow", "a concert hall outside Moscow"
+        return "candidate"
+
+    def _sides(self):
+        """The places of the evidence that may be a scene, before the event word and after it, nearest first."""
+        if not self.indexed:
+            return (self.nearest_first,)
+        index, places = self.index, self.places
+
+        def before():
+            i = index.keep_before[self.split - 1] if self.split > self.first else -1
+            while i >= self.first:
+                yield places[i]
+                i = index.keep_before[i - 1] if i > self.first else -1
+
+        def after():
+            i = index.keep_after[self.split]
+            while i < self.last:
+                yield places[i]
+                i = index.keep_after[i + 1]
+        return before(), after()
+
+    def nearest(self, wanted, within: int | None = None) -> Place | None:
+        """The nearest place of a kind ``wanted(place, kind)`` accepts, no further than ``within`` (on a tie, the
+        first in text order)."""
+        best: tuple[int, Place] | None = None
+        for side in self._sides():
+            for place in side:
+                distance = _distance(place, self.m)
+                if (within is not None and distance > within) or (best is not None and distance >= best[0]):
+                    break  # further on this side, every place is further away
+                if wanted(place, self.kind(place)):
+                    best = (distance, place)
+                    break
+        return best[1] if best else None
+
+    def region_of(self, city: Place) -> Region | None:
+        """The first candidate region of the evidence that holds the city ("Kaluga, Kaluga Oblast")."""
+        regions = (self.in_evidence if not self.indexed else
+                   [self.places[i] for i in self.index.regions[bisect_left(self.index.regions, self.first):
+                                                               bisect_left(self.index.regions, self.last)]])
+        return next((p.region for p in regions if p.kind == "region" and p.region.country == city.country
+                     and p.region.admin1 == city.city.admin1 and self.kind(p) == "candidate"), None)
+
+
+@dataclass(frozen=True)
+class _PlaceIndex:
+    starts: list[int]
+    ends: list[int]
+    keep_before: list[int]  # for each place, the last place up to it that may be a scene (-1: none)
+    keep_after: list[int]  # for each place, the first place from it that may be a scene (len(places): none)
+    regions: list[int]  # the regions among them
+    countries: list[int]  # the countries among them
+
+
+@lru_cache(maxsize=256)
+def _place_index(text: str, sent: Span, deportation: bool) -> _PlaceIndex:
+    places = _sentence_places(text, sent)
+
+    def may_be_scene(p: Place) -> bool:  # as _Scene.kind says whatever the event word (a deportation or not) is
+        if p.preposition in ("to", "towards", "into", "by") or (p.preposition == "from" and not deportation):
+            return False
+        deported_from = deportation and p.preposition == "from"
+        return not (p.kind == "country" and (p.possessive or not (p.locative or deported_from)))
+
+    keep = [may_be_scene(p) for p in places]
+    keep_before, last = [], -1
+    for i, k in enumerate(keep):
+        last = i if k else last
+        keep_before.append(last)
+    keep_after = [len(places)] * (len(places) + 1)
+    for i in range(len(places) - 1, -1, -1):
+        keep_after[i] = i if keep[i] else keep_after[i + 1]
+    return _PlaceIndex([p.start for p in places], [p.end for p in places], keep_before, keep_after,
+                       [i for i, p in enumerate(places) if p.kind == "region"],
+                       [i for i, p in enumerate(places) if p.kind == "country"])
+
+
+@lru_cache(maxsize=256)
+def _places_apart(text: str, sent: Span) -> bool:
+    """Whether the places of the sentence do not overlap (in text order, their ends rise too)."""
+    places = _sentence_places(text, sent)
+    return all(a.end <= b.start for a, b in zip(places, places[1:]))
+
+
+def _locate(text: str, m: _Mention, default: str, setting: _Setting, quotes: _Quotes) -> None:
+    """Place and country of the event: a city, region or "in <country>" near its word; else the city the story
+    is set in, where the sentence names no other scene; else the default country."""
+    if m.type == "travel_advisory":
+        return
+    scene = _Scene(text, m)
+    nearest = scene.nearest(lambda p, kind: kind == "candidate")
+    nearest_aside = scene.nearest(lambda p, kind: kind == "aside",
+                                  within=None if nearest is None else _distance(nearest, m) - 1)
+    if nearest_aside:  # nearer than every candidate
         m.country = nearest_aside.country  # "a massacre at a concert hall near Moscow": somewhere near, not in it
         return
-    doer = _country_subject(text, m) if not candidates and m.type in _STATE_ACTS else None
+    doer = _country_subject(text, m) if nearest is None and m.type in _STATE_ACTS else None
     if doer is not None:  # "Kazakhstan deported 300 migrants": the country that did it
         m.country = doer.country
         return
-    if not candidates and not m.anaphoric:  # "the killing" is where the killing told before was
+    if nearest is None and not m.anaphoric:  # "the killing" is where the killing told before was
         m.place = _inherited_city(text, m, default, setting, quotes)
         m.inherited = m.place is not None
-    if candidates:
-        nearest = min(candidates, key=lambda p: _distance(p, m))
-        cities = [p for p in candidates if p.kind == "city" and p.country == nearest.country]
-        city = min(cities, key=lambda p: _distance(p, m)) if cities else None
-        m.place = city if city and _distance(city, m) <= _distance(nearest, m) + 30 else nearest
+    if nearest is not None:
+        city = scene.nearest(lambda p, kind: kind == "candidate" and p.kind == "city" and p.country == nearest.country,
+                             within=_distance(nearest, m) + 30)
+        m.place = city or nearest
         if m.place.kind == "city" and m.place.region is None:  # a region named with the city ("Kaluga, Kaluga Oblast")
-            region = next((p.region for p in candidates if p.kind == "region" and p.region.country == m.place.country
-                           and p.region.admin1 == m.place.city.admin1), None)
+            region = scene.region_of(m.place)
             if region is not None:
                 m.place = replace(m.place, region=region)
     m.country = m.place.country if m.place else default
 
 
 def _country_subject(text: str, m: _Mention) -> Place | None:
-    """A country named as the doer just before a state's act: "Kazakhstan deported", "Russia has expelled"."""
-    for place in reversed(_places_in(text, m.sentence, m.clause[0], m.start)):
+    """A country named as the doer just before a state's act: "Kazakhstan deported", "Russia has expelled".
+
+    Where places do not overlap, only the last one before the act may be it: between any other and the act
+    stands that place's name, where only white space and "has", "also", ... may."""
+    if _places_apart(text, m.sentence):
+        i = bisect_right(_place_index(text, m.sentence, False).ends, m.start) - 1
+        places = _sentence_places(text, m.sentence)[max(i, 0):i + 1]
+        places = tuple(p for p in places if p.start >= m.clause[0])
+    else:
+        places = _places_in(text, m.sentence, m.clause[0], m.start)
+    for place in reversed(places):
         if place.kind == "country" and not place.possessive and place.preposition not in _PREPOSITIONS \
                 and _COUNTRY_SUBJECT_GAP.fullmatch(text, place.end, m.start):
             return place
     return None
 
 
-def _inherited_city(text: str, m: _Mention, default: str, setting: _Setting, quotes: list[tuple[int, int]]
-                    ) -> Place | None:
+def _inherited_city(text: str, m: _Mention, default: str, setting: _Setting, quotes: _Quotes) -> Place | None:
     """The city of a sentence that names no scene: "the city's market" is the last city named, and an event told
     without a place is in the city the story is set in. Not in quoted speech, nor where the sentence speaks of a
     whole country ("Kazakhstan deported", "raids across the country")."""
-    if any(qs <= m.evidence[0] < qe for qs, qe in quotes) or _NATIONWIDE.search(m.sentence.text):
+    if quotes.holding(m.evidence[0]) is not None or _found_in(_NATIONWIDE, m.sentence.text):
         return None
-    if any(p.kind == "country" and not p.possessive and p.preposition not in ("to", "towards", "into", "from")
-           and not _NATIONALITY_OF.search(text, max(0, p.start - 30), p.start)
-           for p in _places_in(text, m.sentence)):
+    if _names_a_country(text, m.sentence):
         return None
-    if _THE_CITY.search(m.sentence.text):
-        before = [p for p in setting.cities if p.end <= m.sentence.start and p.country == default]
+    if _found_in(_THE_CITY, m.sentence.text):
+        before = _last_city_before(setting, m.sentence.start, default)
         if before:
-            return before[-1]
+            return before
     return setting.story_cities.get(default)
+
+
+@lru_cache(maxsize=256)
+def _names_a_country(text: str, sent: Span) -> bool:
+    """Whether the sentence speaks of a whole country: names one, not as a destination, origin or nationality."""
+    return any(p.kind == "country" and not p.possessive and p.preposition not in ("to", "towards", "into", "from")
+               and not _NATIONALITY_OF.search(text, max(0, p.start - 30), p.start)
+               for p in _places_in(text, sent))
+
+
+def _last_city_before(setting: _Setting, pos: int, country: str) -> Place | None:
+    """The last city of ``country`` named as a scene before ``pos``."""
+    cities, ends = setting.cities_by_country.get(country, ((), ()))
+    i = bisect_right(ends, pos) - 1
+    return cities[i] if i >= 0 else None
 
 
 @lru_cache(maxsize=256)
@@ -947,10 +1258,41 @@ def _distance(place: Place, m: _Mention) -> int:
 
 
 def _nearest_date(text: str, m: _Mention, published: str | None) -> DateMention | None:
-    # A date across "after", "before" or "since" is another event's: "warned on Thursday, after a man was killed".
-    found = [d for d in _dates_in(text, published, *m.evidence)
-             if not _SUBORDINATOR.search(text, min(d.end, m.end), max(d.start, m.start))]
+    """The date nearest the event word, not across "after", "before" or "since": such a date is another event's
+    ("warned on Thursday, after a man was killed"); the earlier one on a tie.
+
+    Dates are in text order without overlaps; a subordinator between a date and the event word stands between
+    every date further on that side and it, so only the nearest date on each side is asked."""
+    dates, starts = _dates_at(text, published, *m.evidence)
+    if not dates:
+        return None
+    word_starts, word_ends = _subordinators(text, *m.evidence)
+    split = bisect_left(starts, m.start)
+    found = []
+    for side in (range(split - 1, -1, -1), range(split, len(dates))):
+        for i in side:
+            d = dates[i]
+            lo, hi = min(d.end, m.end), max(d.start, m.start)
+            j = bisect_left(word_starts, lo)  # the first such word from ``lo``: it ends soonest
+            if j == len(word_starts) or word_ends[j] > hi:
+                found.append(d)
+                break
+            if d.end <= m.start or d.start >= m.end:
+                break  # every further date on this side lies beyond that word too
     return min(found, key=lambda d: abs(d.start - m.start)) if found else None
+
+
+@lru_cache(maxsize=256)
+def _dates_at(text: str, published: str | None, start: int, end: int) -> tuple[list[DateMention], list[int]]:
+    dates = _dates_in(text, published, start, end)
+    return dates, [d.start for d in dates]
+
+
+@lru_cache(maxsize=256)
+def _subordinators(text: str, start: int, end: int) -> tuple[list[int], list[int]]:
+    """Where "after", "before", "since", ... start and end in text[start:end], in text order."""
+    spans = [w.span() for w in _SUBORDINATOR.finditer(text, start, end)]
+    return [s for s, _ in spans], [e for _, e in spans]
 
 
 # --- one record per event -----------------------------------------------------------------------------------------
@@ -960,7 +1302,9 @@ def _merge(mentions: list[_Mention], lead_end: int) -> list[_Mention]:
         for m in mentions:  # "the attackers killed 145 people": the toll of the article's terror attack
             if m.type == "murder" and (m.counts.get("killed", (0,))[0] >= 3 or _ATTACKERS.search(m.perpetrator or "")):
                 m.type, m.anaphoric = "terror_attack", True
-    groups: list[list[_Mention]] = []
+    groups: list[_Event] = []
+    by_type: dict[str, list[_Event]] = {}  # each in the order they began
+    by_place: dict[tuple[str, str | None], list[_Event]] = {}
     for m in sorted(mentions, key=lambda x: x.start):
         # "the attack", "attacked" and "the courier was stabbed" may name the killing the article reports
         types = ("terror_attack", "assault", "murder") if m.type == "attack" \
@@ -968,8 +1312,9 @@ def _merge(mentions: list[_Mention], lead_end: int) -> list[_Mention]:
         # "the killing" placed nowhere ("Dushanbe expected an investigation of the killing") is the one before
         placeless = m.anaphoric and (m.place is None or not m.place.locative)
         probe = replace(m, place=None) if placeless else m
-        same = [g for g in groups if g[0].type in types and (g[0].country == m.country or placeless)
-                and _compatible(g, probe)]
+        lists = [by_type.get(t, []) for t in types] if placeless else [by_place.get((t, m.country), []) for t in types]
+        events = lists[0] if len(lists) == 1 else heapq.merge(*lists, key=lambda g: g.number)
+        same = [g for g in events if _compatible(g, probe)]
         if m.anaphoric:
             target = same[-1] if same else None
         else:
@@ -979,7 +1324,7 @@ def _merge(mentions: list[_Mention], lead_end: int) -> list[_Mention]:
             # other event of the type could be meant, and the sentence does not say it is another one.
             loose = [g for g in same if _same_event(g, m) == 1
                      and (m.generic or m.restated or m.start < lead_end or g[0].start < lead_end)]
-            if target is None and len(loose) == 1 and not _SEPARATE.search(m.sentence.text):
+            if target is None and len(loose) == 1 and not _found_in(_SEPARATE, m.sentence.text):
                 target = loose[0]
         if target is not None:
             if placeless and target[0].country != m.country:
@@ -990,8 +1335,38 @@ def _merge(mentions: list[_Mention], lead_end: int) -> list[_Mention]:
             if m.type == "attack":  # "the attack" with nothing before it: a mass killing is a terror attack
                 mass = m.counts.get("killed", (0,))[0] >= 5 or m.counts.get("injured", (0,))[0] >= 10
                 m.type = "terror_attack" if mass else "assault"
-            groups.append([m])
-    return [_combine(g) for g in groups]
+            event = _Event(len(groups), m)
+            groups.append(event)
+            by_type.setdefault(m.type, []).append(event)
+            by_place.setdefault((m.type, m.country), []).append(event)
+    return [_combine(g.mentions) for g in groups]
+
+
+class _Event:
+    """The mentions of one event, with what tells whether another may be one more of them: the cities, dates
+    and counts they name (a handful however many mentions there are, as they agree) and their evidence."""
+
+    def __init__(self, number: int, first: _Mention):
+        self.number = number  # in the order events began
+        self.mentions: list[_Mention] = []
+        self.cities: dict[int, City] = {}
+        self.dates: set[str] = set()
+        self.counts: dict[str, set] = {}
+        self.evidence: set[tuple[int, int]] = set()
+        self.append(first)
+
+    def __getitem__(self, i: int) -> _Mention:
+        return self.mentions[i]
+
+    def append(self, m: _Mention) -> None:
+        self.mentions.append(m)
+        if _city_id(m):
+            self.cities[_city_id(m)] = m.place.city
+        if m.date:
+            self.dates.add(m.date.value)
+        for kind, value in m.counts.items():
+            self.counts.setdefault(kind, set()).add(value)
+        self.evidence.add(m.evidence)
 
 
 def _city_id(m: _Mention) -> int | None:
@@ -999,16 +1374,14 @@ def _city_id(m: _Mention) -> int | None:
     return m.place.city.geonames_id if m.place and m.place.city and not m.inherited else None
 
 
-def _compatible(group: list[_Mention], m: _Mention) -> bool:
+def _compatible(group: _Event, m: _Mention) -> bool:
     """No two different cities, dates or counts: then the mentions may tell one event."""
-    for x in group:
-        if _city_id(x) and _city_id(m) and _city_id(x) != _city_id(m) and not _nested(x.place.city, m.place.city):
-            return False
-        if x.date and m.date and not (x.date.value.startswith(m.date.value) or m.date.value.startswith(x.date.value)):
-            return False  # "2024-03" and "2024-03-22" may be one day
-        if any(kind in x.counts and x.counts[kind] != value for kind, value in m.counts.items()):
-            return False
-    return True
+    if _city_id(m) and any(city_id != _city_id(m) and not _nested(city, m.place.city)
+                           for city_id, city in group.cities.items()):
+        return False
+    if m.date and any(not (date.startswith(m.date.value) or m.date.value.startswith(date)) for date in group.dates):
+        return False  # "2024-03" and "2024-03-22" may be one day
+    return not any(group.counts.get(kind, set()) - {value} for kind, value in m.counts.items())
 
 
 def _nested(a: City, b: City) -> bool:
@@ -1019,16 +1392,16 @@ def _nested(a: City, b: City) -> bool:
     return a.country == b.country and a.admin1 == b.admin1 and (whole(a) or whole(b))
 
 
-def _same_event(group: list[_Mention], m: _Mention) -> int:
+def _same_event(group: _Event, m: _Mention) -> int:
     """2 where two compatible mentions tell one event: in the same evidence ("beaten and stabbed") or in the same
     city; 1 where they may, one of them placed in no city (a lead's "a courier was stabbed to death" and the
     paragraph telling where), which holds where no other event of the type could be meant; else 0."""
-    if any(x.evidence == m.evidence for x in group):
+    if m.evidence in group.evidence:
         return 2
-    if any(_city_id(x) == _city_id(m) or _nested(x.place.city, m.place.city) for x in group
-           if _city_id(x) and _city_id(m)):
+    if _city_id(m) and any(city_id == _city_id(m) or _nested(city, m.place.city)
+                           for city_id, city in group.cities.items()):
         return 2
-    return 1 if _city_id(m) is None or all(_city_id(x) is None for x in group) else 0
+    return 1 if _city_id(m) is None or not group.cities else 0
 
 
 def _combine(group: list[_Mention]) -> _Mention:
@@ -1067,3 +1440,9 @@ def _record(m: _Mention, published: str | None) -> dict:
     rec.update({"target_group": m.target_group, "perpetrator": m.perpetrator, "sentence": m.sentence.text,
                 "char_start": m.evidence[0], "char_end": m.evidence[1]})
     return rec
+
+
+# What the caches above keep of one article.
+_ARTICLE_CACHES = (_found_in, _first_end, _next_match_cache, _trim, _clause_breaks, _destinations, _counts_in,
+                   _first_match, _agent_named, _sentence_places, _setting, _relative_clauses, _place_index,
+                   _places_apart, _names_a_country, _dates_in, _dates_at, _subordinators)

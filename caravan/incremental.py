@@ -1,4 +1,7 @@
-"""Which articles need extracting again: new ones, changed ones, and all when the extractors changed."""
+"""Which articles need extracting again: new ones, changed ones, and all when the extractors changed.
+
+An article set aside because its extraction ran past the time budget is not tried again at every run:
+only when its text, the extractors or the budget change."""
 
 from __future__ import annotations
 
@@ -35,10 +38,14 @@ class ExtractionPlan:
         return tuple(sorted(self.extract + self.remove))
 
 
-def plan_extraction(current: dict[str, str], state: dict[str, tuple[str, str]], version: str) -> ExtractionPlan:
-    """``current``: article_id → sha256 now; ``state``: article_id → (sha256, extractor version) last extracted."""
-    extract = sorted(a for a, sha in current.items() if state.get(a) != (sha, version))
-    remove = sorted(set(state) - set(current))
+def plan_extraction(current: dict[str, str], state: dict[str, tuple[str, str]], version: str,
+                    set_aside: dict[str, tuple[str, str, float]] | None = None, time_budget: float = 0) -> ExtractionPlan:
+    """``current``: article_id → sha256 now; ``state``: article_id → (sha256, extractor version) last extracted;
+    ``set_aside``: article_id → (sha256, extractor version, time budget) of the articles last set aside."""
+    set_aside = set_aside or {}
+    extract = sorted(a for a, sha in current.items()
+                     if state.get(a) != (sha, version) and set_aside.get(a) != (sha, version, time_budget))
+    remove = sorted((set(state) | set(set_aside)) - set(current))
     reuse = sorted(set(current) - set(extract))
     return ExtractionPlan(tuple(extract), tuple(remove), tuple(reuse))
 

@@ -74,12 +74,23 @@ def parse_number(surface: str) -> tuple[float, bool] | None:
     return None
 
 
-def qualifier_before(prefix: str) -> tuple[str, int] | None:
-    """The qualifier that ends ``prefix`` (the text just before a number) and its length, if any."""
-    m = _QUALIFIER_RE.search(prefix)
+_LONGEST_QUALIFIER = max(len(p) for p, _ in _QUALIFIER_PHRASES)
+
+
+def qualifier_before(prefix: str, end: int | None = None) -> tuple[str, int] | None:
+    """The qualifier that ends ``prefix[:end]`` (the text just before a number) and its length (up to
+    ``end``), if any.
+
+    Only the end of the text is read: a qualifier is a phrase of a few words before the white space that
+    ends the text, so that a sentence of many numbers is not read again from its start for each."""
+    end = len(prefix) if end is None else end
+    stop = end
+    while stop and prefix[stop - 1].isspace():
+        stop -= 1
+    m = _QUALIFIER_RE.search(prefix, max(0, stop - _LONGEST_QUALIFIER), end)
     if not m:
         return None
-    return _QUALIFIER_OF[m.group(1).lower()], len(prefix) - m.start(1)
+    return _QUALIFIER_OF[m.group(1).lower()], end - m.start(1)
 
 
 def scaled_value(number: str, scale: str | None = None) -> float | None:

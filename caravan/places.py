@@ -279,10 +279,18 @@ def resolve_city(name: str, region: str | None = None, country: str | None = Non
 
 
 def _best_city(candidates, regions, countries, focus, context=()) -> City | None:
+    return _best_city_of(candidates, _admin1s(regions), _admin1s(context), countries, focus)
+
+
+def _admin1s(regions) -> frozenset:
+    return frozenset((r.country, r.admin1) for r in regions)
+
+
+def _best_city_of(candidates, admin1s, known, countries, focus) -> City | None:
+    """The city a name shared by ``candidates`` means: one in a region named nearby (``admin1s``) or elsewhere
+    (``known``), then in a country named nearby, a focus country, the most populous."""
     if not candidates:
         return None
-    admin1s = {(r.country, r.admin1) for r in regions}
-    known = {(r.country, r.admin1) for r in context}
     return max(candidates, key=lambda c: ((c.country, c.admin1) in admin1s, (c.country, c.admin1) in known,
                                           c.country in countries, c.country in focus, c.population, -c.geonames_id))
 
@@ -388,6 +396,7 @@ def find_places(text: str, start: int = 0, end: int | None = None,
     regions = {gaz.region_keys[h.key] for h in hits if h.kind == "region"}
     countries = {gaz.country_keys[h.key] for h in hits if h.kind == "country"}
     context = frozenset(context) - regions
+    admin1s, known = _admin1s(regions), _admin1s(context)  # once, not for each name
     places = []
     for h in hits:
         if h.kind == "region":
@@ -406,7 +415,7 @@ def find_places(text: str, start: int = 0, end: int | None = None,
                 continue
             places.append(Place(h.start, h.end, "country", country, preposition=h.preposition, possessive=h.possessive))
         else:
-            city = _best_city(gaz.city_keys[h.key], regions, countries, focus, context)
+            city = _best_city_of(gaz.city_keys[h.key], admin1s, known, countries, focus)
             if city is None or not _is_city_mention(h, city, focus):
                 continue
             if h.next_word and h.next_word.lower() == "regional":  # "the Krasnoyarsk regional police": the region

@@ -22,7 +22,7 @@ complement ("called it “unacceptable” and …"), not a label after a determi
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from caravan.corpus import Article
@@ -299,22 +299,22 @@ def _subject_before(text: str, lo: int, hi: int, roster: Roster, strict: bool) -
         named = [r for r in runs if r.end == lo + who.start() and r.kind in ("person", "org", "single")]
         return _Subject("run", named[0].start, named[0].name, named[0]) if named else None
 
+    before = _WordsBefore(text, lo, end)
+
     def clean(run: Run) -> bool:
         """Whether only a description ("Foreign Minister", "analyst") or, unless strict, an
         introductory phrase ending in a comma or a conjunction comes before the name."""
-        words = text[lo:run.start].split()
-        if run.kind == "org" and _unnamed_member(words):
+        if run.kind == "org" and _unnamed_member(before.first(run.start, 8)):
             return False  # "an official at the Interior Ministry said": the unnamed person speaks
-        while words and not words[-1].endswith(",") and (
-                words[-1].lower() in _DESCRIPTION_WORDS or words[-1][:1].isupper()):
-            words.pop()
+        # The words before the name, but the description words and names right before it.
+        words = before.undescribed(run.start, 7)
         if not words:
             return True
         if _described(words, run.kind == "person"):
             return True  # "the courier, Ivan Petrov, 23, told": the name is in apposition to a description
         if run.kind == "org":
             # "the regional branch of Russia's Investigative Committee said": the organisation speaks.
-            comma = text.rfind(",", lo, run.start)
+            comma = before.last_comma(run.start)
             if any(_ORG_PART.match(text, start, run.start) for start in {lo, comma + 1} if start >= lo
                    and (start == lo or not strict)):
                 return True
@@ -339,6 +339,54 @@ def _subject_before(text: str, lo: int, hi: int, roster: Roster, strict: bool) -
         return _clause_subject(text, lo, end, roster)
     comma = text.rfind(",", lo, end)
     return _noun_phrase(text, comma + 1 if comma >= lo else lo, end)
+
+
+def _description_word(word: str) -> bool:
+    """A word that may stand in a description before a name ("Foreign Minister", "analyst")."""
+    return not word.endswith(",") and (word.lower() in _DESCRIPTION_WORDS or word[:1].isupper())
+
+
+class _WordsBefore:
+    """The words of text[lo:end] before each name of it (``text[lo:pos].split()``), for many names:
+    split once, so that each name does not split the text before it again."""
+
+    def __init__(self, text: str, lo: int, end: int):
+        self.text, self.lo = text, lo
+        tokens = list(_NON_SPACE.finditer(text, lo, end))
+        self.words = [t.group() for t in tokens]
+        self.starts = [t.start() for t in tokens]
+        self.ends = [t.end() for t in tokens]
+        # undescribed_from[k]: where the description words that end with word k begin (k + 1: none)
+        self.undescribed_from, start = [], 0
+        for k, word in enumerate(self.words):
+            start = start if _description_word(word) else k + 1
+            self.undescribed_from.append(start)
+        self.commas = [m.start() for m in re.finditer(",", text[lo:end])]
+
+    def _split(self, pos: int) -> tuple[int, str | None]:
+        """How many whole words lie before ``pos``, and the part of one that ``pos`` cuts."""
+        k = bisect_right(self.ends, pos)
+        part = self.text[self.starts[k]:pos] if k < len(self.words) and self.starts[k] < pos else None
+        return k, part
+
+    def first(self, pos: int, count: int) -> list[str]:
+        """``text[lo:pos].split()[:count]``."""
+        k, part = self._split(pos)
+        return (self.words[:min(k, count)] + ([part] if part is not None else []))[:count]
+
+    def undescribed(self, pos: int, most: int) -> list[str]:
+        """``text[lo:pos].split()`` without the description words that end it; when more than ``most``
+        words stay, only the last ``most``, as the caller asks no more of them."""
+        k, part = self._split(pos)
+        if part is not None and not _description_word(part):
+            return self.words[max(0, k - most + 1):k] + [part]
+        keep = self.undescribed_from[k - 1] if k else 0
+        return self.words[max(0, keep - most):keep]
+
+    def last_comma(self, pos: int) -> int:
+        """``text.rfind(",", lo, pos)``."""
+        i = bisect_left(self.commas, pos - self.lo) - 1
+        return self.lo + self.commas[i] if i >= 0 else -1
 
 
 _COORDINATED = re.compile(r"[^,]\s+(?:and|but)$")

@@ -439,16 +439,8 @@ def apposition(text: str, run: Run, limit: int) -> str | None:
     pos = run.end
     if pos >= limit or text[pos] != ",":
         return None
-    stop = pos + 1
-    # The apposition ends at the sentence end, a quotation mark or a dash.
-    m = _APPOS_END.search(text, stop, limit)
-    while m and m.group() == "." and is_abbreviation(text, m.start()):
-        m = _APPOS_END.search(text, m.end(), limit)
-    end = m.start() if m else limit
-    segments = text[stop:end].split(",")
     kept: list[str] = []
-    for seg in segments:
-        s = seg.strip()
+    for s in _apposition_parts(text, pos + 1, limit):
         if not s:
             break
         if not kept:
@@ -469,6 +461,24 @@ def apposition(text: str, run: Run, limit: int) -> str | None:
         else:
             break
     return ", ".join(kept) or None
+
+
+def _apposition_parts(text: str, start: int, limit: int):
+    """The comma-separated parts (stripped) of the text from ``start`` up to where an apposition ends: the
+    sentence end, a quotation mark or a dash. Read part by part, as far as they are asked for: the
+    names of a long list would otherwise each read it to its end."""
+    while True:
+        comma = text.find(",", start, limit)
+        part_end = comma if comma >= 0 else limit
+        # Up to the comma, and the comma itself, which tells whether a period before it ends a sentence.
+        bound = min(limit, part_end + 1)
+        m = _APPOS_END.search(text, start, bound)
+        while m and m.group() == "." and is_abbreviation(text, m.start()):
+            m = _APPOS_END.search(text, m.end(), bound)
+        yield text[start:m.start() if m else part_end].strip()
+        if m or comma < 0:
+            return
+        start = comma + 1
 
 
 def gender_of_description(description: str | None) -> str | None:
@@ -500,6 +510,27 @@ class _Mention:
     entity: Entity
 
 
+class _Named:
+    """Where a name (a surname, a first name, an organisation's head noun) was met, with the entity, in
+    the order they were recorded; asked for the last one recorded before a position."""
+
+    def __init__(self):
+        self.positions: list[int] = []
+        self.entities: list[Entity] = []
+        self.rising = True  # recorded in text order, as they mostly are: then a bisection finds it
+
+    def append(self, pos: int, entity: Entity) -> None:
+        self.rising = self.rising and (not self.positions or pos >= self.positions[-1])
+        self.positions.append(pos)
+        self.entities.append(entity)
+
+    def last_before(self, pos: int) -> Entity | None:
+        if self.rising:
+            i = bisect_left(self.positions, pos) - 1
+            return self.entities[i] if i >= 0 else None
+        return next((e for p, e in zip(reversed(self.positions), reversed(self.entities)) if p < pos), None)
+
+
 @dataclass
 class Roster:
     text: str
@@ -512,11 +543,12 @@ class Roster:
     _static_starts: list[int] = field(default_factory=list)
     _dynamic: list[_Mention] = field(default_factory=list)  # speakers resolved so far, by position
     _dynamic_starts: list[int] = field(default_factory=list)
-    _by_surname: dict[str, list[tuple[int, Entity]]] = field(default_factory=dict)
-    _by_first: dict[str, list[tuple[int, Entity]]] = field(default_factory=dict)
-    _org_by_head: dict[str, list[tuple[int, Entity]]] = field(default_factory=dict)
+    _by_surname: dict[str, _Named] = field(default_factory=dict)
+    _by_first: dict[str, _Named] = field(default_factory=dict)
+    _org_by_head: dict[str, _Named] = field(default_factory=dict)
     segments: list[tuple[int, int]] = field(default_factory=list)  # the reporter's text (start, end)
     _unnamed: dict[int, Entity] = field(default_factory=dict)  # unnamed people by noun-phrase start
+    _introductions: dict[str, tuple[list[int], list[re.Match]]] = field(default_factory=dict)
 
     def sentence_of(self, pos: int) -> int:
         return bisect_left(self.sentence_starts, pos + 1) - 1
@@ -545,16 +577,12 @@ class Roster:
         for table in (self._by_surname, self._by_first):
             hits = table.get(low)
             if hits:
-                before = [e for p, e in hits if p < pos]
-                return before[-1] if before else hits[0][1]
+                return hits.last_before(pos) or hits.entities[0]
         return None
 
     def org_by_head(self, head: str, pos: int) -> Entity | None:
         hits = self._org_by_head.get(head.lower())
-        if not hits:
-            return None
-        before = [e for p, e in hits if p < pos]
-        return before[-1] if before else None
+        return hits.last_before(pos) if hits else None
 
     def entity_for(self, run: Run) -> Entity:
         """The entity a run names; one the roster does not know yet joins it under its own name."""
@@ -572,7 +600,7 @@ class Roster:
         person = Entity(run.name, "person", run.prefix, run.gender)
         low = run.name.split()[-1].lower()
         self.persons[(run.name.split()[0].lower(), low)] = person
-        self._by_surname.setdefault(low, []).append((run.start, person))
+        self._by_surname.setdefault(low, _Named()).append(run.start, person)
         return person
 
     def resolve_pronoun(self, pronoun: str, pos: int) -> Entity | None:
@@ -628,13 +656,9 @@ class Roster:
         """Who "the <head>" at ``pos`` refers back to: the latest person introduced as "a/an … <head>" or
         described with that word, else (for "the 34-year-old …" or a bare role) the person named last."""
         low = words[head].lower()
-        intro = None
-        pattern = re.compile(rf"(?<![\w’'\-])[Aa]n?\s+(?:(?![Aa]n?\s)[\w’'\-]+\s+){{0,3}}?"
-                             rf"{re.escape(low)}(?![\w’'\-])")
-        for m in pattern.finditer(self.text, 0, pos):
-            w = m.group().split()
-            if person_head(w[1:]) == len(w) - 2 and self.in_reporter_text(m.start()):
-                intro = m
+        ends, intros = self._introduced_as(low)
+        i = bisect_right(ends, pos) - 1
+        intro = intros[i] if i >= 0 else None
         described = None
         i = bisect_left(self._static_starts, pos)
         for mention in reversed(self._static[max(0, i - 40):i]):
@@ -663,6 +687,18 @@ class Roster:
             return last.entity
         return None
 
+    def _introduced_as(self, low: str) -> tuple[list[int], list[re.Match]]:
+        """Where the people introduced as "a/an … <low>" in the reporter's text are (their ends, in text
+        order, and the matches): found once for the article, not again for each "the <low>"."""
+        if low not in self._introductions:
+            pattern = re.compile(rf"(?<![\w’'\-])[Aa]n?\s+(?:(?![Aa]n?\s)[\w’'\-]+\s+){{0,3}}?"
+                                 rf"{re.escape(low)}(?![\w’'\-])")
+            found = [m for m in pattern.finditer(self.text)
+                     if person_head(m.group().split()[1:]) == len(m.group().split()) - 2
+                     and self.in_reporter_text(m.start())]
+            self._introductions[low] = [m.end() for m in found], found
+        return self._introductions[low]
+
     def note(self, entity: Entity, pos: int, pronoun: str | None = None) -> None:
         """Record that ``entity`` is mentioned (as a speaker) at ``pos``; a pronoun tells the gender."""
         if pronoun and pronoun.lower() in ("he", "she") and entity.gender is None:
@@ -680,8 +716,8 @@ class Roster:
         if person is None:
             person = Entity(run.name, "person")
             self.persons[key] = person
-            self._by_surname.setdefault(key[1], []).append((run.start, person))
-            self._by_first.setdefault(key[0], []).append((run.start, person))
+            self._by_surname.setdefault(key[1], _Named()).append(run.start, person)
+            self._by_first.setdefault(key[0], _Named()).append(run.start, person)
         if person.description is None:
             appos = apposition(self.text, run, limit)
             person.description = prefix_description(self.text, run, floor) or appos
@@ -697,7 +733,7 @@ class Roster:
             self.orgs[run.name] = org
         # "Embassy in Bishkek" is "the embassy" later: a mission's head noun comes before its place.
         head = run.name.split(" in ")[0].split()[-1].lower()
-        self._org_by_head.setdefault(head, []).append((run.start, org))
+        self._org_by_head.setdefault(head, _Named()).append(run.start, org)
         return org
 
 

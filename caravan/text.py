@@ -5,6 +5,7 @@ spaCy's rule-based English tokenizer and sentencizer: no model weights, so it wo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,11 +22,38 @@ class Span:
     text: str
 
 
+# spaCy's English suffixes are at most 5 characters long, but for runs of periods ("\.\.+$"); a test checks it.
+SUFFIX_WINDOW = 6
+# A run of more characters without a space is one token: spaCy strips the affixes of a run one at a time,
+# copying and hashing the rest each time, in time that grows with the square of its length.
+MAX_RUN = 1000
+_LONG_RUN = re.compile(rf"(?<!\S)\S{{{MAX_RUN + 1},}}")
+
+
 @lru_cache(maxsize=1)
 def nlp() -> Language:
     pipeline = spacy.blank("en")
     pipeline.add_pipe("sentencizer")
+    # The default limit (a million characters) keeps the parser's memory in bounds; only the tokenizer
+    # runs here, and a long paragraph must not stop extraction.
+    pipeline.max_length = 2**30 - 1
+    pipeline.tokenizer.suffix_search = _suffix_search(pipeline.tokenizer.suffix_search.__self__)
     return pipeline
+
+
+def _suffix_search(pattern: re.Pattern):
+    """``pattern.search`` over the end of the string only, with the same answers.
+
+    Every suffix pattern ends with ``$``, and spaCy asks for one after each affix it strips: searched
+    from the start, a run of quotation marks or brackets took time in the square of its length."""
+    def search(string: str) -> re.Match | None:
+        pos = len(string) - SUFFIX_WINDOW
+        if pos <= 0:
+            return pattern.search(string)
+        if string.endswith(".."):  # a run of periods is a suffix as long as it is
+            pos = min(pos, len(string.rstrip(".")))
+        return pattern.search(string, pos)
+    return search
 
 
 @lru_cache(maxsize=1)
@@ -54,8 +82,11 @@ def _sentence_bounds(text: str) -> list[tuple[int, int]]:
     """Character ranges of the sentences of ``text``, exactly as spaCy's sentencizer splits them.
 
     The sentencizer's rule, run over the tokenizer's arrays instead of its Token objects: building
-    those objects took most of the time of sentence splitting.
+    those objects took most of the time of sentence splitting. A run of over ``MAX_RUN`` characters
+    without a space is one word, in which no sentence ends.
     """
+    if _LONG_RUN.search(text):  # offsets stay: the run becomes one word of the same length
+        text = _LONG_RUN.sub(lambda m: "x" * len(m.group()), text)
     tokens = nlp().make_doc(text).to_array([ORTH, IS_PUNCT, IDX, LENGTH]).tolist()
     if not tokens:
         return []

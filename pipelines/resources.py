@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from typing import Optional
 
@@ -9,6 +10,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from caravan.corpus import DEFAULT_MAX_BYTES
+from caravan.licences import DEFAULT_ALLOW_LIST, AllowList
 from caravan.warehouse import connect
 from caravan.paths import CURATION, REFERENCE_FIGURES, SAMPLE_CORPUS, WORLD_BANK_SNAPSHOTS
 
@@ -19,6 +21,14 @@ class CorpusResource(dg.ConfigurableResource):
     folder: str = str(SAMPLE_CORPUS)
     max_bytes: int = DEFAULT_MAX_BYTES
     near_duplicate_similarity: float = 0.9
+
+
+class ExtractionResource(dg.ConfigurableResource):
+    """How extraction guards the build: an article whose extraction runs longer than ``time_budget_seconds``
+    is quarantined with that reason, without records (0: no limit). It is tried again when its text, the
+    extractors or the budget change."""
+
+    time_budget_seconds: float = 10.0
 
 
 class WarehouseResource(DuckDBResource):
@@ -41,10 +51,20 @@ class WarehouseResource(DuckDBResource):
 
 
 class ReleasesResource(dg.ConfigurableResource):
-    """Where releases are written; version defaults to today's calendar version."""
+    """Where releases are written; version defaults to today's calendar version. Article texts are published
+    only under the licences of ``publish_licences`` (by name or Creative Commons URL); when it is not set,
+    those of CARAVAN_PUBLISH_LICENCES (comma-separated), else caravan.licences.DEFAULT_ALLOW_LIST."""
 
     folder: str = "releases"
     version: Optional[str] = None
+    publish_licences: Optional[list[str]] = None
+
+    def allowed_licences(self) -> AllowList:
+        names = self.publish_licences
+        if names is None:
+            listed = os.environ.get("CARAVAN_PUBLISH_LICENCES", "")
+            names = [n.strip() for n in listed.split(",") if n.strip()] or DEFAULT_ALLOW_LIST
+        return AllowList.of(names)
 
 
 class StatisticsResource(dg.ConfigurableResource):

@@ -25,6 +25,16 @@ def test_plan_extracts_new_and_changed_and_removes_gone_articles():
     assert everything.extract == ("a", "b") and everything.reuse == ()
 
 
+def test_an_article_set_aside_is_planned_again_only_when_its_text_the_extractors_or_the_budget_change():
+    set_aside = {"slow": ("h1", "v1", 10.0)}
+    assert plan_extraction({"slow": "h1"}, {}, "v1", set_aside, 10.0).reuse == ("slow",)
+    for plan in (plan_extraction({"slow": "h2"}, {}, "v1", set_aside, 10.0),  # its text
+                 plan_extraction({"slow": "h1"}, {}, "v2", set_aside, 10.0),  # the extractors
+                 plan_extraction({"slow": "h1"}, {}, "v1", set_aside, 30.0)):  # the budget
+        assert plan.extract == ("slow",) and plan.replaced == ("slow",)
+    assert plan_extraction({}, {}, "v1", set_aside, 10.0).remove == ("slow",)  # gone from the corpus
+
+
 def test_extractor_version_is_stable():
     assert extractor_version() == extractor_version() and len(extractor_version()) == 16
 
@@ -91,5 +101,6 @@ def test_batches_in_one_pool_give_each_batch_its_own_records_in_order():
     articles = list(iter_corpus(REPO / "tests" / "data" / "synthetic" / "corpus"))
     batches = [articles * 6, articles[:3], articles[::-1] * 6]  # parallel, in-process, parallel again
     out = list(extract_batches(iter(batches), workers=2))
-    assert [batch for batch, _ in out] == batches
-    assert [records for _, records in out] == [extract_corpus(batch, workers=1) for batch in batches]
+    assert [batch for batch, _, _ in out] == batches
+    assert [records for _, records, _ in out] == [extract_corpus(batch, workers=1) for batch in batches]
+    assert [quarantined for _, _, quarantined in out] == [{}, {}, {}]
