@@ -5,6 +5,7 @@ from itertools import islice
 
 import dagster as dg
 
+from assets.fetch import fetched_articles
 from assets.metadata import table_metadata
 from caravan.corpus import Rejected, scan_corpus
 from caravan.tables import ARTICLE_SIGNATURES, ARTICLES, QUARANTINE
@@ -15,7 +16,8 @@ from pipelines.resources import CorpusResource, WarehouseResource
 _BATCH = 2000
 
 
-@dg.asset(group_name="ingest", kinds={"duckdb", "python"}, owners=["team:caravan"], description=ARTICLES.description)
+@dg.asset(deps=[fetched_articles], group_name="ingest", kinds={"duckdb", "python"}, owners=["team:caravan"],
+          description=ARTICLES.description)
 def articles(context: dg.AssetExecutionContext, corpus: CorpusResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
     now = datetime.now(timezone.utc)
     rejected: list[Rejected] = []

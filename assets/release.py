@@ -19,7 +19,7 @@ def release(warehouse: WarehouseResource, releases: ReleasesResource) -> dg.Mate
         create_views(con)
         # Read when written, one table at a time: the whole release is never in memory at once.
         tables = {name: partial(read_publishable, con, name) for name in RELEASE_TABLES}
-        rel = write_release(tables, releases.folder, releases.version)
+        rel = write_release(tables, releases.folder, releases.version, releases.allowed_licences())
     return dg.MaterializeResult(metadata=release_metadata(rel))
 
 

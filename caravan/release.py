@@ -21,11 +21,13 @@ from typing import Callable, Mapping
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from caravan import __version__
 from caravan.changelog import CHANGE_KINDS, CHANGES_SCHEMA, TableChanges, changes_markdown, diff_releases, summarise
 from caravan.data_docs import build_data_docs
+from caravan.licences import DEFAULT as DEFAULT_LICENCES, AllowList
 from caravan.release_duckdb import write_duckdb_copy
 from caravan.release_page import render_index_page, render_release_page
 from caravan.tables import TABLES, Table
@@ -77,6 +79,36 @@ def write_parquet(table: Table, data: pa.Table, path: Path) -> None:
                    write_statistics=True, store_schema=True)
 
 
+def withhold_texts(articles: pa.Table, licences: AllowList) -> pa.Table:
+    """The articles as a release publishes them: the text only under a licence of ``licences``; for the
+    others a null text and ``text_withheld`` saying why. Every other column is kept."""
+    reasons = pa.array([licences.withheld_reason(lic) for lic in articles.column("license").to_pylist()], pa.string())
+    text = pc.if_else(pc.is_null(reasons), articles.column("text"), pa.scalar(None, pa.string()))
+    articles = articles.set_column(articles.schema.get_field_index("text"), "text", text)
+    at = articles.schema.get_field_index("text_withheld")
+    return (articles.set_column(at, "text_withheld", reasons) if at >= 0
+            else articles.append_column("text_withheld", reasons))
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """How many article texts a release publishes, under which allow-list."""
+
+    licences: AllowList
+    withheld: int
+    articles: int
+
+    def said(self) -> str:
+        rule = ("Article texts are published only under a licence of the publication allow-list "
+                f"({self.licences.describe()}): ")
+        if not self.withheld:
+            return rule + "every article of this release has its text in `articles.text`."
+        return (rule + f"{self.articles - self.withheld} of {self.articles} article(s) have their text in "
+                f"`articles.text`. For the other {self.withheld}, `text` is null and `text_withheld` names their "
+                "licence (or says none is stated); their `url`, `sha256` and `n_chars`, and every record with its "
+                "evidence sentence and character span, are published all the same.")
+
+
 def _resource(name: str, path: Path, rows: int, description: str, schema: dict) -> dict:
     return {"name": name, "path": path.name, "format": "parquet", "mediatype": "application/vnd.apache.parquet",
             "description": description, "bytes": path.stat().st_size, "hash": f"sha256:{_sha256_file(path)}",
@@ -97,14 +129,14 @@ def attributions(tables: dict[str, pa.Table]) -> list[dict]:
     return sources
 
 
-def _license_text(version: str, sources: list[dict]) -> str:
+def _license_text(version: str, sources: list[dict], texts: _Texts) -> str:
     lines = [f"# Licence of Caravan release {version}", "",
              "The data of this release are published under the Creative Commons Attribution 4.0 International",
              "licence (CC BY 4.0, https://creativecommons.org/licenses/by/4.0/): you may share and adapt them for",
              "any purpose, provided you credit \"Caravan\" with the release version and the sources below.", "",
              "Quoted words and evidence sentences remain the work of the outlets that published them, under the",
              "licence each article states (`articles.license`); they are included as short quotations with their",
-             "source for reference and research.", "", "## Sources to credit", ""]
+             "source for reference and research.", "", texts.said(), "", "## Sources to credit", ""]
     for src in sources:
         extra = f", {src['articles']} article(s)" if "articles" in src else ""
         lines.append(f"- {src['title']} ({src['kind']}{extra}): {src['license']}")
@@ -128,13 +160,18 @@ def _datapackage(version: str, written: dict[str, tuple[Path, int]], changes: tu
     }
 
 
-def _readme(version: str, written: dict[str, tuple[Path, int]]) -> str:
+def _readme(version: str, written: dict[str, tuple[Path, int]], texts: _Texts) -> str:
     lines = [f"# Caravan release {version}", "",
              "Incidents, quotes and economic figures about Central Asian labour migrants in Russia, extracted from news",
              "articles. Every record carries its evidence: `article_id`, `sentence`, and `char_start`/`char_end` into",
              "`articles.text`. Data licence: CC BY 4.0; the articles keep their own licences (see `articles.license`).", "",
              "Files: one zstd Parquet file per table, `datapackage.json` (Frictionless Data Package with checksums),",
-             "`caravan.duckdb` (the same tables with column comments).", "", "## Data dictionary", ""]
+             "`caravan.duckdb` (the same tables with column comments).", "", "## Article texts", "", texts.said(), ""]
+    if texts.withheld:
+        lines += ["Whoever holds the articles can fill the texts in: `caravan hydrate RELEASE_DIR --corpus DIR --out FILE`",
+                  "writes the articles with every withheld text whose SHA-256 matches a file of the corpus folder `DIR`, and",
+                  "checks that every record's span points at its evidence.", ""]
+    lines += ["## Data dictionary", ""]
     for name, (path, rows) in written.items():
         table = TABLES[name]
         lines += [f"### `{name}` ({rows} rows, `{path.name}`)", "", table.markdown(published_only=True), ""]
@@ -216,9 +253,10 @@ def _unchanged(latest: Path, row_counts: dict[str, int]) -> Release:
 
 
 def write_release(tables: Mapping[str, pa.Table | Callable[[], pa.Table]], releases_dir: str | Path,
-                  version: str | None = None) -> Release:
+                  version: str | None = None, licences: AllowList = DEFAULT_LICENCES) -> Release:
     """Write release ``version`` of ``tables`` (each an Arrow table, or a function that reads it: then only
-    one table at a time is held in memory) and point ``latest`` at it.
+    one table at a time is held in memory) and point ``latest`` at it. Article texts are published only
+    under ``licences`` (see ``withhold_texts``).
 
     Without a ``version``, tables byte-identical to the latest release's write nothing: a daily build of
     unchanged inputs is no new release. The result then says ``unchanged_since`` and ``latest`` stays."""
@@ -238,6 +276,9 @@ def write_release(tables: Mapping[str, pa.Table | Callable[[], pa.Table]], relea
         for name in RELEASE_TABLES:
             path = staging / f"{name}.parquet"
             data = tables[name]() if callable(tables[name]) else tables[name]
+            if name == "articles":
+                data = withhold_texts(data, licences)
+                texts = _Texts(licences, data.num_rows - data.column("text_withheld").null_count, data.num_rows)
             write_parquet(TABLES[name], data, path)
             written[name] = (path, data.num_rows)
             del data
@@ -253,9 +294,9 @@ def write_release(tables: Mapping[str, pa.Table | Callable[[], pa.Table]], relea
                                 "official_figures": pq.read_table(written["official_figures"][0], columns=["publisher"])})
         package = _datapackage(version, written, (staging / "changes.parquet", changes.num_rows), sources)
         (staging / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        (staging / "README.md").write_text(_readme(version, written) + "\n", encoding="utf-8")
+        (staging / "README.md").write_text(_readme(version, written, texts) + "\n", encoding="utf-8")
         (staging / "CITATION.cff").write_text(_citation(version), encoding="utf-8")
-        (staging / "LICENSE.md").write_text(_license_text(version, sources), encoding="utf-8")
+        (staging / "LICENSE.md").write_text(_license_text(version, sources, texts), encoding="utf-8")
         _write_duckdb(staging / "caravan.duckdb", written)
         _write_data_docs(staging, version)
         (staging / "SHA256SUMS").write_text(_checksums(staging), encoding="utf-8")

@@ -101,7 +101,7 @@ def _count(kind: str, what: str) -> tuple[Column, ...]:
 
 ARTICLES = Table(
     "articles",
-    "News articles of the corpus, one row per distinct article, with their normalised text.",
+    "News articles of the corpus, one row per distinct article, with their normalised text (in a release, where their licence allows).",
     "article_id",
     (
         Column("article_id", "VARCHAR", "Stable id: hash of the URL where the article has one, else of its whitespace-normalised text.", required=True),
@@ -112,7 +112,12 @@ ARTICLES = Table(
         Column("published_precision", "VARCHAR", "Precision of the publication date: day, month or year."),
         Column("language", "VARCHAR", "Language of the text (ISO 639-1)."),
         Column("license", "VARCHAR", "Licence or copyright status of the text."),
-        Column("text", "VARCHAR", "Body text, Unicode NFC, paragraphs separated by newlines; every char_start/char_end in other tables points into it.", required=True),
+        # Not required: a release leaves out the texts its licence allow-list does not cover; the
+        # articles suite checks that exactly those have text_withheld (so the warehouse has every text).
+        Column("text", "VARCHAR", "Body text, Unicode NFC, paragraphs separated by newlines; every char_start/char_end in other tables points into it. "
+               "Null in a release when the article's licence is not on the publication allow-list (see text_withheld; `caravan hydrate` fills it in from your copy of the article)."),
+        Column("text_withheld", "VARCHAR", "Why text is null in this release: the article's licence is not on the publication allow-list "
+               "(the release's README names it), or no licence is stated; null where the text is published, and always in the warehouse, which keeps every text."),
         Column("n_chars", "BIGINT", "Length of text in characters.", required=True),
         Column("sha256", "VARCHAR", "SHA-256 of text (UTF-8).", required=True),
         Column("source_path", "VARCHAR", "File name of the article in the corpus folder.", required=True),
@@ -263,6 +268,22 @@ EXTRACTION_STATE = Table(
     sort_by=("article_id",),
 )
 
+EXTRACTION_QUARANTINE = Table(
+    "stg_extraction_quarantine",
+    "Working table: articles whose extraction ran past the time budget, set aside without records (listed in "
+    "quarantine) until their text, the extractors or the budget change.",
+    "article_id",
+    (
+        Column("article_id", "VARCHAR", "Article set aside.", required=True),
+        Column("sha256", "VARCHAR", "SHA-256 of the article text.", required=True),
+        Column("extractor_version", "VARCHAR", "Hash of the extraction code and data that ran past the budget.", required=True),
+        Column("time_budget", "DOUBLE", "The time budget per article, in seconds.", required=True),
+        Column("reason", "VARCHAR", "Why, in words, as quarantine shows it.", required=True),
+        Column("detected_at", "TIMESTAMP", "When the extraction that set it aside ran."),
+    ),
+    sort_by=("article_id",),
+)
+
 SPEAKERS = Table(
     "speakers",
     "Everyone quoted in the published articles, once: canonical name, the descriptions the press gave them, and how often they are quoted.",
@@ -369,12 +390,12 @@ ARTICLE_SIGNATURES = Table(
 
 QUARANTINE = Table(
     "quarantine",
-    "Corpus files set aside at the last ingest, with the reason (warehouse only: not published).",
+    "Corpus files set aside at the last ingest, or whose extraction ran past the time budget, with the reason (warehouse only: not published).",
     "path",
     (
         Column("path", "VARCHAR", "File name in the corpus folder.", required=True),
-        Column("reason", "VARCHAR", "Why the file was not ingested.", required=True),
-        Column("detected_at", "TIMESTAMP", "When the ingest that set it aside ran."),
+        Column("reason", "VARCHAR", "Why the file was not ingested, or not extracted.", required=True),
+        Column("detected_at", "TIMESTAMP", "When the ingest or extraction that set it aside ran."),
     ),
     sort_by=("path",),
 )
@@ -382,8 +403,8 @@ QUARANTINE = Table(
 TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, QUOTES, INCIDENTS, INCIDENT_SOURCES, ECONOMIC_FIGURES, SPEAKERS,
                                                 OFFICIAL_FIGURES, FIGURE_CHECKS, CURATION_LOG)}
 WORKING_TABLES: dict[str, Table] = {t.name: t for t in (QUARANTINE, STG_QUOTES, STG_INCIDENT_MENTIONS,
-                                                        STG_ECONOMIC_FIGURES, EXTRACTION_STATE, EXTRACTION_RUNS,
-                                                        ARTICLE_SIGNATURES)}
+                                                        STG_ECONOMIC_FIGURES, EXTRACTION_STATE, EXTRACTION_QUARANTINE,
+                                                        EXTRACTION_RUNS, ARTICLE_SIGNATURES)}
 ALL_TABLES: dict[str, Table] = {**TABLES, **WORKING_TABLES}
 # What the extractors of caravan.extract produce, by their record kind.
 EXTRACTED: dict[str, Table] = {"quotes": STG_QUOTES, "incidents": STG_INCIDENT_MENTIONS, "economic_figures": STG_ECONOMIC_FIGURES}

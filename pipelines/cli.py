@@ -79,6 +79,39 @@ def _statistics_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fetch(args: argparse.Namespace) -> int:
+    from caravan.fetch import DEFAULT_SOURCES, default_web_folder, fetch, load_sources, rebuild
+
+    sources = load_sources(Path(args.sources or DEFAULT_SOURCES))
+    corpus = Path(args.corpus)
+    web = Path(args.web) if args.web else default_web_folder(corpus)
+    if args.offline:
+        done = rebuild(sources, corpus, web)
+        print(f"from the snapshots in {web}: {len(done.written)} articles written to {corpus}, "
+              f"{done.duplicates} duplicates, {sum(done.not_articles.values())} pages without an article")
+        return 0
+    if sources.empty:
+        print(f"{sources.path} lists no feeds, urls or gdelt queries: nothing to fetch")
+        return 0
+    summary = fetch(sources, corpus, web)
+    print("\n".join(summary.lines()))
+    print(f"corpus: {corpus}; fetch log and snapshots: {web}")
+    return 0
+
+
+def _hydrate(args: argparse.Namespace) -> int:
+    from caravan.hydrate import hydrate
+
+    done = hydrate(Path(args.release), Path(args.corpus), Path(args.out))
+    print("\n".join(done.lines()))
+    print(f"articles with the restored texts: {args.out}")
+    if done.mismatches:
+        print(f"caravan hydrate: {len(done.mismatches)} records do not point at their evidence in the filled texts",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
 def _evaluate(args: argparse.Namespace) -> int:
     from caravan.evaluate import evaluate_folder, format_table, report_json
 
@@ -128,6 +161,18 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--version", help="release version (default: today's YYYY.MM.DD, suffixed when taken, and no "
                                          "release at all when the tables are byte-identical to the latest release's)")
     build.set_defaults(func=_build)
+    fetch_web = sub.add_parser("fetch", help="collect articles from the web (feeds, pages, GDELT) into the corpus folder")
+    fetch_web.add_argument("--sources", help="sources file (default: sources.yaml at the repository root)")
+    fetch_web.add_argument("--corpus", default=str(SAMPLE_CORPUS), help="corpus folder the articles are written to (default: data/corpus)")
+    fetch_web.add_argument("--web", help="fetch log and snapshots (default: web/ beside the corpus folder)")
+    fetch_web.add_argument("--offline", action="store_true",
+                           help="request nothing: write the corpus files again from the snapshots of earlier fetches")
+    fetch_web.set_defaults(func=_fetch)
+    hydrate = sub.add_parser("hydrate", help="fill a release's withheld article texts in from your copy of the articles")
+    hydrate.add_argument("release", help="release folder (e.g. releases/latest)")
+    hydrate.add_argument("--corpus", required=True, help="folder of STEM.txt articles; texts are matched by SHA-256")
+    hydrate.add_argument("--out", required=True, help="Parquet file to write: the release's articles with the texts filled in")
+    hydrate.set_defaults(func=_hydrate)
     evaluate = sub.add_parser("evaluate", help="score extraction against gold labels (EVALUATION.md)")
     evaluate.add_argument("--corpus", required=True)
     evaluate.add_argument("--gold", required=True)

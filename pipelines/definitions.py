@@ -11,10 +11,11 @@ import os
 
 import dagster as dg
 
-from assets import curation, extraction, ingest, release, statistics, validation
+from assets import curation, extraction, fetch, ingest, release, statistics, validation
 from caravan.paths import CURATION, REFERENCE_FIGURES, SAMPLE_CORPUS, WORLD_BANK_SNAPSHOTS
 from pipelines import automation
-from pipelines.resources import CorpusResource, CurationResource, ReleasesResource, StatisticsResource, WarehouseResource
+from pipelines.resources import (CorpusResource, CurationResource, ExtractionResource, ReleasesResource,
+                                 StatisticsResource, WarehouseResource)
 
 
 def build_definitions(corpus_folder: str = str(SAMPLE_CORPUS), warehouse_path: str = "data/caravan.duckdb",
@@ -23,18 +24,19 @@ def build_definitions(corpus_folder: str = str(SAMPLE_CORPUS), warehouse_path: s
                       snapshots_folder: str = str(WORLD_BANK_SNAPSHOTS),
                       curation_folder: str = str(CURATION), lake_data_path: str | None = None,
                       extraction_partitions: int = 1, executor: dg.ExecutorDefinition = dg.in_process_executor,
-                      ) -> dg.Definitions:
+                      extraction_time_budget: float = 10.0) -> dg.Definitions:
     settings = dg.Definitions(
         resources={
             "corpus": CorpusResource(folder=corpus_folder),
             "warehouse": WarehouseResource(database=warehouse_path, lake_data_path=lake_data_path),
+            "extraction": ExtractionResource(time_budget_seconds=extraction_time_budget),
             "releases": ReleasesResource(folder=releases_folder, version=release_version),
             "curation": CurationResource(folder=curation_folder),
             "statistics": StatisticsResource(reference_csv=reference_csv, snapshots_folder=snapshots_folder),
         },
         executor=executor,
     )
-    return dg.Definitions.merge(ingest.defs, extraction.extraction_defs(extraction_partitions), curation.defs, statistics.defs, validation.defs, release.defs, automation.defs, settings)
+    return dg.Definitions.merge(fetch.defs, ingest.defs, extraction.extraction_defs(extraction_partitions), curation.defs, statistics.defs, validation.defs, release.defs, automation.defs, settings)
 
 
 def executor_from_environment() -> dg.ExecutorDefinition:
@@ -57,6 +59,7 @@ defs = build_definitions(
     lake_data_path=os.environ.get("CARAVAN_LAKE_DATA_PATH"),
     extraction_partitions=int(os.environ.get("CARAVAN_EXTRACTION_PARTITIONS", "1")),
     executor=executor_from_environment(),
+    extraction_time_budget=float(os.environ.get("CARAVAN_EXTRACTION_TIME_BUDGET", "10")),
 )
 
 

@@ -17,6 +17,7 @@ def articles_frame(**changes) -> pd.DataFrame:
         "article_id": ["a1", "a2", "a3"],
         "sha256": [SHA_A, SHA_B, "c" * 64],
         "text": ["One.", "Two.", "Three."],
+        "text_unless_withheld": [True, True, True],
         "n_chars": [4, 4, 6],
         "n_chars_matches_text": [True, True, True],
         "published": ["2024", "2024-03", "2024-03-22"],
@@ -82,6 +83,7 @@ def test_many_failing_values_are_cut_and_odd_text_stays_on_one_line(suite):
         "article_id": [f"a{i:02}" for i in range(n)],
         "sha256": [f"{i:064x}" for i in range(n)],
         "text": ["x"] * n,
+        "text_unless_withheld": [True] * n,
         "n_chars": [1] * n,
         "n_chars_matches_text": [True] * n,
         # Synthetic: 30 distinct bad dates, one holding a newline, a pipe and a backtick, one very long.

@@ -15,7 +15,7 @@ def test_definitions_hold_every_asset_check_and_the_build_job():
     from pipelines.definitions import defs
 
     graph = defs.resolve_asset_graph()
-    assert {k.to_user_string() for k in graph.get_all_asset_keys()} == {*TABLES, *(t.name for t in EXTRACTED.values()), "release"}
+    assert {k.to_user_string() for k in graph.get_all_asset_keys()} == {*TABLES, *(t.name for t in EXTRACTED.values()), "release", "fetched_articles"}
     checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
     assert checks == {(t, f"{t}_expectations") for t in TABLES}
     assert all(graph.get_check_spec(k).blocking for k in graph.asset_check_keys)

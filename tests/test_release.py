@@ -199,3 +199,22 @@ def test_the_release_duckdb_file_is_byte_identical_wherever_it_is_written_from(t
     con.close()
     first = copies[0].read_bytes()
     assert [c.read_bytes() == first for c in copies[1:]] == [True, True]
+
+
+def test_withheld_texts_leave_every_other_column_as_it_was():
+    from caravan.licences import DEFAULT, AllowList
+    from caravan.release import withhold_texts
+
+    rows = [{"article_id": "a1", "license": "Public domain", "text": "One.", "text_withheld": None, "sha256": "s1"},
+            {"article_id": "a2", "license": "CC BY-NC 4.0", "text": "Two.", "text_withheld": None, "sha256": "s2"},
+            {"article_id": "a3", "license": None, "text": "Three.", "text_withheld": None, "sha256": "s3"}]
+    published = withhold_texts(pa.Table.from_pylist(rows), DEFAULT).to_pylist()
+    assert [(r["text"], r["text_withheld"]) for r in published] == [
+        ("One.", None), (None, "licence 'CC BY-NC 4.0' is not on the publication allow-list"), (None, "licence not stated")]
+    assert [{k: v for k, v in r.items() if k not in ("text", "text_withheld")} for r in published] == \
+        [{k: v for k, v in r.items() if k not in ("text", "text_withheld")} for r in rows]
+    # A table without the column gets it; another allow-list publishes other texts.
+    older = pa.Table.from_pylist([{k: v for k, v in r.items() if k != "text_withheld"} for r in rows])
+    wider = withhold_texts(older, AllowList.of(["public domain", "CC BY-NC"]))
+    assert wider.column("text").to_pylist() == ["One.", "Two.", None]
+    assert wider.column("text_withheld").to_pylist() == [None, None, "licence not stated"]
