@@ -241,3 +241,38 @@ def _weekday(prefix: str | None, name: str, base: _Base) -> tuple[str, str] | No
     if prefix == "last" and back == 0:
         back = 7
     return _format(ref - dt.timedelta(days=back), "day")
+
+
+# "The next day", "A day earlier", "Six months later": a date counted from the last one the text gave.
+_ANCHORED = re.compile(rf"(?:(?:The|the)\s+(?:next|following)\s+(?P<next>day|week|month|year)"
+                       rf"|(?P<n>{_COUNT})\s+(?P<unit>day|week|month|year)s?\s+(?P<dir>later|earlier))\b",
+                       re.IGNORECASE)
+
+
+def find_anchored(text: str, start: int, end: int) -> tuple[int, str, int] | None:
+    """A date counted from an earlier one at the start of text[start:end] ("The next day, police ..."): its end,
+    its unit and how many of them (negative: before)."""
+    m = _ANCHORED.match(text, start, end)
+    if m is None:
+        return None
+    if m.group("next"):
+        return m.end(), m.group("next").lower(), 1
+    count = m.group("n").lower()
+    n = 1 if count in ("a", "an") else 3 if count in ("a few", "several") else int(parse_number(count)[0])
+    return m.end(), m.group("unit").lower(), -n if m.group("dir").lower() == "earlier" else n
+
+
+def shift_date(value: str, precision: str, unit: str, n: int) -> tuple[str, str] | None:
+    """``value`` moved by ``n`` units, no more precise than both the date and the unit allow ("2024-03-29" and
+    one day: "2024-03-30"; "2024-03" and six months: "2024-09")."""
+    parts = [int(p) for p in value.split("-")]
+    if unit == "year":
+        return str(parts[0] + n), "year"
+    if unit == "month":
+        if len(parts) < 2:
+            return None
+        return _format(_shift_months(dt.date(parts[0], parts[1], 1), -n), "month")
+    if len(parts) < 3:
+        return None if len(parts) < 2 else (value, "month")  # "a day after" something in March: March
+    moved = dt.date(*parts) + dt.timedelta(days=n * (7 if unit == "week" else 1))
+    return _format(moved, "day" if unit == "day" else "month")

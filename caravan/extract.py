@@ -30,6 +30,9 @@ _ID_KEYS = {
     "incidents": ("inc", ("char_start", "char_end", "type", "country", "city", "perpetrator", "target_group")),
     "economic_figures": ("fig", ("char_start", "char_end", "indicator", "subject", "value", "unit")),
 }
+# Keys that tell records apart only where they are set ("detentions in the Kaliningrad and Smolensk regions"):
+# added to the id only then, so the ids of every record without them stay what they were.
+_ID_KEYS_WHERE_SET = {"incidents": ("region",)}
 _EXTRACTORS = {"quotes": extract_quotes, "incidents": extract_incidents, "economic_figures": extract_figures}
 
 
@@ -43,7 +46,8 @@ def extract_article(article: Article) -> dict[str, list[dict]]:
         for rec in extractor(article):
             row = {col: rec.get(col) for col in spec.column_names}
             row["article_id"] = article.article_id
-            row["record_id"] = stable_id(prefix, article.article_id, *(rec.get(k) for k in key))
+            where_set = [f"{k}={rec[k]}" for k in _ID_KEYS_WHERE_SET.get(table, ()) if rec.get(k) is not None]
+            row["record_id"] = stable_id(prefix, article.article_id, *(rec.get(k) for k in key), *where_set)
             rows.append(row)
         rows.sort(key=lambda r: tuple("" if r[c] is None else r[c] for c in spec.sort_by))
         # The same fact found twice (e.g. by two rules) is kept once.
@@ -60,6 +64,11 @@ class ExtractionTimeout(Exception):
     """An article's extraction ran past its time budget."""
 
 
+def is_english(language: str | None) -> bool:
+    """Whether the rules (written for English) may read an article in ``language``; unstated counts as English."""
+    return not language or language.strip().lower().replace("_", "-").split("-")[0] in ("en", "eng", "english")
+
+
 def budget_reason(seconds: float) -> str:
     return f"extraction exceeded the time budget of {seconds:g} s"
 
@@ -70,6 +79,8 @@ def extract_within_budget(article: Article, seconds: float) -> dict[str, list[di
     The budget is a SIGALRM timer, so it holds where the extraction runs in a process's main thread: the
     worker processes, and the step itself under Dagster's in-process executor. Elsewhere (a thread of
     a Dask worker) no signal can reach it and the article is extracted without a limit."""
+    if not is_english(article.language):
+        return f"language {article.language}, not English: kept, not extracted"
     if not seconds or threading.current_thread() is not threading.main_thread():
         return extract_article(article)
     handler = signal.signal(signal.SIGALRM, _expire)

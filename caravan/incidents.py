@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from caravan.corpus import Article
-from caravan.dates import DateMention, find_dates, publication_date
+from caravan.dates import DateMention, find_anchored, find_dates, publication_date, shift_date
 from caravan.numbers import VAGUE_NUMBERS, WORD_NUMBERS, parse_number, qualifier_before
 from caravan.places import (STORY_COUNTRIES, City, Place, Region, citizen_adjective, country_name, demonym_country,
                             find_places, gazetteer)
@@ -98,11 +98,19 @@ _TRIGGERS: dict[str, tuple[str, re.Pattern]] = {
         re.compile(r"\bevict(?:ed|ing|ions?|s)\b|\b(?:kicked|thrown|turned|forced)\s+out\s+of\s+(?:[\w’'-]+\s+){0,3}?"
                    r"(?:homes?|apartments?|flats?|housing|dormitor(?:y|ies)|hostels?|rooms?)\b", _I)),
     "raid": (
-        "raid raids raided raiding sweep sweeps roundup roundups round rounded",
-        re.compile(r"\braid(?:s|ed|ing)?\b|\bsweeps?\b|\bround-?ups?\b|\brounded\s+up\b", _I)),
-    "detention": (
-        "detained detaining detains detention detentions taken held",
+        "raid raids raided raiding sweep sweeps roundup roundups round searched searching visited inspected addresses "
+        "documents operation",
+        re.compile(r"\braid(?:s|ed|ing)?\b|\bsweeps?\b|\bround-?ups?\b"
+                   # police searching a mosque, visiting 2,000 addresses, checking people's papers, "an operation"
+                   r"|\bsearch(?:ed|ing)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:mosques?|hostels?|dormitor(?:y|ies)|homes"
+                   r"|flats|apartments|markets?|warehouses?|premises|(?:building|construction)\s+sites?)\b"
+                   r"|\b(?:visited|checked|inspected)\s+(?:[\d,]+|hundreds\s+of|thousands\s+of|dozens\s+of)\s+(?:addresses"
+                   r"|homes|flats|apartments|hostels|dormitories|premises)\b|\bchecked\s+(?:the\s+)?documents\s+of\b"
+                   r"|\b(?:conduct(?:ed|ing)|carr(?:ied|ying)\s+out|launched)\s+an?\s+(?:[\w-]+\s+){0,2}?operation\b", _I)),
+    "detention": (  # people "rounded up" are detained; "a round-up" is the raid
+        "detained detaining detains detention detentions taken held rounded",
         re.compile(r"\bdetain(?:ed|ing|s)\b|\bdetentions?\b|\btaken\s+into\s+custody\b|\bheld\s+in\s+custody\b"
+                   r"|\brounded\s+up\b"
                    r"|\bheld\b(?=\s+(?:for|in|at|without|incommunicado|overnight)\b)", _I)),
     "arrest": ("arrest arrested arrests arresting", re.compile(r"\barrest(?:ed|s|ing)?\b", _I)),
     "deportation": (
@@ -153,11 +161,16 @@ _TRIGGERS: dict[str, tuple[str, re.Pattern]] = {
                    r"|\bcall(?:s|ed|ing)?\s+for\s+(?:[\w’'-]+\s+){0,3}?(?:to\s+be\s+(?:deported|expelled|killed|punished"
                    r"|beaten)|violence|the\s+(?:deportation|expulsion|killing|death))\b", _I)),
     "travel_advisory": (
-        "warned warns warning advised advises advising urged urges urging recommended called travel",
-        re.compile(r"\b(?:warned|warns|warning|advised|advises|advising|urged|urges|urging|recommended|called\s+on)\s+"
-                   r"(?:(?:its|their)\s+(?:citizens|nationals|compatriots|people|migrants|workers)"
+        "warned warns warning advised advises advising urged urges urging recommended called asked asks travel advisory",
+        re.compile(r"\b(?:warned|warns|warning|advised|advises|advising|urged|urges|urging|recommended|called\s+on|asked"
+                   r"|asks)\s+(?:(?:its|their)\s+(?:citizens|nationals|compatriots|people|migrants|workers)"
                    r"|(?:(?-i:[A-Z][a-z]+)\s+)?(?:citizens|nationals|compatriots))\b"
-                   r"|\btravel\s+(?:advisory|advisories|warnings?|alerts?)\b", _I)),
+                   # "the embassy issued an advisory urging migrants not to travel"
+                   r"|\btravel\s+(?:advisory|advisories|warnings?|alerts?)\b|\b(?:issued|published|posted)\s+an\s+advisory\b",
+                   _I)),
+    # "The incident took place on May 19 at ...": where and when the event told before happened
+    "incident": ("incident incidents episode", re.compile(r"(?<=\b[Tt]he\s)(?:incident|episode)\s+(?:took\s+place|happened"
+                                                          r"|occurred)\b")),
     "protest": (
         "protest protests protested protesters protesting rally rallies rallied demonstration demonstrations picket pickets "
         "gathered",
@@ -218,6 +231,10 @@ _MILITARY_OBJECT = re.compile(r"\b(?:forces|troops|soldiers|army|servicemen|mili
 _WAR = re.compile(r"\b(?:war|shelling|air\s*strikes?|air\s+raids?|missiles?|drones?|artillery|front\s*lines?|offensive"
                   r"|battlefield|invasion)\b", _I)
 _ACCIDENT = re.compile(r"\b(?:accident|crash|collision|collapsed?|earthquake|flood|overdose)\b", _I)
+# Terror attacks news names by their place alone ("the Crocus attack", "gunmen attacked Crocus City Hall"), with
+# their date: a background mention is that event, on its own date, whatever the article's date.
+_KNOWN_ATTACKS = {"Crocus": "2024-03-22"}
+_KNOWN_ATTACK = re.compile(rf"\b(?:{'|'.join(_KNOWN_ATTACKS)})\b")
 _TERROR_CUE = re.compile(r"\bterror(?:ist|ism)?\b|\bIslamic\s+State\b|\bISIS\b|\bIS-K\b|\bISIL\b|\bjihadis[tm]\b|\bgunmen\b"
                          r"|\bsuicide\b|\bresponsibility\b|\bexplosi(?:on|ve)s?\b|\bbomb", _I)
 _POLICE = re.compile(r"\b(?:police|officers|law\s+enforcement|authorities|security|migration|FSB|OMON|Rosgvardia"
@@ -226,7 +243,7 @@ _ONLINE = re.compile(r"\b(?:social\s+media|online|Telegram|videos?|posts?|channe
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|be|is|are|got|get|gets|getting)\s+(?:[a-z]+ly\s+)?$", _I)
 _ANAPHORIC_BEFORE = re.compile(r"\b(?:the|this|that|these|those)\s+(?:[a-z-]+\s+)?$", _I)
 _NOUN_DETERMINER = re.compile(r"\b(?:the|an?|his|her|their|its|under|house|police|night|dawn|recent|latest|another"
-                              r"|during|after|following|in)\s+$", _I)
+                              r"|during|after|following|in)\s+(?:[a-z]+(?:ar|ive|ous|ed|ale|al)\s+)?$", _I)
 _GENERIC_AFTER = re.compile(r"\s*(?:cent(?:er|re)s?|facilit(?:y|ies)|camps?|warrants?|rifles?|notes?|orders?\s+against)\b", _I)
 _NOT_EVENT_AFTER = {
     "attack": re.compile(r"\s*(?:on|against)\s+(?:the\s+)?(?:policy|plan|decision|idea|proposal|law|report|remarks|media)\b",
@@ -248,6 +265,15 @@ _NATIONWIDE = re.compile(r"\b(?:across|throughout|around|all\s+over)\s+(?:the\s+
 _THE_CITY = re.compile(r"\b(?:the|this)\s+(?:city|town)\b", _I)
 _DIPLOMATIC = re.compile(r"\b(?:note|notes|letter)\s+of\s+$|\b(?:lodged?|lodging|filed?|sent|sends|delivered|handed|voiced|expressed"
                          r"|registered)\s+(?:an?\s+)?(?:(?:formal|strong|official|diplomatic)\s+)?$", _I)
+# "detained by Moscow police": the city's own police act in it.
+_LOCAL_FORCE_AFTER = re.compile(r"\s+(?:city\s+|regional\s+)?(?:police|policemen|officers|courts?|judges?|prosecutors?"
+                                r"|bailiffs)\b")
+_APPOSITIVE_GAP = re.compile(r",\s+(?:[\w-]+\s+){0,3}?(?:(?:north|south|east|west)(?:-?(?:east|west))?|kilomet(?:er|re)s|km"
+                             r"|miles|not\s+far)\s+(?:[\w-]+\s+)?(?:of|from)\s+")
+_AND = re.compile(r"\band\b")
+_LIST_GAP = re.compile(r",\s+|,?\s+(?:and|or)\s+")
+_NAME = re.compile(r"(?!(?:and|or)\b)[A-Z][\w’'-]+")
+_AIRPORT_LIST = re.compile(r"\b(?P<names>(?:[A-Z][\w’'-]+,\s+)*[A-Z][\w’'-]+,?\s+(?:and|or)\s+[A-Z][\w’'-]+)\s+airports\b")
 _NOBODY_AFTER = re.compile(r"\s+(?:no\s+one|no-one|nobody|none)\b", _I)
 _STATE_ACTS = ("deportation", "detention", "arrest", "raid")
 _PREPOSITIONS = frozenset("in at near outside across throughout around inside within to towards into from of for with by "
@@ -296,7 +322,7 @@ _GROUP_RE = re.compile(
 _SINGULAR_HEAD = re.compile(rf"\b{_words(_SINGULAR_HEADS)}$")
 _ACTOR_RE = re.compile(rf"\b(?:(?i:a\s+)?(?i:group)\s+of\s+)?(?P<np>(?:(?i:{_words(_ACTOR_MODS)})\s+|[A-Z][a-z]+\s+){{0,2}}"
                        rf"(?i:{_words(_ACTOR_HEADS)}))\b")
-_BEAT_OBJECT = re.compile(rf"\s+(?:up\b|him\b|her\b|them\b|us\b|me\b|(?:(?:at\s+least|about|some|nearly|more\s+than)\s+)?"
+_BEAT_OBJECT = re.compile(rf"\s+(?:and\s+[a-z]+ed\s+)?(?:up\b|him\b|her\b|them\b|us\b|me\b|(?:(?:at\s+least|about|some|nearly|more\s+than)\s+)?"
                           rf"(?:{_NUM}\s+)?(?:an?\s+|the\s+)?(?:{_GROUP_MOD}\s+){{0,3}}{_GROUP_HEAD}\b)", _I)
 _ATTACK_ON_PEOPLE = re.compile(rf"\s+(?:on|against)\s+(?:an?\s+|the\s+)?(?:{_NUM}\s+)?(?:{_GROUP_MOD}\s+){{0,3}}"
                                rf"{_GROUP_HEAD}\b", _I)
@@ -383,6 +409,9 @@ class _Mention:
     generic: bool = False  # "attacked": an assault, or the killing or attack the article reports
     inherited: bool = False  # its city is the story's, not named in its sentence
     restated: bool = False  # "they killed him", "he was beaten": about someone the article has introduced
+    known: str | None = None  # the known attack it names ("Crocus"): every mention of it is one event
+    item: str | None = None  # the place it is in, of a list of places its words name ("raids in Tula and Orel")
+    scope_start: int = 0  # its words begin after "and" here: what comes before (a place, a date) is another event's
     place: Place | None = None
     country: str | None = None
     date: DateMention | None = None
@@ -419,7 +448,10 @@ def _incidents(article: Article) -> list[dict]:
     setting = _setting(text)
     for m in mentions:
         _locate(text, m, default, setting, quotes)
-        m.date = _nearest_date(text, m, article.published)
+        m.date = _nearest_date(text, m, article.published) or _anchored_date(text, m, article.published)
+        if m.type == "terror_attack":
+            _date_known_attack(text, m)
+    mentions = [item for m in mentions for item in _list_items(text, m)]
     lead_end = next((p.end for p in paragraphs(text)), 0)
     records = [_record(m, article.published) for m in _merge(mentions, lead_end)]
     return sorted(records, key=lambda r: (r["char_start"], r["type"], r["country"] or ""))
@@ -636,8 +668,8 @@ def _is_event(text: str, m: _Mention) -> bool:
         return False
     if lower in ("arrest", "raid") and not _NOUN_DETERMINER.search(before):
         return False  # a bare verb, as in a headline's plan
-    if lower.startswith("sweep") and not _found_in(_POLICE, text, cs, ce):
-        return False
+    if m.type == "raid" and not lower.startswith(("raid", "round")) and not _found_in(_POLICE, text, cs, ce):
+        return False  # a sweep, a search, an operation: by police
     if lower.startswith(("held", "sent", "put", "placed")) and not _PEOPLE_PASSIVE.search(before):
         return False  # "talks were held in", "money sent home": only people are held or sent back
     if m.type == "threat" and lower.startswith(("publish", "post", "leak", "shar", "circulat")) and not (
@@ -663,7 +695,10 @@ def _is_event(text: str, m: _Mention) -> bool:
 def _type_attack(text: str, m: _Mention, before: str) -> bool:
     """An attack is terror, an assault, or (written "the attack") a mention of an earlier one."""
     lower = text[m.start:m.end].lower()
-    if _found_in(_TERROR_CUE, m.sentence.text):
+    # A terror cue anywhere in the sentence; a known attack's name only next to the word ("attacks on migrants
+    # since the Crocus attack": the first are not that attack).
+    if _found_in(_TERROR_CUE, m.sentence.text) or _KNOWN_ATTACK.search(text, max(m.sentence.start, m.start - 40),
+                                                                            min(m.sentence.end, m.end + 40)):
         m.type = "terror_attack"
     elif lower == "attacked" or _ATTACK_ON_PEOPLE.match(text, m.end, m.clause[1]):
         m.type, m.generic = "assault", True
@@ -931,9 +966,15 @@ def _agent_named(text: str, start: int, end: int) -> tuple[str | None] | None:
 # --- where and when -----------------------------------------------------------------------------------------------
 @lru_cache(maxsize=256)
 def _sentence_places(text: str, sent: Span) -> tuple[Place, ...]:
+    return tuple(find_places(text, _dateline_end(text, sent), sent.end, context=_setting(text).regions))
+
+
+def _dateline_end(text: str, sent: Span) -> int:
+    """Where the sentence begins after its dateline ("DUSHANBE, May 31 (TASS) — "): the place and date of the
+    report, not of the events it tells."""
     start = sent.start
     dateline = _DATELINE.match(text, start, sent.end) if start == 0 or text[start - 1] == "\n" else None
-    return tuple(find_places(text, dateline.end() if dateline else start, sent.end, context=_setting(text).regions))
+    return dateline.end() if dateline else start
 
 
 @dataclass(frozen=True)
@@ -1080,7 +1121,7 @@ class _Scene:
             return None
         if place.preposition in ("to", "towards", "into") or (place.preposition == "from" and not deported_from):
             return None  # a destination or an origin, not the scene
-        if place.preposition == "by":
+        if place.preposition == "by" and not _LOCAL_FORCE_AFTER.match(self.text, place.end):
             return None  # "a poem by Pushkin", "sanctioned by Moscow": an author or an agent, not the scene
         if self._in_other_clause(place):
             return None  # "to protest the treatment of citizens who were held at a Moscow airport"
@@ -1177,8 +1218,16 @@ def _locate(text: str, m: _Mention, default: str, setting: _Setting, quotes: _Qu
         return
     scene = _Scene(text, m)
     nearest = scene.nearest(lambda p, kind: kind == "candidate")
+    if nearest is not None and nearest.end <= m.start and _AND.search(text, nearest.end, m.start):
+        # "the beating of students in Omsk on May 2 and raids on migrants in Tver": each its own place
+        after = scene.nearest(lambda p, kind: kind == "candidate" and p.start >= m.end and p.locative, within=60)
+        if after is not None:
+            nearest, m.scope_start = after, _last_match_end(_AND, text, nearest.end, m.start)
     nearest_aside = scene.nearest(lambda p, kind: kind == "aside",
                                   within=None if nearest is None else _distance(nearest, m) - 1)
+    if nearest_aside and nearest is not None and nearest.kind == "city" and nearest.end <= nearest_aside.start \
+            and _APPOSITIVE_GAP.fullmatch(text, nearest.end, nearest_aside.start):
+        nearest_aside = None  # "In Kaluga, southwest of Moscow, ...": the landmark tells where the city lies
     if nearest_aside:  # nearer than every candidate
         m.country = nearest_aside.country  # "a massacre at a concert hall near Moscow": somewhere near, not in it
         return
@@ -1190,14 +1239,52 @@ def _locate(text: str, m: _Mention, default: str, setting: _Setting, quotes: _Qu
         m.place = _inherited_city(text, m, default, setting, quotes)
         m.inherited = m.place is not None
     if nearest is not None:
-        city = scene.nearest(lambda p, kind: kind == "candidate" and p.kind == "city" and p.country == nearest.country,
-                             within=_distance(nearest, m) + 30)
+        city = nearest if nearest.kind == "city" else scene.nearest(
+            lambda p, kind: kind == "candidate" and p.kind == "city" and p.country == nearest.country,
+            within=_distance(nearest, m) + 30)
+        if city is None and nearest.kind == "region":  # "In Blagoveshchensk, in the Amur region, ...": its city
+            city = scene.nearest(lambda p, kind: kind == "candidate" and p.kind == "city"
+                                 and (p.country, p.city.admin1) == (nearest.country, nearest.region.admin1))
         m.place = city or nearest
         if m.place.kind == "city" and m.place.region is None:  # a region named with the city ("Kaluga, Kaluga Oblast")
             region = scene.region_of(m.place)
             if region is not None:
                 m.place = replace(m.place, region=region)
     m.country = m.place.country if m.place else default
+
+
+def _last_match_end(pattern: re.Pattern, text: str, start: int, end: int) -> int:
+    last = start
+    for last_match in pattern.finditer(text, start, end):
+        last = last_match.end()
+    return last
+
+
+def _list_items(text: str, m: _Mention) -> list[_Mention]:
+    """One mention per place of a list the event's place belongs to: "raids in Tula, Orel and Kursk" are three
+    raids, "held at Vnukovo and Domodedovo airports" two detentions (an airport named alone is in no city)."""
+    cs, ce = m.clause
+    airports = _AIRPORT_LIST.search(text, cs, ce) if "airports" in m.sentence.text else None
+    if airports is not None:  # the town an airport bears the name of, where it is one, keeps the records apart
+        towns = {p.start: p for p in _places_in(text, m.sentence, *airports.span()) if p.kind == "city"}
+        names = [(airports.start("names") + n.start(), n.group()) for n in _NAME.finditer(airports.group("names"))]
+        return [replace(m, place=towns.get(start), country=m.country, item=name, counts=m.counts if i == 0 else {})
+                for i, (start, name) in enumerate(names)]
+    if m.place is None or m.place.kind != "city" or m.inherited:
+        return [m]
+    cities = [p for p in _places_in(text, m.sentence, cs, ce) if p.kind == "city"]
+    i = next((j for j, p in enumerate(cities) if p.start == m.place.start), None)
+    if i is None:
+        return [m]
+    first = last = i
+    while first > 0 and _LIST_GAP.fullmatch(text, cities[first - 1].end, cities[first].start):
+        first -= 1
+    while last + 1 < len(cities) and _LIST_GAP.fullmatch(text, cities[last].end, cities[last + 1].start):
+        last += 1
+    if first == last:
+        return [m]
+    return [replace(m, place=p, country=p.country, item=p.city.name, counts=m.counts if p is m.place else {})
+            for p in cities[first:last + 1]]
 
 
 def _country_subject(text: str, m: _Mention) -> Place | None:
@@ -1263,15 +1350,19 @@ def _nearest_date(text: str, m: _Mention, published: str | None) -> DateMention 
 
     Dates are in text order without overlaps; a subordinator between a date and the event word stands between
     every date further on that side and it, so only the nearest date on each side is asked."""
-    dates, starts = _dates_at(text, published, *m.evidence)
+    dates, starts = _dates_at(text, published, max(m.evidence[0], _dateline_end(text, m.sentence)), m.evidence[1])
     if not dates:
         return None
     word_starts, word_ends = _subordinators(text, *m.evidence)
     split = bisect_left(starts, m.start)
+    clauses = _relative_clauses(text, m.sentence)
+    own = _clauses_holding(clauses, m.start)
     found = []
     for side in (range(split - 1, -1, -1), range(split, len(dates))):
         for i in side:
             d = dates[i]
+            if d.start < m.scope_start or not set(_clauses_holding(clauses, d.start)) <= set(own):
+                continue  # "a singer who performed there in 2021": the date of someone else's deed
             lo, hi = min(d.end, m.end), max(d.start, m.start)
             j = bisect_left(word_starts, lo)  # the first such word from ``lo``: it ends soonest
             if j == len(word_starts) or word_ends[j] > hi:
@@ -1280,6 +1371,32 @@ def _nearest_date(text: str, m: _Mention, published: str | None) -> DateMention 
             if d.end <= m.start or d.start >= m.end:
                 break  # every further date on this side lies beyond that word too
     return min(found, key=lambda d: abs(d.start - m.start)) if found else None
+
+
+def _anchored_date(text: str, m: _Mention, published: str | None) -> DateMention | None:
+    """The date of a sentence opening "The next day", "Six months later": counted from the last date given before it."""
+    start = _dateline_end(text, m.sentence)
+    anchored = find_anchored(text, start, m.sentence.end)
+    if anchored is None:
+        return None
+    before = _dates_in(text, published, 0, m.sentence.start)
+    shifted = shift_date(before[-1].value, before[-1].precision, anchored[1], anchored[2]) if before else None
+    return DateMention(start, anchored[0], text[start:anchored[0]], *shifted) if shifted else None
+
+
+def _date_known_attack(text: str, m: _Mention) -> None:
+    """A known attack named in the sentence ("after the Crocus attack") is dated by its own day, at the precision
+    the text gives it ("last March" is its month): a date that disagrees is the article's or another event's."""
+    known = _KNOWN_ATTACK.search(text, m.sentence.start, m.sentence.end)
+    if known is None:
+        return
+    m.known = known.group()
+    day = _KNOWN_ATTACKS[known.group()]
+    if m.date is not None and day.startswith(m.date.value):
+        return  # "the March 2024 attack"
+    month = m.date is not None and m.date.precision == "month" and m.date.value[5:7] == day[5:7]
+    m.date = DateMention(known.start(), known.end(), known.group(), day[:7] if month else day,
+                         "month" if month else "day")
 
 
 @lru_cache(maxsize=256)
@@ -1308,15 +1425,22 @@ def _merge(mentions: list[_Mention], lead_end: int) -> list[_Mention]:
     for m in sorted(mentions, key=lambda x: x.start):
         # "the attack", "attacked" and "the courier was stabbed" may name the killing the article reports
         types = ("terror_attack", "assault", "murder") if m.type == "attack" \
-            else ("assault", "murder") if m.type == "assault" and (m.generic or m.restated) else (m.type,)
+            else ("assault", "murder") if m.type == "assault" and (m.generic or m.restated) \
+            else tuple(by_type) if m.type == "incident" else (m.type,)
+        m.anaphoric = m.anaphoric or m.type == "incident"
         # "the killing" placed nowhere ("Dushanbe expected an investigation of the killing") is the one before
         placeless = m.anaphoric and (m.place is None or not m.place.locative)
         probe = replace(m, place=None) if placeless else m
         lists = [by_type.get(t, []) for t in types] if placeless else [by_place.get((t, m.country), []) for t in types]
         events = lists[0] if len(lists) == 1 else heapq.merge(*lists, key=lambda g: g.number)
         same = [g for g in events if _compatible(g, probe)]
-        if m.anaphoric:
-            target = same[-1] if same else None
+        known = next((g for g in groups if m.known and any(x.known == m.known for x in g.mentions)), None)
+        if known is not None:
+            target = known
+        elif m.anaphoric:
+            # "the attack" with no place of its own: the article's terror attack, where it tells one
+            terror = [g for g in same if g[0].type == "terror_attack"] if m.type == "attack" and placeless else []
+            target = (terror or same)[-1] if same else None
         else:
             target = next((g for g in same if _same_event(g, m) == 2), None)
             # A mention placed in no city may retell an event placed elsewhere: the lead's "a courier was stabbed to
@@ -1331,7 +1455,7 @@ def _merge(mentions: list[_Mention], lead_end: int) -> list[_Mention]:
                 m.place, m.country = None, target[0].country
             m.type = target[0].type
             target.append(m)
-        elif m.type != "attack" or m.counts or m.perpetrator:
+        elif m.type != "incident" and (m.type != "attack" or m.counts or m.perpetrator):
             if m.type == "attack":  # "the attack" with nothing before it: a mass killing is a terror attack
                 mass = m.counts.get("killed", (0,))[0] >= 5 or m.counts.get("injured", (0,))[0] >= 10
                 m.type = "terror_attack" if mass else "assault"
@@ -1375,7 +1499,9 @@ def _city_id(m: _Mention) -> int | None:
 
 
 def _compatible(group: _Event, m: _Mention) -> bool:
-    """No two different cities, dates or counts: then the mentions may tell one event."""
+    """No two different cities, dates or counts, nor two places of one list: then the mentions may tell one event."""
+    if m.item and any(x.item and x.item != m.item and x.evidence == m.evidence for x in group.mentions):
+        return False
     if _city_id(m) and any(city_id != _city_id(m) and not _nested(city, m.place.city)
                            for city_id, city in group.cities.items()):
         return False

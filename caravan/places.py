@@ -208,7 +208,7 @@ class Gazetteer:
         index: dict[str, list[City]] = {}
         own_keys: set[tuple[str, int]] = set()
         for rec in cache.get_cities().values():
-            city = City(int(rec["geonameid"]), rec["name"], rec["countrycode"], str(rec["admin1code"]),
+            city = City(int(rec["geonameid"]), _english_name(rec), rec["countrycode"], str(rec["admin1code"]),
                         float(rec["latitude"]), float(rec["longitude"]), int(rec["population"] or 0))
             capital = capital_names.get(city.country)
             if capital == city.name and city.population > getattr(self.capitals.get(city.country), "population", -1):
@@ -243,6 +243,16 @@ class Gazetteer:
         if region is None or (region.kind in ("federal_city", "city") and fold(region.name) == fold(city.name)):
             return None
         return region
+
+
+def _english_name(rec: dict) -> str:
+    """GeoNames' name, without the apostrophe that transliterates a Russian soft sign ("Kotel’niki") where GeoNames
+    also lists the plain spelling English news uses ("Kotelniki")."""
+    name = rec["name"]
+    if "’" not in name and "'" not in name:
+        return name
+    plain = name.replace("’", "").replace("'", "")
+    return plain if plain in (rec.get("alternatenames") or ()) else name
 
 
 @lru_cache(maxsize=1)

@@ -15,8 +15,13 @@
    description, pronouns (nearest compatible person, with gender learnt from earlier pronouns),
    organisations, unnamed speakers ("a barbershop owner"), and definite descriptions ("the driver",
    "the 34-year-old") that refer back to one of these.
+   Organisations speak through what they issue ("the statement read", "World Bank data show") and
+   "they" is a group of people named just before ("the migrants", "Tajik officials") when there is one.
 Scare quotes (three words or fewer, or a title) are kept only when attributed as speech: the verb's
-complement ("called it “unacceptable” and …"), not a label after a determiner or preposition.
+complement ("called it “unacceptable” and …"), the whole object of a verb of saying ("condemned the
+“senseless crime” but …") or the start of the clause it reports ("said that “illegal searches” had"),
+not a label after a determiner or preposition, a title after a noun ("the quiz show “Big Prize”"),
+or words that someone other than the speaker used.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from dataclasses import dataclass
 
 from caravan.corpus import Article
 from caravan.speakers import (
-    DATELINE, ORG_WORDS, ROLES, Entity, Roster, Run, apposition, build_roster, find_medium, last_sentence_start,
+    DATELINE, ORG_WORDS, PERSON_NOUNS, ROLES, Entity, Roster, Run, apposition, build_roster, find_medium, last_sentence_start,
     person_head, prefix_description, sentence_end,
 )
 from caravan.text import Span, paragraphs, sentences
@@ -45,16 +50,18 @@ _FINITE = (r"said|says|say|told|tells|added|adds|noted|notes|observes|claims|wro
            r"underscored|predicted|predicts|posted|tweeted|confirmed|confirms|denied|denies|urged|urges|vowed|"
            r"vows|promised|asserted|asserts|maintained|contended|contends|recounted|recounts|testified|exclaimed|"
            r"conceded|concedes|shouted|whispered|quipped|joked|pleaded|demanded|wondered|wonders|elaborated|"
-           r"reported|responded|responds|(?:was|is|were)\s+quoted\s+(?:by\s+[^,.]{1,40}?\s+)?as\s+saying|"
+           r"reported|responded|responds|(?:(?<=data )|(?<=figures )|(?<=statistics )|(?<=report )|(?<=survey ))"
+           r"show(?:s|ed)?|(?:(?<=statement )|(?<=note )|(?<=post )|(?<=message )|(?<=letter ))reads?|"
+           r"(?:was|is|were)\s+quoted\s+(?:by\s+[^,.]{1,40}?\s+)?as\s+saying|"
            # Verbs that characterise or demand in the speaker's words: "called the move “unacceptable”".
            r"(?<!-)call(?:ed|s\s+(?:for|on))|describ(?:ed|es)|dubbed|branded|label(?:l?ed)|termed|dismiss(?:ed|es)|"
-           r"denounc(?:ed|es)|condemn(?:ed|s)|hail(?:ed|s)|critici[sz](?:ed|es)")
+           r"denounc(?:ed|es)|condemn(?:ed|s)|hail(?:ed|s)|critici[sz](?:ed|es)|express(?:ed|es)|voic(?:ed|es)")
 _PARTICIPLE = (r"adding|saying|demanding|noting|writing|explaining|arguing|warning|stressing|insisting|claiming|"
                r"pointing\s+out|recalling|asking|telling|continuing|concluding|observing|remarking|commenting|"
                r"declaring|announcing|stating|suggesting|acknowledging|admitting|complaining|lamenting|cautioning|"
                r"emphasi[sz]ing|urging|vowing|promising|asserting|maintaining|replying|responding|"
                r"calling|describing|dubbing|branding|labell?ing|terming|dismissing|denouncing|condemning|"
-               r"hailing|critici[sz]ing")
+               r"hailing|critici[sz]ing|expressing|voicing")
 # "inv": the speaker follows ("according to X"); "fin": a finite verb of saying; "part": a participle.
 _VERB_RE = re.compile(rf"\b(?:(?P<inv>(?i:according)\s+to|(?i:in)\s+the\s+words\s+of)|(?P<fin>{_FINITE})"
                       rf"|(?P<part>{_PARTICIPLE}))\b")
@@ -288,8 +295,7 @@ def _subject_before(text: str, lo: int, hi: int, roster: Roster, strict: bool) -
     if pm:
         pre = piece[:pm.start()].strip()
         # "…, he", "and he", "condemned what it called": the pronoun is the subject of the verb.
-        if not pre or (not strict and (pre.endswith(",") or pre.split()[-1].lower() in ("and", "but", "so", "yet",
-                                                                                         "what"))):
+        if not pre or (not strict and (pre.endswith(",") or pre.split()[-1].lower() in _BEFORE_SUBJECT)):
             return _Subject("pronoun", lo + pm.start(1), pm.group(1))
         return None
     runs = [r for r in roster.runs_between(lo, end) if r.kind in ("person", "org", "single", "place")]
@@ -389,6 +395,9 @@ class _WordsBefore:
         return self.lo + self.commas[i] if i >= 0 else -1
 
 
+# "and it", "what it called", "a day after it urged": words after which a pronoun opens a clause.
+_BEFORE_SUBJECT = frozenset("and but so yet what after before when since because although though while once "
+                            "as until".split())
 _COORDINATED = re.compile(r"[^,]\s+(?:and|but)$")
 _INTRO_COMMA = re.compile(r",(?!\d)\s*")
 _WORD = re.compile(r"[\w’'\-]+")
@@ -410,7 +419,8 @@ def _clause_subject(text: str, lo: int, hi: int, roster: Roster) -> _Subject | N
         while start < hi and text[start].isspace():
             start += 1
         runs = roster.runs_between(start, hi)
-        if runs and text[start:runs[0].start] in ("", "The ", "the ") and runs[0].kind in ("person", "org", "single"):
+        opening = text[start:runs[0].start].strip() if runs else None
+        if runs and opening in ("", "The", "the", runs[0].prefix) and runs[0].kind in ("person", "org", "single"):
             return _Subject("run", runs[0].start, runs[0].name, runs[0])
         counted = _COUNTED_NP.match(text, start, hi)
         if counted:  # "about 300 workers gathered …"
@@ -461,6 +471,46 @@ _CHARACTERISING = re.compile(r"call(?:ed|s\s+(?:for|on))|describ(?:ed|es)|dubbed
                              r"dismiss(?:ed|es)|denounc(?:ed|es)|condemn(?:ed|s)|hail(?:ed|s)|critici[sz](?:ed|es)")
 
 
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+$")
+# Sources that speak for no one: the words come from where they were found, not from a speaker.
+_NOT_SPEAKERS = frozenset("report reports data estimate estimates figures statistics information footage photo "
+                          "photos video videos documents records rumours rumors quotes".split())
+# Words an organisation issues: "the statement read", "a note calling for …" speak for the issuer.
+_ISSUED = frozenset("statement note letter post message advisory announcement communique communiqué "
+                    "release notice".split())
+
+
+def _author(subject: _Subject, roster: Roster) -> _Subject | None:
+    """Who speaks through a document or data: the organisation inside the phrase ("World Bank data", "the
+    IOM report"); for an issued text without one, the organisation the text last spoke of ("it"); for
+    reports, photos or figures of no one, nobody ("according to unconfirmed reports")."""
+    end = subject.pos + len(subject.text)
+    runs = [r for r in roster.runs_between(subject.pos, end) if r.kind == "org"]
+    if runs:
+        return _Subject("run", runs[-1].start, runs[-1].name, runs[-1])
+    if _head(subject.text) in _ISSUED:
+        return _Subject("pronoun", subject.pos, "it")
+    return None
+
+
+_DOCUMENTS = _NOT_SPEAKERS | _ISSUED
+_CLOSING_TAIL = re.compile(r"[^,;:.!?]{0,40}?(?:[.!?]|,|$)")
+
+
+def _head(phrase: str) -> str:
+    words = phrase.rsplit(None, 1)
+    return words[-1].lower().strip(",.") if words else ""
+
+
+def _closing_attribution(text: str, lo: int, verb: re.Match, hi: int, roster: Roster) -> _Subject | None:
+    """The subject of a sentence-final ", the ministry said (in a statement)." or ", it said, and …"
+    after a quote inside a longer sentence: it attributes the whole sentence."""
+    comma = text.rfind(",", lo, verb.start())
+    if comma < 0 or not _CLOSING_TAIL.match(text, verb.end(), hi):
+        return None
+    return _subject_before(text, comma + 1, verb.start(), roster, strict=True)
+
+
 def _parse_clause(text: str, lo: int, hi: int, roster: Roster, side: str) -> _Attribution | None:
     """The attribution in the reporter's clause text[lo:hi] on ``side`` ("before"/"after") of a quote."""
     if hi <= lo:
@@ -469,6 +519,10 @@ def _parse_clause(text: str, lo: int, hi: int, roster: Roster, side: str) -> _At
         dateline = DATELINE.match(text, lo, hi)
         if dateline:
             lo = dateline.end()
+    if side == "after":
+        # "… “lacked proper care”, the ministry said": a comma outside the closing mark opens the clause.
+        while lo < hi and text[lo] in " ,;\n":
+            lo += 1
     verbs = list(_VERB_RE.finditer(text, lo, hi))
     qa = _QUOTED_AS.search(text, lo, hi)
     if qa:
@@ -488,10 +542,14 @@ def _parse_clause(text: str, lo: int, hi: int, roster: Roster, side: str) -> _At
         # to that verb's clause (or to a noun in it), whose subject is the speaker.
         first_fin = next((v for v in verbs if v.group("fin")), None)
         if first_fin is not None:
-            verbs = [v for v in verbs if not (v.group("part") and v.start() > first_fin.start())]
+            # ", calling …" after a comma shares the main clause's subject, not a noun's.
+            verbs = [v for v in verbs if not (v.group("part") and v.start() > first_fin.start()
+                                              and not text[lo:v.start()].rstrip().endswith(","))]
     order = verbs if side == "after" else list(reversed(verbs))
     for v in order[:3]:
         subject = None
+        if v.group() in ("told", "asked") and _PASSIVE.search(text, lo, v.start()):
+            continue  # "the envoy was told that …": the one told does not speak
         if v.group("inv") or not text[lo:v.start()].strip(" ,—–-"):
             if v.group("part"):
                 continue
@@ -502,6 +560,10 @@ def _parse_clause(text: str, lo: int, hi: int, roster: Roster, side: str) -> _At
                 subject = _clause_subject(text, lo, v.start(), roster)
             if subject is None:
                 subject = _subject_before(text, lo, v.start(), roster, strict=(side == "after"))
+            if subject is None and side == "after":
+                subject = _closing_attribution(text, lo, v, hi, roster)
+        if subject is not None and subject.kind == "np" and _head(subject.text) in _DOCUMENTS:
+            subject = _author(subject, roster)
         if subject is not None:
             return _Attribution(subject, find_medium(text, lo, hi, roster), (lo, hi), verb=v.group().lower())
         if side == "after":
@@ -556,11 +618,41 @@ def _is_title(words: list[str]) -> bool:
 _PLATFORM_NP = re.compile(r"\b([A-Z][\w.]*)\s+(?:channel|account|page|blog|feed)$")
 
 
+# A group of people: "the migrants", "Tajik officials", "some residents" (a plural person noun).
+_GROUP = re.compile(r"(?:\b(?:[Tt]he|[Ss]ome|[Mm]any|[Ss]everal|[Mm]ost|[Tt]hese|[Tt]hose)\s+)?"
+                    r"(?:[\w’'\-]+\s+){0,2}?\b([a-z]+)s\b")
+
+
+def _plural_group(roster: Roster, pos: int) -> str | None:
+    """The group of people "they" at ``pos`` refers to when the reporter named one in this sentence or the
+    one before: the first in the latest such sentence ("what they described", "“…,” they said")."""
+    text = roster.text
+    sentence = roster.sentence_of(pos)
+    for k in (sentence, sentence - 1):
+        if k < 0:
+            return None
+        lo = roster.sentence_starts[k]
+        hi = pos if k == sentence else roster.sentence_starts[k + 1]
+        for m in _GROUP.finditer(text, lo, hi):
+            if m.group(1) in PERSON_NOUNS and roster.in_reporter_text(m.start(1)):
+                words = m.group().split()
+                # Only a determiner or name-like modifiers ("Tajik", "stranded") stand before the noun.
+                while len(words) > 1 and not (words[0].lower() in _GROUP_DETERMINERS or words[0][:1].isupper()):
+                    words = words[1:]
+                phrase = " ".join(words)
+                return phrase[0].lower() + phrase[1:] if words[0].lower() in _GROUP_DETERMINERS else phrase
+    return None
+
+
+_GROUP_DETERMINERS = frozenset("the some many several most these those".split())
+
+
 def _resolve(attribution: _Attribution, roster: Roster) -> None:
     subject = attribution.subject
     entity = None
     if subject.kind == "pronoun":
-        entity = roster.resolve_pronoun(subject.text, subject.pos)
+        group = _plural_group(roster, subject.pos) if subject.text.lower() == "they" else None
+        entity = Entity(group, "other", group) if group else roster.resolve_pronoun(subject.text, subject.pos)
         if entity is not None:
             roster.note(entity, subject.pos, subject.text)
     elif subject.kind == "run" and subject.run is not None:
@@ -574,7 +666,7 @@ def _resolve(attribution: _Attribution, roster: Roster) -> None:
         words = subject.text.split()
         head = words[-1].lower()
         if head in ORG_WORDS and words[0].lower() == "the" and len(words) <= 3:
-            entity = roster.org_by_head(head, subject.pos)
+            entity = roster.org_by_head(head, subject.pos + len(subject.text))  # "the Tajik Embassy (in …)"
         elif words[0].lower() in ("a", "an", "the") and person_head(words[1:]) == len(words) - 2:
             # "a barbershop owner", "the driver": one person however often the text comes back to them.
             entity = roster.unnamed(subject.pos, words[0], words[1:], len(words) - 2)
@@ -657,18 +749,24 @@ def _frame(text: str, paras: list[Span], per_para: list[list[_Quote]]) -> list[t
     return segments
 
 
+_HAS_ALNUM = re.compile(r"[^\W_]")
+
+
 def _is_quote(text: str, q: _Quote) -> bool:
     """False for scare quotes and titles: short or title-cased words not attributed as speech."""
+    # Dashes and other marks are no words: "“came – saw – left”" is a three-word formula.
     words = text[q.start:q.end].split()
+    if len(words) <= 2 * _MAX_SCARE_WORDS + 2:
+        words = [w for w in words if _HAS_ALNUM.search(w)]
     # A short quote is speech only as what the verb says: it ends the sentence ("said it was
     # "unacceptable.""), the attribution follows it, or it is the complement of a verb or noun
     # ("called the move "unacceptable" and"), not inside "the law on "foreign agents" was".
     speech = bool(q.own) and q.attribution.speech and (
-        len(words) > _MAX_SCARE_WORDS or q.own == "after"
+        len(words) > _MAX_SCARE_WORDS or (q.own == "after" and not _label_before(text, q))
         or not text[q.after[0]:q.after[1]].strip(" ,.;:!?”\"’»)")
         or (_complement(text, q) and not _is_title(words)))
-    if speech and q.attribution.verb in _NAMING_VERBS and _is_title(words):
-        speech = False  # "a group called “Northern Men”" names, it does not quote
+    if speech and _is_title(words) and (q.attribution.verb in _NAMING_VERBS or _after_noun(text, q)):
+        speech = False  # "a group called “Northern Men”", "the quiz show “Big Prize”" name, they do not quote
     if not speech and (len(words) <= _MAX_SCARE_WORDS or _is_title(words)):
         return False
     return q.attribution is not None or len(words) > _MAX_SCARE_WORDS + 1
@@ -682,11 +780,56 @@ _NAMING_VERBS = frozenset("called dubbed branded labelled labeled termed calling
                           "labeling terming".split())
 
 
+def _label_before(text: str, q: _Quote) -> bool:
+    """Whether a determiner or preposition of the sentence stands right before the quote: "its list of
+    “risky persons,” an official said" names the list, it does not quote the official."""
+    before = text[q.before[0]:q.open].split()
+    return bool(before) and before[-1].lower() in _LABEL_BEFORE and not _complement(text, q)
+
+
 def _complement(text: str, q: _Quote) -> bool:
     """Whether the quote follows a verb, noun or "to"/"as" as their complement, as in "called the move
-    “unacceptable”" or "urged people to “stay calm”", rather than a determiner or preposition."""
+    “unacceptable”" or "urged people to “stay calm”", rather than a determiner or preposition; or it is
+    the whole object of a verb of saying after a determiner ("condemned the “senseless crime” but",
+    "calling the plan a “gamble” for"), or opens the clause a verb of saying reports ("said that
+    “unlawful searches” had")."""
     before = text[q.before[0]:q.open].split()
-    return bool(before) and before[-1].lower() not in _LABEL_BEFORE and before[-1][-1:].isalnum()
+    if not before:
+        return False
+    last = before[-1].lower()
+    if last not in _LABEL_BEFORE and before[-1][-1:].isalnum():
+        return True
+    if q.attribution is None or not (last == "that" or _ends_noun_phrase(text, q)):
+        return False
+    # The nearest verb of saying before the quote must be the attribution's own or a participle that
+    # shares its subject: in "told us that guards had called them a “nuisance”" the guards speak.
+    verbs = list(_VERB_RE.finditer(text, q.before[0], q.open))
+    nearest = verbs[-1] if verbs else None
+    if nearest is None or not (nearest.group("part") or nearest.group().lower() == q.attribution.verb):
+        return False
+    if last == "that" or last in _OBJECT_DETERMINERS:
+        return True
+    # "said the rise was the result of “tighter controls”": a reported clause ends with the quote.
+    return nearest.group("fin") is not None and not _CHARACTERISING.fullmatch(nearest.group())
+
+
+_SAYING = re.compile(_FINITE + "|" + _PARTICIPLE)
+_OBJECT_DETERMINERS = frozenset("the a an its their his her our".split())
+# After a quote that is a whole noun phrase: punctuation, a conjunction or a preposition, not a noun
+# that the quote modifies ("the “foreign agents” law").
+_NP_ENDS = re.compile(r"(?:[”\"’»]*)(?:\s*[,.;:!?)—–]|\s*$|\s+(?:and|but|or|over|about|for|in|at|to|of|on|with|"
+                      r"against|toward|towards|from|by|as|after|before|while|because|since|that|which)\b)")
+
+
+def _ends_noun_phrase(text: str, q: _Quote) -> bool:
+    return q.close is None or bool(_NP_ENDS.match(text, q.close + 1))
+
+
+def _after_noun(text: str, q: _Quote) -> bool:
+    """Whether a lower-case noun, not a verb, stands right before the quote: "the talent show “X”"."""
+    before = text[q.before[0]:q.open].split()
+    return bool(before) and before[-1].isalpha() and before[-1].islower() \
+        and before[-1] not in _LABEL_BEFORE and not _SAYING.fullmatch(before[-1]) and before[-1] not in ("to", "as")
 
 
 def _ends_sentence(text: str, quote: _Quote) -> bool:
@@ -713,9 +856,9 @@ def _inherit(text: str, paras: list[Span], per_para: list[list[_Quote]], roster:
             next_own[k] = later.attribution if later.own else next_own[k + 1]
         previous = None
         for k, q in enumerate(quotes):
-            if q.attribution is None and previous is not None and q.interrupted \
-                    and _LEADING_PARTICIPLE.match(text, q.before[0], q.before[1]):
-                # "…,” Petrov said, calling it “…” or “A,” telling reporters that “B”: one speaker.
+            if q.attribution is None and previous is not None and q.interrupted:
+                # "…,” Petrov said, calling it “…”, “A,” telling reporters that “B”, or "condemned the
+                # “A” but warned of “B”": one sentence, one speaker.
                 q.attribution = _Attribution(previous.subject, None, previous.clause, previous.speech, previous.entity)
                 q.own = "before"
             if q.attribution is None and (q.continued or not text[q.before[0]:q.before[1]].strip()):

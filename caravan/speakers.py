@@ -729,10 +729,11 @@ class Roster:
     def _add_org(self, run: Run) -> Entity:
         org = self.orgs.get(run.name)
         if org is None:
-            org = Entity(run.name, "org")
+            org = Entity(run.name, "org", run.prefix if run.name != self.text[run.start:run.end] else None)
             self.orgs[run.name] = org
-        # "Embassy in Bishkek" is "the embassy" later: a mission's head noun comes before its place.
-        head = run.name.split(" in ")[0].split()[-1].lower()
+        # "Embassy in Bishkek" is "the embassy" later: a mission's head noun comes before its place, and
+        # the "Agency for Labour Migration" is "the agency".
+        head = re.split(r" (?:in|of|for) ", run.name)[0].split()[-1].lower()
         self._org_by_head.setdefault(head, _Named()).append(run.start, org)
         return org
 
@@ -859,7 +860,11 @@ _ONE_NAME_DETS = frozenset("his her their the a an one".split())
 
 def _known_by_one_name(text: str, run: Run, segment: tuple[int, int, int, int]) -> bool:
     """A lone name set beside a description of a person: "Gulnora, a 38-year-old cook," or "Her
-    husband, Firdavs,": features name people so."""
+    husband, Firdavs,", or right after a role noun: "the pop singer Zemfira"; features name people so."""
+    gap = run.start - 1
+    if gap > segment[0] and text[gap] == " " and text[gap - 1].islower():
+        if text[text.rfind(" ", segment[0], gap) + 1:gap] in ROLES:
+            return True
     first = text[run.end + 1:run.end + 3].strip()[:1]
     if text[run.end:run.end + 1] == "," and (first.islower() or first.isdigit()):
         appos = apposition(text, run, segment[1])
@@ -876,14 +881,67 @@ def _known_by_one_name(text: str, run: Run, segment: tuple[int, int, int, int]) 
     return words[0].lower() in _ONE_NAME_DETS and person_head(words[1:]) is not None
 
 
+# A country's possessive names its government's bodies: "Tajikistan’s Foreign Ministry" is the "Tajik
+# Foreign Ministry", as news agencies and readers call it. Demonyms the "-stan" rule does not give:
+_COUNTRY_DEMONYMS = {"russia": "Russian", "china": "Chinese", "turkey": "Turkish", "türkiye": "Turkish",
+                     "ukraine": "Ukrainian", "belarus": "Belarusian", "georgia": "Georgian", "armenia": "Armenian",
+                     "azerbaijan": "Azerbaijani", "pakistan": "Pakistani", "iran": "Iranian", "india": "Indian",
+                     "germany": "German", "france": "French", "britain": "British", "japan": "Japanese",
+                     "mongolia": "Mongolian", "moldova": "Moldovan", "israel": "Israeli", "korea": "Korean"}
+# "Tajikistan’s embassy in Moscow": a mission or body named in lower case after the possessive.
+_LOWER_BODY = re.compile(r"((?:[a-z]+\s+){0,2}?(?:embassy|consulate|ministry|mission)(?:\s+in\s+"
+                         rf"{_CAPWORD})?)\b")
+
+
+def country_demonym(country: str) -> str | None:
+    low = country.lower()
+    if low in _COUNTRY_DEMONYMS:
+        return _COUNTRY_DEMONYMS[low]
+    if low.endswith("stan") and len(low) > 6 and low not in ("pakistan",):
+        return country[:-5] if low.endswith("istan") else country[:-4]  # Tajikistan, Kazakhstan
+    return None
+
+
+def _country_organisations(text: str, runs: list[Run]) -> list[Run]:
+    """Runs of organisations after a country's possessive, renamed with the demonym; and the missions and
+    ministries such a possessive names in lower case, as runs of their own."""
+    countries = [i for i, r in enumerate(runs) if r.possessive and r.kind == "place"
+                 and text[r.end:r.end + 3] in ("’s ", "'s ") and country_demonym(r.name)]
+    if not countries:
+        return runs
+    out = list(runs)
+    for i in reversed(countries):  # from the end, so that insertions keep the earlier indexes
+        run = runs[i]
+        demonym = country_demonym(run.name)
+        nxt = runs[i + 1] if i + 1 < len(runs) else None
+        if nxt is not None and nxt.kind == "org" and nxt.start == run.end + 3 and not is_demonym(nxt.name.split()[0]):
+            # The text's own words stay as the description ("prefix" of an organisation's run).
+            out[i + 1] = nxt._replace(name=f"{demonym} {nxt.name}", prefix=text[run.start:nxt.end])
+            continue
+        lower = _LOWER_BODY.match(text, run.end + 3)
+        if lower and (nxt is None or lower.start(1) < nxt.start):
+            named = " ".join(w if w == "in" else w[:1].upper() + w[1:] for w in lower.group(1).split())
+            body = Run(lower.start(1), lower.end(1), "org", f"{demonym} {named}", text[run.start:lower.end(1)])
+            # A place the body holds ("… in Moscow") is part of it now.
+            j = i + 1
+            while j < len(out) and out[j].start < body.end:
+                j += 1
+            out[i + 1:j] = [body]
+    return out
+
+
 def build_roster(text: str, segments: list[tuple[int, int, int, int]], sentence_starts: list[int]) -> Roster:
     """The roster of ``text`` from its reporter's segments (start, end, paragraph start, paragraph end)
     in text order, i.e. the text outside quotations."""
     roster = Roster(text, sentence_starts, segments=[(s, e) for s, e, _, _ in segments])
     roster.runs = classify_runs(text, [(s, e, floor) for s, e, floor, _ in segments], lower_words(text))
-    dateline = DATELINE.match(text, 0, segments[0][1]) if segments and segments[0][0] == 0 else None
-    if dateline:
-        roster.runs = [r for r in roster.runs if r.start >= dateline.end()]
+    # The dateline opens the first paragraph, or the second after a headline line.
+    for start, end, para_start, _ in segments[:3]:
+        dateline = DATELINE.match(text, start, end) if start == para_start else None
+        if dateline:
+            roster.runs = [r for r in roster.runs if not start <= r.start < dateline.end()]
+            break
+    roster.runs = _country_organisations(text, roster.runs)
     roster.run_starts = [r.start for r in roster.runs]
     seg_starts = [s for s, _, _, _ in segments]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -29,3 +30,19 @@ def run_build(corpus: Path, out: Path, version: str = "2024.04.01", **settings):
 
     defs = build_definitions(str(corpus), str(out / "caravan.duckdb"), str(out / "releases"), version, **settings)
     return defs.resolve_job_def("build").execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+
+
+@pytest.fixture
+def slow_extractor(monkeypatch):
+    """Figure extraction that never ends on an article holding SLOW-MARKER, as a pathological text would."""
+    from caravan import extract
+
+    figures = extract._EXTRACTORS["economic_figures"]
+
+    def slow(article):
+        if "SLOW-MARKER" in article.text:
+            time.sleep(120)
+        return figures(article)
+
+    monkeypatch.setitem(extract._EXTRACTORS, "economic_figures", slow)
+    return monkeypatch

@@ -22,7 +22,7 @@ def test_reports_of_one_event_in_two_articles_are_one_incident(tmp_path: Path):
     corpus = tmp_path / "corpus"
     shutil.copytree(SAMPLE_CORPUS, corpus)
     (corpus / "second-outlet.txt").write_text(SECOND_REPORT, encoding="utf-8")
-    (corpus / "second-outlet.meta.json").write_text(json.dumps({"published": "2024-03-27", "outlet": "Test outlet"}), encoding="utf-8")
+    (corpus / "second-outlet.meta.json").write_text(json.dumps({"published": "2024-03-27", "outlet": "Test outlet", "license": "CC BY 4.0"}), encoding="utf-8")
     assert run_build(corpus, tmp_path / "out").success
     release = tmp_path / "out" / "releases" / "2024.04.01"
     incidents = pq.read_table(release / "incidents.parquet").to_pylist()

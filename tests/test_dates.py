@@ -71,3 +71,15 @@ def test_publication_date():
     assert publication_date("2024-03") == ("2024-03", "month")
     assert publication_date("2024-03-28") == ("2024-03-28", "day")
     assert publication_date(None) == (None, None)
+
+
+def test_a_date_counted_from_an_earlier_one():
+    from caravan.dates import find_anchored, shift_date
+    text = "The next day, police came back."
+    assert find_anchored(text, 0, len(text)) == (12, "day", 1)
+    assert find_anchored("Three months later, it closed.", 0, 30) == (18, "month", 3)
+    assert find_anchored("A week earlier, it opened.", 0, 26) == (14, "week", -1)
+    assert find_anchored("Police came back the next day.", 0, 30) is None  # only at the start: another anchor
+    assert shift_date("2024-02-28", "day", "day", 2) == ("2024-03-01", "day")
+    assert shift_date("2024-11", "month", "month", 3) == ("2025-02", "month")
+    assert shift_date("2024-11", "month", "day", 1) == ("2024-11", "month")

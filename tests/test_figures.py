@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -118,6 +119,66 @@ def test_money_indicators():
     assert only("The stadium cost $2 billion to build.")["indicator"] == "other"
 
 
+@pytest.mark.parametrize("text, want", [
+    # Migrants who send money send remittances.
+    ("Kyrgyz migrant workers sent $2.9 billion to Kyrgyzstan in 2023.", [("$2.9 billion", "remittances_usd")]),
+    ("Their transfers home, $900 million last year, keep villages alive.", [("$900 million", "remittances_usd")]),
+    # The topic carries over to a sentence that refers back to it.
+    ("Remittances to Kyrgyzstan grew in 2023. They came to $2.9 billion, up from $2.7 billion.",
+     [("$2.9 billion", "remittances_usd"), ("$2.7 billion", "remittances_usd")]),
+    ("Migrants sent home $2.9 billion in 2023. The 2023 total equaled 24% of Kyrgyzstan's GDP.",
+     [("$2.9 billion", "remittances_usd"), ("24%", "remittances_share_of_gdp")]),
+    # ... but not to a sentence about something else.
+    ("Remittances to Kyrgyzstan grew in 2023. The new airport cost $300 million.", [("$300 million", "other")]),
+    # A ratio of remittances to GDP; shares listed before the last share its "of GDP".
+    ("Kyrgyzstan is third by the ratio of remittances to GDP, after Samoa (33.1%) and Haiti (30.2%).",
+     [("33.1%", "remittances_share_of_gdp"), ("30.2%", "remittances_share_of_gdp")]),
+    ("Remittances equal 24.1% and 39.3% of GDP respectively in the two countries.",
+     [("24.1%", "remittances_share_of_gdp"), ("39.3%", "remittances_share_of_gdp")]),
+    # A stock of migrants is a population; a yearly flow, or people something was done to, are other.
+    ("About 450,000 Kyrgyz migrants live in Kazakhstan.", [("450,000", "migrant_population")]),
+    ("About 450,000 Kyrgyz migrants were registered in Kazakhstan.", [("450,000", "migrant_population")]),
+    ("Some 300,000 Kyrgyz migrants leave for Kazakhstan every year.", [("300,000", "other")]),
+    ("Some 90,000 Kyrgyz migrants entered Kazakhstan in January.", [("90,000", "other")]),
+    ("About 12,000 Kyrgyz migrants were helped to find work through the consulate.", [("12,000", "other")]),
+    ("Kazakh police removed some 25,000 Kyrgyz migrants from the wanted list.", [("25,000", "other")]),
+])
+def test_indicators_of_real_reporting(text, want):
+    # synthetic
+    assert [(r["raw"], r["indicator"]) for r in figures(text)] == want
+
+
+@pytest.mark.parametrize("text, want", [
+    # Counts of documents issued are counted in persons, indicator other.
+    ("Kazakhstan issued 8,200 work permits to foreign specialists in 2023.", [("8,200", "persons", "other")]),
+    ("The number of patents issued in Tatarstan fell from 71,000 in 2022 to 64,000 in 2023.",
+     [("71,000", "persons", "other"), ("64,000", "persons", "other")]),
+    ("The number of residence permits rose by 12% to 45,000.", [("12%", "percent", "other"), ("45,000", "persons", "other")]),
+    ("Of these, 5,100 were permits for seasonal farm work.", [("5,100", "persons", "other")]),
+    # An exchange rate written as a bare number is in the currency the sentence (or the one before) names.
+    ("The som weakened past 89 to the dollar in March.", [("89", "KGS", "other")]),
+    ("The ruble slid again. It settled at about 97 per US dollar.", [("97", "RUB", "other")]),
+    # ... not a rate someone imagines.
+    ("If the ruble falls to 120 per dollar, many will leave.", []),
+])
+def test_documents_and_exchange_rates(text, want):
+    # synthetic
+    assert [(r["raw"], r["unit"], r["indicator"]) for r in figures(text)] == want
+
+
+@pytest.mark.parametrize("text, want", [
+    # Poll sizes and workers lacking or needed are counts of people, indicator other.
+    ("A survey of more than 5,000 Kyrgyz workers found most wanted to stay.", [("5,000", "other")]),
+    ("Kazakhstan's farms are 40,000 workers short this season.", [("40,000", "other")]),
+    ("The minister said the country needed 300,000 more workers.", [("300,000", "other")]),
+    # People stuck or held at a border are incident details, not figures.
+    ("About 2,000 Kyrgyz migrants were stuck at the border crossing for two days.", []),
+])
+def test_poll_sizes_and_shortages(text, want):
+    # synthetic
+    assert [(r["raw"], r["indicator"]) for r in figures(text)] == want
+
+
 def test_money_indicators_are_for_us_dollars_only():
     # synthetic: remittances in roubles keep their currency as unit, and the indicator is other
     rec = only("Individuals sent 2 trillion roubles abroad in remittances from Russia in 2022.")
@@ -231,6 +292,55 @@ def test_period_forms(text, period):
     assert only(text)["period"] == period
 
 
+@pytest.mark.parametrize("text, want", [
+    # A month of last year, and the latest such month before publication (2024-03-28).
+    ("In June last year, remittances to Kyrgyzstan reached $300 million.", [("$300 million", "2023-06")]),
+    ("Remittances to Kyrgyzstan stood at $200 million as of last October.", [("$200 million", "2023-10")]),
+    # What holds now is the publication year; the year compared with is not the figure's period.
+    ("A work permit now costs 6,000 rubles, 25% more than in 2021.", [("6,000 rubles", "2024"), ("25%", "2024")]),
+    ("Remittances to Kyrgyzstan are currently about $2 billion a year.", [("$2 billion", "2024")]),
+    ("The tenge has lost 5% against the dollar this week.", [("5%", "2024-03")]),
+    # Month ranges and "since" a date give the year.
+    ("Remittances rose between February and August 2023 to $900 million.", [("$900 million", "2023")]),
+    ("Transfers to Kyrgyzstan reached $700 million in January-February.", [("$700 million", "2024")]),
+    ("Since March 1, 2024, a monthly patent in Kazan has cost 5,000 rubles.", [("5,000 rubles", "2024")]),
+    ("Remittances reached $1.2 billion in the first quarter, the bank said.", [("$1.2 billion", "2024")]),
+    ("Remittances hit a record: the 2023 total equaled 30 percent of Kyrgyzstan's GDP.", [("30 percent", "2023")]),
+    # "A year earlier" is the year before the sentence's period, for the figure it follows.
+    ("Remittances to Kyrgyzstan reached $3 billion in 2023, 10% more than the $2.7 billion sent a year earlier.",
+     [("$3 billion", "2023"), ("10%", "2023"), ("$2.7 billion", "2022")]),
+    # Several years are no single period.
+    ("Remittances have fallen below 20% of Kyrgyzstan's GDP only twice, in 2009 and 2015.", [("20%", None)]),
+    ("The som has lost 12% of its value against the dollar in recent years.", [("12%", None)]),
+    ("Unemployment fell to 2.5%, the lowest since records began in 1991.", [("2.5%", None)]),
+])
+def test_period_forms_of_real_reporting(text, want):
+    # synthetic
+    assert [(r["raw"], r["period"]) for r in figures(text)] == want
+
+
+@pytest.mark.parametrize("text, published, want", [
+    # A sentence that opens by pointing back takes the last period stated before it.
+    ("Kyrgyz banks handled $900 million in transfers in 2023. Of these, $600 million came from Russia.", "2024-03-28",
+     [("$900 million", "2023"), ("$600 million", "2023")]),
+    # A share of the total before it.
+    ("Kyrgyzstan received $2.8 billion in remittances in 2022. Russia accounted for 83 percent of the total.",
+     "2023-06-01", [("$2.8 billion", "2022"), ("83 percent", "2022")]),
+    # A sentence setting the scene (a change in a period, no figure); "from A to B" compares with the year before.
+    ("Remittances to Kyrgyzstan fell in the first half of 2023, the national bank said. "
+     "Transfers dropped by 12%, from $1.3 billion to $1.1 billion.", "2023-09-01",
+     [("12%", "2023"), ("$1.3 billion", "2022"), ("$1.1 billion", "2023")]),
+    # What has changed is as of publication.
+    ("The share of Russia in transfers to Kyrgyzstan has dropped to 71%.", "2024-03-28", [("71%", "2024")]),
+    # A stock stated in the present after a dated sentence keeps no period.
+    ("Remittances to Kyrgyzstan reached $2.8 billion in 2022. About 800,000 Kyrgyz migrants work in Russia.",
+     "2023-06-01", [("$2.8 billion", "2022"), ("800,000", None)]),
+])
+def test_a_sentence_without_period_takes_one_from_the_sentences_before(text, published, want):
+    # synthetic
+    assert [(r["raw"], r["period"]) for r in figures(text, published)] == want
+
+
 def test_later_clause_inherits_the_period_and_the_final_source():
     # synthetic
     out = figures("Remittances last year made up 32% of Kyrgyzstan's GDP — about $3.1 billion, "
@@ -312,6 +422,25 @@ def test_repeated_figure_is_kept_once_at_its_first_mention():
     assert out[0]["char_start"] == text.index("$5.7 billion")
 
 
+def test_count_retold_in_other_words_and_in_the_headline_is_one_record():
+    # synthetic: the headline, the lead and a quote name the same 240,000 people in three ways
+    text = ("Kazakhstan deregisters 240,000 Kyrgyz\n"
+            "Kazakhstan's migration service has deregistered about 240,000 citizens of Kyrgyzstan, "
+            "the Kyrgyz labour ministry said on Monday.\n"
+            "“About 240,000 Kyrgyz nationals have been taken off the list,” the ministry added.")
+    art = dataclasses.replace(article(text, "2025-06-02"), title="Kazakhstan deregisters 240,000 Kyrgyz")
+    out = extract_figures(art)
+    assert len(out) == 1
+    assert out[0]["char_start"] == text.index("240,000", 40)
+    assert out[0]["period"] == "2025"
+
+
+def test_equal_shares_of_different_things_stay_apart():
+    # synthetic
+    out = figures("In 2023, 12% of migrant workers had no patent, and 12% of Tajik citizens had no job.")
+    assert len(out) == 2
+
+
 def test_restated_figure_with_another_value_or_source_is_its_own_record():
     # synthetic
     out = figures("Tajikistan received $5.7 billion last year, the World Bank said. "
@@ -383,3 +512,146 @@ def test_a_countrys_citizens_counted_in_another_country_are_migrants():
     assert [(r["value"], r["unit"], r["indicator"], r["qualifier"]) for r in out] == [
         (900000, "persons", "migrant_population", "about")]
     assert figures("Officials said 900,000 of its citizens voted.") == []
+
+
+# --- Lists of counts of people (synthetic) ----------------------------------------------------------
+
+
+def test_numbers_listed_before_the_people_they_count_share_them():
+    out = figures("Germany and Poland are the next destinations for Armenian migrants, with 42,000 and 37,000 "
+                  "people respectively.")
+    assert [(r["value"], r["indicator"]) for r in out] == [(42000, "migrant_population"), (37000, "migrant_population")]
+
+
+def test_number_with_only_a_place_counts_the_people_of_the_count_before_it():
+    out = figures("At least 31,000 Uzbekistanis live in Turkey and 9,000 in Poland.")
+    assert [(r["value"], r["subject"]) for r in out] == [(31000, "Uzbekistanis in Turkey"),
+                                                        (9000, "Uzbekistanis in Poland")]
+
+
+def test_small_count_after_a_statistic_is_a_figure_but_not_alone():
+    out = figures("As a result, 4,120 Kyrgyz citizens were helped with paperwork, and 215 migrants got back "
+                  "unpaid wages.")
+    assert [(r["value"], r["indicator"]) for r in out] == [(4120, "other"), (215, "other")]
+    assert figures("Police said 250 migrants were checked at the market.") == []
+    assert [r["value"] for r in figures("Some 2,000 Tajik migrants live in Perm, and 3 of them run shops.")] == [2000]
+
+
+def test_small_number_inside_a_period_does_not_hide_it():
+    # synthetic: "10" in "the first 10 months" is no figure and does not stand between $1.9 billion and its period
+    out = figures("Some 900,000 Armenian citizens work abroad. Transfers home reached $1.9 billion in the first 10 "
+                  "months of last year, the central bank said.", "2024-02")
+    assert [(r["value"], r["period"]) for r in out][-1] == (1.9e9, "2023")
+
+
+# --- Periods stated around the figure (synthetic) ---------------------------------------------------
+
+
+def test_by_a_month_of_a_year_is_that_years_total():
+    out = figures("By November 2023 the ministry had issued 4,800 work permits to foreign workers.")
+    assert [r["period"] for r in out] == ["2023"]
+
+
+def test_as_of_a_date_binds_its_clause_however_far():
+    out = figures("The agency's annual review for the first half of 2023 says 412,500 Kyrgyz citizens were working "
+                  "abroad as of last October, most of them in Russia.")
+    assert [r["period"] for r in out] == ["2023-10"]
+
+
+def test_same_period_of_a_year_takes_the_month_of_the_sentence_before():
+    out = figures("As of June 2023, 412,500 Kyrgyz migrants were registered in Kazakhstan. In the same period of "
+                  "2022, the number of Kyrgyz migrants there stood at 390,210.")
+    assert [r["period"] for r in out] == ["2023-06", "2022-06"]
+
+
+def test_the_report_said_takes_the_period_of_the_report_named_before():
+    out = figures("In its annual assessment, the IMF put remittances to Kyrgyzstan at $2.9 billion in 2022. The "
+                  "report said Kyrgyzstan ranks third by the ratio of remittances to GDP, behind Samoa (31.5%) and "
+                  "Haiti (21.8%).")
+    assert [r["period"] for r in out] == ["2022", "2022", "2022"]
+
+
+# --- The same people counted again (synthetic) ------------------------------------------------------
+
+
+def test_from_a_to_b_counts_the_same_documents_with_periods_between():
+    out = figures("The number of work visas issued to foreigners in Kazakhstan has fallen from 2.4 million in the "
+                  "first half of 2022 to 2.1 million in the same period this year, officials said.")
+    assert [(r["value"], r["period"], r["indicator"]) for r in out] == [
+        (2.4e6, "2022", "other"), (2.1e6, "2024", "other")]
+
+
+def test_that_number_and_of_them_count_the_people_named_before():
+    out = figures("Officials said 540,000 Tajik migrants had been registered in Kazakhstan in 2022, while by the end "
+                  "of 2023 that number had dropped to 310,000.")
+    assert [(r["value"], r["period"], r["indicator"]) for r in out] == [
+        (540000, "2022", "migrant_population"), (310000, "2023", "migrant_population")]
+    out = figures("The service has removed about 95,000 Kyrgyz citizens from its list, and more than 40,000 of them "
+                  "have since regained legal status.")
+    assert [(r["value"], r["indicator"]) for r in out] == [(95000, "other"), (40000, "other")]
+
+
+def test_hyphenated_change_that_points_back_is_of_the_later_period():
+    # synthetic: a paragraph compares two counts, the next opens with the change between them
+    text = ("As of March 2023, 212,400 Armenian migrants were registered in Russia. In the same period of 2022, "
+            "the number of Armenian migrants stood at 230,800.\nThat 8-percent decline was smaller than feared.")
+    out = figures(text)
+    assert [(r["value"], r["unit"], r["period"]) for r in out][-1] == (8, "percent", "2023")
+
+
+def test_source_named_before_carries_its_period_through_the_paragraph():
+    # synthetic: "according to the deputy minister" points back to what he told in June last year
+    told = ("In June last year, the deputy labour minister told reporters that 230,000 Armenian citizens were in "
+            "Russia.\n")
+    rest = ("Georgia and Poland come next as destinations for Armenian migrants, with 42,000 and 37,000 people "
+            "respectively{}. At least 12,000 Armenians live in France and 9,000 in Spain.")
+    out = figures(told + rest.format(", according to the deputy minister"), "2025-01")
+    assert [r["period"] for r in out] == ["2024-06"] * 5
+    out = figures(told + rest.format(""), "2025-01")
+    assert [r["period"] for r in out] == ["2024-06", None, None, None, None]
+
+
+def test_another_count_after_migrants_counted_counts_more_of_them():
+    # synthetic
+    out = figures("The consulate said 2,870 Kyrgyz migrants were helped to find work last year. Another 1,140 workers "
+                  "got their wages paid, and more than 400 people in need received food aid.")
+    assert [(r["value"], r["period"], r["indicator"]) for r in out] == [
+        (2870, "2023", "other"), (1140, "2023", "other"), (400, "2023", "other")]
+    # Workers that follow no count of migrants are no migrants.
+    assert figures("The plant employs 2,870 workers. Another 1,140 workers joined a union.") == []
+
+
+def test_fraction_of_gdp_is_a_share_in_percent():
+    # synthetic
+    out = figures("Money sent home by Kyrgyz working abroad makes up nearly a third of Kyrgyzstan's GDP, IMF data "
+                  "show.")
+    assert [(r["value"], r["raw"], r["qualifier"], r["indicator"]) for r in out] == [
+        (33.33, "a third", "nearly", "remittances_share_of_gdp")]
+    out = figures("Remittances equal two-thirds of the country's gross domestic product.")
+    assert [r["value"] for r in out] == [66.67]
+    assert figures("Half of the workers left; the economy shrank.") == []
+
+
+def test_net_migration_and_the_count_it_is_compared_with():
+    # synthetic: a balance of arrivals and departures with no noun after it, and the earlier count it is set against
+    out = figures("In the first half of 2023, the net gain from people moving to Kazakhstan for permanent residence "
+                  "was 41,200, well below the 47,900 recorded a year earlier.")
+    assert [(r["value"], r["period"], r["indicator"]) for r in out] == [
+        (41200, "2023", "other"), (47900, "2022", "other")]
+
+
+def test_total_with_only_what_the_people_do_counts_the_people_before_it():
+    # synthetic
+    out = figures("A ministry official said that about 400,000 Tajik labour migrants are now in Kazakhstan, out of "
+                  "some 1.1 million working abroad.")
+    assert [(r["value"], r["indicator"], r["subject"]) for r in out] == [
+        (400000, "migrant_population", "Tajik labour migrants in Kazakhstan"),
+        (1.1e6, "migrant_population", "Tajik labour migrants")]
+
+
+def test_previously_topped_is_over_and_of_no_named_period():
+    # synthetic
+    out = figures("In June last year, an official said 230,000 Armenians were in Russia, whereas the number of "
+                  "migrants had previously topped 400,000.", "2025-01")
+    assert [(r["value"], r["qualifier"], r["period"]) for r in out] == [
+        (230000, "exact", "2024-06"), (400000, "over", None)]

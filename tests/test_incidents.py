@@ -458,3 +458,130 @@ def test_a_listing_for_slavs_only_is_discrimination():
     # synthetic
     out = extract_incidents(_article("In Tula, 40 of the flat listings said only Slavs or Russian citizens need apply."))
     assert [(r["type"], r["city"]) for r in out] == [("discrimination", "Tula")]
+
+
+def test_a_background_mention_of_a_known_attack_keeps_the_attacks_own_date():
+    # synthetic: the article is a year later; "last March" and no date at all both mean the attack's own date
+    text = ("Since gunmen attacked Crocus City Hall last March, Kyrgyz couriers in Omsk say they are stopped daily.\n"
+            "Rights groups in Omsk say police checks rose after the Crocus attack.")
+    out = [r for r in extract_incidents(_article(text, "2025-05-14")) if r["type"] == "terror_attack"]
+    assert [(r["date"], r["country"]) for r in out] == [("2024-03", "RU")]
+    out = extract_incidents(_article("Two years after gunmen attacked Crocus City Hall, the trial goes on.", "2026-01-10"))
+    assert [(r["type"], r["date"]) for r in out] == [("terror_attack", "2024-03-22")]
+
+
+def test_attacks_on_migrants_beside_a_known_attack_are_not_that_attack():
+    # synthetic
+    text = ("Activists in Tver have logged attacks on Uzbek couriers for years, and more of them since the 2024 "
+            "attack on Crocus City Hall.")
+    out = extract_incidents(_article(text, "2025-06-02"))
+    assert [(r["type"], r["date"]) for r in out if r["type"] == "terror_attack"] == [("terror_attack", "2024-03-22")]
+    assert ("assault", "Tver") in [(r["type"], r["city"]) for r in out]
+
+
+def test_a_dateline_gives_neither_the_place_nor_the_date_of_the_event():
+    # synthetic: the report is from Bishkek on June 3; the detentions were in Kazan, by its police
+    text = "BISHKEK, June 3 — Forty Kyrgyz workers were detained by Kazan police, the ministry said."
+    out = extract_incidents(_article(text, "2024-06-03"))
+    assert [(r["type"], r["city"], r["date"], r["arrested"]) for r in out] == [("detention", "Kazan", "2024-06", 40)]
+    # "sanctioned by Moscow" names an agent, not the scene
+    assert extract_incidents(_article("Raids sanctioned by Moscow began on Friday."))[0]["city"] is None
+
+
+def test_people_rounded_up_are_detained_and_a_round_up_is_a_raid():
+    # synthetic
+    out = extract_incidents(_article("In Tver, police rounded up 60 Uzbek traders at a market on Friday."))
+    assert [(r["type"], r["city"], r["arrested"]) for r in out] == [("detention", "Tver", 60)]
+    out = extract_incidents(_article("A round-up at a market in Tver ended on Friday."))
+    assert [(r["type"], r["city"]) for r in out] == [("raid", "Tver")]
+
+
+def test_a_city_located_by_a_bearing_or_its_region_is_the_scene():
+    # synthetic: "southwest of Moscow" and "in the Tomsk region" say where the named city lies
+    text = "In Obninsk, southwest of Moscow, two men attacked a Kyrgyz courier on Monday."
+    assert [(r["type"], r["city"]) for r in extract_incidents(_article(text))] == [("assault", "Obninsk")]
+    text = "In Seversk, in the Siberian Tomsk region, vandals daubed slurs on a mosque."
+    out = extract_incidents(_article(text))
+    assert [(r["type"], r["city"], r["region"]) for r in out] == [("vandalism", "Seversk", "Tomsk Oblast")]
+
+
+def test_a_date_in_a_clause_about_someone_else_does_not_date_the_event():
+    # synthetic: the singer's 2019 tour is not when anything happened to the migrants
+    text = ("Unknown men beat two Uzbek cleaners in Tula.\n"
+            "The singer Alisher, who toured Russia in 2019, said the beating frightened his fans.")
+    out = extract_incidents(_article(text))
+    assert [(r["type"], r["city"], r["date"]) for r in out] == [("assault", "Tula", "2024-03")]
+
+
+def test_the_attack_without_a_place_is_the_articles_terror_attack():
+    # synthetic: "the attack" and its toll go to the stadium attack, not to the later assault in Ufa
+    text = ("Gunmen opened fire at a stadium in Kazan on March 2, in an attack claimed by Islamic State.\n"
+            "In Ufa, a group of youths attacked an Uzbek cook on Monday.\n"
+            "Officials later said the attack had killed 40 people.")
+    out = extract_incidents(_article(text))
+    assert [(r["type"], r["city"], r["date"], r["killed"]) for r in out] == [
+        ("terror_attack", "Kazan", "2024-03-02", 40), ("assault", "Ufa", "2024-03-25", None)]
+
+
+def test_an_agency_asking_its_citizens_or_an_advisory_issued_is_the_issuers_travel_advisory():
+    # synthetic
+    text = "ASTANA — Kazakhstan’s Migration Service has asked citizens who are travelling to Russia to carry their papers."
+    out = extract_incidents(_article(text))
+    assert [(r["type"], r["country"]) for r in out] == [("travel_advisory", "KZ")]
+    text = "In May, the Kyrgyz Embassy in Moscow issued an advisory urging workers not to travel to Russia."
+    out = extract_incidents(_article(text, "2024-06-10"))
+    assert [(r["type"], r["country"], r["date"]) for r in out] == [("travel_advisory", "KG", "2024-05")]
+
+
+def test_the_next_day_counts_from_the_last_date_given():
+    # synthetic
+    text = ("On April 4, police in Kazan detained 30 Uzbek traders.\n"
+            "The next day, officers raided a hostel in Ufa. Two weeks later, police in Omsk detained 12 migrants.")
+    out = extract_incidents(_article(text, "2024-05-02"))
+    assert [(r["type"], r["city"], r["date"]) for r in out] == [
+        ("detention", "Kazan", "2024-04-04"), ("raid", "Ufa", "2024-04-05"), ("detention", "Omsk", "2024-04")]
+
+
+def test_police_searching_a_mosque_or_visiting_addresses_is_a_raid():
+    # synthetic: one raid per city of the sentence
+    text = "Officers searched two hostels in Tver on Monday; in Kursk, police visited 900 addresses."
+    out = extract_incidents(_article(text))
+    assert [(r["type"], r["city"]) for r in out] == [("raid", "Tver"), ("raid", "Kursk")]
+    out = extract_incidents(_article("Officers in Perm checked the documents of 800 foreign workers in a similar raid."))
+    assert [(r["type"], r["city"]) for r in out] == [("raid", "Perm")]
+    assert extract_incidents(_article("Tourists in Tver visited 12 churches and searched the market for gifts.")) == []
+
+
+def test_a_list_of_cities_gives_one_incident_per_city():
+    # synthetic
+    text = "Police carried out raids in Kursk, Orenburg and Tomsk on Thursday, detaining dozens of Uzbek workers."
+    out = [r for r in extract_incidents(_article(text)) if r["type"] == "raid"]
+    assert sorted(r["city"] for r in out) == ["Kursk", "Orenburg", "Tomsk"]
+    assert len({r["char_start"] for r in out}) == 1  # one sentence, the evidence of each
+
+
+def test_a_list_of_airports_gives_one_incident_per_airport():
+    # synthetic: an airport named alone is in no city, unless it bears a town's name
+    text = "Scores of Kyrgyz travellers were held at Pulkovo and Tolmachevo airports on Sunday."
+    out = extract_incidents(_article(text))
+    assert [(r["type"], r["city"]) for r in out] == [("detention", None)] * 2
+    text = "Scores of Kyrgyz travellers were held at Pulkovo, Koltsovo and Tolmachevo airports on Sunday."
+    assert [r["city"] for r in extract_incidents(_article(text))] == [None, "Koltsovo", None]
+
+
+def test_beat_and_questioned_is_an_assault_placed_and_dated_by_the_incident_sentence():
+    # synthetic: the lead names neither place nor day; a later sentence says where and when "the incident" was
+    text = ("Guards allegedly beat and questioned 40 Uzbek workers at a building site, the Uzbek embassy said.\n"
+            "Officials in Tashkent said they were concerned.\n"
+            "The incident took place on March 3 at a site in Tyumen, local media reported.")
+    out = extract_incidents(_article(text))
+    assert [(r["type"], r["city"], r["date"], r["victims"]) for r in out] == [("assault", "Tyumen", "2024-03-03", 40)]
+
+
+def test_an_event_after_and_takes_the_place_and_date_after_it_not_the_ones_before():
+    # synthetic: the beating was in Tara on May 19; the raids, joined by "and", were in Kotelniki
+    text = ("The minister wrote about the beating of 30 Uzbek students in Tara on May 19 and about raids on "
+            "Tajik migrants in Kotelniki.")
+    out = extract_incidents(_article(text, "2024-05-30"))
+    assert [(r["type"], r["city"], r["date"]) for r in out] == [
+        ("assault", "Tara", "2024-05-19"), ("raid", "Kotelniki", "2024-05")]

@@ -104,19 +104,6 @@ def test_a_long_run_without_spaces_is_one_word_and_a_long_paragraph_is_split():
     assert len(sentences(long)) == 100_000
 
 
-@pytest.fixture
-def slow_extractor(monkeypatch):
-    """Figure extraction that never ends on an article holding SLOW-MARKER, as a pathological text would."""
-    figures = extract._EXTRACTORS["economic_figures"]
-
-    def slow(article):
-        if "SLOW-MARKER" in article.text:
-            time.sleep(120)
-        return figures(article)
-
-    monkeypatch.setitem(extract._EXTRACTORS, "economic_figures", slow)
-
-
 def test_an_article_past_its_budget_is_stopped_with_the_reason(slow_extractor):
     handler = signal.getsignal(signal.SIGALRM)
     assert extract_within_budget(article_of("SLOW-MARKER Remittances fell 5%.\n"), 0.3) == \

@@ -170,3 +170,9 @@ def test_a_name_in_quotation_marks_names_a_business_not_a_place():
             if p.kind == "city"] == ["Kazan"]
     assert [p.city.name for p in find_places("Staff at the “Tashkent” restaurant in Omsk said so.")
             if p.kind == "city"] == ["Omsk"]
+
+
+def test_a_soft_sign_apostrophe_is_dropped_where_geonames_lists_the_plain_spelling():
+    # synthetic: GeoNames names the town "Kotel’niki" and lists "Kotelniki", the spelling news uses
+    assert _places("Police in Kotelniki said")[0][3] == "Kotelniki"
+    assert _places("a plant in Elektrostal")[0][3] == "Elektrostal"

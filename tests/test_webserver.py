@@ -65,7 +65,7 @@ def dagster_dev(tmp_path: Path):
 def test_ui_lists_the_assets_and_runs_the_build(dagster_dev):
     port, out = dagster_dev
     nodes = _graphql(port, "{ assetNodes { assetKey { path } groupName } }")["assetNodes"]
-    assert {n["assetKey"]["path"][0] for n in nodes} == {*TABLES, *(t.name for t in EXTRACTED.values()), "release"}
+    assert {n["assetKey"]["path"][0] for n in nodes} == {*TABLES, *(t.name for t in EXTRACTED.values()), "release", "fetched_articles"}
     launch = _graphql(port, 'mutation { launchRun(executionParams: { selector: { repositoryLocationName: "caravan", '
                             'repositoryName: "__repository__", jobName: "build" }, runConfigData: "{}" }) '
                             '{ __typename ... on LaunchRunSuccess { run { runId } } } }')["launchRun"]
