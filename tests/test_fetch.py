@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import threading
 import time
 from collections import Counter
@@ -505,3 +506,37 @@ def test_feed_and_gdelt_lists():
     assert gdelt_links(b"{}", "https://api.example/doc") == []  # no article matched
     with pytest.raises(NotAList, match="GDELT answered with text, not JSON: 'Your search contained"):
         gdelt_links(b"Your search contained a keyword that was too short.\n", "https://api.example/doc")
+
+
+def test_a_build_from_fetched_articles_publishes_text_only_under_allowed_licences_and_hydrate_restores_it(
+        first_fetch, tmp_path: Path, capsys):
+    import duckdb
+    import pyarrow.parquet as pq
+
+    from caravan.licences import DEFAULT
+    from pipelines.cli import main
+    from tests.conftest import run_build
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(first_fetch["corpus"], corpus)
+    metas = {p.name.removesuffix(".meta.json"): json.loads(p.read_text(encoding="utf-8"))
+             for p in corpus.glob("*.meta.json")}
+    assert run_build(corpus, tmp_path / "out").success
+    release = tmp_path / "out" / "releases" / "2024.04.01"
+    articles = pq.read_table(release / "articles.parquet").to_pylist()
+    stems = {a["source_path"].removesuffix(".txt"): a for a in articles}
+    assert stems and set(stems) <= set(metas)
+    withheld = [a for a in articles if a["text"] is None]
+    for stem, article in stems.items():  # the text is published exactly when the page's licence allows it
+        allowed = DEFAULT.withheld_reason(metas[stem].get("license")) is None
+        assert (article["text"] is not None) == allowed and (article["text_withheld"] is None) == allowed, stem
+    assert withheld and len(withheld) < len(articles)
+    with duckdb.connect(str(tmp_path / "out" / "caravan.duckdb"), read_only=True) as con:
+        reasons = dict(con.sql("SELECT path, reason FROM quarantine").fetchall())
+    other_language = [s for s, m in metas.items() if not m.get("language", "en").startswith("en")]
+    assert other_language and all(reasons[f"{s}.txt"] == f"language {metas[s]['language']}, not English: kept, "
+                                                          "not extracted" for s in other_language)
+
+    assert main(["hydrate", str(release), "--corpus", str(corpus), "--out", str(tmp_path / "full.parquet")]) == 0
+    assert f"{len(withheld)} of {len(withheld)} withheld texts restored, 0 not found" in capsys.readouterr().out
+    assert all(a["text"] for a in pq.read_table(tmp_path / "full.parquet").to_pylist())
