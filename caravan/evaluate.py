@@ -1,4 +1,4 @@
-"""Scoring extraction against gold labels, as /work/shared/EVALUATION.md specifies.
+"""Scoring extraction against gold labels, as docs/EVALUATION.md specifies.
 
 Matching is one-to-one and greedy: every admissible (prediction, gold) pair is ranked, best first, and
 taken unless one side is already used. Ties fall back to gold order, then prediction order, so the
