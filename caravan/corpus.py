@@ -342,7 +342,6 @@ def _permutations():
 
 def minhash_signature(text: str) -> bytes:
     """MinHash of the text's word 5-grams: 64 unsigned 32-bit values, little-endian."""
-    import numpy as np
     from datasketch import MinHash
 
     words = re.findall(r"\w+", text.lower())

@@ -9,7 +9,6 @@ square of their number); now each takes well under a second, far inside the budg
 from __future__ import annotations
 
 import signal
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
