@@ -320,13 +320,16 @@ class _Hit:
 _QUOTED_NAME_RE = re.compile(r"«»|“”|\"\"|‘’|„“")
 
 
-def _hits(text: str, start: int, end: int) -> list[_Hit]:
-    """Longest known names starting at capitalised words, scanning left to right."""
-    gaz = gazetteer()
+@lru_cache(maxsize=512)
+def _hits(text: str, start: int, end: int) -> tuple[_Hit, ...]:
+    """Longest known names starting at capitalised words, scanning left to right (cached: an article's
+    sentences are read for its setting and again for its events)."""
     hits: list[_Hit] = []
     pos = start
     for m in _CAPITALISED_RE.finditer(text, start, end):
-        longest = gaz.first_words.get(_first_word(m.group())) if m.start() >= pos else None
+        if m.start() < pos:
+            continue
+        longest = _name_words(m.group())
         if not longest:
             continue
         words = [m.span()]
@@ -355,7 +358,7 @@ def _hits(text: str, start: int, end: int) -> list[_Hit]:
                         and not _sentence_start(text, prev.start(1)))
         hits.append(_Hit(ws, we, kind, key, prev_word.lower() if prev_word else None, possessive, prev_cap, next_word))
         pos = words[n - 1][1]
-    return hits
+    return tuple(hits)
 
 
 def _lookup(text: str, ws: int, we: int) -> tuple[int, str, str, bool] | None:
@@ -380,6 +383,12 @@ def _classify(surface: str) -> tuple[int, str, str, bool] | None:
     if key in gaz.city_keys:
         return trim, "city", key, bool(possessive)
     return None
+
+
+@lru_cache(maxsize=65536)
+def _name_words(token: str) -> int:
+    """The most words of a known name that starts with this capitalised word; 0 if none does."""
+    return gazetteer().first_words.get(_first_word(token), 0)
 
 
 @lru_cache(maxsize=65536)
@@ -436,7 +445,8 @@ def find_places(text: str, start: int = 0, end: int | None = None,
                 continue
             places.append(Place(h.start, h.end, "city", city.country, city=city, region=gaz.region_of(city),
                                 preposition=h.preposition, possessive=h.possessive))
-    for m in _DEMONYM_CAPITAL_RE.finditer(text, start, end):  # "the Russian capital"
+    # "the Russian capital" (the plain find skips the pattern in the many sentences without the word)
+    for m in (_DEMONYM_CAPITAL_RE.finditer(text, start, end) if text.find("capital", start, end) >= 0 else ()):
         city = gaz.capitals.get(DEMONYMS[m.group("dem").lower()])
         if city is not None:
             prev = _PREV_WORD_RE.search(text, max(start, m.start() - 40), m.start())

@@ -63,7 +63,9 @@ def _sentence_final() -> frozenset[int]:
     return frozenset(strings.add(ch) for ch in nlp().get_pipe("sentencizer").punct_chars)
 
 
-def paragraphs(text: str) -> list[Span]:
+@lru_cache(maxsize=16)
+def paragraphs(text: str) -> tuple[Span, ...]:
+    """Lines with text, stripped (cached: every extractor asks for them)."""
     spans, start = [], 0
     for line in text.split("\n"):
         stripped = line.strip()
@@ -71,7 +73,7 @@ def paragraphs(text: str) -> list[Span]:
             offset = start + line.index(stripped)
             spans.append(Span(offset, offset + len(stripped), stripped))
         start += len(line) + 1
-    return spans
+    return tuple(spans)
 
 
 def doc(text: str) -> Doc:
@@ -79,6 +81,65 @@ def doc(text: str) -> Doc:
 
 
 def _sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """Character ranges of the sentences of ``text``, exactly as spaCy's sentencizer splits them."""
+    if _ODD_SPACE.search(text) or _LONG_RUN.search(text):
+        return _sentence_bounds_of_tokens(text)
+    return _sentence_bounds_of_words(text)
+
+
+# The tokenizer splits at single spaces first and reads each word alone; so where words are parted by single
+# spaces only, a sentence can end only in a word that holds an end mark, and only those words and the ones
+# after them need the tokenizer (the same words recur, so their tokens are cached).
+_ODD_SPACE = re.compile("[" + re.escape("".join(c for c in map(chr, range(0x10000)) if c.isspace() and c != " "))
+                        + "]|  |^ | $")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@lru_cache(maxsize=1)
+def _final_marks() -> tuple[re.Pattern, re.Pattern]:
+    """The end marks of the Basic Multilingual Plane, and all of them (a class with characters beyond it is read
+    by a slow path of ``re``: ten times slower)."""
+    marks = sorted(nlp().get_pipe("sentencizer").punct_chars)
+    return (re.compile("[" + re.escape("".join(m for m in marks if ord(m) < 0x10000)) + "]"),
+            re.compile("[" + re.escape("".join(marks)) + "]"))
+
+
+@lru_cache(maxsize=65536)
+def _word_tokens(word: str) -> tuple[tuple[bool, bool, int], ...]:
+    """(ends a sentence, is punctuation, offset) of each token of one space-free word."""
+    if word.isalnum():
+        return ((False, False, 0),)
+    final = _sentence_final()
+    return tuple((orth in final, bool(is_punct), idx)
+                 for orth, is_punct, idx in nlp().make_doc(word).to_array([ORTH, IS_PUNCT, IDX]).tolist())
+
+
+def _sentence_bounds_of_words(text: str) -> list[tuple[int, int]]:
+    if not text:
+        return []
+    bmp, every = _final_marks()
+    final_mark, n = every if not text.isascii() and _ASTRAL.search(text) else bmp, len(text)
+    starts, pos = [0], 0
+    while (m := final_mark.search(text, pos)) is not None:
+        i, seen_final = text.rfind(" ", 0, m.start()) + 1, False
+        while i < n:  # the word with the end mark, and the words after it up to the next sentence's first token
+            j = text.find(" ", i)
+            j = n if j < 0 else j
+            for is_final, is_punct, idx in _word_tokens(text[i:j]):
+                if is_final:
+                    seen_final = True
+                elif seen_final and not is_punct:
+                    starts.append(i + idx)
+                    seen_final = False
+            i = j + 1
+            if not seen_final:
+                break
+        pos = i
+    ends = [s - 1 if text[s - 1] == " " else s for s in starts[1:]] + [n]
+    return list(zip(starts, ends))
+
+
+def _sentence_bounds_of_tokens(text: str) -> list[tuple[int, int]]:
     """Character ranges of the sentences of ``text``, exactly as spaCy's sentencizer splits them.
 
     The sentencizer's rule, run over the tokenizer's arrays instead of its Token objects: building

@@ -41,3 +41,26 @@ def test_sentence_split_is_exactly_spacys_sentencizer_on_any_text(text: str):
     from caravan.text import _sentence_bounds
 
     assert _sentence_bounds(text) == _spacy_sentences(text)
+
+
+# Words parted by single spaces take the fast path (only the words with an end mark, and those after them, are
+# tokenized): it must split exactly as the tokenizer and sentencizer would.
+_WORDS = ["a", "Ab", "said.", "Mr.", "U.S.", "b.", "x.\"", "“Yes,”", "end.”", "(AP)", "...", "…", "?!", "”", "“", "\"",
+          "'", ")", "(", "—", "-", "«Ok»", "2024.", "5.5%", "a.m.", "!", "?", "e.g.", "No.", "St.", "Hi!!", "I", "。", "𑁇"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=30).map(" ".join))
+def test_the_fast_sentence_split_is_exactly_spacys_on_words_parted_by_single_spaces(text: str):
+    from caravan.text import _ODD_SPACE, _sentence_bounds
+
+    assert not _ODD_SPACE.search(text)  # the fast path is the one taken
+    assert _sentence_bounds(text) == _spacy_sentences(text)
+
+
+def test_odd_spaces_take_the_tokenizers_path():
+    from caravan.text import _ODD_SPACE
+
+    for text in ("a.  B", "a.\tB", "a.\u00a0B", "a.\u2009B", " a. B", "a. B "):
+        assert _ODD_SPACE.search(text), repr(text)
+    assert not _ODD_SPACE.search("a. B. “C,” d.")
