@@ -4,12 +4,12 @@ and the curators' decisions."""
 import dagster as dg
 
 from assets.metadata import table_metadata
-from caravan.curation import apply_decisions_arrow, load_decisions, needed_articles
-from caravan.incident_merge import merge_incidents
-from caravan.speaker_table import speaker_rows
-from caravan.tables import CURATION_LOG, INCIDENT_SOURCES, INCIDENTS, ECONOMIC_FIGURES, QUOTES, SPEAKERS, TABLES
-from caravan.warehouse import read_table, replace_table, to_arrow
-from pipelines.resources import CurationResource, WarehouseResource
+from caravan.curate.curation import apply_decisions_arrow, load_decisions, needed_articles
+from caravan.curate.incident_merge import merge_incidents
+from caravan.curate.speaker_table import speaker_rows
+from caravan.store.tables import CURATION_LOG, INCIDENT_SOURCES, INCIDENTS, ECONOMIC_FIGURES, QUOTES, SPEAKERS, TABLES
+from caravan.store.warehouse import read_table, replace_table, to_arrow
+from assets.resources import CurationResource, WarehouseResource
 
 _PUBLISHED = (QUOTES, INCIDENTS, INCIDENT_SOURCES, ECONOMIC_FIGURES, CURATION_LOG)
 _DEPS = {"quotes": ["stg_quotes"], "incidents": ["stg_incident_mentions"], "incident_sources": ["stg_incident_mentions"],

@@ -19,11 +19,11 @@ from datetime import datetime, timezone
 import dagster as dg
 
 from assets.metadata import stored_table_metadata
-from caravan.extract import extract_batches
-from caravan.incremental import extractor_version, partition_of, plan_extraction
-from caravan.tables import EXTRACTED, EXTRACTION_QUARANTINE, EXTRACTION_RUNS, EXTRACTION_STATE, QUARANTINE
-from caravan.warehouse import ensure_table, in_transaction, load_articles, replace_articles_rows, to_arrow
-from pipelines.resources import ExtractionResource, WarehouseResource
+from caravan.extract.records import extract_batches
+from caravan.extract.plan import extractor_version, partition_of, plan_extraction
+from caravan.store.tables import EXTRACTED, EXTRACTION_QUARANTINE, EXTRACTION_RUNS, EXTRACTION_STATE, QUARANTINE
+from caravan.store.warehouse import ensure_table, in_transaction, load_articles, replace_articles_rows, to_arrow
+from assets.resources import ExtractionResource, WarehouseResource
 
 _BATCH = 5000
 _PREVIEW = {

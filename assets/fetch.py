@@ -12,8 +12,8 @@ import dagster as dg
 
 from pydantic import Field
 
-from caravan.fetch import DEFAULT_SOURCES, default_web_folder, fetch, load_sources
-from pipelines.resources import CorpusResource
+from caravan.ingest.fetch import DEFAULT_SOURCES, default_web_folder, fetch, load_sources
+from assets.resources import CorpusResource
 
 
 class FetchConfig(dg.Config):

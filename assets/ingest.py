@@ -7,11 +7,11 @@ import dagster as dg
 
 from assets.fetch import fetched_articles
 from assets.metadata import table_metadata
-from caravan.corpus import Rejected, scan_corpus
-from caravan.tables import ARTICLE_SIGNATURES, ARTICLES, QUARANTINE
-from caravan.warehouse import (article_rows, first_seen, has_table, replace_table, replace_table_batches,
+from caravan.ingest.corpus import Rejected, scan_corpus
+from caravan.store.tables import ARTICLE_SIGNATURES, ARTICLES, QUARANTINE
+from caravan.store.warehouse import (article_rows, first_seen, has_table, replace_table, replace_table_batches,
                                to_arrow)
-from pipelines.resources import CorpusResource, WarehouseResource
+from assets.resources import CorpusResource, WarehouseResource
 
 _BATCH = 2000
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 import pyarrow as pa
 
-from caravan.tables import Table
+from caravan.store.tables import Table
 
 
 def column_schema(table: Table) -> dg.TableSchema:

@@ -4,11 +4,11 @@ from functools import partial
 
 import dagster as dg
 
-from caravan.changelog import CHANGE_KINDS
-from caravan.release import RELEASE_TABLES, Release, write_release
-from caravan.views import create_views
-from caravan.warehouse import read_publishable
-from pipelines.resources import ReleasesResource, WarehouseResource
+from caravan.release.changelog import CHANGE_KINDS
+from caravan.release.writer import RELEASE_TABLES, Release, write_release
+from caravan.store.views import create_views
+from caravan.store.warehouse import read_publishable
+from assets.resources import ReleasesResource, WarehouseResource
 
 
 @dg.asset(deps=list(RELEASE_TABLES), group_name="release", kinds={"parquet", "duckdb"}, owners=["team:caravan"],

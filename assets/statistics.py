@@ -3,11 +3,11 @@
 import dagster as dg
 
 from assets.metadata import table_metadata
-from caravan.reconcile import check_figures, verdict_counts
-from caravan.statistics import load_official_figures
-from caravan.tables import FIGURE_CHECKS, OFFICIAL_FIGURES
-from caravan.warehouse import replace_table, to_arrow
-from pipelines.resources import StatisticsResource, WarehouseResource
+from caravan.statistics.reconcile import check_figures, verdict_counts
+from caravan.statistics.load import load_official_figures
+from caravan.store.tables import FIGURE_CHECKS, OFFICIAL_FIGURES
+from caravan.store.warehouse import replace_table, to_arrow
+from assets.resources import StatisticsResource, WarehouseResource
 
 
 @dg.asset(group_name="statistics", kinds={"duckdb", "python"}, owners=["team:caravan"], description=OFFICIAL_FIGURES.description)

@@ -2,9 +2,9 @@
 
 import dagster as dg
 
-from caravan.tables import TABLES
-from caravan.validation import EXPECTATIONS_DIR, expectations_markdown, failing_values_markdown, validate_table
-from pipelines.resources import WarehouseResource
+from caravan.store.tables import TABLES
+from caravan.store.validation import EXPECTATIONS_DIR, expectations_markdown, failing_values_markdown, validate_table
+from assets.resources import WarehouseResource
 
 
 def expectation_check(table: str) -> dg.AssetChecksDefinition:

@@ -22,8 +22,8 @@ def main() -> None:
     parser.add_argument("--passes", type=int, default=5)
     args = parser.parse_args()
 
-    from caravan.corpus import iter_corpus
-    from caravan.extract import extract_article
+    from caravan.ingest.corpus import iter_corpus
+    from caravan.extract.records import extract_article
 
     articles = list(iter_corpus(args.corpus))
     if not articles:

@@ -2,7 +2,7 @@
 
     python benchmarks/many_machines.py [--articles 2000] [--partitions 4] [--workdir DIR]
 
-Starts on 127.0.0.1 what tests/test_distributed.py starts (PostgreSQL, moto's S3 server, a Dask
+Starts on 127.0.0.1 what tests/pipeline/test_distributed.py starts (PostgreSQL, moto's S3 server, a Dask
 scheduler and workers), generates a synthetic corpus (caravan.synthetic, marked synthetic: it never
 enters a release), and prints the wall time of the build job:
 - on one machine: the DuckDB file, every step in one process, extraction on every core (the default);

@@ -22,12 +22,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run from anywhere: `python benchmarks/pathological.py`
 
-from caravan import text as text_module  # noqa: E402
-from caravan.corpus import Article  # noqa: E402
-from caravan.figures import extract_figures  # noqa: E402
-from caravan.ids import sha256_text  # noqa: E402
-from caravan.incidents import extract_incidents  # noqa: E402
-from caravan.quotes import extract_quotes  # noqa: E402
+from caravan.extract import text as text_module  # noqa: E402
+from caravan.ingest.corpus import Article  # noqa: E402
+from caravan.extract.figures import extract_figures  # noqa: E402
+from caravan.common.ids import sha256_text  # noqa: E402
+from caravan.extract.incidents import extract_incidents  # noqa: E402
+from caravan.extract.quotes import extract_quotes  # noqa: E402
 from caravan.synthetic import article as synthetic_article  # noqa: E402
 
 

@@ -3,7 +3,7 @@
     python benchmarks/run.py [--sizes 1000,10000,100000] [--workdir DIR] [--keep] [--steps] [--json FILE]
 
 For each size N it generates N synthetic articles (caravan.synthetic, timed apart), then measures:
-- extraction alone: caravan.extract.extract_article over every article, one worker process per core,
+- extraction alone: caravan.extract.records.extract_article over every article, one worker process per core,
   in articles/s, per core, and per CPU-second (the per-worker start-up is left out and shown apart);
 - a full ``caravan build`` in a fresh subprocess: wall time, CPU use and peak RSS (the largest process,
   from wait4, and the whole process tree, sampled every 0.2 s);
@@ -122,15 +122,15 @@ def run_measured(cmd: list[str], log: Path, cwd: Path, max_memory: int, timeout:
 
 def _warm_up(first: str) -> None:
     # Imports, spaCy, the gazetteer and dateparser load once per worker: not part of the rate.
-    from caravan.corpus import read_article
-    from caravan.extract import extract_article
+    from caravan.ingest.corpus import read_article
+    from caravan.extract.records import extract_article
 
     extract_article(read_article(Path(first)))
 
 
 def _extract_one(path: str) -> tuple[float, int]:
-    from caravan.corpus import read_article
-    from caravan.extract import extract_article
+    from caravan.ingest.corpus import read_article
+    from caravan.extract.records import extract_article
 
     article = read_article(Path(path))
     cpu = time.process_time()
@@ -225,7 +225,7 @@ def _build_cmd(corpus: Path, out: Path, version: str, steps: bool) -> list[str]:
 
 def _extractor_version() -> str:
     """The version of the extraction code as a build would see it now (in a fresh process: it is cached)."""
-    code = "from caravan.incremental import extractor_version; print(extractor_version())"
+    code = "from caravan.extract.plan import extractor_version; print(extractor_version())"
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO).stdout.strip()
 
 

@@ -1,6 +1,8 @@
 """Caravan: news and official statistics about Central Asian labour migrants, as an open dataset.
 
-The modules of this package are plain Python (no Dagster): the Dagster assets in ``assets/`` call them.
+Plain Python (no Dagster; the assets in ``assets/`` call it), one package per stage, each importing only
+those below it: the tools ``synthetic`` and ``evaluate``; ``release``; ``curate`` and ``statistics``;
+``extract``; ``store``; ``ingest``; ``common`` (import-linter's contracts in ``pyproject.toml``).
 """
 
 __version__ = "0.1.0"

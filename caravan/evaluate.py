@@ -27,9 +27,9 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from caravan.corpus import Article, iter_corpus
-from caravan.extract import extract_article
-from caravan.vocabularies import COUNT_KINDS
+from caravan.ingest.corpus import Article, iter_corpus
+from caravan.extract.records import extract_article
+from caravan.store.vocabularies import COUNT_KINDS
 
 QUOTE_THRESHOLD = 0.8
 FIGURE_TOLERANCE = 0.005  # relative to the gold value

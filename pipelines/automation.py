@@ -8,8 +8,8 @@ import os
 
 import dagster as dg
 
-from caravan.corpus import changed_files, corpus_fingerprint
-from pipelines.resources import CorpusResource
+from caravan.ingest.corpus import changed_files, corpus_fingerprint
+from assets.resources import CorpusResource
 
 # A build reads the corpus as it is and never fetches, so it re-runs offline; fetching is the fetch job.
 build_job = dg.define_asset_job("build", selection=dg.AssetSelection.all() - dg.AssetSelection.assets("fetched_articles"),

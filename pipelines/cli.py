@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from caravan.paths import CURATION, SAMPLE_CORPUS, WORLD_BANK_SNAPSHOTS
+from caravan.common.paths import CURATION, SAMPLE_CORPUS, WORLD_BANK_SNAPSHOTS
 
 
 def root_error(error) -> str:
@@ -20,7 +20,7 @@ def root_error(error) -> str:
 def _build(args: argparse.Namespace) -> int:
     import dagster as dg
 
-    from caravan.warehouse import describe
+    from caravan.store.warehouse import describe
     from pipelines.definitions import build_definitions
 
     out = Path(args.out)
@@ -70,7 +70,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _statistics_fetch(args: argparse.Namespace) -> int:
-    from caravan.worldbank import WorldBankClient, fetch_snapshot
+    from caravan.statistics.worldbank import WorldBankClient, fetch_snapshot
 
     client = WorldBankClient(base_url=args.base_url, timeout=args.timeout, retries=args.retries)
     folder = fetch_snapshot(Path(args.snapshots), years=(args.start, args.end), client=client)
@@ -80,7 +80,7 @@ def _statistics_fetch(args: argparse.Namespace) -> int:
 
 
 def _fetch(args: argparse.Namespace) -> int:
-    from caravan.fetch import DEFAULT_SOURCES, default_web_folder, fetch, load_sources, rebuild
+    from caravan.ingest.fetch import DEFAULT_SOURCES, default_web_folder, fetch, load_sources, rebuild
 
     sources = load_sources(Path(args.sources or DEFAULT_SOURCES))
     corpus = Path(args.corpus)
@@ -100,7 +100,7 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def _hydrate(args: argparse.Namespace) -> int:
-    from caravan.hydrate import hydrate
+    from caravan.release.hydrate import hydrate
 
     done = hydrate(Path(args.release), Path(args.corpus), Path(args.out))
     print("\n".join(done.lines()))
@@ -123,8 +123,8 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from caravan.curation import format_review, load_decisions, uncovered
-    from caravan.warehouse import connect
+    from caravan.curate.curation import format_review, load_decisions, uncovered
+    from caravan.store.warehouse import connect
 
     decisions = load_decisions(Path(args.curation))
     con = connect(args.warehouse, read_only=True, lake_data_path=args.lake_data_path)
@@ -138,7 +138,7 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from caravan.publish import publish_release
+    from caravan.release.publish import publish_release
 
     written = publish_release(Path(args.release), args.target)
     if not written:

@@ -12,9 +12,9 @@ import os
 import dagster as dg
 
 from assets import curation, extraction, fetch, ingest, release, statistics, validation
-from caravan.paths import CURATION, REFERENCE_FIGURES, SAMPLE_CORPUS, WORLD_BANK_SNAPSHOTS
+from caravan.common.paths import CURATION, REFERENCE_FIGURES, SAMPLE_CORPUS, WORLD_BANK_SNAPSHOTS
 from pipelines import automation
-from pipelines.resources import (CorpusResource, CurationResource, ExtractionResource, ReleasesResource,
+from assets.resources import (CorpusResource, CurationResource, ExtractionResource, ReleasesResource,
                                  StatisticsResource, WarehouseResource)
 
 

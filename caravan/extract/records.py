@@ -1,0 +1,133 @@
+"""Extraction of one article into the three record tables.
+
+Each extractor is a plain function ``extract_X(article) -> list[dict]``; the dicts hold the table's
+columns except ``record_id`` and ``article_id``, which are added here so that ids are made one way.
+
+Every extractor runs in time linear in the length of the text (``benchmarks/pathological.py`` shows
+it); a time budget per article still guards the build: an article whose extraction runs past it is
+set aside with the reason (quarantined) instead of holding the build.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from functools import partial
+from typing import Iterable, Iterator
+
+from caravan.ingest.corpus import Article
+from caravan.extract.figures import extract_figures
+from caravan.common.ids import stable_id
+from caravan.extract.incidents import extract_incidents
+from caravan.common.parallel import map_batches, worker_count
+from caravan.extract.quotes import extract_quotes
+from caravan.store.tables import EXTRACTED
+
+# What makes a record itself: two records with the same key are the same fact.
+_ID_KEYS = {
+    "quotes": ("quo", ("char_start", "char_end", "text")),
+    "incidents": ("inc", ("char_start", "char_end", "type", "country", "city", "perpetrator", "target_group")),
+    "economic_figures": ("fig", ("char_start", "char_end", "indicator", "subject", "value", "unit")),
+}
+# Keys that tell records apart only where they are set ("detentions in the Kaliningrad and Smolensk regions"):
+# added to the id only then, so the ids of every record without them stay what they were.
+_ID_KEYS_WHERE_SET = {"incidents": ("region",)}
+_EXTRACTORS = {"quotes": extract_quotes, "incidents": extract_incidents, "economic_figures": extract_figures}
+
+
+def extract_article(article: Article) -> dict[str, list[dict]]:
+    """All records of one article, keyed by table name, in a deterministic order."""
+    out: dict[str, list[dict]] = {}
+    for table, extractor in _EXTRACTORS.items():
+        prefix, key = _ID_KEYS[table]
+        spec = EXTRACTED[table]
+        rows = []
+        for rec in extractor(article):
+            row = {col: rec.get(col) for col in spec.column_names}
+            row["article_id"] = article.article_id
+            where_set = [f"{k}={rec[k]}" for k in _ID_KEYS_WHERE_SET.get(table, ()) if rec.get(k) is not None]
+            row["record_id"] = stable_id(prefix, article.article_id, *(rec.get(k) for k in key), *where_set)
+            rows.append(row)
+        rows.sort(key=lambda r: tuple("" if r[c] is None else r[c] for c in spec.sort_by))
+        # The same fact found twice (e.g. by two rules) is kept once.
+        seen, unique = set(), []
+        for row in rows:
+            if row["record_id"] not in seen:
+                seen.add(row["record_id"])
+                unique.append(row)
+        out[table] = unique
+    return out
+
+
+class ExtractionTimeout(Exception):
+    """An article's extraction ran past its time budget."""
+
+
+def is_english(language: str | None) -> bool:
+    """Whether the rules (written for English) may read an article in ``language``; unstated counts as English."""
+    return not language or language.strip().lower().replace("_", "-").split("-")[0] in ("en", "eng", "english")
+
+
+def budget_reason(seconds: float) -> str:
+    return f"extraction exceeded the time budget of {seconds:g} s"
+
+
+def extract_within_budget(article: Article, seconds: float) -> dict[str, list[dict]] | str:
+    """``extract_article(article)``, or the reason it was stopped: it ran past ``seconds`` (0: no limit).
+
+    The budget is a SIGALRM timer, so it holds where the extraction runs in a process's main thread: the
+    worker processes, and the step itself under Dagster's in-process executor. Elsewhere (a thread of
+    a Dask worker) no signal can reach it and the article is extracted without a limit."""
+    if not is_english(article.language):
+        return f"language {article.language}, not English: kept, not extracted"
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        return extract_article(article)
+    handler = signal.signal(signal.SIGALRM, _expire)
+    outer, started = (0.0, 0.0), time.monotonic()
+    try:
+        try:
+            outer = signal.setitimer(signal.ITIMER_REAL, seconds)
+            return extract_article(article)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except ExtractionTimeout:
+        return budget_reason(seconds)
+    finally:
+        signal.signal(signal.SIGALRM, handler)
+        if outer[0]:  # a timer set before, running again for what was left of it
+            signal.setitimer(signal.ITIMER_REAL, max(outer[0] - (time.monotonic() - started), 1e-6), outer[1])
+
+
+def _expire(signum, frame):
+    raise ExtractionTimeout
+
+
+def extract_corpus(articles, workers: int | None = None) -> dict[str, list[dict]]:
+    """Records of many articles, concatenated per table in article order.
+
+    With more than one worker and enough articles, extraction runs in that many processes (every core
+    by default); the output is the same as in one process."""
+    articles = list(articles)
+    return next(extract_batches([articles], workers))[1] if articles else {table: [] for table in _EXTRACTORS}
+
+
+def extract_batches(batches: Iterable[list[Article]], workers: int | None = None, time_budget: float = 0
+                    ) -> Iterator[tuple[list[Article], dict[str, list[dict]], dict[str, str]]]:
+    """Each batch of articles with its records (as ``extract_corpus`` gives them) and the articles set
+    aside (article id → reason: their extraction ran past ``time_budget`` seconds), in batch order.
+
+    One pool of worker processes serves every batch, and the next batch is already being extracted
+    while the caller stores the records of the last: the workers never wait for the writes.
+    """
+    extract = partial(extract_within_budget, seconds=time_budget)
+    for batch, results in map_batches(extract, batches, worker_count(workers), serial_below=50):
+        records: dict[str, list[dict]] = {table: [] for table in _EXTRACTORS}
+        set_aside: dict[str, str] = {}
+        for article, result in zip(batch, results):
+            if isinstance(result, str):
+                set_aside[article.article_id] = result
+                continue
+            for table, rows in result.items():
+                records[table].extend(rows)
+        yield batch, records, set_aside

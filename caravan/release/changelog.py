@@ -1,0 +1,133 @@
+"""What changed between two releases, by stable record id, per table.
+
+The diff runs in DuckDB over the two releases' Parquet files, so no table is ever held whole as Python
+objects: first each row's key and a hash of its columns (the rows whose hash differs are candidates),
+then the column-by-column comparison for the candidates only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from caravan.store.tables import TABLES
+
+CHANGES_SCHEMA = pa.schema([
+    pa.field("table", pa.string(), nullable=False, metadata={"description": "Published table the row belongs to."}),
+    pa.field("record_id", pa.string(), nullable=False, metadata={"description": "Primary key of the row (record_id, or article_id for articles)."}),
+    pa.field("change", pa.string(), nullable=False, metadata={"description": "added, removed or changed against the previous release."}),
+    pa.field("changed_columns", pa.string(), metadata={"description": "For changed rows: the columns whose values differ, comma-separated."}),
+], metadata={"description": "Rows added, removed and changed since the previous release."})
+CHANGE_KINDS = ("added", "removed", "changed")
+
+
+@dataclass(frozen=True)
+class TableChanges:
+    """Counts of one table's changes, and the first rows of each kind (as in ``changes.parquet``)."""
+
+    table: str
+    counts: dict[str, int]  # change kind → rows
+    first: dict[str, list[tuple[str, str | None]]]  # change kind → [(record_id, changed_columns)]
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _parquet(path: Path) -> str:
+    return "read_parquet('" + path.as_posix().replace("'", "''") + "')"
+
+
+def _table_changes(con: duckdb.DuckDBPyConnection, i: int, name: str, old: Path | None, new: Path) -> str:
+    """The query of one table's rows of ``changes.parquet`` (added, removed, changed, as ``kind`` 0, 1, 2)."""
+    key = _q(TABLES[name].primary_key)
+    lit = "'" + name.replace("'", "''") + "'"
+    new_src = _parquet(new)
+    added = f"SELECT {lit} AS \"table\", {key} AS record_id, 'added' AS change, NULL::VARCHAR AS changed_columns, 0 AS kind FROM {new_src}"
+    if old is None:
+        return added
+    old_src = _parquet(old)
+    new_cols, old_cols = pq.read_schema(new).names, set(pq.read_schema(old).names)
+    common = sorted(c for c in new_cols if c in old_cols)  # the diff compares the columns both releases have
+    row_hash = "hash(" + ", ".join(_q(c) for c in common) + ")"
+    # Candidates: kept rows whose hash differs. Equal hashes are taken as equal rows; a differing hash
+    # with equal values (a column type changed) is weeded out by the comparison below.
+    candidates = f"candidates_{i}"
+    con.execute(f"""CREATE TEMP TABLE {candidates} AS
+        SELECT n.key FROM (SELECT {key} AS key, {row_hash} AS h FROM {new_src}) n
+        JOIN (SELECT {key} AS key, {row_hash} AS h FROM {old_src}) o USING (key) WHERE n.h <> o.h""")
+    differs = ", ".join(f"CASE WHEN o.{_q(c)} IS DISTINCT FROM n.{_q(c)} THEN '{c}' END" for c in common)
+    return f"""
+        {added} WHERE {key} NOT IN (SELECT {key} FROM {old_src})
+        UNION ALL
+        SELECT {lit}, {key}, 'removed', NULL::VARCHAR, 1 FROM {old_src} WHERE {key} NOT IN (SELECT {key} FROM {new_src})
+        UNION ALL
+        SELECT {lit}, record_id, 'changed', changed_columns, 2 FROM (
+          SELECT n.{key} AS record_id, concat_ws(',', {differs}) AS changed_columns
+          FROM (SELECT * FROM {old_src} WHERE {key} IN (SELECT key FROM {candidates})) o
+          JOIN (SELECT * FROM {new_src} WHERE {key} IN (SELECT key FROM {candidates})) n USING ({key}))
+        WHERE changed_columns <> ''"""
+
+
+def diff_releases(previous: Path | None, current: Path, tables: Sequence[str],
+                  memory_limit: str = "1GB") -> pa.Table:
+    """``changes.parquet`` of the release in ``current`` against the one in ``previous`` (None: the first).
+
+    Rows by table (in ``tables`` order), then added, removed, changed, each sorted by record id; a changed
+    row names the columns (of those both releases have) whose values differ, sorted by name.
+    """
+    con = duckdb.connect(config={"threads": 1, "memory_limit": memory_limit})
+    try:
+        parts = []
+        for i, name in enumerate(tables):
+            old = Path(previous) / f"{name}.parquet" if previous else None
+            sql = _table_changes(con, i, name, old if old is not None and old.exists() else None,
+                                 Path(current) / f"{name}.parquet")
+            parts.append(f"SELECT *, {i} AS t FROM ({sql})")
+        query = " UNION ALL ".join(parts)
+        data = con.sql(f'SELECT "table", record_id, change, changed_columns FROM ({query}) ORDER BY t, kind, record_id').to_arrow_table()
+    finally:
+        con.close()
+    # One chunk, as a table built row by row would be: the Parquet pages do not depend on DuckDB's batches.
+    return data.cast(CHANGES_SCHEMA).combine_chunks()
+
+
+def summarise(changes: pa.Table, tables: Sequence[str], listed: int = 200) -> list[TableChanges]:
+    """Per table, in ``tables`` order: how many rows of each kind, and the first ``listed`` of each."""
+    con = duckdb.connect(config={"threads": 1})
+    try:
+        con.register("changes", changes)
+        counts = {(t, c): n for t, c, n in con.execute('SELECT "table", change, count(*) FROM changes GROUP BY ALL').fetchall()}
+        first: dict[tuple[str, str], list] = {}
+        # changes.parquet is in order already: the first rows of each kind are the first listed.
+        for t, c, rid, cols in con.execute(
+                'SELECT "table", change, record_id, changed_columns FROM changes '
+                'QUALIFY row_number() OVER (PARTITION BY "table", change ORDER BY record_id) <= ? '
+                'ORDER BY "table", change, record_id', [listed]).fetchall():
+            first.setdefault((t, c), []).append((rid, cols))
+    finally:
+        con.close()
+    return [TableChanges(t, {c: counts.get((t, c), 0) for c in CHANGE_KINDS},
+                         {c: first.get((t, c), []) for c in CHANGE_KINDS}) for t in tables]
+
+
+def changes_markdown(version: str, previous: str | None, changes: list[TableChanges], listed: int = 200) -> str:
+    against = f"against release {previous}" if previous else "first release: every row is new"
+    lines = [f"# Changes in release {version}", "", f"Rows by stable id, {against}.", "",
+             "| table | added | removed | changed |", "| --- | ---: | ---: | ---: |"]
+    lines += [f"| {c.table} | {c.counts['added']} | {c.counts['removed']} | {c.counts['changed']} |" for c in changes]
+    for ch in changes:
+        for kind, label in zip(CHANGE_KINDS, ("Added", "Removed", "Changed")):
+            if not ch.counts[kind]:
+                continue
+            lines += ["", f"## {label} in `{ch.table}`", ""]
+            lines += [f"- `{rid}`" + (f" ({cols.replace(',', ', ')})" if kind == "changed" else "")
+                      for rid, cols in ch.first[kind][:listed]]
+            if ch.counts[kind] > listed:
+                lines.append(f"- … and {ch.counts[kind] - listed} more (all in `changes.parquet`)")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,64 @@
+"""The release's DuckDB copy: the published tables with their column comments and the convenience views.
+
+The same tables must give the same file, or SHA256SUMS changes and a mirror cannot tell a re-run from a
+new release. DuckDB (1.5) leaves three things to chance, each closed here:
+
+- FSST string compression is tried on a random quarter of a column's 2,048-row vectors (a freshly seeded
+  random engine), so past one vector the chosen compression and its symbol table differ from write to
+  write (5.78 or 5.52 MB for one 300-article corpus). FSST is disabled: Dictionary and Uncompressed are
+  chosen on all the values.
+- Bytes never set are written as they lie in memory: the unused tail of column segments
+  (duckdb/duckdb#23382, DuckDB's own allocator, jemalloc) and the slots of NULLs in bit-packed integers
+  (the C++ heap, glibc malloc). The child process asks both allocators to hand out zeroed memory.
+- With several threads the blocks are written in any order: the child uses one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from caravan.store.tables import TABLES
+from caravan.store.views import create_views
+
+# jemalloc's opt.zero; glibc fills new memory with MALLOC_PERTURB_ ^ 0xff, here 0 (freed memory with 0xff).
+_ZERO_FILL = {"DUCKDB_JE_MALLOC_CONF": "zero:true", "MALLOC_PERTURB_": "255"}
+
+
+class DuckDBCopyError(RuntimeError):
+    pass
+
+
+def write_duckdb_copy(path: Path, parquet_files: dict[str, Path]) -> None:
+    """Write ``path``: one table per published table from its Parquet file, comments, views."""
+    spec = json.dumps({"path": str(path), "tables": {name: str(p) for name, p in parquet_files.items()}})
+    done = subprocess.run([sys.executable, "-m", "caravan.release.duckdb_copy"], input=spec, text=True,
+                          capture_output=True, env={**os.environ, **_ZERO_FILL})
+    if done.returncode != 0:
+        raise DuckDBCopyError(f"{path}: writing the release's DuckDB copy failed: {done.stderr.strip()[-2000:]}")
+
+
+def _write(path: Path, parquet_files: dict[str, Path]) -> None:
+    con = duckdb.connect(str(path), config={"threads": 1})
+    try:
+        con.execute("SET disabled_compression_methods = 'fsst'")  # (as a connect() option it is ignored)
+        for name, parquet in parquet_files.items():
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [str(parquet)])
+            for stmt in TABLES[name].comment_statements(published_only=True):
+                con.execute(stmt)
+        create_views(con)
+    finally:
+        con.close()
+
+
+if __name__ == "__main__":
+    request = json.load(sys.stdin)
+    try:
+        _write(Path(request["path"]), {name: Path(p) for name, p in request["tables"].items()})
+    except duckdb.Error as exc:
+        sys.exit(str(exc))  # the message alone, for the parent's error

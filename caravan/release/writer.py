@@ -1,0 +1,338 @@
+"""Writing a release: zstd Parquet per table, datapackage.json, a data dictionary and a DuckDB copy.
+
+A release is assembled in a temporary folder beside its final place and renamed into place only when
+complete, so a reader never sees half a release; ``latest`` is then repointed. A build whose tables are
+byte-identical to the latest release's writes nothing, unless it names its version.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Callable, Mapping
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from caravan import __version__
+from caravan.release.changelog import CHANGE_KINDS, CHANGES_SCHEMA, TableChanges, changes_markdown, diff_releases, summarise
+from caravan.release.data_docs import build_data_docs
+from caravan.release.licences import DEFAULT as DEFAULT_LICENCES, AllowList
+from caravan.release.duckdb_copy import write_duckdb_copy
+from caravan.release.page import render_index_page, render_release_page
+from caravan.store.tables import TABLES, Table
+from caravan.store.validation import load_suite, suite_columns, validation_frame
+
+DATA_LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
+                "path": "https://creativecommons.org/licenses/by/4.0/"}
+RELEASE_TABLES = ("articles", "quotes", "incidents", "incident_sources", "economic_figures", "speakers",
+                  "official_figures", "figure_checks", "curation_log")
+VERSION_FORM = re.compile(r"^\d{4}\.\d{2}\.\d{2}(?:\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class Release:
+    """The release written, or, when ``unchanged_since`` is set, the latest one, left as it was because the
+    tables are byte-identical to it (then ``version`` is that release's and every change count is 0)."""
+
+    version: str
+    path: Path
+    row_counts: dict[str, int]
+    duckdb_path: Path
+    changes: tuple[TableChanges, ...]  # per table, against ``previous``
+    previous: str | None  # the release the changes are counted against; None for the first
+    unchanged_since: str | None = None
+
+
+def next_version(releases_dir: Path, today: date | None = None) -> str:
+    """Calendar version YYYY.MM.DD, with .2, .3 … for further releases on the same day."""
+    base = (today or date.today()).strftime("%Y.%m.%d")
+    version, n = base, 1
+    while (Path(releases_dir) / version).exists():
+        n += 1
+        version = f"{base}.{n}"
+    return version
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def write_parquet(table: Table, data: pa.Table, path: Path) -> None:
+    data = data.select([c.name for c in table.published_columns()]).cast(table.arrow_schema(published_only=True))
+    # Fixed writer settings so the same rows always give the same bytes.
+    pq.write_table(data, path, compression="zstd", compression_level=9, use_dictionary=True,
+                   write_statistics=True, store_schema=True)
+
+
+def withhold_texts(articles: pa.Table, licences: AllowList) -> pa.Table:
+    """The articles as a release publishes them: the text only under a licence of ``licences``; for the
+    others a null text and ``text_withheld`` saying why. Every other column is kept."""
+    reasons = pa.array([licences.withheld_reason(lic) for lic in articles.column("license").to_pylist()], pa.string())
+    text = pc.if_else(pc.is_null(reasons), articles.column("text"), pa.scalar(None, pa.string()))
+    articles = articles.set_column(articles.schema.get_field_index("text"), "text", text)
+    at = articles.schema.get_field_index("text_withheld")
+    return (articles.set_column(at, "text_withheld", reasons) if at >= 0
+            else articles.append_column("text_withheld", reasons))
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """How many article texts a release publishes, under which allow-list."""
+
+    licences: AllowList
+    withheld: int
+    articles: int
+
+    def said(self) -> str:
+        rule = ("Article texts are published only under a licence of the publication allow-list "
+                f"({self.licences.describe()}): ")
+        if not self.withheld:
+            return rule + "every article of this release has its text in `articles.text`."
+        return (rule + f"{self.articles - self.withheld} of {self.articles} article(s) have their text in "
+                f"`articles.text`. For the other {self.withheld}, `text` is null and `text_withheld` names their "
+                "licence (or says none is stated); their `url`, `sha256` and `n_chars`, and every record with its "
+                "evidence sentence and character span, are published all the same.")
+
+
+def _resource(name: str, path: Path, rows: int, description: str, schema: dict) -> dict:
+    return {"name": name, "path": path.name, "format": "parquet", "mediatype": "application/vnd.apache.parquet",
+            "description": description, "bytes": path.stat().st_size, "hash": f"sha256:{_sha256_file(path)}",
+            "rows": rows, "schema": schema}
+
+
+def attributions(tables: dict[str, pa.Table]) -> list[dict]:
+    """The sources a user must credit: each outlet with its articles' licence, each statistics publisher."""
+    outlets: dict[tuple[str, str], int] = {}
+    for row in tables["articles"].select(["outlet", "license"]).to_pylist():
+        key = (row["outlet"] or "unknown outlet", row["license"] or "licence not stated")
+        outlets[key] = outlets.get(key, 0) + 1
+    sources = [{"title": outlet, "kind": "news outlet", "license": licence, "articles": n}
+               for (outlet, licence), n in sorted(outlets.items())]
+    publishers = sorted({r["publisher"] for r in tables["official_figures"].select(["publisher"]).to_pylist()})
+    sources += [{"title": p, "kind": "official statistics", "license": "see official_figures.found_at_url"
+                 if p != "World Bank" else "CC BY 4.0 (World Development Indicators)"} for p in publishers]
+    return sources
+
+
+def _license_text(version: str, sources: list[dict], texts: _Texts) -> str:
+    lines = [f"# Licence of Caravan release {version}", "",
+             "The data of this release are published under the Creative Commons Attribution 4.0 International",
+             "licence (CC BY 4.0, https://creativecommons.org/licenses/by/4.0/): you may share and adapt them for",
+             "any purpose, provided you credit \"Caravan\" with the release version and the sources below.", "",
+             "Quoted words and evidence sentences remain the work of the outlets that published them, under the",
+             "licence each article states (`articles.license`); they are included as short quotations with their",
+             "source for reference and research.", "", texts.said(), "", "## Sources to credit", ""]
+    for src in sources:
+        extra = f", {src['articles']} article(s)" if "articles" in src else ""
+        lines.append(f"- {src['title']} ({src['kind']}{extra}): {src['license']}")
+    return "\n".join(lines) + "\n"
+
+
+def _datapackage(version: str, written: dict[str, tuple[Path, int]], changes: tuple[Path, int],
+                 sources: list[dict]) -> dict:
+    resources = [_resource(name, path, rows, TABLES[name].description, TABLES[name].frictionless_schema())
+                 for name, (path, rows) in written.items()]
+    resources.append(_resource("changes", changes[0], changes[1], CHANGES_SCHEMA.metadata[b"description"].decode(), {
+        "fields": [{"name": f.name, "type": "string", "description": f.metadata[b"description"].decode()} for f in CHANGES_SCHEMA],
+        "primaryKey": ["table", "record_id"]}))
+    return {
+        "name": "caravan", "title": "Caravan: Central Asian labour migrants in Russia, from news and official statistics",
+        "version": version, "licenses": [DATA_LICENSE],
+        "description": "Incidents, quotes and economic figures extracted from news articles, each with its evidence "
+                       "(article, sentence, character span).",
+        "sources": [{"title": src["title"], "description": f"{src['kind']}; licence: {src['license']}"} for src in sources],
+        "created_by": f"caravan {__version__}", "resources": resources,
+    }
+
+
+def _readme(version: str, written: dict[str, tuple[Path, int]], texts: _Texts) -> str:
+    lines = [f"# Caravan release {version}", "",
+             "Incidents, quotes and economic figures about Central Asian labour migrants in Russia, extracted from news",
+             "articles. Every record carries its evidence: `article_id`, `sentence`, and `char_start`/`char_end` into",
+             "`articles.text`. Data licence: CC BY 4.0; the articles keep their own licences (see `articles.license`).", "",
+             "Files: one zstd Parquet file per table, `datapackage.json` (Frictionless Data Package with checksums),",
+             "`caravan.duckdb` (the same tables with column comments).", "", "## Article texts", "", texts.said(), ""]
+    if texts.withheld:
+        lines += ["Whoever holds the articles can fill the texts in: `caravan hydrate RELEASE_DIR --corpus DIR --out FILE`",
+                  "writes the articles with every withheld text whose SHA-256 matches a file of the corpus folder `DIR`, and",
+                  "checks that every record's span points at its evidence.", ""]
+    lines += ["## Data dictionary", ""]
+    for name, (path, rows) in written.items():
+        table = TABLES[name]
+        lines += [f"### `{name}` ({rows} rows, `{path.name}`)", "", table.markdown(published_only=True), ""]
+    return "\n".join(lines)
+
+
+def _write_duckdb(path: Path, written: dict[str, tuple[Path, int]]) -> None:
+    write_duckdb_copy(path, {name: parquet for name, (parquet, _) in written.items()})
+
+
+def _citation(version: str) -> str:
+    return "\n".join([
+        "cff-version: 1.2.0",
+        "message: If you use this dataset, please cite it as below, and credit the news outlets and statistical publishers it draws on.",
+        "type: dataset",
+        "title: \"Caravan: Central Asian labour migrants in Russia, from news and official statistics\"",
+        "authors:",
+        "  - name: The Caravan project",
+        f"version: \"{version}\"",
+        "license: CC-BY-4.0",
+        "keywords: [labour migration, Central Asia, Russia, hate crimes, remittances, open data]",
+        "",
+    ])
+
+
+def _checksums(folder: Path) -> str:
+    # The release page shows these sums, so it cannot be among them.
+    skip = {folder / "SHA256SUMS", folder / "index.html"}
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p not in skip)
+    return "".join(f"{_sha256_file(p)}  {p.relative_to(folder).as_posix()}\n" for p in files)
+
+
+class _Frames(Mapping):
+    """Validation frames read when asked for, with the columns their suite names only: the data docs then
+    hold one table's frame at a time, and never the articles' text (most of a release's bytes)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, suites: dict[str, dict]):
+        self.con, self.suites = con, suites
+
+    def __getitem__(self, name: str):
+        return validation_frame(self.con, name, suite_columns(self.suites[name]))
+
+    def __iter__(self):
+        return iter(self.suites)
+
+    def __len__(self) -> int:
+        return len(self.suites)
+
+
+def _write_data_docs(staging: Path, version: str) -> None:
+    """Great Expectations Data Docs of the release's own tables, validated as published."""
+    suites = {name: load_suite(name) for name in RELEASE_TABLES}
+    day = datetime.strptime(version[:10], "%Y.%m.%d").replace(tzinfo=timezone.utc)  # fixed run time: stable pages
+    con = duckdb.connect(str(staging / "caravan.duckdb"), read_only=True)
+    try:
+        build_data_docs(_Frames(con, suites), suites, staging / "validation", run_name=version, run_time=day)
+    finally:
+        con.close()
+
+
+def previous_release(releases_dir: Path) -> Path | None:
+    latest = Path(releases_dir) / "latest"
+    return latest.resolve() if latest.is_symlink() and latest.resolve().is_dir() else None
+
+
+def _same_tables(staging: Path, previous: Path) -> bool:
+    """Every table's Parquet file byte for byte the previous release's (the writer's settings are fixed, so
+    the same rows give the same bytes)."""
+    return all((previous / f"{name}.parquet").is_file()
+               and filecmp.cmp(staging / f"{name}.parquet", previous / f"{name}.parquet", shallow=False)
+               for name in RELEASE_TABLES)
+
+
+def _unchanged(latest: Path, row_counts: dict[str, int]) -> Release:
+    none = tuple(TableChanges(name, {kind: 0 for kind in CHANGE_KINDS}, {kind: [] for kind in CHANGE_KINDS})
+                 for name in RELEASE_TABLES)
+    return Release(latest.name, latest, row_counts, latest / "caravan.duckdb", none, latest.name,
+                   unchanged_since=latest.name)
+
+
+def write_release(tables: Mapping[str, pa.Table | Callable[[], pa.Table]], releases_dir: str | Path,
+                  version: str | None = None, licences: AllowList = DEFAULT_LICENCES) -> Release:
+    """Write release ``version`` of ``tables`` (each an Arrow table, or a function that reads it: then only
+    one table at a time is held in memory) and point ``latest`` at it. Article texts are published only
+    under ``licences`` (see ``withhold_texts``).
+
+    Without a ``version``, tables byte-identical to the latest release's write nothing: a daily build of
+    unchanged inputs is no new release. The result then says ``unchanged_since`` and ``latest`` stays."""
+    releases_dir = Path(releases_dir)
+    releases_dir.mkdir(parents=True, exist_ok=True)
+    named = version is not None
+    version = version or next_version(releases_dir)
+    if not VERSION_FORM.match(version):
+        raise ValueError(f"release version {version!r} is not a calendar version YYYY.MM.DD or YYYY.MM.DD.N")
+    final = releases_dir / version
+    if final.exists():
+        raise FileExistsError(f"{final}: release {version} exists already; releases are immutable")
+    previous = previous_release(releases_dir)
+    staging = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=releases_dir))
+    try:
+        written = {}
+        for name in RELEASE_TABLES:
+            path = staging / f"{name}.parquet"
+            data = tables[name]() if callable(tables[name]) else tables[name]
+            if name == "articles":
+                data = withhold_texts(data, licences)
+                texts = _Texts(licences, data.num_rows - data.column("text_withheld").null_count, data.num_rows)
+            write_parquet(TABLES[name], data, path)
+            written[name] = (path, data.num_rows)
+            del data
+        if not named and previous is not None and _same_tables(staging, previous):
+            shutil.rmtree(staging)
+            return _unchanged(previous, {n: r for n, (_, r) in written.items()})
+        changes = diff_releases(previous, staging, RELEASE_TABLES)
+        pq.write_table(changes, staging / "changes.parquet", compression="zstd", compression_level=9)
+        summary = summarise(changes, RELEASE_TABLES)
+        (staging / "CHANGES.md").write_text(changes_markdown(version, previous.name if previous else None, summary),
+                                            encoding="utf-8")
+        sources = attributions({"articles": pq.read_table(written["articles"][0], columns=["outlet", "license"]),
+                                "official_figures": pq.read_table(written["official_figures"][0], columns=["publisher"])})
+        package = _datapackage(version, written, (staging / "changes.parquet", changes.num_rows), sources)
+        (staging / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (staging / "README.md").write_text(_readme(version, written, texts) + "\n", encoding="utf-8")
+        (staging / "CITATION.cff").write_text(_citation(version), encoding="utf-8")
+        (staging / "LICENSE.md").write_text(_license_text(version, sources, texts), encoding="utf-8")
+        _write_duckdb(staging / "caravan.duckdb", written)
+        _write_data_docs(staging, version)
+        (staging / "SHA256SUMS").write_text(_checksums(staging), encoding="utf-8")
+        (staging / "index.html").write_text(render_release_page(staging), encoding="utf-8")
+        os.chmod(staging, 0o755)
+        os.rename(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _point_latest(releases_dir, version)
+    write_index(releases_dir)
+    (releases_dir / "index.html").write_text(render_index_page(releases_dir), encoding="utf-8")
+    return Release(version, final, {n: r for n, (_, r) in written.items()}, final / "caravan.duckdb", tuple(summary),
+                   previous.name if previous else None)
+
+
+def write_index(releases_dir: Path) -> None:
+    """releases/index.json: every release, newest first, from the releases' own data packages."""
+    entries = []
+    for package_path in Path(releases_dir).glob("*/datapackage.json"):
+        if package_path.parent.name.startswith(".") or package_path.parent.is_symlink():
+            continue
+        package = json.loads(package_path.read_text(encoding="utf-8"))
+        entries.append({"version": package["version"], "path": f"{package_path.parent.name}/",
+                         "rows": {r["name"]: r["rows"] for r in package["resources"] if r["name"] in TABLES}})
+    entries.sort(key=lambda e: [int(x) for x in e["version"].split(".")], reverse=True)
+    index = {"latest": entries[0]["version"] if entries else None, "releases": entries}
+    tmp = Path(releases_dir) / ".index.json.tmp"
+    tmp.write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, Path(releases_dir) / "index.json")
+
+
+def _point_latest(releases_dir: Path, version: str) -> None:
+    """Repoint ``latest`` atomically (a new link renamed over the old one)."""
+    tmp = releases_dir / f".latest.{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(version, tmp)
+    os.replace(tmp, releases_dir / "latest")

@@ -1,0 +1,249 @@
+"""The warehouse, a DuckDB file or a DuckLake: tables written in bulk through Arrow, described with COMMENT ON."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable, TypeVar
+from urllib.parse import urlsplit
+
+import duckdb
+import pyarrow as pa
+
+from caravan.ingest.corpus import Article
+from caravan.store.extensions import load_extensions
+from caravan.store.tables import ALL_TABLES, ARTICLES, TABLES, Table
+
+
+T = TypeVar("T")
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the DuckDB file (one writer per file) for longer than we wait."""
+
+
+class WarehouseUnreachable(RuntimeError):
+    """The DuckLake catalog (PostgreSQL) or its object store cannot be reached."""
+
+
+LAKE_PREFIX = "ducklake:"
+_LAKE_EXTENSIONS = ("httpfs", "postgres", "ducklake")
+
+
+def is_lake(target: str | Path) -> bool:
+    return str(target).startswith(LAKE_PREFIX)
+
+
+def connect(target: str | Path, read_only: bool = False, wait_seconds: float = 60.0,
+            lake_data_path: str | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse: a DuckDB file (the default), or a DuckLake ``ducklake:postgres:<libpq DSN>``
+    whose data files live under ``lake_data_path``. Either way the connection's default catalog holds
+    the tables, so every query and write below is the same for both.
+
+    A DuckDB file held by another process is waited for up to ``wait_seconds``, then WarehouseBusy."""
+    if is_lake(target):
+        return _connect_lake(str(target), lake_data_path, read_only)
+    path = Path(target)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(f"{path}: in use by another process for over {wait_seconds:.0f} s "
+                                    f"(DuckDB allows one writer per file); try again when it has finished. {exc}") from exc
+            time.sleep(0.25)
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _redacted(dsn: str) -> str:
+    return re.sub(r"(password\s*=\s*)\S+", r"\1***", dsn)
+
+
+def describe(target: str | Path) -> str:
+    """The warehouse as it may be printed: a DuckDB file's full path, or a lake without its password."""
+    return _redacted(str(target)) if is_lake(target) else str(Path(target).resolve())
+
+
+def _s3_secret(con: duckdb.DuckDBPyConnection) -> None:
+    """S3 credentials and endpoint from the usual AWS_* variables (an S3-compatible store when AWS_ENDPOINT_URL is set)."""
+    env = os.environ
+    options = {"KEY_ID": env.get("AWS_ACCESS_KEY_ID"), "SECRET": env.get("AWS_SECRET_ACCESS_KEY"),
+               "REGION": env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")}
+    endpoint = env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL")
+    if endpoint:
+        url = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
+        options |= {"ENDPOINT": url.netloc, "URL_STYLE": "path", "USE_SSL": str(url.scheme == "https").lower()}
+    body = ", ".join(f"{k} {v if k == 'USE_SSL' else _sql_string(v)}" for k, v in options.items() if v)
+    con.execute(f"CREATE OR REPLACE SECRET caravan_s3 (TYPE s3{', ' + body if body else ''})")
+
+
+def _connect_lake(target: str, data_path: str | None, read_only: bool) -> duckdb.DuckDBPyConnection:
+    dsn = target.removeprefix(LAKE_PREFIX).removeprefix("postgres:")
+    con = duckdb.connect()  # the engine only: the tables are in the lake
+    try:
+        load_extensions(con, *_LAKE_EXTENSIONS)
+        if data_path and data_path.startswith("s3://"):
+            _s3_secret(con)
+        options = [f"DATA_PATH {_sql_string(data_path)}"] if data_path else []
+        if read_only:
+            options.append("READ_ONLY")
+        attach = f"ATTACH {_sql_string(target)} AS lake" + (f" ({', '.join(options)})" if options else "")
+        for attempt in range(5):
+            try:
+                con.execute(attach)
+                break
+            except duckdb.Error as exc:
+                # Two processes attaching a new lake at once both create its catalog tables; the loser
+                # finds them made on its next attempt.
+                if "initialize DuckLake" in str(exc) and attempt < 4:
+                    time.sleep(0.5 * (attempt + 1))
+                    continue
+                raise WarehouseUnreachable(f"DuckLake catalog (PostgreSQL: {_redacted(dsn)}) unreachable: {exc}") from exc
+        con.execute("USE lake")
+        if data_path and not read_only:
+            try:  # fail now, naming the store, rather than halfway through the first write
+                con.execute("SELECT count(*) FROM glob(?)", [data_path.rstrip("/") + "/*"]).fetchone()
+            except duckdb.Error as exc:
+                raise WarehouseUnreachable(f"DuckLake data path {data_path} (object store "
+                                           f"{os.environ.get('AWS_ENDPOINT_URL', 'AWS S3')}) unreachable: {exc}") from exc
+        return con
+    except BaseException:
+        con.close()
+        raise
+
+
+def to_arrow(table: Table, rows: list[dict]) -> pa.Table:
+    schema = table.arrow_schema()
+    return pa.Table.from_pylist([{c: row.get(c) for c in table.column_names} for row in rows], schema=schema)
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, table: Table, data: pa.Table) -> int:
+    """Replace ``table`` with ``data`` in one transaction: readers see the old or the new table, never half."""
+    return replace_table_batches(con, table, [data])
+
+
+def replace_table_batches(con: duckdb.DuckDBPyConnection, table: Table, batches: Iterable[pa.Table]) -> int:
+    """Replace ``table`` with the rows of ``batches`` (consumed one at a time) in one transaction."""
+    rows = 0
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f'DROP TABLE IF EXISTS "{table.name}"')
+        con.execute(table.ddl())
+        order = ", ".join(f'"{c}"' for c in table.sort_by) or "1"
+        for data in batches:
+            con.register("_incoming", data.select(table.column_names).cast(table.arrow_schema()))
+            con.execute(f'INSERT INTO "{table.name}" SELECT * FROM _incoming ORDER BY {order}')
+            con.unregister("_incoming")
+            rows += data.num_rows
+        for stmt in table.comment_statements():
+            con.execute(stmt)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return rows
+
+
+def replace_articles_rows(con: duckdb.DuckDBPyConnection, table: Table, article_ids: list[str], data: pa.Table) -> None:
+    """Drop the rows of ``article_ids`` from ``table`` and insert ``data``, in the caller's transaction."""
+    ensure_table(con, table)
+    if article_ids:
+        con.execute(f'DELETE FROM "{table.name}" WHERE article_id IN (SELECT unnest(?::VARCHAR[]))', [list(article_ids)])
+    if data.num_rows:
+        con.register("_incoming", data.select(table.column_names).cast(table.arrow_schema()))
+        con.execute(f'INSERT INTO "{table.name}" SELECT * FROM _incoming')
+        con.unregister("_incoming")
+
+
+def read_table(con: duckdb.DuckDBPyConnection, name: str, published_only: bool = False) -> pa.Table:
+    table = ALL_TABLES[name]
+    cols = table.published_columns() if published_only else list(table.columns)
+    order = ", ".join(f'"{c}"' for c in table.sort_by)
+    select = ", ".join(f'"{c.name}"' for c in cols)
+    return con.sql(f'SELECT {select} FROM "{name}" ORDER BY {order}').to_arrow_table().cast(table.arrow_schema(published_only))
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0])
+
+
+def first_seen(con: duckdb.DuckDBPyConnection) -> dict[str, datetime]:
+    """sha256 → when this warehouse first ingested that text."""
+    return dict(con.execute("SELECT sha256, ingested_at FROM articles").fetchall()) if has_table(con, "articles") else {}
+
+
+def article_rows(con: duckdb.DuckDBPyConnection | None, articles: list[Article], now: datetime | None = None,
+                 seen: dict[str, datetime] | None = None) -> list[dict]:
+    """Rows of the articles table; ingested_at keeps the first time this warehouse saw the same text."""
+    seen = first_seen(con) if seen is None else seen
+    now = now or datetime.now(timezone.utc)
+    rows = []
+    for art in articles:
+        row = {c: getattr(art, c, None) for c in ARTICLES.column_names}
+        row["ingested_at"] = seen.get(art.sha256, now)
+        rows.append(row)
+    return rows
+
+
+def read_publishable(con: duckdb.DuckDBPyConnection, name: str) -> pa.Table:
+    """A table as it may be published: without synthetic test articles and their records."""
+    table = TABLES[name]
+    cols = ", ".join(f't."{c.name}"' for c in table.published_columns())
+    order = ", ".join(f't."{c}"' for c in table.sort_by)
+    where = ("WHERE t.article_id NOT IN (SELECT article_id FROM articles WHERE synthetic)"
+             if "article_id" in table.column_names else "")
+    sql = f'SELECT {cols} FROM "{name}" t {where} ORDER BY {order}'
+    return con.sql(sql).to_arrow_table().cast(table.arrow_schema(published_only=True))
+
+
+def load_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str] | None = None) -> list[Article]:
+    """Articles of the warehouse (those of ``article_ids`` only, when given), by article id."""
+    fields = ", ".join(Article.__dataclass_fields__)
+    if article_ids is None:
+        cur = con.execute(f"SELECT {fields} FROM articles ORDER BY article_id")
+    else:
+        cur = con.execute(f"SELECT {fields} FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[])) "
+                          "ORDER BY article_id", [list(article_ids)])
+    return [Article(*row) for row in cur.fetchall()]
+
+
+def ensure_table(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    """Create ``table`` with its comments unless it exists."""
+    if not has_table(con, table.name):
+        con.execute(table.ddl())
+        for stmt in table.comment_statements():
+            con.execute(stmt)
+
+
+def in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], T], attempts: int = 5) -> T:
+    """``work()`` in one transaction: all of it is committed, or none of it.
+
+    Writers of one DuckLake commit optimistically: a commit that conflicts with another writer's (say, both
+    deleted rows of one table) fails, and is run again from the start, a few times, with a growing pause."""
+    for attempt in range(attempts):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            result = work()
+            con.execute("COMMIT")
+            return result
+        except BaseException as exc:
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # a failed commit has ended the transaction already
+            conflict = isinstance(exc, duckdb.Error) and "conflict" in str(exc).lower()
+            if not conflict or attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * 2 ** attempt)
+    raise AssertionError("unreachable")

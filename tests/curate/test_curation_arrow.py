@@ -1,0 +1,84 @@
+"""Curation of whole tables in Arrow: only the rows a decision reaches go through Python, and the result is
+the same as ``apply_decisions`` over every row. All articles and rows are synthetic, written for these tests."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pyarrow as pa
+
+from caravan.curate.curation import apply_decisions, apply_decisions_arrow, load_decisions, needed_articles
+from caravan.store.tables import TABLES
+from tests.curate.test_curation import ARTICLES, _decision, _tables, _write
+
+# A synthetic article no decision reads, with records no decision names.
+TEXT_C = "Police raided a market in Kazan on Friday and detained 12 migrants, officials said."
+ARTICLES_ALL = {**ARTICLES, "art_c": {"text": TEXT_C, "url": "https://news.example/c", "published": "2024-03-29"}}
+
+DECISIONS = "".join((
+    _decision("c1", "correct", "quotes", "  record_id: quo_lemon\n  fields:\n    speaker: Edward Lemon\n"),
+    _decision("m1", "merge", "incidents", "  incident_ids: [inc_raid_a, inc_raid_b]\n"),
+    _decision("s1", "split", "incidents", "  incident_id: inc_raid_a\n  source_ids: [src_raid_b]\n"),
+    _decision("s2", "split", "incidents", "  incident_id: inc_raid_a\n  source_ids: [src_kazan]\n"),
+    _decision("r1", "reject", "incidents", "  record_id: inc_arson\n"),
+    _decision("r2", "reject", "quotes", "  record_id: quo_gone\n"),
+    _decision("a1", "add", "economic_figures", "  record:\n    source_url: https://news.example/a\n"
+                                              "    evidence: nearly a third\n    indicator: other\n    value: 33.3\n"
+                                              "    unit: percent\n    qualifier: nearly\n"),
+    _decision("a2", "add", "economic_figures", "  record:\n    article_id: art_a\n    evidence: $5.7 billion\n"
+                                              "    indicator: remittances_usd\n    value: 5700000000\n    unit: USD\n"
+                                              "    qualifier: exact\n"),
+    _decision("a3", "add", "incidents", "  record:\n    article_id: art_b\n    evidence: police raided a hostel\n"
+                                       "    type: raid\n    city: Moscow\n    country: RU\n"),
+))
+
+
+def _with_article_c(tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    tables = copy.deepcopy(tables)
+    ev = {"article_id": "art_c", "sentence": TEXT_C, "char_start": 0, "char_end": len(TEXT_C)}
+    quote = {**tables["quotes"][0], "record_id": "quo_kazan", **ev}
+    incident = {**tables["incidents"][0], "incident_id": "inc_kazan", **ev}
+    source = {**tables["incident_sources"][0], "source_id": "src_kazan", "incident_id": "inc_kazan", **ev}
+    figure = {**tables["economic_figures"][0], "record_id": "fig_kazan", **ev}
+    for name, row in (("quotes", quote), ("incidents", incident), ("incident_sources", source), ("economic_figures", figure)):
+        tables[name].insert(0, row)  # before the rows decisions reach: the order of rows must not matter
+    return tables
+
+
+def _arrow(tables: dict[str, list[dict]]) -> dict[str, pa.Table]:
+    return {name: pa.Table.from_pylist([{c: r.get(c) for c in TABLES[name].column_names if c != "origin"} for r in rows])
+            for name, rows in tables.items()}
+
+
+def _sorted(rows: list[dict], name: str) -> list[dict]:
+    key = TABLES[name].primary_key
+    return sorted(({c: r.get(c) for c in TABLES[name].column_names} for r in rows), key=lambda r: r[key])
+
+
+def test_arrow_curation_gives_what_curating_every_row_gives(tmp_path: Path):
+    decisions = load_decisions(_write(tmp_path / "curation", "d.yaml", DECISIONS))
+    tables = _with_article_c(_tables())
+    expected, expected_log = apply_decisions(tables, ARTICLES_ALL, decisions)
+    # Text only for the articles the decisions read.
+    needed = needed_articles(decisions, {a: v["url"] for a, v in ARTICLES_ALL.items()})
+    assert needed == {"art_a", "art_b"}
+    articles = {a: {k: v for k, v in art.items() if k != "text" or a in needed} for a, art in ARTICLES_ALL.items()}
+    got, log = apply_decisions_arrow(_arrow(tables), articles, decisions)
+    assert log == expected_log
+    assert [e["status"] for e in log] == ["applied", "applied", "applied", "conflict", "applied", "record_not_found",
+                                          "applied", "conflict", "applied"]
+    for name in expected:
+        assert got[name].schema == TABLES[name].arrow_schema()
+        assert _sorted(got[name].to_pylist(), name) == _sorted(expected[name], name), name
+    kazan = [r for r in got["quotes"].to_pylist() if r["record_id"] == "quo_kazan"]
+    assert kazan[0]["origin"] == "machine"
+
+
+def test_needed_articles_are_those_an_add_reads(tmp_path: Path):
+    decisions = load_decisions(_write(tmp_path / "curation", "d.yaml", "".join((
+        _decision("r1", "reject", "quotes", "  record_id: quo_lemon\n"),
+        _decision("a1", "add", "quotes", "  record:\n    source_url: https://news.example/c/\n    evidence: officials said\n"
+                                         "    speaker: officials\n    partial: false\n")))))
+    assert needed_articles(decisions, {a: v["url"] for a, v in ARTICLES_ALL.items()}) == {"art_c"}
+    assert needed_articles(decisions[:1], {a: v["url"] for a, v in ARTICLES_ALL.items()}) == set()

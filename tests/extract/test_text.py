@@ -1,0 +1,66 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from caravan.extract.text import paragraphs, sentence_at, sentences
+
+
+def test_sentence_spans_point_into_the_text():
+    # synthetic snippet
+    text = "First paragraph. It has two sentences.\n“A quote ends here,” he said. The U.S. embassy agreed."
+    sents = sentences(text)
+    assert [s.text for s in sents] == ["First paragraph.", "It has two sentences.",
+                                       "“A quote ends here,” he said.", "The U.S. embassy agreed."]
+    assert all(text[s.start:s.end] == s.text for s in sents)
+    assert sentence_at(sents, text.index("embassy")).text == "The U.S. embassy agreed."
+
+
+def test_paragraphs_have_offsets():
+    text = "One.\nTwo two.\nThree."
+    assert [(p.start, p.text) for p in paragraphs(text)] == [(0, "One."), (5, "Two two."), (14, "Three.")]
+
+
+def _spacy_sentences(text: str) -> list[tuple[int, int]]:
+    from caravan.extract.text import nlp
+
+    return [(s.start_char, s.end_char) for s in nlp()(text).sents]
+
+
+def test_sentence_split_is_exactly_spacys_sentencizer_on_the_sample():
+    from caravan.ingest.corpus import iter_corpus
+    from caravan.extract.text import _sentence_bounds, paragraphs
+    from tests.conftest import SAMPLE_CORPUS
+
+    for article in iter_corpus(SAMPLE_CORPUS):
+        for para in paragraphs(article.text):
+            assert _sentence_bounds(para.text) == _spacy_sentences(para.text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("ab .!?\"'”“)(…—-\t«»") + ["Mr.", "U.S.", "...", "?!", "  "]), max_size=40).map("".join))
+def test_sentence_split_is_exactly_spacys_sentencizer_on_any_text(text: str):
+    from caravan.extract.text import _sentence_bounds
+
+    assert _sentence_bounds(text) == _spacy_sentences(text)
+
+
+# Words parted by single spaces take the fast path (only the words with an end mark, and those after them, are
+# tokenized): it must split exactly as the tokenizer and sentencizer would.
+_WORDS = ["a", "Ab", "said.", "Mr.", "U.S.", "b.", "x.\"", "“Yes,”", "end.”", "(AP)", "...", "…", "?!", "”", "“", "\"",
+          "'", ")", "(", "—", "-", "«Ok»", "2024.", "5.5%", "a.m.", "!", "?", "e.g.", "No.", "St.", "Hi!!", "I", "。", "𑁇"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=30).map(" ".join))
+def test_the_fast_sentence_split_is_exactly_spacys_on_words_parted_by_single_spaces(text: str):
+    from caravan.extract.text import _ODD_SPACE, _sentence_bounds
+
+    assert not _ODD_SPACE.search(text)  # the fast path is the one taken
+    assert _sentence_bounds(text) == _spacy_sentences(text)
+
+
+def test_odd_spaces_take_the_tokenizers_path():
+    from caravan.extract.text import _ODD_SPACE
+
+    for text in ("a.  B", "a.\tB", "a.\u00a0B", "a.\u2009B", " a. B", "a. B "):
+        assert _ODD_SPACE.search(text), repr(text)
+    assert not _ODD_SPACE.search("a. B. “C,” d.")

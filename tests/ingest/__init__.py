@@ -1,0 +1,1 @@
+"""Tests of caravan.ingest: the corpus folder and fetching."""

@@ -1,0 +1,220 @@
+"""Releases people can cite and diff: versions, immutability, changelog, index, checksums."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import shutil
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from caravan.release.writer import RELEASE_TABLES, next_version, write_release
+from caravan.release.duckdb_copy import write_duckdb_copy
+from caravan.store.tables import TABLES
+from tests.conftest import SAMPLE_CORPUS, run_build
+
+# synthetic test article, written for this test (never part of a release the project publishes)
+EXTRA_ARTICLE = (
+    "Police in Kazan detained 40 migrants from Uzbekistan during a raid on a market on Friday, "
+    "the regional interior ministry said.\n"
+    "“We were treated like criminals,” said Rustam Karimov, a spokesman for an Uzbek diaspora group in Kazan.\n"
+    "Remittances to Uzbekistan reached $11.4 billion last year, according to the central bank.\n"
+)
+
+
+def test_next_version_is_calendar_based_with_a_suffix(tmp_path: Path):
+    assert next_version(tmp_path, date(2024, 4, 1)) == "2024.04.01"
+    (tmp_path / "2024.04.01").mkdir()
+    assert next_version(tmp_path, date(2024, 4, 1)) == "2024.04.01.2"
+    (tmp_path / "2024.04.01.2").mkdir()
+    assert next_version(tmp_path, date(2024, 4, 1)) == "2024.04.01.3"
+
+
+def test_a_published_release_is_never_overwritten(tmp_path: Path):
+    assert run_build(SAMPLE_CORPUS, tmp_path).success
+    before = (tmp_path / "releases" / "2024.04.01" / "quotes.parquet").read_bytes()
+    with pytest.raises(FileExistsError, match="immutable"):
+        write_release({}, tmp_path / "releases", "2024.04.01")
+    with pytest.raises(ValueError, match="calendar version"):
+        write_release({}, tmp_path / "releases", "../escape")
+    assert (tmp_path / "releases" / "2024.04.01" / "quotes.parquet").read_bytes() == before
+
+
+def test_two_builds_with_one_added_article_change_exactly_its_records(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SAMPLE_CORPUS, corpus)
+    assert run_build(corpus, tmp_path / "out", version="2024.04.01").success
+    (corpus / "kazan-raid.txt").write_text(EXTRA_ARTICLE, encoding="utf-8")
+    (corpus / "kazan-raid.meta.json").write_text(json.dumps({"published": "2024-04-06", "outlet": "Test"}), encoding="utf-8")
+    result = run_build(corpus, tmp_path / "out", version="2024.04.08")
+    assert result.success
+
+    releases = tmp_path / "out" / "releases"
+    first, second = releases / "2024.04.01", releases / "2024.04.08"
+    new_article = [a for a in pq.read_table(second / "articles.parquet").to_pylist() if a["source_path"] == "kazan-raid.txt"]
+    assert len(new_article) == 1
+    new_id = new_article[0]["article_id"]
+
+    expected = {("articles", new_id)}
+    for name in ("quotes", "incidents", "incident_sources", "economic_figures", "figure_checks"):
+        key = TABLES[name].primary_key
+        expected |= {(name, r[key]) for r in pq.read_table(second / f"{name}.parquet").to_pylist()
+                     if r["article_id"] == new_id}
+    new_speakers = {q["speaker"] for q in pq.read_table(second / "quotes.parquet").to_pylist() if q["article_id"] == new_id}
+    old_speakers = {r["speaker"] for r in pq.read_table(first / "speakers.parquet").to_pylist()}
+    expected |= {("speakers", r["speaker_id"]) for r in pq.read_table(second / "speakers.parquet").to_pylist()
+                 if r["speaker"] in new_speakers - old_speakers}
+    assert len(expected) > 3  # the new article brought records of its own
+    changes = pq.read_table(second / "changes.parquet").to_pylist()
+    assert {(c["table"], c["record_id"]) for c in changes} == expected
+    assert {c["change"] for c in changes} == {"added"}
+    md = (second / "CHANGES.md").read_text()
+    assert "against release 2024.04.01" in md
+    assert all(f"`{rid}`" in md for _, rid in expected)
+    # the first release listed everything as new, and still does
+    assert "first release" in (first / "CHANGES.md").read_text()
+
+    # The release asset links the page, the changes and the Data Docs, and counts the changes.
+    meta = result.asset_materializations_for_node("release")[-1].metadata
+    assert (meta["status"].value, meta["changes/against"].value) == ("new release", "2024.04.01")
+    assert {key: meta[key].value for key in ("page", "changes", "data_docs")} == {
+        "page": str(second / "index.html"), "changes": str(second / "CHANGES.md"),
+        "data_docs": str(second / "validation" / "index.html")}
+    assert all(Path(meta[key].value).is_file() for key in ("page", "changes", "data_docs"))
+    assert [meta[f"changes/{kind}"].value for kind in ("added", "removed", "changed")] == [len(expected), 0, 0]
+    by_table = meta["changes/by_table"].value.splitlines()
+    assert by_table[2:] == [f"| {name} | {sum(t == name for t, _ in expected)} | 0 | 0 |" for name in RELEASE_TABLES]
+
+    index = json.loads((releases / "index.json").read_text())
+    assert index["latest"] == "2024.04.08"
+    assert [r["version"] for r in index["releases"]] == ["2024.04.08", "2024.04.01"]
+    assert index["releases"][0]["rows"]["articles"] == 2
+
+
+def test_a_build_with_nothing_new_publishes_nothing_new(sample_corpus: Path, tmp_path: Path, capsys):
+    """Same tables as the latest release: no new release, and the build says so; a named version or a
+    changed input still releases."""
+    from pipelines.cli import main
+
+    out, releases = tmp_path / "out", tmp_path / "out" / "releases"
+    build = ["build", "--corpus", str(sample_corpus), "--out", str(out), "--warehouse", str(out / "caravan.duckdb")]
+    assert main(build) == 0
+    first = (releases / "latest").resolve()
+    assert f"release {first.name}: {first}\nfirst release: every row is new\n" in capsys.readouterr().out
+
+    result = run_build(sample_corpus, out, version=None)  # the daily schedule, with nothing new
+    assert result.success
+    meta = result.asset_materializations_for_node("release")[-1].metadata
+    assert (meta["version"].value, meta["status"].value) == (first.name, f"no changes since {first.name}")
+    assert [meta[f"changes/{kind}"].value for kind in ("added", "removed", "changed")] == [0, 0, 0]
+    assert meta["page"].value == str(first / "index.html") and "changes" not in meta
+    assert sorted(p.name for p in releases.iterdir()) == sorted([first.name, "index.html", "index.json", "latest"])
+    assert (releases / "latest").resolve() == first
+
+    assert main(build + ["--version", "2024.05.01"]) == 0  # a named version is released all the same
+    assert f"changes against release {first.name}: 0 rows added, 0 removed, 0 changed" in capsys.readouterr().out
+    assert main(build) == 0
+    assert ("no changes since 2024.05.01: the published tables are byte-identical to it, so no release was written; "
+            f"latest stays {releases / '2024.05.01'}\n") in capsys.readouterr().out
+    assert (releases / "latest").resolve().name == "2024.05.01"
+
+    (sample_corpus / "kazan-raid.txt").write_text(EXTRA_ARTICLE, encoding="utf-8")
+    assert main(build) == 0
+    printed = capsys.readouterr().out
+    newest = (releases / "latest").resolve()
+    assert newest.name not in (first.name, "2024.05.01")
+    assert f"release {newest.name}: {newest}\nchanges against release 2024.05.01: " in printed
+    added = sum(1 for c in pq.read_table(newest / "changes.parquet").to_pylist() if c["change"] == "added")
+    assert f": {added} rows added, 0 removed, 0 changed" in printed and added > 3
+
+
+def test_release_files_are_checksummed_and_citable(tmp_path: Path):
+    assert run_build(SAMPLE_CORPUS, tmp_path).success
+    release = tmp_path / "releases" / "2024.04.01"
+    sums = dict(reversed(line.split("  ")) for line in (release / "SHA256SUMS").read_text().splitlines())
+    files = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()}
+    assert set(sums) == files - {"SHA256SUMS", "index.html"}
+    assert "validation/index.html" in sums  # the Great Expectations Data Docs of the release
+    for name, digest in sums.items():
+        assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest
+    licence = (release / "LICENSE.md").read_text()
+    assert "CC BY 4.0" in licence and "- Voice of America (news outlet, 1 article(s)): Public domain" in licence
+    assert "- World Bank (official statistics)" in licence
+    cff = (release / "CITATION.cff").read_text()
+    assert 'version: "2024.04.01"' in cff and "license: CC-BY-4.0" in cff
+    package = json.loads((release / "datapackage.json").read_text())
+    assert {r["name"] for r in package["resources"]} == set(TABLES) | {"changes"}
+    assert {"Voice of America", "World Bank"} <= {s["title"] for s in package["sources"]}
+
+
+def _random_tables(folder: Path, rows: dict[str, int], seed: int = 7) -> dict[str, Path]:
+    """Every release table as a Parquet file of seeded random rows (200, or ``rows[name]``): sentences of
+    made-up words in the strings and NULLs in every nullable column, the shapes that DuckDB's compression
+    choices and NULL slots are sensitive to."""
+    rng = random.Random(seed)
+    words = ["".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(1, 4)))
+             for _ in range(600)]
+    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    values = {
+        pa.string(): lambda: " ".join(rng.choice(words) for _ in range(rng.randint(2, 30))),
+        pa.int64(): lambda: rng.randint(0, 3_000_000),
+        pa.float64(): lambda: rng.uniform(-1e6, 1e6),
+        pa.bool_(): lambda: rng.random() < 0.5,
+        pa.timestamp("us", tz="UTC"): lambda: start + timedelta(seconds=rng.randint(0, 10**8)),
+    }
+    folder.mkdir()
+    files = {}
+    for name in RELEASE_TABLES:
+        schema = TABLES[name].arrow_schema(published_only=True)
+        columns = {f.name: [None if f.nullable and rng.random() < 0.3 else values[f.type]()
+                            for _ in range(rows.get(name, 200))] for f in schema}
+        files[name] = folder / f"{name}.parquet"
+        pq.write_table(pa.table(columns, schema=schema), files[name])
+    return files
+
+
+def test_the_release_duckdb_file_is_byte_identical_wherever_it_is_written_from(tmp_path: Path, monkeypatch):
+    """Tables of a few thousand rows (a 300-article corpus has 3,062 quotes): DuckDB's compression analysis
+    samples vectors at random past the first 2,048 rows, and what lies in memory in the writing process
+    depends on where it runs (here, how many files its working folder holds)."""
+    tables = _random_tables(tmp_path / "tables", {"quotes": 9000, "incidents": 5000})
+    copies = []
+    for n, files in enumerate((0, 0, 3000)):
+        cwd = tmp_path / f"cwd{n}"
+        cwd.mkdir()
+        for i in range(files):
+            (cwd / f"{i}.txt").touch()
+        monkeypatch.chdir(cwd)
+        copies.append(tmp_path / f"copy{n}" / "caravan.duckdb")
+        copies[-1].parent.mkdir()
+        write_duckdb_copy(copies[-1], tables)
+    con = duckdb.connect(str(copies[0]), read_only=True)
+    assert con.sql("SELECT count(*) FROM quotes").fetchone()[0] == 9000
+    con.close()
+    first = copies[0].read_bytes()
+    assert [c.read_bytes() == first for c in copies[1:]] == [True, True]
+
+
+def test_withheld_texts_leave_every_other_column_as_it_was():
+    from caravan.release.licences import DEFAULT, AllowList
+    from caravan.release.writer import withhold_texts
+
+    rows = [{"article_id": "a1", "license": "Public domain", "text": "One.", "text_withheld": None, "sha256": "s1"},
+            {"article_id": "a2", "license": "CC BY-NC 4.0", "text": "Two.", "text_withheld": None, "sha256": "s2"},
+            {"article_id": "a3", "license": None, "text": "Three.", "text_withheld": None, "sha256": "s3"}]
+    published = withhold_texts(pa.Table.from_pylist(rows), DEFAULT).to_pylist()
+    assert [(r["text"], r["text_withheld"]) for r in published] == [
+        ("One.", None), (None, "licence 'CC BY-NC 4.0' is not on the publication allow-list"), (None, "licence not stated")]
+    assert [{k: v for k, v in r.items() if k not in ("text", "text_withheld")} for r in published] == \
+        [{k: v for k, v in r.items() if k not in ("text", "text_withheld")} for r in rows]
+    # A table without the column gets it; another allow-list publishes other texts.
+    older = pa.Table.from_pylist([{k: v for k, v in r.items() if k != "text_withheld"} for r in rows])
+    wider = withhold_texts(older, AllowList.of(["public domain", "CC BY-NC"]))
+    assert wider.column("text").to_pylist() == ["One.", "Two.", None]
+    assert wider.column("text_withheld").to_pylist() == [None, None, "licence not stated"]

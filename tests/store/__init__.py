@@ -1,0 +1,1 @@
+"""Tests of caravan.store: table specs, the warehouse, expectation suites, the integration services."""
