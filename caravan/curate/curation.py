@@ -353,10 +353,7 @@ def apply_decisions(tables: dict[str, list[dict]], articles: dict[str, dict],
     state = _State(tables, articles)
     log = []
     for decision in sorted(decisions, key=lambda d: d.file):  # stable: keeps the order inside a file
-        status, record_id, detail = getattr(state, decision.action)(decision)
-        log.append({"decision_id": decision.id, "action": decision.action, "table": decision.table,
-                    "record_id": record_id, "status": status, "detail": detail, "reason": decision.reason,
-                    "decided_by": decision.decided_by, "decided_on": decision.decided_on, "file": decision.file})
+        log.append(_log_row(decision, _APPLY[decision.action](state, decision)))
     return state.tables(), log
 
 
@@ -422,6 +419,7 @@ def _machine(spec, data: pa.Table) -> pa.Table:
     return data.cast(spec.arrow_schema())
 
 
+# What applying a decision gives: (status, record_id, detail), one curation_log row.
 _Result = tuple[str, str | None, str]
 
 
@@ -445,24 +443,19 @@ class _State:
     def tables(self) -> dict[str, list[dict]]:
         return {name: list(self.rows[name].values()) for name in self.names}
 
-    # Helpers
-
-    def _missing(self, table: str, record_id: str) -> _Result | None:
+    def missing(self, table: str, record_id: str) -> _Result | None:
+        """Why ``record_id`` cannot be curated (removed by an earlier decision, or never extracted), else None."""
         if record_id in self.rows[table]:
             return None
         if (table, record_id) in self.gone:
             return "conflict", record_id, f"{record_id} was {self.gone[table, record_id]}"
         return "record_not_found", record_id, f"no {_singular(table)} {record_id} in the extracted records"
 
-    def _touch(self, row: dict) -> None:
-        if row["origin"] == "machine":
-            row["origin"] = "corrected"
-
-    def _sources_of(self, incident_id: str) -> list[dict]:
+    def sources_of(self, incident_id: str) -> list[dict]:
         return [s for s in self.rows[SOURCES].values() if s.get("incident_id") == incident_id]
 
-    def _recount(self, incident: dict) -> None:
-        sources = self._sources_of(incident["incident_id"])
+    def recount(self, incident: dict) -> None:
+        sources = self.sources_of(incident["incident_id"])
         incident["n_sources"] = len(sources)
         incident["n_articles"] = len({s.get("article_id") for s in sources})
         spans = {tuple(s.get(c) for c in EVIDENCE) for s in sources}
@@ -470,151 +463,187 @@ class _State:
             # Its evidence went with the mentions that left: show the first mention it still has.
             incident.update({c: sources[0].get(c) for c in EVIDENCE})
 
-    @staticmethod
-    def _rule(incident: dict, words: str) -> None:
-        incident["merge_rule"] = f"{incident['merge_rule']}; {words}" if incident.get("merge_rule") else words
 
-    # Actions: each returns (status, record_id, detail).
+def _touch(row: dict) -> None:
+    """Mark a row a decision changed: a machine row becomes corrected, a hand-added one stays so."""
+    if row["origin"] == "machine":
+        row["origin"] = "corrected"
 
-    def reject(self, d: Decision) -> _Result:
-        missing = self._missing(d.table, d.record_id)
+
+def _add_rule(incident: dict, words: str) -> None:
+    incident["merge_rule"] = f"{incident['merge_rule']}; {words}" if incident.get("merge_rule") else words
+
+
+# --- Actions: each applies one decision to the state and says what came of it ---------------------------
+
+
+def _reject(state: _State, d: Decision) -> _Result:
+    missing = state.missing(d.table, d.record_id)
+    if missing:
+        return missing
+    row = state.rows[d.table].pop(d.record_id)
+    state.gone[d.table, d.record_id] = f"rejected by decision {d.id}"
+    detail = f"removed: {summary(d.table, row)}"
+    if d.table == "incidents":
+        sources = state.sources_of(d.record_id)
+        for source in sources:
+            del state.rows[SOURCES][source[SOURCE_KEY]]
+            state.gone[SOURCES, source[SOURCE_KEY]] = f"rejected with incident {d.record_id} by decision {d.id}"
+        detail += f" (and its {len(sources)} mention(s))"
+    return "applied", d.record_id, detail
+
+
+def _correct(state: _State, d: Decision) -> _Result:
+    missing = state.missing(d.table, d.record_id)
+    if missing:
+        return missing
+    row = state.rows[d.table][d.record_id]
+    stale = [f"expected {c} {v!r}, found {row.get(c)!r}" for c, v in d.expect.items() if row.get(c) != v]
+    if stale:
+        return "conflict", d.record_id, "the record changed since the decision: " + "; ".join(stale)
+    changes = [f"{c}: {row.get(c)!r} → {v!r}" for c, v in d.fields.items() if row.get(c) != v]
+    if not changes:
+        return "applied", d.record_id, "no change: the record already has these values"
+    row.update(d.fields)
+    _touch(row)
+    return "applied", d.record_id, "; ".join(changes)
+
+
+def _merge(state: _State, d: Decision) -> _Result:
+    keep, *others = d.incident_ids
+    for incident_id in d.incident_ids:
+        missing = state.missing("incidents", incident_id)
         if missing:
-            return missing
-        row = self.rows[d.table].pop(d.record_id)
-        self.gone[d.table, d.record_id] = f"rejected by decision {d.id}"
-        detail = f"removed: {summary(d.table, row)}"
-        if d.table == "incidents":
-            sources = self._sources_of(d.record_id)
-            for source in sources:
-                del self.rows[SOURCES][source[SOURCE_KEY]]
-                self.gone[SOURCES, source[SOURCE_KEY]] = f"rejected with incident {d.record_id} by decision {d.id}"
-            detail += f" (and its {len(sources)} mention(s))"
-        return "applied", d.record_id, detail
+            return missing[0], keep, missing[2]
+    incident = state.rows["incidents"][keep]
+    moved = 0
+    for other in others:
+        for source in state.sources_of(other):
+            source["incident_id"] = keep
+            _touch(source)
+            moved += 1
+        del state.rows["incidents"][other]
+        state.gone["incidents", other] = f"merged into {keep} by decision {d.id}"
+    state.recount(incident)
+    _add_rule(incident, f"merged by curation decision {d.id}")
+    _touch(incident)
+    return "applied", keep, (f"{', '.join(others)} merged into {keep}: {moved} mention(s) moved; now "
+                             f"{incident['n_sources']} mention(s) in {incident['n_articles']} article(s)")
 
-    def correct(self, d: Decision) -> _Result:
-        missing = self._missing(d.table, d.record_id)
-        if missing:
-            return missing
-        row = self.rows[d.table][d.record_id]
-        stale = [f"expected {c} {v!r}, found {row.get(c)!r}" for c, v in d.expect.items() if row.get(c) != v]
-        if stale:
-            return "conflict", d.record_id, "the record changed since the decision: " + "; ".join(stale)
-        changes = [f"{c}: {row.get(c)!r} → {v!r}" for c, v in d.fields.items() if row.get(c) != v]
-        if not changes:
-            return "applied", d.record_id, "no change: the record already has these values"
-        row.update(d.fields)
-        self._touch(row)
-        return "applied", d.record_id, "; ".join(changes)
 
-    def merge(self, d: Decision) -> _Result:
-        keep, *others = d.incident_ids
-        for incident_id in d.incident_ids:
-            missing = self._missing("incidents", incident_id)
-            if missing:
-                return missing[0], keep, missing[2]
-        incident = self.rows["incidents"][keep]
-        moved = 0
-        for other in others:
-            for source in self._sources_of(other):
-                source["incident_id"] = keep
-                self._touch(source)
-                moved += 1
-            del self.rows["incidents"][other]
-            self.gone["incidents", other] = f"merged into {keep} by decision {d.id}"
-        self._recount(incident)
-        self._rule(incident, f"merged by curation decision {d.id}")
-        self._touch(incident)
-        return "applied", keep, (f"{', '.join(others)} merged into {keep}: {moved} mention(s) moved; now "
-                                 f"{incident['n_sources']} mention(s) in {incident['n_articles']} article(s)")
+def _split(state: _State, d: Decision) -> _Result:
+    missing = state.missing("incidents", d.incident_id)
+    if missing:
+        return missing
+    sources = state.rows[SOURCES]
+    absent = [s for s in d.source_ids if s not in sources]
+    if absent:
+        status = "conflict" if all((SOURCES, s) in state.gone for s in absent) else "record_not_found"
+        return status, d.incident_id, f"no mention(s) {', '.join(absent)} in incident_sources"
+    elsewhere = [f"{s} (in {sources[s].get('incident_id')})" for s in d.source_ids
+                 if sources[s].get("incident_id") != d.incident_id]
+    if elsewhere:
+        return "conflict", d.incident_id, f"mention(s) not part of {d.incident_id}: {', '.join(elsewhere)}"
+    if len(state.sources_of(d.incident_id)) == len(d.source_ids):
+        return "conflict", d.incident_id, f"the split would leave {d.incident_id} without mentions"
+    original = state.rows["incidents"][d.incident_id]
+    new_id = d.new_id
+    moving = [s for s in sources.values() if s[SOURCE_KEY] in d.source_ids]  # in table order
+    for source in moving:
+        source["incident_id"] = new_id
+        _touch(source)
+    new = {**original, "incident_id": new_id, "merge_rule": f"split from {d.incident_id} by curation decision {d.id}",
+           "origin": "corrected", **{c: moving[0].get(c) for c in EVIDENCE}}
+    state.rows["incidents"][new_id] = new
+    state.recount(new)
+    state.recount(original)
+    _add_rule(original, f"mention(s) split off by curation decision {d.id}")
+    _touch(original)
+    return "applied", d.incident_id, (f"{len(moving)} mention(s) moved from {d.incident_id} to new incident "
+                                      f"{new_id} (its fields copied from {d.incident_id})")
 
-    def split(self, d: Decision) -> _Result:
-        missing = self._missing("incidents", d.incident_id)
-        if missing:
-            return missing
-        sources = self.rows[SOURCES]
-        absent = [s for s in d.source_ids if s not in sources]
-        if absent:
-            status = "conflict" if all((SOURCES, s) in self.gone for s in absent) else "record_not_found"
-            return status, d.incident_id, f"no mention(s) {', '.join(absent)} in incident_sources"
-        elsewhere = [f"{s} (in {sources[s].get('incident_id')})" for s in d.source_ids
-                     if sources[s].get("incident_id") != d.incident_id]
-        if elsewhere:
-            return "conflict", d.incident_id, f"mention(s) not part of {d.incident_id}: {', '.join(elsewhere)}"
-        if len(self._sources_of(d.incident_id)) == len(d.source_ids):
-            return "conflict", d.incident_id, f"the split would leave {d.incident_id} without mentions"
-        original = self.rows["incidents"][d.incident_id]
-        new_id = d.new_id
-        moving = [s for s in sources.values() if s[SOURCE_KEY] in d.source_ids]  # in table order
-        for source in moving:
-            source["incident_id"] = new_id
-            self._touch(source)
-        new = {**original, "incident_id": new_id, "merge_rule": f"split from {d.incident_id} by curation decision {d.id}",
-               "origin": "corrected", **{c: moving[0].get(c) for c in EVIDENCE}}
-        self.rows["incidents"][new_id] = new
-        self._recount(new)
-        self._recount(original)
-        self._rule(original, f"mention(s) split off by curation decision {d.id}")
-        self._touch(original)
-        return "applied", d.incident_id, (f"{len(moving)} mention(s) moved from {d.incident_id} to new incident "
-                                          f"{new_id} (its fields copied from {d.incident_id})")
 
-    def add(self, d: Decision) -> _Result:
-        new_id, rec = d.new_id, d.record
-        if new_id in self.rows[d.table]:
-            return "conflict", new_id, f"{new_id} already exists"
-        article_id, problem = self._article(rec)
-        if problem:
-            return problem[0], new_id, problem[1]
-        text = self.articles[article_id].get("text") or ""
-        found = list(re.finditer(r"\s+".join(re.escape(w) for w in rec["evidence"].split()), text))
-        if not found:
-            return "evidence_not_found", new_id, f"the evidence {_short(rec['evidence'])!r} is not in article {article_id}"
-        start, end = found[0].start(), found[0].end()
-        evidence = {"article_id": article_id, "sentence": _sentence(text, start, end), "char_start": start, "char_end": end}
-        values = {k: v for k, v in rec.items() if k not in ("article_id", "source_url", "evidence")}
-        same = self._same_evidence(d.table, evidence, values)
-        if same:
-            return "conflict", new_id, f"{same} already has this evidence; reject one of them"
-        row = {**{c: None for c in self.columns[d.table]}, **values, **evidence, KEYS[d.table]: new_id, "origin": "hand_added"}
-        if d.table == "incidents":
-            # As for a machine event of one mention (caravan.curate.incident_merge), the mention's id is the event's.
-            source = {**{c: None for c in self.columns[SOURCES]}, SOURCE_KEY: new_id, "incident_id": new_id,
-                      **evidence, **{c: values.get(c) for c in _SOURCE_COLUMNS}, "origin": "hand_added"}
-            self.rows[SOURCES][new_id] = source
-            row.update(n_sources=1, n_articles=1, merge_rule=f"added by curation decision {d.id}")
-        self.rows[d.table][new_id] = row
-        where = f" (first of {len(found)} occurrences)" if len(found) > 1 else ""
-        return "applied", new_id, f"added: {summary(d.table, row)}; evidence at {start}-{end} of {article_id}{where}"
+def _add(state: _State, d: Decision) -> _Result:
+    new_id, rec = d.new_id, d.record
+    if new_id in state.rows[d.table]:
+        return "conflict", new_id, f"{new_id} already exists"
+    article_id, problem = _article(state.articles, rec)
+    if problem:
+        return problem[0], new_id, problem[1]
+    text = state.articles[article_id].get("text") or ""
+    found = _occurrences(text, rec["evidence"])
+    if not found:
+        return "evidence_not_found", new_id, f"the evidence {_short(rec['evidence'])!r} is not in article {article_id}"
+    start, end = found[0].start(), found[0].end()
+    evidence = {"article_id": article_id, "sentence": _sentence(text, start, end), "char_start": start, "char_end": end}
+    values = {k: v for k, v in rec.items() if k not in ("article_id", "source_url", "evidence")}
+    same = _same_evidence(state, d.table, evidence, values)
+    if same:
+        return "conflict", new_id, f"{same} already has this evidence; reject one of them"
+    row = {**{c: None for c in state.columns[d.table]}, **values, **evidence, KEYS[d.table]: new_id,
+           "origin": "hand_added"}
+    if d.table == "incidents":
+        # As for a machine event of one mention (caravan.curate.incident_merge), the mention's id is the event's.
+        source = {**{c: None for c in state.columns[SOURCES]}, SOURCE_KEY: new_id, "incident_id": new_id,
+                  **evidence, **{c: values.get(c) for c in _SOURCE_COLUMNS}, "origin": "hand_added"}
+        state.rows[SOURCES][new_id] = source
+        row.update(n_sources=1, n_articles=1, merge_rule=f"added by curation decision {d.id}")
+    state.rows[d.table][new_id] = row
+    where = f" (first of {len(found)} occurrences)" if len(found) > 1 else ""
+    return "applied", new_id, f"added: {summary(d.table, row)}; evidence at {start}-{end} of {article_id}{where}"
 
-    def _article(self, rec: dict) -> tuple[str | None, tuple[str, str] | None]:
-        by_url = None
-        if "source_url" in rec:
-            matches = sorted(a for a, art in self.articles.items() if _same_url(art.get("url"), rec["source_url"]))
-            if not matches:
-                return None, ("record_not_found", f"no article has the url {rec['source_url']}")
-            by_url = matches[0]
-        article_id = rec.get("article_id", by_url)
-        if article_id not in self.articles:
-            return None, ("record_not_found", f"no article {article_id} in the corpus")
-        if by_url and by_url != article_id:
-            return None, ("conflict", f"article_id {article_id} and source_url {rec['source_url']} name different articles")
-        return article_id, None
 
-    def _same_evidence(self, table: str, evidence: dict, values: dict) -> str | None:
-        span = tuple(evidence[c] for c in ("article_id", "char_start", "char_end"))
-        if table == "incidents":
-            incidents = self.rows["incidents"]
-            for source in self.rows[SOURCES].values():
-                incident = incidents.get(source.get("incident_id"), {})
-                if tuple(source.get(c) for c in ("article_id", "char_start", "char_end")) == span \
-                        and incident.get("type") == values.get("type"):
-                    return source["incident_id"]
-            return None
-        for record_id, row in self.rows[table].items():
-            if tuple(row.get(c) for c in ("article_id", "char_start", "char_end")) == span \
-                    and (table != "economic_figures" or row.get("indicator") == values.get("indicator")):
-                return record_id
+_APPLY = {"reject": _reject, "correct": _correct, "merge": _merge, "split": _split, "add": _add}
+
+
+def _log_row(decision: Decision, result: _Result) -> dict:
+    """The curation_log row of ``decision``: what came of it, and who decided it, when and why."""
+    status, record_id, detail = result
+    return {"decision_id": decision.id, "action": decision.action, "table": decision.table,
+            "record_id": record_id, "status": status, "detail": detail, "reason": decision.reason,
+            "decided_by": decision.decided_by, "decided_on": decision.decided_on, "file": decision.file}
+
+
+# --- The evidence of an added record: its article, its place in the text, no record already on it ----
+
+
+def _article(articles: dict[str, dict], rec: dict) -> tuple[str | None, tuple[str, str] | None]:
+    """The article an ``add`` names by id and/or url, or (status, detail) of why it names none."""
+    by_url = None
+    if "source_url" in rec:
+        matches = sorted(a for a, art in articles.items() if _same_url(art.get("url"), rec["source_url"]))
+        if not matches:
+            return None, ("record_not_found", f"no article has the url {rec['source_url']}")
+        by_url = matches[0]
+    article_id = rec.get("article_id", by_url)
+    if article_id not in articles:
+        return None, ("record_not_found", f"no article {article_id} in the corpus")
+    if by_url and by_url != article_id:
+        return None, ("conflict", f"article_id {article_id} and source_url {rec['source_url']} name different articles")
+    return article_id, None
+
+
+def _occurrences(text: str, evidence: str) -> list[re.Match]:
+    """Where the words of ``evidence`` stand in ``text``, whatever the spaces or line breaks between them."""
+    return list(re.finditer(r"\s+".join(re.escape(w) for w in evidence.split()), text))
+
+
+def _same_evidence(state: _State, table: str, evidence: dict, values: dict) -> str | None:
+    """The id of a record of ``table`` already on this span (of the same type or indicator), else None."""
+    span = tuple(evidence[c] for c in ("article_id", "char_start", "char_end"))
+    if table == "incidents":
+        incidents = state.rows["incidents"]
+        for source in state.rows[SOURCES].values():
+            incident = incidents.get(source.get("incident_id"), {})
+            if tuple(source.get(c) for c in ("article_id", "char_start", "char_end")) == span \
+                    and incident.get("type") == values.get("type"):
+                return source["incident_id"]
         return None
+    for record_id, row in state.rows[table].items():
+        if tuple(row.get(c) for c in ("article_id", "char_start", "char_end")) == span \
+                and (table != "economic_figures" or row.get("indicator") == values.get("indicator")):
+            return record_id
+    return None
 
 
 def _same_url(a: str | None, b: str) -> bool:
