@@ -344,8 +344,204 @@ def _official_value_words(row: dict) -> str:
     return f"{_QUALIFIER_WORDS.get(row['qualifier'], '')}{fmt(row['value'], row['unit'])}"
 
 
+# --- Official vintages to compare --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Vintage:
+    """The official rows one check compares with the figure: one publication's values of a series, or
+    (combined) every publication's when none gives a value for each country."""
+    series: Series
+    members: tuple[str, ...]  # the countries looked up, in the figure's order
+    pairs: list[tuple[dict, tuple[str, str]]]  # official rows, each with how it relates to the figure (_comparison)
+    combined: bool = False
+
+
+def _lookup_countries(subject: _Subject, series: Series) -> tuple[str, ...]:
+    if series.country_role == "host":
+        return (subject.counterpart,) if subject.counterpart else ()
+    return subject.countries
+
+
+def _vintages(subject: _Subject, indicator: str, year: int | None, index: dict) -> tuple[list[_Vintage], list[str]]:
+    """The vintages to check a figure against, series by series in order of publication, and the series that
+    have a value but measure something else (code and why)."""
+    vintages: list[_Vintage] = []
+    not_comparable: list[str] = []
+    for series in (s for s in SERIES.values() if s.indicator == indicator):
+        members = _lookup_countries(subject, series)
+        rows = [r for c in members for r in index.get((series.code, c), []) if r["year"] == year]
+        if not rows:
+            continue
+        if series.not_comparable:
+            not_comparable.append(f"{series.code} ({series.not_comparable})")
+            continue
+        related = [(r, rel) for r in rows if (rel := _comparison(subject, indicator, series, r))]
+        if not related:
+            continue
+        by_publication: dict[tuple, list[tuple[dict, tuple[str, str]]]] = {}
+        for r, rel in related:
+            by_publication.setdefault(_vintage_key(r), []).append((r, rel))
+        ordered = sorted(by_publication.values(),
+                         key=lambda v: (v[0][0]["reported_date"] or "", v[0][0]["reported_as"]))
+        complete = [v for v in ordered if {r["country_iso3"] for r, _ in v} >= set(members)]
+        vintages.extend(_Vintage(series, members, pairs) for pairs in ordered)
+        if len(members) > 1 and not complete and {r["country_iso3"] for r, _ in related} >= set(members):
+            vintages.append(_Vintage(series, members, related, combined=True))
+    return vintages, not_comparable
+
+
+def _nothing_found(subject: _Subject, indicator: str, year: int | None, index: dict) -> str:
+    """The rule of a figure no vintage could check, naming the years that do have comparable values."""
+    others = sorted({r["year"] for s in SERIES.values() if s.indicator == indicator and not s.not_comparable
+                     for c in _lookup_countries(subject, s) for r in index.get((s.code, c), [])
+                     if _comparison(subject, indicator, s, r)})
+    years = f" (comparable official values exist for {', '.join(map(str, others))})" if others else ""
+    return f"no comparable official value for {year}{years}"
+
+
+# --- One vintage -------------------------------------------------------------------------------------
+
+
+def _vintage_comparison(relations: set[tuple[str, str]]) -> str | None:
+    """How a vintage's rows together relate to the figure; None when some are upper and some lower bounds."""
+    kinds = {k for k, _ in relations}
+    if len(kinds) > 1:
+        kinds.discard("same_measure")  # a bound combined with the same measure is still that bound
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _official_detail(members: tuple[str, ...], by_member: dict[str, list[dict]], combined: bool) -> str:
+    """Each country's official values in words (with their publications when combined)."""
+    return "; ".join(
+        (f"{c}: " + ", ".join(_official_value_words(r) + (f" ({r['reported_as']})" if combined else "")
+                              + (f" [{r['note']}]" if r.get("note") else "") for r in by_member[c]))
+        if c in by_member else f"{c}: no value" for c in members)
+
+
+def _official_columns(vintage: _Vintage, by_member: dict[str, list[dict]], rows: list[dict],
+                      comparison: str | None) -> dict:
+    """A vintage's official columns before the comparison: series, publication, values in words, record ids."""
+    pairs, combined, first = vintage.pairs, vintage.combined, vintage.pairs[0][0]
+    return {
+        "series_code": vintage.series.code, "comparison": comparison, "official_value": None,
+        "official_unit": vintage.series.unit, "official_qualifier": None,
+        "official_detail": _official_detail(vintage.members, by_member, combined),
+        "publisher": "; ".join(sorted({r["publisher"] for r, _ in pairs})),
+        "reported_as": ("combined: " + "; ".join(sorted({r["reported_as"] for r, _ in pairs}))) if combined
+        else first["reported_as"],
+        "reported_date": None if combined else first["reported_date"],
+        "found_at_url": "; ".join(dict.fromkeys(r["found_at_url"] for r in rows)),
+        "official_record_ids": ";".join(r["record_id"] for r in rows),
+    }
+
+
+def _vintage_label(check: dict, first: dict, combined: bool) -> str:
+    """The publication in words, for the head of a vintage's rule."""
+    label = f"{check['publisher']}, {check['reported_as']}"
+    if first["source_kind"] == "world_bank_api" and not combined and check["reported_date"]:
+        label += f" (WDI last updated {check['reported_date']})"
+    return label + f" [{check['series_code']}]"
+
+
+def _official_sum(members: tuple[str, ...], by_member: dict[str, list[dict]]) -> Range:
+    """The range the official values stand for: each country's values (several when combined) spanned, then summed."""
+    official = None
+    for c in members:
+        ranges = [official_range(r["value"], r["qualifier"]) for r in by_member[c]]
+        member = ranges[0]
+        for other in ranges[1:]:
+            member = member.hull(other)
+        official = member if official is None else official + member
+    return official
+
+
+def _verdict_reason(comparison: str, verdict: str, reported_date: str | None, published: str | None) -> str:
+    """Why a vintage's verdict is what it is, when its value alone does not say."""
+    if comparison == "official_upper_bound":
+        return (" (more than the official total it is part of)" if verdict == "inconsistent"
+                else " (an upper bound only: it cannot confirm the figure)")
+    if comparison == "official_lower_bound":
+        return (" (less than the official part it includes)" if verdict == "inconsistent"
+                else " (a lower bound only: it cannot confirm the figure)")
+    if verdict == "inconsistent" and _is_after(reported_date, published):
+        return f" (later revision: published {reported_date}, after the article of {published})"
+    return ""
+
+
+def _check_vintage(vintage: _Vintage, reported: Range, published: str | None) -> dict:
+    """The official columns of one vintage's row, its verdict and its rule (and ``_why`` for the overall verdict)."""
+    series, members, pairs, combined = vintage.series, vintage.members, vintage.pairs, vintage.combined
+    by_member: dict[str, list[dict]] = {}
+    for r, _ in pairs:
+        by_member.setdefault(r["country_iso3"], []).append(r)
+    rows = [r for c in members for r in by_member.get(c, [])]
+    relations = {rel for _, rel in pairs}
+    comparison = _vintage_comparison(relations)
+    check = _official_columns(vintage, by_member, rows, comparison)
+    detail, label = check["official_detail"], _vintage_label(check, pairs[0][0], combined)
+    words = "; ".join(sorted({w for _, w in relations if w}))
+    scope = f" ({words})" if words else ""
+    missing = [c for c in members if c not in by_member]
+    if missing:
+        check["vintage_verdict"] = "unverifiable"
+        check["vintage_rule"] = f"{label}: {detail}{scope} → unverifiable (no value for {', '.join(missing)}, so no sum)"
+        check["_why"] = "missing"
+        return check
+    if comparison is None:
+        check["vintage_verdict"] = "unverifiable"
+        check["vintage_rule"] = f"{label}: {detail} → unverifiable (its members are not comparable in the same way)"
+        check["_why"] = "bound"
+        return check
+    official = _official_sum(members, by_member)
+    quals = {r["qualifier"] for r in rows}
+    check["official_qualifier"] = quals.pop() if len(quals) == 1 else None
+    if all(len(by_member[c]) == 1 for c in members):  # a combined row may offer several values per member
+        check["official_value"] = sum(r["value"] for r in rows)
+    verdict = _verdict(comparison, reported, official)
+    check["vintage_verdict"] = verdict
+    shown = detail if len(members) > 1 else _official_value_words(rows[0])
+    if len(members) > 1:
+        shown += f"; sum {_range_words(official, series.unit)}" if combined else \
+            f"; sum {fmt(check['official_value'], series.unit)}"
+    reason = _verdict_reason(comparison, verdict, check["reported_date"], published)
+    check["vintage_rule"] = f"{label}: {shown}{scope} → {verdict}{reason}"
+    check["_why"] = "bound"
+    return check
+
+
+# --- The figure --------------------------------------------------------------------------------------
+
+
+def _overall(checks: list[dict], published: str | None, year: int | None) -> tuple[str, str]:
+    """A figure's verdict over all its vintages, and why."""
+    decided = [c for c in checks if c["vintage_verdict"] != "unverifiable"]
+    agree = [c for c in decided if c["vintage_verdict"] == "consistent"]
+    if agree:
+        disagree = [c for c in decided if c["vintage_verdict"] == "inconsistent"]
+        if not disagree:
+            return "consistent", f"agrees with every official vintage that decides ({len(agree)})"
+        later = [c for c in disagree if c["comparison"] == "same_measure" and _is_after(c["reported_date"], published)]
+        why = (f"agrees with {len(agree)} of {len(decided)} official vintages that decide "
+               f"({'; '.join(c['reported_as'] for c in agree)}); disagrees with "
+               f"{'; '.join(c['reported_as'] for c in disagree)}")
+        if len(later) == len(disagree):
+            why += ": consistent with the earlier vintage, inconsistent with a later revision published after the article"
+        return "consistent", why
+    if decided:
+        return "inconsistent", f"disagrees with every official vintage that decides ({len(decided)})"
+    whys = {c["_why"] for c in checks}
+    if whys == {"problem"}:
+        return "unverifiable", "nothing to compare"
+    if whys == {"none"}:
+        return "unverifiable", "no official value for this indicator, country and year"
+    if whys == {"missing"}:
+        return "unverifiable", f"no official vintage has a value for every country in {year}"
+    return "unverifiable", "the official values found count something wider or narrower and cannot confirm it"
+
+
 class _FigureCheck:
-    """The checks of one figure; ``rows()`` gives its figure_checks rows."""
+    """One figure as read for checking; ``rows()`` gives its figure_checks rows."""
 
     def __init__(self, figure: dict, published: str | None, official_index: dict):
         self.figure, self.published, self.index = figure, published, official_index
@@ -357,7 +553,6 @@ class _FigureCheck:
         self.problem = problem if self.indicator in _INDICATOR_WORDS else (
             f"indicator {self.indicator!r}: no official series measures it")
         self.problem = self.problem or self.subject.problem or self._unit_problem()
-        self.notes: list[str] = []
 
     def _unit_problem(self) -> str | None:
         units = {_FIGURE_UNITS.get(s.unit, s.unit) for s in SERIES.values() if s.indicator == self.indicator}
@@ -401,17 +596,17 @@ class _FigureCheck:
         }
 
     def rows(self) -> list[dict]:
-        checks = [] if self.problem else self._vintage_checks()
+        checks: list[dict] = []
+        not_comparable: list[str] = []
+        if not self.problem:
+            vintages, not_comparable = _vintages(self.subject, self.indicator, self.year, self.index)
+            checks = [_check_vintage(v, self.reported, self.published) for v in vintages]
         if not checks:
-            checks = [{"series_code": None, "comparison": None, "official_value": None, "official_unit": None,
-                       "official_qualifier": None, "official_detail": None, "publisher": None, "reported_as": None,
-                       "reported_date": None, "found_at_url": None, "official_record_ids": None,
-                       "vintage_verdict": "unverifiable", "vintage_rule": self.problem or self._nothing_found(),
-                       "_why": "problem" if self.problem else "none"}]
-        verdict, why = self._overall(checks)
+            checks = [self._unchecked()]
+        verdict, why = _overall(checks, self.published, self.year)
         rule = f"{self._head()}. " + "; ".join(c["vintage_rule"] for c in checks) + f". Overall {verdict}: {why}."
-        if self.notes:
-            rule += " Not comparable: " + "; ".join(self.notes) + "."
+        if not_comparable:
+            rule += " Not comparable: " + "; ".join(not_comparable) + "."
         out = []
         for check in checks:
             row = {**self._base(), **check, "verdict": verdict, "rule": rule}  # "_why" stays behind
@@ -420,139 +615,14 @@ class _FigureCheck:
             out.append({c: row.get(c) for c in CHECK_COLUMNS})
         return out
 
-    def _nothing_found(self) -> str:
-        others = sorted({r["year"] for s in SERIES.values() if s.indicator == self.indicator and not s.not_comparable
-                         for c in self._lookup_countries(s) for r in self.index.get((s.code, c), [])
-                         if _comparison(self.subject, self.indicator, s, r)})
-        years = f" (comparable official values exist for {', '.join(map(str, others))})" if others else ""
-        return f"no comparable official value for {self.year}{years}"
-
-    def _lookup_countries(self, series: Series) -> tuple[str, ...]:
-        if series.country_role == "host":
-            return (self.subject.counterpart,) if self.subject.counterpart else ()
-        return self.subject.countries
-
-    def _vintage_checks(self) -> list[dict]:
-        checks: list[dict] = []
-        for series in (s for s in SERIES.values() if s.indicator == self.indicator):
-            members = self._lookup_countries(series)
-            rows = [r for c in members for r in self.index.get((series.code, c), []) if r["year"] == self.year]
-            if not rows:
-                continue
-            if series.not_comparable:
-                self.notes.append(f"{series.code} ({series.not_comparable})")
-                continue
-            related = [(r, rel) for r in rows if (rel := _comparison(self.subject, self.indicator, series, r))]
-            if not related:
-                continue
-            vintages: dict[tuple, list[tuple[dict, tuple[str, str]]]] = {}
-            for r, rel in related:
-                vintages.setdefault(_vintage_key(r), []).append((r, rel))
-            ordered = sorted(vintages.values(), key=lambda v: (v[0][0]["reported_date"] or "", v[0][0]["reported_as"]))
-            complete = [v for v in ordered if {r["country_iso3"] for r, _ in v} >= set(members)]
-            for vintage in ordered:
-                checks.append(self._check(series, members, vintage))
-            if len(members) > 1 and not complete and {r["country_iso3"] for r, _ in related} >= set(members):
-                checks.append(self._check(series, members, related, combined=True))
-        return checks
-
-    def _check(self, series: Series, members: tuple[str, ...], pairs: list, combined: bool = False) -> dict:
-        by_member: dict[str, list[dict]] = {}
-        for r, _ in pairs:
-            by_member.setdefault(r["country_iso3"], []).append(r)
-        relations = {rel for _, rel in pairs}
-        kinds = {k for k, _ in relations}
-        if len(kinds) > 1:
-            kinds.discard("same_measure")  # a bound combined with the same measure is still that bound
-        comparison = kinds.pop() if len(kinds) == 1 else None
-        first = pairs[0][0]
-        publishers = sorted({r["publisher"] for r, _ in pairs})
-        publications = sorted({r["reported_as"] for r, _ in pairs})
-        rows = [r for c in members for r in by_member.get(c, [])]
-        detail = "; ".join(
-            (f"{c}: " + ", ".join(_official_value_words(r) + (f" ({r['reported_as']})" if combined else "")
-                                  + (f" [{r['note']}]" if r.get("note") else "") for r in by_member[c]))
-            if c in by_member else f"{c}: no value" for c in members)
-        check = {
-            "series_code": series.code, "comparison": comparison, "official_value": None, "official_unit": series.unit,
-            "official_qualifier": None, "official_detail": detail,
-            "publisher": "; ".join(publishers),
-            "reported_as": ("combined: " + "; ".join(publications)) if combined else first["reported_as"],
-            "reported_date": None if combined else first["reported_date"],
-            "found_at_url": "; ".join(dict.fromkeys(r["found_at_url"] for r in rows)),
-            "official_record_ids": ";".join(r["record_id"] for r in rows),
-        }
-        label = f"{check['publisher']}, {check['reported_as']}"
-        if first["source_kind"] == "world_bank_api" and not combined and check["reported_date"]:
-            label += f" (WDI last updated {check['reported_date']})"
-        label += f" [{series.code}]"
-        words = "; ".join(sorted({w for _, w in relations if w}))
-        scope = f" ({words})" if words else ""
-        missing = [c for c in members if c not in by_member]
-        if missing:
-            check["vintage_verdict"] = "unverifiable"
-            check["vintage_rule"] = f"{label}: {detail}{scope} → unverifiable (no value for {', '.join(missing)}, so no sum)"
-            check["_why"] = "missing"
-            return check
-        if comparison is None:
-            check["vintage_verdict"] = "unverifiable"
-            check["vintage_rule"] = f"{label}: {detail} → unverifiable (its members are not comparable in the same way)"
-            check["_why"] = "bound"
-            return check
-        official = None
-        for c in members:
-            ranges = [official_range(r["value"], r["qualifier"]) for r in by_member[c]]
-            member = ranges[0]
-            for other in ranges[1:]:
-                member = member.hull(other)
-            official = member if official is None else official + member
-        quals = {r["qualifier"] for r in rows}
-        check["official_qualifier"] = quals.pop() if len(quals) == 1 else None
-        if all(len(by_member[c]) == 1 for c in members):  # a combined row may offer several values per member
-            check["official_value"] = sum(r["value"] for r in rows)
-        verdict = _verdict(comparison, self.reported, official)
-        check["vintage_verdict"] = verdict
-        shown = detail if len(members) > 1 else _official_value_words(rows[0])
-        if len(members) > 1:
-            shown += f"; sum {_range_words(official, series.unit)}" if combined else \
-                f"; sum {fmt(check['official_value'], series.unit)}"
-        reason = ""
-        if comparison == "official_upper_bound":
-            reason = (" (more than the official total it is part of)" if verdict == "inconsistent"
-                      else " (an upper bound only: it cannot confirm the figure)")
-        elif comparison == "official_lower_bound":
-            reason = (" (less than the official part it includes)" if verdict == "inconsistent"
-                      else " (a lower bound only: it cannot confirm the figure)")
-        elif verdict == "inconsistent" and _is_after(check["reported_date"], self.published):
-            reason = f" (later revision: published {check['reported_date']}, after the article of {self.published})"
-        check["vintage_rule"] = f"{label}: {shown}{scope} → {verdict}{reason}"
-        check["_why"] = "bound"
-        return check
-
-    def _overall(self, checks: list[dict]) -> tuple[str, str]:
-        decided = [c for c in checks if c["vintage_verdict"] != "unverifiable"]
-        agree = [c for c in decided if c["vintage_verdict"] == "consistent"]
-        if agree:
-            disagree = [c for c in decided if c["vintage_verdict"] == "inconsistent"]
-            if not disagree:
-                return "consistent", f"agrees with every official vintage that decides ({len(agree)})"
-            later = [c for c in disagree if c["comparison"] == "same_measure" and _is_after(c["reported_date"], self.published)]
-            why = (f"agrees with {len(agree)} of {len(decided)} official vintages that decide "
-                   f"({'; '.join(c['reported_as'] for c in agree)}); disagrees with "
-                   f"{'; '.join(c['reported_as'] for c in disagree)}")
-            if len(later) == len(disagree):
-                why += ": consistent with the earlier vintage, inconsistent with a later revision published after the article"
-            return "consistent", why
-        if decided:
-            return "inconsistent", f"disagrees with every official vintage that decides ({len(decided)})"
-        whys = {c["_why"] for c in checks}
-        if whys == {"problem"}:
-            return "unverifiable", "nothing to compare"
-        if whys == {"none"}:
-            return "unverifiable", "no official value for this indicator, country and year"
-        if whys == {"missing"}:
-            return "unverifiable", f"no official vintage has a value for every country in {self.year}"
-        return "unverifiable", "the official values found count something wider or narrower and cannot confirm it"
+    def _unchecked(self) -> dict:
+        """The one row of a figure that no vintage could check, with empty official columns."""
+        return {"series_code": None, "comparison": None, "official_value": None, "official_unit": None,
+                "official_qualifier": None, "official_detail": None, "publisher": None, "reported_as": None,
+                "reported_date": None, "found_at_url": None, "official_record_ids": None,
+                "vintage_verdict": "unverifiable",
+                "vintage_rule": self.problem or _nothing_found(self.subject, self.indicator, self.year, self.index),
+                "_why": "problem" if self.problem else "none"}
 
 
 def official_index(official: list[dict]) -> dict[tuple[str, str], list[dict]]:
