@@ -531,38 +531,16 @@ class _Named:
         return next((e for p, e in zip(reversed(self.positions), reversed(self.entities)) if p < pos), None)
 
 
-@dataclass
-class Roster:
-    text: str
-    sentence_starts: list[int]
-    runs: list[Run] = field(default_factory=list)
-    run_starts: list[int] = field(default_factory=list)
-    persons: dict[tuple[str, str], Entity] = field(default_factory=dict)
-    orgs: dict[str, Entity] = field(default_factory=dict)
-    _static: list[_Mention] = field(default_factory=list)
-    _static_starts: list[int] = field(default_factory=list)
-    _dynamic: list[_Mention] = field(default_factory=list)  # speakers resolved so far, by position
-    _dynamic_starts: list[int] = field(default_factory=list)
-    _by_surname: dict[str, _Named] = field(default_factory=dict)
-    _by_first: dict[str, _Named] = field(default_factory=dict)
-    _org_by_head: dict[str, _Named] = field(default_factory=dict)
-    segments: list[tuple[int, int]] = field(default_factory=list)  # the reporter's text (start, end)
-    _unnamed: dict[int, Entity] = field(default_factory=dict)  # unnamed people by noun-phrase start
-    _introductions: dict[str, tuple[list[int], list[re.Match]]] = field(default_factory=dict)
+class _Names:
+    """The people and organisations the article names, one entry each, and the words that find an entry
+    again: a person's surname or first name, an organisation's head noun ("the embassy")."""
 
-    def sentence_of(self, pos: int) -> int:
-        return bisect_left(self.sentence_starts, pos + 1) - 1
-
-    def runs_between(self, start: int, end: int) -> list[Run]:
-        i = bisect_left(self.run_starts, start)
-        out = []
-        while i < len(self.runs) and self.runs[i].start < end:
-            if self.runs[i].end <= end:
-                out.append(self.runs[i])
-            i += 1
-        return out
-
-    # -- lookups --
+    def __init__(self):
+        self.persons: dict[tuple[str, str], Entity] = {}  # by the first and last word of the name
+        self.orgs: dict[str, Entity] = {}
+        self._by_surname: dict[str, _Named] = {}
+        self._by_first: dict[str, _Named] = {}
+        self._org_by_head: dict[str, _Named] = {}
 
     def person_for(self, run: Run) -> Entity | None:
         words = run.name.split()
@@ -584,24 +562,124 @@ class Roster:
         hits = self._org_by_head.get(head.lower())
         return hits.last_before(pos) if hits else None
 
-    def entity_for(self, run: Run) -> Entity:
-        """The entity a run names; one the roster does not know yet joins it under its own name."""
-        person = self.person_for(run)
-        if person is not None:
-            return person
-        if run.name in self.orgs:
-            return self.orgs[run.name]
-        org = self.org_by_head(run.name, run.start) if run.kind == "single" else None
-        if org is not None:
-            return org
-        if run.kind in ("org", "place") or _is_acronym(run.name) or run.name.lower() in ORG_WORDS:
-            # A country or capital speaking ("Moscow said") speaks for its government.
-            return self._add_org(run)
+    def add_person(self, run: Run) -> Entity:
+        """The person of a name in the reporter's text, new or known: names with the same first and last
+        word ("Ivan Petrov", "Ivan S. Petrov") are one person."""
+        words = run.name.split()
+        key = (words[0].lower(), words[-1].lower())
+        person = self.persons.get(key)
+        if person is None:
+            person = Entity(run.name, "person")
+            self.persons[key] = person
+            self._by_surname.setdefault(key[1], _Named()).append(run.start, person)
+            self._by_first.setdefault(key[0], _Named()).append(run.start, person)
+        return person
+
+    def add_speaker(self, run: Run) -> Entity:
+        """A new person known only as a speaker, under the name the attribution gives."""
         person = Entity(run.name, "person", run.prefix, run.gender)
         low = run.name.split()[-1].lower()
         self.persons[(run.name.split()[0].lower(), low)] = person
         self._by_surname.setdefault(low, _Named()).append(run.start, person)
         return person
+
+    def add_org(self, run: Run, description: str | None) -> Entity:
+        """The organisation of ``run``, new (with ``description``) or known."""
+        org = self.orgs.get(run.name)
+        if org is None:
+            org = Entity(run.name, "org", description)
+            self.orgs[run.name] = org
+        # "Embassy in Bishkek" is "the embassy" later: a mission's head noun comes before its place, and
+        # the "Agency for Labour Migration" is "the agency".
+        head = re.split(r" (?:in|of|for) ", run.name)[0].split()[-1].lower()
+        self._org_by_head.setdefault(head, _Named()).append(run.start, org)
+        return org
+
+
+class _Mentions:
+    """Where the article mentions its people and organisations, by position: those found when the roster
+    is built (the names in the reporter's text, and unnamed people who open a sentence as sources), and
+    the speakers resolved since."""
+
+    def __init__(self):
+        self._found: list[_Mention] = []
+        self._found_starts: list[int] = []
+        self._speakers: list[_Mention] = []
+        self._speaker_starts: list[int] = []
+
+    def add_found(self, mention: _Mention) -> None:
+        """A mention found in text order, after all found so far."""
+        self._found.append(mention)
+        self._found_starts.append(mention.start)
+
+    def insert_found(self, mention: _Mention) -> None:
+        """A mention found after the names (an unnamed person), in its place among them."""
+        i = bisect_left(self._found_starts, mention.start)
+        self._found.insert(i, mention)
+        self._found_starts.insert(i, mention.start)
+
+    def add_speaker(self, mention: _Mention) -> None:
+        j = bisect_right(self._speaker_starts, mention.start)
+        self._speaker_starts.insert(j, mention.start)
+        self._speakers.insert(j, mention)
+
+    def before(self, pos: int, found: int, speakers: int) -> list[_Mention]:
+        """The last ``found`` mentions found and the last ``speakers`` speakers before ``pos``, in that order."""
+        i = bisect_left(self._found_starts, pos)
+        j = bisect_left(self._speaker_starts, pos)
+        return self._found[max(0, i - found):i] + self._speakers[max(0, j - speakers):j]
+
+
+@dataclass
+class Roster:
+    """An article's people and organisations (``names``), where they are mentioned (``mentions``), and where its
+    sentences, runs and reporter's text are, for resolving a speaker's name, pronoun or description."""
+
+    text: str
+    sentence_starts: list[int]
+    runs: list[Run] = field(default_factory=list)
+    run_starts: list[int] = field(default_factory=list)
+    names: _Names = field(default_factory=_Names)
+    mentions: _Mentions = field(default_factory=_Mentions)
+    segments: list[tuple[int, int]] = field(default_factory=list)  # the reporter's text (start, end)
+    _unnamed: dict[int, Entity] = field(default_factory=dict)  # unnamed people by noun-phrase start
+    _introductions: dict[str, tuple[list[int], list[re.Match]]] = field(default_factory=dict)
+
+    def sentence_of(self, pos: int) -> int:
+        return bisect_left(self.sentence_starts, pos + 1) - 1
+
+    def runs_between(self, start: int, end: int) -> list[Run]:
+        i = bisect_left(self.run_starts, start)
+        out = []
+        while i < len(self.runs) and self.runs[i].start < end:
+            if self.runs[i].end <= end:
+                out.append(self.runs[i])
+            i += 1
+        return out
+
+    def in_reporter_text(self, pos: int) -> bool:
+        i = bisect_right(self.segments, (pos, len(self.text))) - 1
+        return i >= 0 and self.segments[i][0] <= pos < self.segments[i][1]
+
+    # -- lookups --
+
+    def org_by_head(self, head: str, pos: int) -> Entity | None:
+        return self.names.org_by_head(head, pos)
+
+    def entity_for(self, run: Run) -> Entity:
+        """The entity a run names; one the roster does not know yet joins it under its own name."""
+        person = self.names.person_for(run)
+        if person is not None:
+            return person
+        if run.name in self.names.orgs:
+            return self.names.orgs[run.name]
+        org = self.names.org_by_head(run.name, run.start) if run.kind == "single" else None
+        if org is not None:
+            return org
+        if run.kind in ("org", "place") or _is_acronym(run.name) or run.name.lower() in ORG_WORDS:
+            # A country or capital speaking ("Moscow said") speaks for its government.
+            return self._add_org(run)
+        return self.names.add_speaker(run)
 
     def resolve_pronoun(self, pronoun: str, pos: int) -> Entity | None:
         """Nearest compatible person before ``pos``: the latest sentence first, its subject (first) first."""
@@ -610,9 +688,7 @@ class Roster:
             return None
         want_kind = "person" if low in ("he", "she") else "org"
         gender = _PRONOUNS[low]
-        i = bisect_left(self._static_starts, pos)
-        j = bisect_left(self._dynamic_starts, pos)
-        candidates = self._static[max(0, i - 40):i] + self._dynamic[max(0, j - 20):j]
+        candidates = self.mentions.before(pos, 40, 20)
         candidates.sort(key=lambda m: m.start)
         by_sentence: dict[int, list[_Mention]] = {}
         for m in candidates:
@@ -629,10 +705,6 @@ class Roster:
                 return e
         return None
 
-    def in_reporter_text(self, pos: int) -> bool:
-        i = bisect_right(self.segments, (pos, len(self.text))) - 1
-        return i >= 0 and self.segments[i][0] <= pos < self.segments[i][1]
-
     def unnamed(self, start: int, det: str, words: list[str], head: int) -> Entity:
         """The unnamed person of the noun phrase ``det words[:head + 1]`` at ``start``: for a definite
         one ("the driver") the person it refers back to when there is one, else a new person."""
@@ -641,7 +713,7 @@ class Roster:
             return known
         entity = None
         if det.lower() == "the":
-            entity = self._antecedent(start, words, head)
+            entity = _antecedent(self, start, words, head)
         if entity is None:
             name = " ".join([det.lower()] + words[:head + 1])
             end = start + len(det) + 1 + len(" ".join(words[:head + 1]))
@@ -652,90 +724,36 @@ class Roster:
         self._unnamed[start] = entity
         return entity
 
-    def _antecedent(self, pos: int, words: list[str], head: int) -> Entity | None:
-        """Who "the <head>" at ``pos`` refers back to: the latest person introduced as "a/an … <head>" or
-        described with that word, else (for "the 34-year-old …" or a bare role) the person named last."""
-        low = words[head].lower()
-        ends, intros = self._introduced_as(low)
-        i = bisect_right(ends, pos) - 1
-        intro = intros[i] if i >= 0 else None
-        described = None
-        i = bisect_left(self._static_starts, pos)
-        for mention in reversed(self._static[max(0, i - 40):i]):
-            e = mention.entity
-            if e.kind == "person" and e.description and low in e.description.lower().split():
-                described = mention
-                break
-        if intro is not None and (described is None or intro.start() > described.start):
-            before = self.text[max(0, intro.start() - 2):intro.start()]
-            runs = self.runs_between(max(0, intro.start() - 80), intro.start())
-            if before == ", " and runs and runs[-1].end == intro.start() - 2 and runs[-1].kind == "person":
-                return self.entity_for(runs[-1])  # "Anna Petrova, a lawyer, …": "the lawyer" is she
-            w = intro.group().split()
-            return self.unnamed(intro.start(), w[0], w[1:], len(w) - 2)
-        if described is not None:
-            return described.entity
-        # No antecedent by the head noun: "the 34-year-old (Uzbek plasterer)" is the person named last
-        # (features vary the name so); an age or nationality, not a role, is what the text adds.
-        age = any(_AGE_WORD.fullmatch(w) for w in words[:head + 1])
-        if not age and not is_demonym(words[0]):
-            return None
-        j = bisect_left(self._dynamic_starts, pos)
-        last = max((m for m in self._static[max(0, i - 8):i] + self._dynamic[max(0, j - 4):j]
-                    if m.entity.kind == "person"), key=lambda m: m.start, default=None)
-        if last is not None and self.sentence_of(pos) - last.sentence <= 3 and (age or last.entity.description is None):
-            return last.entity
-        return None
-
-    def _introduced_as(self, low: str) -> tuple[list[int], list[re.Match]]:
-        """Where the people introduced as "a/an … <low>" in the reporter's text are (their ends, in text
-        order, and the matches): found once for the article, not again for each "the <low>"."""
-        if low not in self._introductions:
-            pattern = re.compile(rf"(?<![\w’'\-])[Aa]n?\s+(?:(?![Aa]n?\s)[\w’'\-]+\s+){{0,3}}?"
-                                 rf"{re.escape(low)}(?![\w’'\-])")
-            found = [m for m in pattern.finditer(self.text)
-                     if person_head(m.group().split()[1:]) == len(m.group().split()) - 2
-                     and self.in_reporter_text(m.start())]
-            self._introductions[low] = [m.end() for m in found], found
-        return self._introductions[low]
-
     def note(self, entity: Entity, pos: int, pronoun: str | None = None) -> None:
         """Record that ``entity`` is mentioned (as a speaker) at ``pos``; a pronoun tells the gender."""
         if pronoun and pronoun.lower() in ("he", "she") and entity.gender is None:
             entity.gender = _PRONOUNS[pronoun.lower()]
-        j = bisect_right(self._dynamic_starts, pos)
-        self._dynamic_starts.insert(j, pos)
-        self._dynamic.insert(j, _Mention(pos, self.sentence_of(pos), entity))
+        self.mentions.add_speaker(_Mention(pos, self.sentence_of(pos), entity))
 
     # -- building --
 
     def _add_person(self, run: Run, floor: int, limit: int) -> Entity:
-        words = run.name.split()
-        key = (words[0].lower(), words[-1].lower())
-        person = self.persons.get(key)
-        if person is None:
-            person = Entity(run.name, "person")
-            self.persons[key] = person
-            self._by_surname.setdefault(key[1], _Named()).append(run.start, person)
-            self._by_first.setdefault(key[0], _Named()).append(run.start, person)
+        """The person named by ``run`` in the reporter's text from ``floor`` to ``limit``, described."""
+        person = self.names.add_person(run)
+        self._describe(person, run, floor, limit)
+        return person
+
+    def _describe(self, person: Entity, run: Run, floor: int, limit: int) -> None:
+        """The first mention that describes a person keeps its description: role words or a title before the
+        name, else an apposition after it, which may also name the medium they spoke to. The gender is
+        kept as soon as a title or a description tells it."""
         if person.description is None:
             appos = apposition(self.text, run, limit)
             person.description = prefix_description(self.text, run, floor) or appos
             if appos and person.medium is None:
                 person.medium = find_medium(appos, 0, len(appos), self)
         person.gender = person.gender or run.gender or gender_of_description(person.description)
-        return person
 
     def _add_org(self, run: Run) -> Entity:
-        org = self.orgs.get(run.name)
-        if org is None:
-            org = Entity(run.name, "org", run.prefix if run.name != self.text[run.start:run.end] else None)
-            self.orgs[run.name] = org
-        # "Embassy in Bishkek" is "the embassy" later: a mission's head noun comes before its place, and
-        # the "Agency for Labour Migration" is "the agency".
-        head = re.split(r" (?:in|of|for) ", run.name)[0].split()[-1].lower()
-        self._org_by_head.setdefault(head, _Named()).append(run.start, org)
-        return org
+        # Only an organisation renamed with its country's demonym ("Tajikistan’s Foreign Ministry" is the
+        # "Tajik Foreign Ministry") keeps the words before its name: the text's own.
+        renamed = run.name != self.text[run.start:run.end]
+        return self.names.add_org(run, run.prefix if renamed else None)
 
 
 # "Orlov said (on Monday that) he ...", "Orlov shook his head": the pronoun tells the person's gender.
@@ -832,9 +850,54 @@ def _subject_mention(roster: Roster, start: int) -> None:
         return  # "A landlord refused to rent him a flat": a person, not a source
     pos = m.start("det")
     entity = roster.unnamed(pos, m.group("det"), words, head)
-    i = bisect_left(roster._static_starts, pos)
-    roster._static.insert(i, _Mention(pos, roster.sentence_of(pos), entity))
-    roster._static_starts.insert(i, pos)
+    roster.mentions.insert_found(_Mention(pos, roster.sentence_of(pos), entity))
+
+
+def _antecedent(roster: Roster, pos: int, words: list[str], head: int) -> Entity | None:
+    """Who "the <head>" at ``pos`` refers back to: the latest person introduced as "a/an … <head>" or
+    described with that word, else (for "the 34-year-old …" or a bare role) the person named last."""
+    low = words[head].lower()
+    ends, intros = _introduced_as(roster, low)
+    i = bisect_right(ends, pos) - 1
+    intro = intros[i] if i >= 0 else None
+    described = None
+    for mention in reversed(roster.mentions.before(pos, 40, 0)):
+        e = mention.entity
+        if e.kind == "person" and e.description and low in e.description.lower().split():
+            described = mention
+            break
+    if intro is not None and (described is None or intro.start() > described.start):
+        before = roster.text[max(0, intro.start() - 2):intro.start()]
+        runs = roster.runs_between(max(0, intro.start() - 80), intro.start())
+        if before == ", " and runs and runs[-1].end == intro.start() - 2 and runs[-1].kind == "person":
+            return roster.entity_for(runs[-1])  # "Anna Petrova, a lawyer, …": "the lawyer" is she
+        w = intro.group().split()
+        return roster.unnamed(intro.start(), w[0], w[1:], len(w) - 2)
+    if described is not None:
+        return described.entity
+    # No antecedent by the head noun: "the 34-year-old (Uzbek plasterer)" is the person named last
+    # (features vary the name so); an age or nationality, not a role, is what the text adds.
+    age = any(_AGE_WORD.fullmatch(w) for w in words[:head + 1])
+    if not age and not is_demonym(words[0]):
+        return None
+    last = max((m for m in roster.mentions.before(pos, 8, 4) if m.entity.kind == "person"),
+               key=lambda m: m.start, default=None)
+    if last is not None and roster.sentence_of(pos) - last.sentence <= 3 and (age or last.entity.description is None):
+        return last.entity
+    return None
+
+
+def _introduced_as(roster: Roster, low: str) -> tuple[list[int], list[re.Match]]:
+    """Where the people introduced as "a/an … <low>" in the reporter's text are (their ends, in text
+    order, and the matches): found once for the article, not again for each "the <low>"."""
+    if low not in roster._introductions:
+        pattern = re.compile(rf"(?<![\w’'\-])[Aa]n?\s+(?:(?![Aa]n?\s)[\w’'\-]+\s+){{0,3}}?"
+                             rf"{re.escape(low)}(?![\w’'\-])")
+        found = [m for m in pattern.finditer(roster.text)
+                 if person_head(m.group().split()[1:]) == len(m.group().split()) - 2
+                 and roster.in_reporter_text(m.start())]
+        roster._introductions[low] = [m.end() for m in found], found
+    return roster._introductions[low]
 
 
 def lower_words(text: str) -> frozenset[str]:
@@ -957,29 +1020,28 @@ def build_roster(text: str, segments: list[tuple[int, int, int, int]], sentence_
             roster._add_org(run)
     for run in roster.runs:
         if run.kind == "person" and " " not in run.name:
-            known = roster.by_surname(run.name, run.start)
+            known = roster.names.by_surname(run.name, run.start)
             if known is not None:
                 known.gender = known.gender or run.gender
             else:
                 seg = segment(run)
                 roster._add_person(run, seg[0], seg[1])
         elif run.kind == "single" and _known_by_one_name(text, run, segment(run)) \
-                and roster.by_surname(run.name, run.start) is None:
+                and roster.names.by_surname(run.name, run.start) is None:
             seg = segment(run)
             roster._add_person(run._replace(kind="person"), seg[0], seg[1])
     for run in roster.runs:
         entity = None
         if run.kind in ("person", "single"):
-            entity = roster.person_for(run)
+            entity = roster.names.person_for(run)
         elif run.kind == "org":
-            entity = roster.orgs[run.name]
+            entity = roster.names.orgs[run.name]
         if entity is not None:
-            roster._static.append(_Mention(run.start, roster.sentence_of(run.start), entity))
+            roster.mentions.add_found(_Mention(run.start, roster.sentence_of(run.start), entity))
             if entity.kind == "person" and entity.gender is None:
                 cue = _GENDER_CUE.match(text, run.end, segment(run)[1])
                 if cue:
                     entity.gender = "m" if cue.group("his") or cue.group("pro") == "he" else "f"
-    roster._static_starts = [m.start for m in roster._static]
     _subject_mentions(roster)
     return roster
 
@@ -1030,7 +1092,7 @@ def find_medium(text: str, start: int, end: int, roster: Roster | None = None) -
             first = name.split()[0].lower() if name else ""
             if not name or first in _NOT_MEDIA or is_demonym(first) or (first in _STOP and first != "the"):
                 continue
-            if roster is not None and roster.by_surname(name.split()[-1], m.start(1)) is not None:
+            if roster is not None and roster.names.by_surname(name.split()[-1], m.start(1)) is not None:
                 continue  # "told Petrov": a person, not a medium
             if best is None or m.start(1) < best[0]:
                 best = (m.start(1), name)
