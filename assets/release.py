@@ -7,7 +7,7 @@ import dagster as dg
 from caravan.release.changelog import CHANGE_KINDS
 from caravan.release.writer import RELEASE_TABLES, Release, write_release
 from caravan.store.views import create_views
-from caravan.store.warehouse import read_publishable
+from caravan.store.warehouse import stream_publishable
 from assets.resources import ReleasesResource, WarehouseResource
 
 
@@ -17,8 +17,8 @@ from assets.resources import ReleasesResource, WarehouseResource
 def release(warehouse: WarehouseResource, releases: ReleasesResource) -> dg.MaterializeResult:
     with warehouse.get_connection() as con:
         create_views(con)
-        # Read when written, one table at a time: the whole release is never in memory at once.
-        tables = {name: partial(read_publishable, con, name) for name in RELEASE_TABLES}
+        # Read as written, a row group at a time: no table is ever whole in memory.
+        tables = {name: partial(stream_publishable, con, name) for name in RELEASE_TABLES}
         rel = write_release(tables, releases.folder, releases.version, releases.allowed_licences())
     return dg.MaterializeResult(metadata=release_metadata(rel))
 

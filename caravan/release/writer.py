@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Iterator, Mapping, Union
 
 import duckdb
 import pyarrow as pa
@@ -72,11 +72,54 @@ def _sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_parquet(table: Table, data: pa.Table, path: Path) -> None:
-    data = data.select([c.name for c in table.published_columns()]).cast(table.arrow_schema(published_only=True))
+# Rows per Parquet row group: the writer holds one group at a time. Article rows carry their text (several
+# kilobytes each), so theirs are smaller.
+ROW_GROUP_ROWS = 65536
+ARTICLE_ROW_GROUP_ROWS = 4096
+
+TableData = Union[pa.Table, pa.RecordBatchReader]
+
+
+def _batches(data: TableData) -> Iterator[pa.RecordBatch]:
+    return iter(data.to_batches() if isinstance(data, pa.Table) else data)
+
+
+def _row_groups(batches: Iterable[pa.RecordBatch], rows: int) -> Iterator[pa.Table]:
+    """The rows of ``batches`` in tables of exactly ``rows`` rows (the last one shorter), whatever the sizes of
+    the batches: so the file's row groups, and its bytes, depend on the rows only."""
+    pending: list[pa.RecordBatch] = []
+    held = 0
+    for batch in batches:
+        while batch.num_rows:
+            take = min(rows - held, batch.num_rows)
+            pending.append(batch.slice(0, take))
+            held += take
+            batch = batch.slice(take)
+            if held == rows:
+                yield pa.Table.from_batches(pending).combine_chunks()
+                pending, held = [], 0
+    if held:
+        yield pa.Table.from_batches(pending).combine_chunks()
+
+
+def write_parquet(table: Table, data: TableData, path: Path, transform: Callable[[pa.Table], pa.Table] | None = None,
+                  row_group_rows: int = ROW_GROUP_ROWS) -> int:
+    """Write ``data`` (a table, or a stream of record batches read as it is written) as ``table``'s published
+    Parquet file, one row group of ``row_group_rows`` rows at a time, each passed through ``transform`` first.
+    Returns the number of rows."""
+    schema = table.arrow_schema(published_only=True)
+    columns = [c.name for c in table.published_columns()]
+    rows = 0
     # Fixed writer settings so the same rows always give the same bytes.
-    pq.write_table(data, path, compression="zstd", compression_level=9, use_dictionary=True,
-                   write_statistics=True, store_schema=True)
+    with pq.ParquetWriter(path, schema, compression="zstd", compression_level=9, use_dictionary=True,
+                          write_statistics=True, store_schema=True) as writer:
+        for group in _row_groups(_batches(data), row_group_rows):
+            group = transform(group) if transform else group
+            writer.write_table(group.select(columns).cast(schema), row_group_size=row_group_rows)
+            rows += group.num_rows
+        if not rows:  # one empty row group, as for any table: it carries the column chunks' settings
+            writer.write_table(schema.empty_table())
+    return rows
 
 
 def withhold_texts(articles: pa.Table, licences: AllowList) -> pa.Table:
@@ -252,10 +295,11 @@ def _unchanged(latest: Path, row_counts: dict[str, int]) -> Release:
                    unchanged_since=latest.name)
 
 
-def write_release(tables: Mapping[str, pa.Table | Callable[[], pa.Table]], releases_dir: str | Path,
+def write_release(tables: Mapping[str, TableData | Callable[[], TableData]], releases_dir: str | Path,
                   version: str | None = None, licences: AllowList = DEFAULT_LICENCES) -> Release:
-    """Write release ``version`` of ``tables`` (each an Arrow table, or a function that reads it: then only
-    one table at a time is held in memory) and point ``latest`` at it. Article texts are published only
+    """Write release ``version`` of ``tables`` (each an Arrow table or record batch stream, or a function that
+    opens one: a stream is written one row group at a time, so no table is held whole in memory) and point
+    ``latest`` at it. Article texts are published only
     under ``licences`` (see ``withhold_texts``).
 
     Without a ``version``, tables byte-identical to the latest release's write nothing: a daily build of
@@ -273,14 +317,22 @@ def write_release(tables: Mapping[str, pa.Table | Callable[[], pa.Table]], relea
     staging = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=releases_dir))
     try:
         written = {}
+        withheld = [0]
+
+        def withhold(articles: pa.Table) -> pa.Table:
+            articles = withhold_texts(articles, licences)
+            withheld[0] += articles.num_rows - articles.column("text_withheld").null_count
+            return articles
+
         for name in RELEASE_TABLES:
             path = staging / f"{name}.parquet"
             data = tables[name]() if callable(tables[name]) else tables[name]
             if name == "articles":
-                data = withhold_texts(data, licences)
-                texts = _Texts(licences, data.num_rows - data.column("text_withheld").null_count, data.num_rows)
-            write_parquet(TABLES[name], data, path)
-            written[name] = (path, data.num_rows)
+                rows = write_parquet(TABLES[name], data, path, withhold, ARTICLE_ROW_GROUP_ROWS)
+                texts = _Texts(licences, withheld[0], rows)
+            else:
+                rows = write_parquet(TABLES[name], data, path)
+            written[name] = (path, rows)
             del data
         if not named and previous is not None and _same_tables(staging, previous):
             shutil.rmtree(staging)

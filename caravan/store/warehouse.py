@@ -45,14 +45,14 @@ def connect(target: str | Path, read_only: bool = False, wait_seconds: float = 6
 
     A DuckDB file held by another process is waited for up to ``wait_seconds``, then WarehouseBusy."""
     if is_lake(target):
-        return _connect_lake(str(target), lake_data_path, read_only)
+        return _bounded(_connect_lake(str(target), lake_data_path, read_only))
     path = Path(target)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return _bounded(duckdb.connect(str(path), read_only=read_only))
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise
@@ -60,6 +60,22 @@ def connect(target: str | Path, read_only: bool = False, wait_seconds: float = 6
                 raise WarehouseBusy(f"{path}: in use by another process for over {wait_seconds:.0f} s "
                                     f"(DuckDB allows one writer per file); try again when it has finished. {exc}") from exc
             time.sleep(0.25)
+
+
+# DuckDB's own default is 80 % of the machine's memory, its buffer pool filling it as tables are read; bounded,
+# it spills to a temporary folder beside the file instead.
+DEFAULT_MEMORY_LIMIT = "1GB"
+
+
+def _bounded(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The connection with its memory bounded: CARAVAN_DUCKDB_MEMORY_LIMIT (a DuckDB size, e.g. "4GB"), else 1 GB."""
+    limit = os.environ.get("CARAVAN_DUCKDB_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
+    try:
+        con.execute(f"SET memory_limit = {_sql_string(limit)}")
+    except duckdb.Error as exc:
+        con.close()
+        raise ValueError(f"CARAVAN_DUCKDB_MEMORY_LIMIT={limit!r} is not a DuckDB memory size: {exc}") from exc
+    return con
 
 
 def _sql_string(value: str) -> str:
@@ -196,15 +212,23 @@ def article_rows(con: duckdb.DuckDBPyConnection | None, articles: list[Article],
     return rows
 
 
-def read_publishable(con: duckdb.DuckDBPyConnection, name: str) -> pa.Table:
-    """A table as it may be published: without synthetic test articles and their records."""
+def _publishable_sql(name: str) -> str:
     table = TABLES[name]
     cols = ", ".join(f't."{c.name}"' for c in table.published_columns())
     order = ", ".join(f't."{c}"' for c in table.sort_by)
     where = ("WHERE t.article_id NOT IN (SELECT article_id FROM articles WHERE synthetic)"
              if "article_id" in table.column_names else "")
-    sql = f'SELECT {cols} FROM "{name}" t {where} ORDER BY {order}'
-    return con.sql(sql).to_arrow_table().cast(table.arrow_schema(published_only=True))
+    return f'SELECT {cols} FROM "{name}" t {where} ORDER BY {order}'
+
+
+def read_publishable(con: duckdb.DuckDBPyConnection, name: str) -> pa.Table:
+    """A table as it may be published: without synthetic test articles and their records."""
+    return con.sql(_publishable_sql(name)).to_arrow_table().cast(TABLES[name].arrow_schema(published_only=True))
+
+
+def stream_publishable(con: duckdb.DuckDBPyConnection, name: str, rows: int = 8192) -> pa.RecordBatchReader:
+    """``read_publishable`` as a stream of record batches of about ``rows`` rows, read as they are asked for."""
+    return con.sql(_publishable_sql(name)).to_arrow_reader(rows)
 
 
 def load_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str] | None = None) -> list[Article]:

@@ -7,6 +7,7 @@ import json
 import random
 import shutil
 from datetime import date, datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -218,3 +219,51 @@ def test_withheld_texts_leave_every_other_column_as_it_was():
     wider = withhold_texts(older, AllowList.of(["public domain", "CC BY-NC"]))
     assert wider.column("text").to_pylist() == ["One.", "Two.", None]
     assert wider.column("text_withheld").to_pylist() == [None, None, "licence not stated"]
+
+
+def _quotes_rows(n: int) -> pa.Table:
+    """Quote rows of the published schema (made up for the test; only their shape matters)."""
+    schema = TABLES["quotes"].arrow_schema(published_only=True)
+    filler = {pa.types.is_string: "x", pa.types.is_boolean: False, pa.types.is_integer: 0, pa.types.is_floating: 0.0}
+    values = {f.name: [None if f.nullable else next(v for test, v in filler.items() if test(f.type))] * n
+              for f in schema}
+    values["record_id"] = [f"quo_{i:06d}" for i in range(n)]
+    values["article_id"] = [f"art_{i % 7}" for i in range(n)]
+    values["text"] = [f"Words number {i}." for i in range(n)]
+    return pa.table(values).cast(schema)
+
+
+@pytest.mark.parametrize("batch_rows", [1, 7, 1000, 5000])
+def test_a_stream_of_batches_gives_the_same_parquet_bytes_as_the_whole_table(tmp_path: Path, batch_rows: int):
+    """The writer regroups the stream into row groups of fixed size: the bytes depend on the rows, not on how
+    the warehouse hands them over; and no row group is larger than the bound (the memory the writer holds)."""
+    from caravan.release.writer import write_parquet
+
+    data = _quotes_rows(2500)
+    whole, streamed = tmp_path / "whole.parquet", tmp_path / "streamed.parquet"
+    assert write_parquet(TABLES["quotes"], data, whole, row_group_rows=1000) == 2500
+    reader = pa.RecordBatchReader.from_batches(data.schema, data.to_batches(max_chunksize=batch_rows))
+    assert write_parquet(TABLES["quotes"], reader, streamed, row_group_rows=1000) == 2500
+    assert streamed.read_bytes() == whole.read_bytes()
+    meta = pq.ParquetFile(streamed).metadata
+    assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [1000, 1000, 500]
+    assert pq.read_table(streamed).equals(data)
+
+
+def test_a_release_written_from_streams_equals_one_written_from_whole_tables(tmp_path: Path):
+    from caravan.store.warehouse import connect, read_publishable, stream_publishable
+
+    assert run_build(SAMPLE_CORPUS, tmp_path / "build").success
+    con = connect(tmp_path / "build" / "caravan.duckdb", read_only=True)
+    try:
+        whole = write_release({n: read_publishable(con, n) for n in RELEASE_TABLES}, tmp_path / "a", "2024.04.01")
+        # Each stream opened when its table is written, as the release asset does (a new query on the
+        # connection ends the previous one's stream).
+        streams = write_release({n: partial(stream_publishable, con, n, rows=3) for n in RELEASE_TABLES},
+                                tmp_path / "b", "2024.04.01")
+    finally:
+        con.close()
+    assert whole.row_counts == streams.row_counts and sum(whole.row_counts.values()) > 50
+    for name in RELEASE_TABLES:
+        assert (streams.path / f"{name}.parquet").read_bytes() == (whole.path / f"{name}.parquet").read_bytes(), name
+    assert (streams.path / "README.md").read_text() == (whole.path / "README.md").read_text()  # texts counted alike

@@ -1,0 +1,32 @@
+"""The warehouse connection's memory is bounded (DuckDB's default is most of the machine), and settable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from caravan.store.warehouse import connect
+
+
+def _limit(con) -> str:
+    return con.sql("SELECT current_setting('memory_limit')").fetchone()[0]
+
+
+def test_the_warehouse_connection_is_bounded_by_default_and_by_the_setting(tmp_path: Path, monkeypatch):
+    monkeypatch.delenv("CARAVAN_DUCKDB_MEMORY_LIMIT", raising=False)
+    con = connect(tmp_path / "w.duckdb")
+    assert _limit(con) == "953.6 MiB"  # 1 GB, as DuckDB prints it
+    con.close()
+    monkeypatch.setenv("CARAVAN_DUCKDB_MEMORY_LIMIT", "300MB")
+    con = connect(tmp_path / "w.duckdb", read_only=True)
+    assert _limit(con) == "286.1 MiB"
+    con.close()
+
+
+def test_a_bad_memory_limit_is_named_in_the_error(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("CARAVAN_DUCKDB_MEMORY_LIMIT", "lots")
+    with pytest.raises(ValueError, match="CARAVAN_DUCKDB_MEMORY_LIMIT='lots' is not a DuckDB memory size"):
+        connect(tmp_path / "w.duckdb")
+    monkeypatch.delenv("CARAVAN_DUCKDB_MEMORY_LIMIT")
+    connect(tmp_path / "w.duckdb").close()  # the file is not left locked
