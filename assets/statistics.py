@@ -2,8 +2,9 @@
 
 import dagster as dg
 
-from assets.metadata import table_metadata
-from caravan.statistics.reconcile import check_figures, verdict_counts
+from assets.metadata import stored_table_metadata, table_metadata
+from caravan.statistics.check_plan import update_figure_checks
+from caravan.statistics.reconcile import verdict_counts
 from caravan.statistics.load import load_official_figures
 from caravan.store.tables import FIGURE_CHECKS, OFFICIAL_FIGURES
 from caravan.store.warehouse import replace_table, to_arrow
@@ -25,14 +26,14 @@ def official_figures(statistics: StatisticsResource, warehouse: WarehouseResourc
           owners=["team:caravan"], description=FIGURE_CHECKS.description)
 def figure_checks(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.get_connection() as con:
-        figures = con.sql("SELECT * FROM economic_figures ORDER BY article_id, char_start, record_id").to_arrow_table().to_pylist()
-        published = dict(con.execute("SELECT article_id, published FROM articles").fetchall())
         official = con.sql("SELECT * FROM official_figures ORDER BY record_id").to_arrow_table().to_pylist()
-        rows = check_figures(figures, published, official)
-        data = to_arrow(FIGURE_CHECKS, rows)
-        replace_table(con, FIGURE_CHECKS, data)
-    meta = table_metadata(FIGURE_CHECKS, data, ("subject", "indicator", "period", "reported_as", "vintage_verdict", "verdict"))
-    meta.update({f"verdicts/{k}": v for k, v in verdict_counts(rows).items()})
+        plan = update_figure_checks(con, official)
+        verdicts = [{"figure_record_id": f, "verdict": v}
+                    for f, v in con.execute("SELECT figure_record_id, verdict FROM figure_checks").fetchall()]
+        meta = stored_table_metadata(con, FIGURE_CHECKS, ("subject", "indicator", "period", "reported_as",
+                                                          "vintage_verdict", "verdict"))
+    meta.update({f"verdicts/{k}": v for k, v in verdict_counts(verdicts).items()})
+    meta.update({"figures_checked": len(plan.check), "figures_removed": len(plan.remove), "figures_kept": plan.kept})
     return dg.MaterializeResult(metadata=meta)
 
 

@@ -400,11 +400,23 @@ QUARANTINE = Table(
     sort_by=("path",),
 )
 
+FIGURE_CHECK_STATE = Table(
+    "stg_figure_check_state",
+    "Working table: the inputs each figure was last checked with (its row, its article's date, the official "
+    "figures and the checking code, hashed): a figure is checked again only when they change.",
+    "figure_record_id",
+    (
+        Column("figure_record_id", "VARCHAR", "The checked figure (economic_figures.record_id).", required=True),
+        Column("input_hash", "VARCHAR", "SHA-256 of the figure's inputs when its checks were written.", required=True),
+    ),
+    sort_by=("figure_record_id",),
+)
+
 TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, QUOTES, INCIDENTS, INCIDENT_SOURCES, ECONOMIC_FIGURES, SPEAKERS,
                                                 OFFICIAL_FIGURES, FIGURE_CHECKS, CURATION_LOG)}
 WORKING_TABLES: dict[str, Table] = {t.name: t for t in (QUARANTINE, STG_QUOTES, STG_INCIDENT_MENTIONS,
                                                         STG_ECONOMIC_FIGURES, EXTRACTION_STATE, EXTRACTION_QUARANTINE,
-                                                        EXTRACTION_RUNS, ARTICLE_SIGNATURES)}
+                                                        EXTRACTION_RUNS, ARTICLE_SIGNATURES, FIGURE_CHECK_STATE)}
 ALL_TABLES: dict[str, Table] = {**TABLES, **WORKING_TABLES}
 # What the extractors of caravan.extract.records produce, by their record kind.
 EXTRACTED: dict[str, Table] = {"quotes": STG_QUOTES, "incidents": STG_INCIDENT_MENTIONS, "economic_figures": STG_ECONOMIC_FIGURES}

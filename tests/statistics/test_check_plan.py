@@ -1,0 +1,90 @@
+"""Figure checks on what changed: added, changed and removed figures are checked (or dropped) again, the rest
+stays; the table always equals the one a full check of every figure gives."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from caravan.statistics.check_plan import plan_checks, update_figure_checks
+from caravan.statistics.reconcile import check_figures
+from caravan.store.tables import FIGURE_CHECKS
+from caravan.store.warehouse import to_arrow
+from tests.conftest import SAMPLE_CORPUS, run_build
+
+
+def test_plan_checks_new_and_changed_figures_and_removes_gone_ones():
+    plan = plan_checks({"a": "h1", "b": "h2*", "new": "h4"}, {"a": "h1", "b": "h2", "gone": "h3"})
+    assert plan.check == ("b", "new") and plan.remove == ("gone",) and plan.kept == 1
+    assert plan_checks({}, {}).check == () and plan_checks({"a": "h"}, {}).check == ("a",)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("checks")
+    assert run_build(SAMPLE_CORPUS, out).success
+    return out / "caravan.duckdb"
+
+
+def _rows(con, sql: str) -> list[dict]:
+    return con.sql(sql).to_arrow_table().to_pylist()
+
+
+def _full(con) -> list[dict]:
+    """What checking every figure from scratch gives, in the table's order."""
+    figures = _rows(con, "SELECT * FROM economic_figures ORDER BY article_id, char_start, record_id")
+    published = dict(con.execute("SELECT article_id, published FROM articles").fetchall())
+    rows = check_figures(figures, published, _rows(con, "SELECT * FROM official_figures ORDER BY record_id"))
+    return sorted(to_arrow(FIGURE_CHECKS, rows).to_pylist(), key=lambda r: r["record_id"])
+
+
+def _stored(con) -> list[dict]:
+    return sorted(_rows(con, "SELECT * FROM figure_checks"), key=lambda r: r["record_id"])
+
+
+def test_each_step_equals_a_full_check(built: Path, tmp_path: Path):
+    shutil.copy(built, tmp_path / "w.duckdb")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    official = _rows(con, "SELECT * FROM official_figures ORDER BY record_id")
+    figures = [r for (r,) in con.execute("SELECT record_id FROM economic_figures ORDER BY record_id").fetchall()]
+    assert len(figures) >= 3 and _stored(con) == _full(con)
+
+    assert update_figure_checks(con, official).check == ()  # nothing changed: nothing checked
+
+    # A changed figure, a removed one and an added one (a copy under a new id in another article's name).
+    con.execute("UPDATE economic_figures SET value = value * 2 WHERE record_id = ?", [figures[0]])
+    con.execute("DELETE FROM economic_figures WHERE record_id = ?", [figures[1]])
+    con.execute("INSERT INTO economic_figures SELECT * REPLACE ('fig_added' AS record_id) FROM economic_figures "
+                "WHERE record_id = ?", [figures[2]])
+    plan = update_figure_checks(con, official)
+    assert plan.check == tuple(sorted([figures[0], "fig_added"])) and plan.remove == (figures[1],)
+    assert _stored(con) == _full(con)
+    assert con.sql("SELECT count(*) FROM figure_checks WHERE figure_record_id = ?", params=[figures[1]]).fetchone()[0] == 0
+
+    # Its article's publication date is an input too.
+    con.execute("UPDATE articles SET published = '2020-01-01'")
+    assert set(update_figure_checks(con, official).check) == set(r for (r,) in con.execute(
+        "SELECT record_id FROM economic_figures").fetchall())
+    assert _stored(con) == _full(con)
+
+    # Other official figures: every figure is checked again.
+    fewer = official[: len(official) // 2]
+    con.execute("DELETE FROM official_figures WHERE record_id NOT IN (SELECT unnest(?::VARCHAR[]))",
+                [[r["record_id"] for r in fewer]])
+    assert len(update_figure_checks(con, fewer).check) == len(figures)
+    assert _stored(con) == _full(con)
+    con.close()
+
+
+def test_a_warehouse_without_the_state_is_checked_in_full(built: Path, tmp_path: Path):
+    shutil.copy(built, tmp_path / "w.duckdb")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("DROP TABLE stg_figure_check_state")
+    con.execute("INSERT INTO figure_checks SELECT * REPLACE ('stale' AS record_id) FROM figure_checks LIMIT 1")
+    official = _rows(con, "SELECT * FROM official_figures ORDER BY record_id")
+    assert len(update_figure_checks(con, official).check) == con.sql("SELECT count(*) FROM economic_figures").fetchone()[0]
+    assert _stored(con) == _full(con)
+    con.close()
