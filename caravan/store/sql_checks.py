@@ -5,8 +5,8 @@ SQL gives what GX's pandas path gives (the same counts, the same first unexpecte
 same null handling and ``mostly``) without reading the table into Python; GX still runs its own code on the
 rows the latest ingest changed plus a fixed sample (``caravan.store.validation.gx_sample_frame``), so that a
 difference between the two shows as a failure. A suite regex is translated to RE2, DuckDB's dialect, where
-the two dialects provably mean the same; otherwise it is searched with Python's ``re`` over the column in
-batches.
+every part of it has a known equivalent there (GX's pandas path searches with Python's ``re``); otherwise
+Python searches it over the column in batches.
 """
 
 from __future__ import annotations

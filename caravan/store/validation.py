@@ -5,6 +5,9 @@ frames read from DuckDB (its SQL datasource over DuckDB does not work here); eac
 plus a few columns derived in SQL, so that cross-table facts (a span lies inside its article and
 matches its evidence) are ordinary column expectations. GX is imported lazily: it takes seconds.
 
+The blocking checks run GX over a bounded sample of a table (``gx_sample_frame``) and the suite over the
+whole table in SQL (``caravan.store.sql_checks``); the Data Docs validate the whole frames.
+
 A validation gives one result per expectation, in suite order, and renders them as Markdown for the
 Dagster UI: a table of every expectation with its result, and the failing values with their rows' keys.
 """
