@@ -5,6 +5,9 @@ frames read from DuckDB (its SQL datasource over DuckDB does not work here); eac
 plus a few columns derived in SQL, so that cross-table facts (a span lies inside its article and
 matches its evidence) are ordinary column expectations. GX is imported lazily: it takes seconds.
 
+The blocking checks run GX over a bounded sample of a table (``gx_sample_frame``) and the suite over the
+whole table in SQL (``caravan.store.sql_checks``); the Data Docs validate the whole frames.
+
 A validation gives one result per expectation, in suite order, and renders them as Markdown for the
 Dagster UI: a table of every expectation with its result, and the failing values with their rows' keys.
 """
@@ -74,6 +77,11 @@ VALIDATION_QUERIES = {
         FROM figure_checks t LEFT JOIN economic_figures f ON f.record_id = t.figure_record_id""",
 }
 
+
+# GX validates at most this many rows of a table: the changed ones, then a fixed sample of about one row in
+# GX_SAMPLE_BUCKETS (see gx_sample_frame).
+GX_SAMPLE_ROWS = 5000
+GX_SAMPLE_BUCKETS = 64
 
 # Keyword arguments that name the columns an expectation is about, rather than what it expects of them.
 _COLUMN_KWARGS = ("column", "column_A", "column_B", "column_list", "column_set")
@@ -152,10 +160,40 @@ def _expectation_columns(kwargs: dict) -> list[str]:
 def validation_frame(con: duckdb.DuckDBPyConnection, table: str, columns: list[str] | None = None) -> pd.DataFrame:
     """The frame ``table``'s suite validates; only ``columns`` of it when given (a smaller frame, the same
     results for a suite that names no other column)."""
+    return _frame(con, table, columns)
+
+
+def gx_sample_frame(con: duckdb.DuckDBPyConnection, table: str, columns: list[str],
+                    limit: int = GX_SAMPLE_ROWS) -> pd.DataFrame:
+    """The rows of the validation frame GX validates, at most ``limit``: first the rows of the changed articles,
+    then a fixed sample (the rows whose key's MD5 falls in one of ``GX_SAMPLE_BUCKETS`` buckets), each in the
+    order of their key's MD5, so the same table gives the same rows.
+
+    The changed articles are those whose text the latest ingest saw first (``articles.ingested_at`` is the latest):
+    the new and changed texts, which the extraction after that ingest extracted. When the extractors changed it
+    extracted every article; the fixed sample stands for the rest. A table without ``article_id``, or a warehouse
+    without ``ingested_at``, has only the fixed sample."""
+    key = '"' + ALL_TABLES[table].primary_key.replace('"', '""') + '"'
+    changed = "false"
+    if {"article_id", "ingested_at"} <= _columns(con, "articles") and "article_id" in _columns(con, table):
+        changed = ("article_id IN (SELECT article_id FROM articles "
+                   "WHERE ingested_at = (SELECT max(ingested_at) FROM articles))")
+    bucket = f"md5_number_lower(CAST({key} AS VARCHAR))"
+    picked = (f'SELECT {key} FROM "{table}" WHERE {changed} OR {bucket} % {GX_SAMPLE_BUCKETS} = 0 '
+              f"ORDER BY {changed} DESC, {bucket}, {key} LIMIT {int(limit)}")
+    return _frame(con, table, columns, where=f"{key} IN ({picked})")
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {row[0] for row in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+                                          [table]).fetchall()}
+
+
+def _frame(con: duckdb.DuckDBPyConnection, table: str, columns: list[str] | None, where: str = "") -> pd.DataFrame:
     # In key order: a join returns its rows in any order, and the Data Docs print a fingerprint of the frame.
     order = ", ".join(f'"{c}"' for c in ALL_TABLES[table].sort_by)
     select = "*" if columns is None else ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
-    query = f"SELECT {select} FROM ({VALIDATION_QUERIES[table]}) ORDER BY {order}"
+    query = f"SELECT {select} FROM ({VALIDATION_QUERIES[table]}) {'WHERE ' + where if where else ''} ORDER BY {order}"
     # Through Arrow: DuckDB's own .df() calls a pandas API that pandas 3 deprecates.
     frame = con.sql(query).to_arrow_table().to_pandas()
     return frame.drop(columns=["span_text"], errors="ignore")

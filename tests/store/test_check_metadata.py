@@ -137,3 +137,24 @@ def test_compound_keys_and_long_arguments_read_as_text():
     assert "- `XXX` (record_id `f3`)" in text
     assert ("- `source_kind=reference_csv, publisher=Bank, reported_as=total, indicator_code=X, country_iso3=TJK, "
             "year=2023, retrieved_at=2024-04-01` ×2 (record_id `f1`, `f2`)") in text
+
+
+def test_the_asset_check_shows_broken_key_links_and_how_many_rows_gx_saw(tmp_path):
+    import duckdb
+
+    from assets.resources import WarehouseResource
+    from assets.validation import expectation_check
+    from tests.store.test_sql_checks import span_tables
+
+    con = duckdb.connect(str(tmp_path / "caravan.duckdb"))
+    span_tables(con)  # synthetic: one source names a missing incident, another a missing article
+    con.close()
+    result = expectation_check("incident_sources")(warehouse=WarehouseResource(database=str(tmp_path / "caravan.duckdb")))
+    meta = result.metadata
+    assert not result.passed and meta["rows_validated_by_gx"].value == 2 and meta["key_links_failed"].value == 2
+    assert len(table_rows(meta["expectations"].value)) == len(load_suite("incident_sources")["expectations"])
+    assert [row[1:5] for row in table_rows(meta["key_links"].value)] == [
+        ["`key_link`", "`article_id`", "`references=articles.article_id`", "✗"],
+        ["`key_link`", "`incident_id`", "`references=incidents.incident_id`", "✗"]]
+    assert "- `i9` (source_id `s2`)" in meta["failing_values"].value
+    assert "key_link on incident_id: 1 unexpected" in result.description
