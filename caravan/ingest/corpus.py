@@ -221,6 +221,47 @@ class Rejected:
     reason: str
 
 
+@dataclass(frozen=True)
+class FileState:
+    """What an ingest learnt of one file it read: the file's fingerprint, its article's id and text hash, and
+    its rank among copies (``_copy_rank``)."""
+
+    fingerprint: str
+    article_id: str
+    sha256: str
+    rank: tuple
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """A file the last ingest read, untouched since (same fingerprint): its article is as it was stored."""
+
+    path: str
+    article_id: str
+    sha256: str
+
+
+def fingerprint(txt_path: Path) -> str | None:
+    """What the directory entries of an article file and its metadata file say of them (device, inode, size,
+    modification and change times), or None when either is not a plain regular file (a link, a pipe...):
+    such a file is checked and read every time. A file written again gets a new change time."""
+    parts = []
+    for path in (txt_path, _meta_path(txt_path)):
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            if path == txt_path:
+                return None
+            parts.append("none")
+            continue
+        except OSError:
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        parts.append(f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}")
+    return "|".join(parts)
+
+
 @dataclass
 class CorpusReading:
     articles: list[Article]
@@ -228,7 +269,9 @@ class CorpusReading:
 
 
 def scan_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES, near_duplicate: float = 0.9,
-                signatures: dict[str, bytes] | None = None, workers: int | None = None) -> Iterator[Article | Rejected]:
+                signatures: dict[str, bytes] | None = None, workers: int | None = None,
+                known: dict[str, FileState] | None = None,
+                states: dict[str, FileState] | None = None) -> Iterator[Article | Unchanged | Rejected]:
     """Every readable article of ``folder`` once, one at a time (the corpus is never held in memory);
     files that cannot be read, second copies of an article already read, and near-copies of one
     (syndicated versions: similarity of word 5-grams at least ``near_duplicate``) come as Rejected with
@@ -240,13 +283,27 @@ def scan_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES, near_duplicate
 
     ``signatures`` (text sha256 → MinHash signature) is read and filled in: with the signatures of the
     last ingest, only new or changed texts are hashed again. Files are read and hashed on every core
-    (``workers``); which file is a copy of which is decided in rank order, as in one process."""
+    (``workers``); which file is a copy of which is decided in rank order, as in one process.
+
+    ``known`` (file name → FileState of the last ingest, read with the same settings and code): a file
+    whose fingerprint is unchanged is not read again and comes as Unchanged (or as a copy, Rejected), its
+    stored signature standing for its text. ``states``, when given, is filled with the state of every file
+    read or known, for the next ingest."""
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(folder, "corpus folder does not exist")
     root = Path(os.path.realpath(folder))
-    ranked = []
+    signatures = {} if signatures is None else signatures
+    known = known or {}
+    ranked, unchanged, prints = [], {}, {}
     for path in sorted(folder.glob("*.txt")):
+        # Taken before the file is read: a file written while it is read has another one next time.
+        prints[path.name] = now = fingerprint(path)
+        state = known.get(path.name)
+        if state is not None and now is not None and now == state.fingerprint and state.sha256 in signatures:
+            unchanged[path.name] = state  # a regular file in the folder, as when it was read
+            ranked.append((state.rank, path))
+            continue
         try:
             _real_file(path, root)  # before its metadata is read for the rank
         except CorpusError as exc:
@@ -255,13 +312,20 @@ def scan_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES, near_duplicate
         ranked.append((_copy_rank(path, root), path))
     kept_by_id: dict[str, str] = {}
     kept_by_text: dict[str, str] = {}  # the same text under another URL, or with and without metadata
-    signatures = {} if signatures is None else signatures
     near = NearDuplicates(near_duplicate)
-    for name, outcome in _read_and_sign([path for _, path in sorted(ranked)], max_bytes, signatures, workers):
+    ranks = {path.name: rank for rank, path in ranked}
+    for name, outcome in _read_and_sign([path for _, path in sorted(ranked)], max_bytes, signatures, workers,
+                                        unchanged):
         if isinstance(outcome, str):
             yield Rejected(name, outcome)
             continue
         article, signature = outcome
+        if states is not None:
+            state = unchanged.get(name)
+            if state is None and prints[name] is not None:
+                state = FileState(prints[name], article.article_id, article.sha256, ranks[name])
+            if state is not None:
+                states[name] = state
         if article.article_id in kept_by_id or article.sha256 in kept_by_text:
             kept, same = ((kept_by_id[article.article_id], "article") if article.article_id in kept_by_id
                           else (kept_by_text[article.sha256], "text"))
@@ -310,14 +374,23 @@ def _read_one(path: Path, max_bytes: int) -> tuple[str, str | tuple[Article, byt
     return path.name, (article, signature)
 
 
-def _read_and_sign(paths: list[Path], max_bytes: int, known: dict[str, bytes], workers: int | None):
-    """(file name, problem or (article, MinHash signature)) for every path, in path order."""
+def _read_and_sign(paths: list[Path], max_bytes: int, known: dict[str, bytes], workers: int | None,
+                   unchanged: dict[str, FileState]):
+    """(file name, problem or (article, MinHash signature)) for every path, in path order; the article of an
+    unchanged file is an Unchanged (only its id and text hash), with its stored signature."""
     global _known_signatures
     _known_signatures = known  # forked workers inherit it: the stored signatures are never sent to them
-    workers = 1 if len(paths) < _PARALLEL_FROM else worker_count(workers)
-    windows = (paths[start:start + _WINDOW] for start in range(0, len(paths), _WINDOW))
-    for _, results in map_batches(partial(_read_one, max_bytes=max_bytes), windows, workers):
-        yield from results
+    to_read = [p for p in paths if p.name not in unchanged]
+    workers = 1 if len(to_read) < _PARALLEL_FROM else worker_count(workers)
+    windows = (to_read[start:start + _WINDOW] for start in range(0, len(to_read), _WINDOW))
+    read = (result for _, results in map_batches(partial(_read_one, max_bytes=max_bytes), windows, workers)
+            for result in results)
+    for path in paths:  # the read files come back in their order: merge the unchanged ones in between
+        state = unchanged.get(path.name)
+        if state is None:
+            yield next(read)
+        else:
+            yield path.name, (Unchanged(path.name, state.article_id, state.sha256), known[state.sha256])
 
 
 def read_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES, near_duplicate: float = 0.9) -> CorpusReading:

@@ -400,6 +400,24 @@ QUARANTINE = Table(
     sort_by=("path",),
 )
 
+CORPUS_FILES = Table(
+    "stg_corpus_files",
+    "Working table: what the last ingest learnt of each corpus file it read, so that the next one reads only the "
+    "files written since (a file is known by its directory entry: device, inode, size, modification and change "
+    "times, and its metadata file's).",
+    "source_path",
+    (
+        Column("source_path", "VARCHAR", "File name in the corpus folder.", required=True),
+        Column("fingerprint", "VARCHAR", "The file's and its metadata file's directory entries when it was read.", required=True),
+        Column("article_id", "VARCHAR", "Its article's id.", required=True),
+        Column("sha256", "VARCHAR", "SHA-256 of its text.", required=True),
+        Column("copy_rank", "VARCHAR", "Its rank among copies of one article (JSON), from its metadata.", required=True),
+        Column("reader_version", "VARCHAR", "Hash of the reading code, the articles table's columns and the size limit "
+               "it was read with: other ones read every file again.", required=True),
+    ),
+    sort_by=("source_path",),
+)
+
 FIGURE_CHECK_STATE = Table(
     "stg_figure_check_state",
     "Working table: the inputs each figure was last checked with (its row, its article's date, the official "
@@ -416,7 +434,8 @@ TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, QUOTES, INCIDENTS, INC
                                                 OFFICIAL_FIGURES, FIGURE_CHECKS, CURATION_LOG)}
 WORKING_TABLES: dict[str, Table] = {t.name: t for t in (QUARANTINE, STG_QUOTES, STG_INCIDENT_MENTIONS,
                                                         STG_ECONOMIC_FIGURES, EXTRACTION_STATE, EXTRACTION_QUARANTINE,
-                                                        EXTRACTION_RUNS, ARTICLE_SIGNATURES, FIGURE_CHECK_STATE)}
+                                                        EXTRACTION_RUNS, ARTICLE_SIGNATURES, CORPUS_FILES,
+                                                        FIGURE_CHECK_STATE)}
 ALL_TABLES: dict[str, Table] = {**TABLES, **WORKING_TABLES}
 # What the extractors of caravan.extract.records produce, by their record kind.
 EXTRACTED: dict[str, Table] = {"quotes": STG_QUOTES, "incidents": STG_INCIDENT_MENTIONS, "economic_figures": STG_ECONOMIC_FIGURES}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import time
@@ -13,9 +15,10 @@ from urllib.parse import urlsplit
 import duckdb
 import pyarrow as pa
 
-from caravan.ingest.corpus import Article
+from caravan.ingest import corpus as corpus_module
+from caravan.ingest.corpus import Article, FileState
 from caravan.store.extensions import load_extensions
-from caravan.store.tables import ALL_TABLES, ARTICLES, TABLES, Table
+from caravan.store.tables import ALL_TABLES, ARTICLES, CORPUS_FILES, TABLES, Table
 
 
 T = TypeVar("T")
@@ -210,6 +213,47 @@ def article_rows(con: duckdb.DuckDBPyConnection | None, articles: list[Article],
         row["ingested_at"] = seen.get(art.sha256, now)
         rows.append(row)
     return rows
+
+
+def reader_version(max_bytes: int) -> str:
+    """What a stored file state was read with: the corpus reading code, the articles table's columns, the limit."""
+    code = Path(corpus_module.__file__).read_bytes()
+    return hashlib.sha256(code + ARTICLES.ddl().encode() + str(max_bytes).encode()).hexdigest()[:16]
+
+
+def file_states(con: duckdb.DuckDBPyConnection, version: str) -> dict[str, FileState]:
+    """The files the last ingest read, where it read them as ``version`` does (else none: all are read again)."""
+    if not has_table(con, CORPUS_FILES.name) or not has_table(con, ARTICLES.name):
+        return {}
+    rows = con.execute(f"SELECT source_path, fingerprint, article_id, sha256, copy_rank FROM {CORPUS_FILES.name} "
+                       "WHERE reader_version = ?", [version]).fetchall()
+    return {p: FileState(f, a, h, tuple(json.loads(r))) for p, f, a, h, r in rows}
+
+
+def file_state_rows(states: dict[str, FileState], version: str) -> pa.Table:
+    return to_arrow(CORPUS_FILES, [{"source_path": p, "fingerprint": s.fingerprint, "article_id": s.article_id,
+                                    "sha256": s.sha256, "copy_rank": json.dumps(list(s.rank)), "reader_version": version}
+                                   for p, s in sorted(states.items())])
+
+
+def update_articles(con: duckdb.DuckDBPyConnection, batches: Iterable[pa.Table], kept: list[str]) -> None:
+    """The articles table as the ingest found the corpus, in one transaction: the rows of ``batches`` (articles
+    read anew) and the stored rows of ``kept`` (their files unchanged; the list is complete once the batches are
+    consumed); every other row goes."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE _read_articles AS SELECT * FROM articles LIMIT 0")
+        for data in batches:
+            con.register("_incoming", data.select(ARTICLES.column_names).cast(ARTICLES.arrow_schema()))
+            con.execute("INSERT INTO _read_articles SELECT * FROM _incoming")
+            con.unregister("_incoming")
+        con.execute("DELETE FROM articles WHERE article_id NOT IN (SELECT unnest(?::VARCHAR[]))", [list(kept)])
+        con.execute("INSERT INTO articles SELECT * FROM _read_articles ORDER BY article_id")
+        con.execute("DROP TABLE _read_articles")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def _publishable_sql(name: str) -> str:
