@@ -5,10 +5,10 @@ import dagster as dg
 
 from assets.metadata import table_metadata
 from caravan.curate.curation import apply_decisions_arrow, load_decisions, needed_articles
-from caravan.curate.incident_merge import merge_incidents
+from caravan.curate.incident_merge import merge_incidents_in_parts
 from caravan.curate.speaker_table import speaker_rows
 from caravan.store.tables import CURATION_LOG, INCIDENT_SOURCES, INCIDENTS, ECONOMIC_FIGURES, QUOTES, SPEAKERS, TABLES
-from caravan.store.warehouse import read_table, replace_table, to_arrow
+from caravan.store.warehouse import mentions_by_type, read_table, replace_table, to_arrow
 from assets.resources import CurationResource, WarehouseResource
 
 _PUBLISHED = (QUOTES, INCIDENTS, INCIDENT_SOURCES, ECONOMIC_FIGURES, CURATION_LOG)
@@ -39,16 +39,13 @@ def curated_records(context: dg.AssetExecutionContext, curation: CurationResourc
         for a, text in con.execute("SELECT article_id, text FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
                                    [sorted(needed)]).fetchall():
             articles[a]["text"] = text
-        mentions = read_table(con, "stg_incident_mentions").to_pylist()
         published = {a: v["published"] for a, v in articles.items()}
         # Synthetic test reports never merge with real ones: a released event must rest on real reports only.
         events, sources = [], []
         for synthetic in (False, True):
-            part = [m for m in mentions if articles[m["article_id"]]["synthetic"] == synthetic]
-            e, s = merge_incidents(part, published)
+            e, s = merge_incidents_in_parts(mentions_by_type(con, synthetic), published)
             events += e
             sources += s
-        del mentions
         machine = {"quotes": read_table(con, "stg_quotes"), "incidents": to_arrow(INCIDENTS, events),
                    "incident_sources": to_arrow(INCIDENT_SOURCES, sources),
                    "economic_figures": read_table(con, "stg_economic_figures")}

@@ -42,6 +42,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Iterable
 
 from caravan.store.vocabularies import COUNT_KINDS
 
@@ -258,7 +259,9 @@ class _Index:
 
     def file(self, event: _Event, m: _Mention, city_before: str | None) -> None:
         t, c = event.type, event.country
-        if event.city != city_before:  # its first city: out of the cityless slot, under the city
+        # Its first city: out of the cityless slot, under the city. A travel advisory is looked up under
+        # _ANY_CITY only, and its members may name different cities: it never moves.
+        if event.city != city_before and t != _ADVISORY:
             for key in event.keys:
                 self._buckets[(t, c, None, *key)].pop(event.index, None)
                 self._buckets.setdefault((t, c, event.city, *key), {})[event.index] = event
@@ -314,6 +317,26 @@ def merge_incidents(mentions: list[dict], published: dict[str, str | None]) -> t
     rows = [_event_row(e) for e in events]
     sources = [_source_row(m, row["incident_id"]) for e, row in zip(events, rows) for m in e.members]
     return rows, sources
+
+
+def merge_incidents_in_parts(parts: Iterable[list[dict]], published: dict[str, str | None]
+                             ) -> tuple[list[dict], list[dict]]:
+    """``merge_incidents`` of all the mentions of ``parts``, where no mention of a part can merge with another
+    part's (mentions of one type per part: only mentions of the same type merge): the same events and sources
+    in the same order, with only one part's mentions in memory at a time."""
+    merged = []  # (the primary mention's sort key, event row, its source rows)
+    for part in parts:
+        events, sources = merge_incidents(part, published)
+        start = 0
+        for event in events:  # sources come grouped by event, the primary mention first
+            mine = sources[start:start + event["n_sources"]]
+            start += event["n_sources"]
+            primary = mine[0]
+            key = (_published_key(published.get(primary["article_id"])), primary["article_id"],
+                   primary["char_start"] if primary["char_start"] is not None else -1, primary["source_id"])
+            merged.append((key, event, mine))
+    merged.sort(key=lambda item: item[0])  # the order one merge of every mention creates its events in
+    return [event for _, event, _ in merged], [s for _, _, mine in merged for s in mine]
 
 
 def _source_row(m: _Mention, incident_id: str) -> dict:

@@ -9,7 +9,7 @@ import re
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, TypeVar
+from typing import Callable, Iterable, Iterator, TypeVar
 from urllib.parse import urlsplit
 
 import duckdb
@@ -254,6 +254,18 @@ def update_articles(con: duckdb.DuckDBPyConnection, batches: Iterable[pa.Table],
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def mentions_by_type(con: duckdb.DuckDBPyConnection, synthetic: bool) -> Iterator[list[dict]]:
+    """The incident mentions of the real (or synthetic) articles, one type at a time, as rows, read as asked for."""
+    table = ALL_TABLES["stg_incident_mentions"]
+    where = "article_id IN (SELECT article_id FROM articles WHERE synthetic = ?)"
+    types = [t for (t,) in con.execute(f'SELECT DISTINCT type FROM "{table.name}" WHERE {where} ORDER BY type NULLS LAST',
+                                       [synthetic]).fetchall()]
+    order = ", ".join(f'"{c}"' for c in table.sort_by)
+    for type_ in types:
+        yield con.execute(f'SELECT * FROM "{table.name}" WHERE {where} AND type IS NOT DISTINCT FROM ? ORDER BY {order}',
+                          [synthetic, type_]).to_arrow_table().cast(table.arrow_schema()).to_pylist()
 
 
 def _publishable_sql(name: str) -> str:

@@ -12,10 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from caravan.ingest.corpus import read_article
 from caravan.extract.records import extract_article
-from caravan.curate.incident_merge import EVENT_COLUMNS, SOURCE_COLUMNS, merge_incidents
+from caravan.curate.incident_merge import EVENT_COLUMNS, SOURCE_COLUMNS, merge_incidents, merge_incidents_in_parts
 from caravan.store.tables import INCIDENTS
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "corpus" / "voa-2024-03-central-asian-migrants-backlash.txt"
@@ -257,3 +259,32 @@ def test_fifty_thousand_mentions_merge_quickly():
     elapsed = time.perf_counter() - t0
     print(f"merged {len(mentions)} mentions into {len(events)} events in {elapsed:.2f} s")
     assert len(sources) == len(mentions)
+
+
+_PLACES = (KALUGA, MOSCOW, NO_CITY)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["assault", "raid", "terror_attack", "travel_advisory", None]),
+                          st.sampled_from(["RU", "KG", None]), st.integers(0, 2),
+                          st.sampled_from(["2024-03-22", "2024-03-25", "2024-03", "2024", "2024-04-02", None]),
+                          st.integers(0, 5), st.integers(0, 3)), max_size=30))
+def test_merging_type_by_type_gives_what_one_merge_of_all_gives(specs):
+    """Only mentions of one type merge: merged a type at a time (one type's mentions in memory), the events,
+    their sources and their order are those of one merge of every mention."""
+    mentions = [mention(f"inc_{i:02d}", f"art_{a}", type=t, country=c, place=_PLACES[p], date=d, char_start=10 * i)
+                for i, (t, c, p, d, a, _) in enumerate(specs)]
+    published = {f"art_{a}": ["2024-03-23", "2024-03", None, "2024-03-26"][day] for *_, a, day in specs}
+    by_type = {}
+    for m in mentions:
+        by_type.setdefault(m["type"], []).append(m)
+    assert merge_incidents_in_parts(by_type.values(), published) == merge_incidents(mentions, published)
+
+
+def test_advisories_of_one_issuer_naming_different_cities_are_one_advisory():
+    """Two warnings of Kyrgyzstan's in one month, one naming Moscow and one Kaluga (it crashed the merge)."""
+    mentions = [mention("inc_1", "art_1", type="travel_advisory", country="KG", place=MOSCOW, date="2024-03-22"),
+                mention("inc_2", "art_2", type="travel_advisory", country="KG", place=KALUGA, date="2024-03-25"),
+                mention("inc_3", "art_3", type="travel_advisory", country="KG", place=NO_CITY, date="2024-03-27")]
+    events, sources = merge_incidents(mentions, {"art_1": "2024-03-22", "art_2": "2024-03-25", "art_3": "2024-03-28"})
+    assert len(events) == 1 and events[0]["n_sources"] == 3 and events[0]["city"] == "Moscow"
