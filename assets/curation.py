@@ -2,6 +2,7 @@
 and the curators' decisions."""
 
 import dagster as dg
+import pyarrow as pa
 
 from assets.metadata import table_metadata
 from caravan.curate.curation import apply_decisions_arrow, load_decisions, needed_articles
@@ -41,13 +42,10 @@ def curated_records(context: dg.AssetExecutionContext, curation: CurationResourc
             articles[a]["text"] = text
         published = {a: v["published"] for a, v in articles.items()}
         # Synthetic test reports never merge with real ones: a released event must rest on real reports only.
-        events, sources = [], []
-        for synthetic in (False, True):
-            e, s = merge_incidents_in_parts(mentions_by_type(con, synthetic), published)
-            events += e
-            sources += s
-        machine = {"quotes": read_table(con, "stg_quotes"), "incidents": to_arrow(INCIDENTS, events),
-                   "incident_sources": to_arrow(INCIDENT_SOURCES, sources),
+        merged = [merge_incidents_in_parts(mentions_by_type(con, synthetic), published) for synthetic in (False, True)]
+        events, sources = (pa.concat_tables([m[i] for m in merged]) for i in (0, 1))
+        del merged
+        machine = {"quotes": read_table(con, "stg_quotes"), "incidents": events, "incident_sources": sources,
                    "economic_figures": read_table(con, "stg_economic_figures")}
         del events, sources
         curated, log = apply_decisions_arrow(machine, articles, decisions)

@@ -44,7 +44,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
+import pyarrow as pa
+
+from caravan.store.tables import INCIDENT_SOURCES, INCIDENTS
 from caravan.store.vocabularies import COUNT_KINDS
+from caravan.store.warehouse import to_arrow
 
 WINDOW_DAYS = 7
 # Events that happen once and are remembered by the year ("the 2024 Crocus attack").
@@ -320,23 +324,48 @@ def merge_incidents(mentions: list[dict], published: dict[str, str | None]) -> t
 
 
 def merge_incidents_in_parts(parts: Iterable[list[dict]], published: dict[str, str | None]
-                             ) -> tuple[list[dict], list[dict]]:
+                             ) -> tuple[pa.Table, pa.Table]:
     """``merge_incidents`` of all the mentions of ``parts``, where no mention of a part can merge with another
-    part's (mentions of one type per part: only mentions of the same type merge): the same events and sources
-    in the same order, with only one part's mentions in memory at a time."""
-    merged = []  # (the primary mention's sort key, event row, its source rows)
+    part's (mentions of one type per part: only mentions of the same type merge), as Arrow tables of
+    ``incidents`` and ``incident_sources``: the same rows in the same order, with one part's mentions and
+    events as Python objects at a time."""
+    events_parts, sources_parts = [], []
     for part in parts:
         events, sources = merge_incidents(part, published)
-        start = 0
+        keys, source_keys, start = [], [], 0
         for event in events:  # sources come grouped by event, the primary mention first
-            mine = sources[start:start + event["n_sources"]]
-            start += event["n_sources"]
-            primary = mine[0]
-            key = (_published_key(published.get(primary["article_id"])), primary["article_id"],
+            n = event["n_sources"]
+            primary = sources[start]
+            key = (*_published_key(published.get(primary["article_id"])), primary["article_id"],
                    primary["char_start"] if primary["char_start"] is not None else -1, primary["source_id"])
-            merged.append((key, event, mine))
-    merged.sort(key=lambda item: item[0])  # the order one merge of every mention creates its events in
-    return [event for _, event, _ in merged], [s for _, _, mine in merged for s in mine]
+            keys.append(key)
+            source_keys += [(*key, i) for i in range(n)]
+            start += n
+        events_parts.append(_keyed(to_arrow(INCIDENTS, events), keys, _KEY_COLUMNS[:-1]))
+        sources_parts.append(_keyed(to_arrow(INCIDENT_SOURCES, sources), source_keys, _KEY_COLUMNS))
+    return _in_key_order(events_parts, INCIDENTS), _in_key_order(sources_parts, INCIDENT_SOURCES)
+
+
+# The order one merge of every mention creates its events in: by primary mention (``_Mention.sort_key``).
+_KEY_COLUMNS = ("_unknown_date", "_published", "_article_id", "_char_start", "_record_id", "_member")
+
+
+def _keyed(data: pa.Table, keys: list[tuple], names: tuple[str, ...]) -> pa.Table:
+    columns = list(zip(*keys)) if keys else [()] * len(names)
+    for name, values in zip(names, columns):
+        data = data.append_column(name, pa.array(values, pa.int64() if name in ("_unknown_date", "_char_start",
+                                                                                 "_member") else pa.string()))
+    return data
+
+
+def _in_key_order(parts: list[pa.Table], spec) -> pa.Table:
+    if not parts:
+        return spec.arrow_schema().empty_table()
+    data = pa.concat_tables(parts)
+    keys = [c for c in _KEY_COLUMNS if c in data.column_names]
+    # Strings compare as Python compares them: UTF-8 bytes sort as code points do.
+    data = data.sort_by([(c, "ascending") for c in keys])
+    return data.drop_columns(keys).combine_chunks()
 
 
 def _source_row(m: _Mention, incident_id: str) -> dict:
