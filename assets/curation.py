@@ -68,7 +68,9 @@ def curated_records(context: dg.AssetExecutionContext, curation: CurationResourc
 def speakers(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.get_connection() as con:
         # Speakers of published articles only: a synthetic test article's speaker is nobody.
-        quotes = con.sql("SELECT q.* FROM quotes q JOIN articles a USING (article_id) WHERE NOT a.synthetic "
+        # The columns the table is made of only: never the quotes' texts and sentences.
+        quotes = con.sql("SELECT q.speaker, q.speaker_description, q.article_id, q.medium FROM quotes q "
+                         "JOIN articles a USING (article_id) WHERE NOT a.synthetic AND q.speaker IS NOT NULL "
                          "ORDER BY q.record_id").to_arrow_table().to_pylist()
         data = to_arrow(SPEAKERS, speaker_rows(quotes))
         replace_table(con, SPEAKERS, data)

@@ -25,6 +25,8 @@ _PACKAGE = Path(__file__).resolve().parents[1]
 # The code whose change can change any check.
 _CHECK_SOURCES = ("statistics/reconcile.py", "statistics/official_figures.py", "common/ids.py", "store/tables.py")
 
+_BATCH = 20_000  # figures checked per batch
+
 # Each figure's inputs: its row and its article's publication date, with the version of everything else.
 _INPUTS_SQL = """
     SELECT f.record_id, sha256(to_json(f)::VARCHAR || '|' || coalesce(a.published::VARCHAR, '') || '|' || ?)
@@ -77,15 +79,17 @@ def update_figure_checks(con: duckdb.DuckDBPyConnection, official: list[dict]) -
         gone = list(plan.check + plan.remove)
         for table, key in ((FIGURE_CHECKS, "figure_record_id"), (FIGURE_CHECK_STATE, "figure_record_id")):
             con.execute(f'DELETE FROM "{table.name}" WHERE {key} IN (SELECT unnest(?::VARCHAR[]))', [gone])
-        figures = con.execute(
-            "SELECT * FROM economic_figures WHERE record_id IN (SELECT unnest(?::VARCHAR[])) "
-            "ORDER BY article_id, char_start, record_id", [list(plan.check)]).to_arrow_table().to_pylist()
-        ids = sorted({f["article_id"] for f in figures})
-        published = dict(con.execute("SELECT article_id, published FROM articles WHERE article_id IN "
-                                     "(SELECT unnest(?::VARCHAR[]))", [ids]).fetchall())
-        _insert(con, FIGURE_CHECKS, to_arrow(FIGURE_CHECKS, check_figures(figures, published, official)))
-        _insert(con, FIGURE_CHECK_STATE, to_arrow(FIGURE_CHECK_STATE, [
-            {"figure_record_id": f, "input_hash": current[f]} for f in plan.check]))
+        for start in range(0, len(plan.check), _BATCH):  # a batch of figures in memory at a time
+            batch = list(plan.check[start:start + _BATCH])
+            figures = con.execute(
+                "SELECT * FROM economic_figures WHERE record_id IN (SELECT unnest(?::VARCHAR[])) "
+                "ORDER BY article_id, char_start, record_id", [batch]).to_arrow_table().to_pylist()
+            ids = sorted({f["article_id"] for f in figures})
+            published = dict(con.execute("SELECT article_id, published FROM articles WHERE article_id IN "
+                                         "(SELECT unnest(?::VARCHAR[]))", [ids]).fetchall())
+            _insert(con, FIGURE_CHECKS, to_arrow(FIGURE_CHECKS, check_figures(figures, published, official)))
+            _insert(con, FIGURE_CHECK_STATE, to_arrow(FIGURE_CHECK_STATE, [
+                {"figure_record_id": f, "input_hash": current[f]} for f in batch]))
 
     in_transaction(con, work)
     return plan

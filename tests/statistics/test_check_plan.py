@@ -88,3 +88,16 @@ def test_a_warehouse_without_the_state_is_checked_in_full(built: Path, tmp_path:
     assert len(update_figure_checks(con, official).check) == con.sql("SELECT count(*) FROM economic_figures").fetchone()[0]
     assert _stored(con) == _full(con)
     con.close()
+
+
+def test_figures_checked_in_batches_give_the_same_table(built: Path, tmp_path: Path, monkeypatch):
+    from caravan.statistics import check_plan
+
+    shutil.copy(built, tmp_path / "w.duckdb")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("DROP TABLE stg_figure_check_state")
+    monkeypatch.setattr(check_plan, "_BATCH", 1)
+    official = _rows(con, "SELECT * FROM official_figures ORDER BY record_id")
+    assert len(update_figure_checks(con, official).check) >= 3
+    assert _stored(con) == _full(con)
+    con.close()
