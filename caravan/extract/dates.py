@@ -44,6 +44,18 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
                             r"|(?:over\s+)?the\s+(weekend)|(?:earlier|later)\s+this\s+(week|month|year))\b", re.IGNORECASE)),
     ("weekday", re.compile(rf"\b(?:((?i:last|this|on|early|late))\s+)?({_WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?\b")),
 ]
+# A word that every match of a pattern holds (as the pattern reads it: in any case where it ignores case): a span
+# without it is not searched for that pattern. Most spans hold a date of one or two kinds only.
+_PATTERN_CUES: dict[str, re.Pattern] = {
+    "iso": re.compile(r"19|20"),
+    "calendar": re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"),
+    "month_year": re.compile(r"19|20"),
+    "month": re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"),
+    "year": re.compile(r"19|20"),
+    "ago": re.compile(r"ago", re.IGNORECASE),
+    "relative": re.compile(r"yesterday|today|tonight|last|this|past|weekend", re.IGNORECASE),
+    "weekday": re.compile(r"day"),
+}
 
 
 @dataclass(frozen=True)
@@ -106,6 +118,8 @@ def find_dates(text: str, published: str | None, start: int = 0, end: int | None
     base = _base(published)
     found: list[DateMention] = []  # in text order: they do not overlap, so their ends rise with their starts
     for kind, pattern in _PATTERNS:
+        if not _PATTERN_CUES[kind].search(text, start, end):
+            continue
         for m in pattern.finditer(text, start, end):
             i = bisect_left(found, m.end(), key=lambda f: f.start) - 1  # the last one that starts before it ends
             if i >= 0 and m.start() < found[i].end:

@@ -17,7 +17,7 @@ from itertools import combinations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caravan.extract import figures, incidents, numbers, quotes, speakers
+from caravan.extract import dates, figures, incidents, numbers, quotes, speakers
 from caravan.extract.text import SUFFIX_WINDOW, Span, _suffix_search
 
 SETTINGS = settings(max_examples=200, deadline=None)
@@ -67,6 +67,24 @@ def test_the_qualifier_before_a_number_is_found_from_the_end(text, end):
     plain = (numbers._QUALIFIER_OF[m.group(1).lower()], end - m.start(1)) if m else None
     assert numbers.qualifier_before(text, end) == plain
     assert numbers.qualifier_before(text[:end]) == plain
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+DATE_WORDS = ["on", "in", "March", "Mar.", "Sept.", "May", "22", "3rd", "of", "2024", "1999", "2024-03-01", "three", "days",
+              "ago", "AGO", "last", "LAST", "this", "past", "week", "weekend", "the", "over", "earlier", "later", "yesterday",
+              "Today", "tonight", "Friday", "Monday", "morning", ",", "since", "x", "-", "2020s", "mid-", "three days ago",
+              "a few Weeks AGO", "last week", "earlier this month", "over the weekend", "on March 22", "22 March 2024",
+              "in 2021", "last Thursday morning", "in mid-March", "Sept. 3, 2023", "in late May", "June of 2023", "December 5"]
+
+
+@SETTINGS
+@given(texts(DATE_WORDS))
+def test_every_date_holds_its_patterns_cue(text):
+    # a span without a pattern's cue is not searched for it: that loses a date only if one can lack the cue
+    for kind, pattern in dates._PATTERNS:
+        for m in pattern.finditer(text):
+            assert dates._PATTERN_CUES[kind].search(text, m.start(), m.end()), (kind, m.group())
 
 
 # --- figures --------------------------------------------------------------------------------------
