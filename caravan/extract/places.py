@@ -89,7 +89,9 @@ _FUNCTION_WORDS = frozenset({"in", "at", "near", "from", "to", "the", "a", "an",
 _DESIGNATORS = ("oblast", "region", "province", "krai", "kray", "territory", "oblysy")
 _ALT_NAME_RE = re.compile(r"[A-Z][a-z’'\-]+(?: [A-Z][a-z’'\-]+)*")
 _POSSESSIVE_RE = re.compile(r"[’']s?\.?$")
-_CAPITALISED_RE = re.compile(r"(?<![\w’'\-])(?:[A-Z]\.){2,}|(?<![\w’'\-])[^\W\d_a-z][\w’'\-–]*\.?")
+# A capitalised word or an acronym ("U.S."), not inside a word: (?<![\w’'\-])(?:[A-Z]\.){2,}|(?<![\w’'\-])[^\W\d_a-z]...,
+# written to open with a character class, which lets the search skip at once to where a match may start.
+_CAPITALISED_RE = re.compile(r"[^\W\d_a-z](?<![\w’'\-].)(?:(?<=[A-Z])\.(?:[A-Z]\.)+|[\w’'\-–]*\.?)")
 _PREV_WORD_RE = re.compile(r"([^\W\d_][\w’'\-]*\.?)\s+$")
 _ACRONYM_RE = re.compile(r"(?:[^\W\d_]\.){2,}")
 _SHORT_NAME_RE = re.compile(r"(?:[A-Z]\.?){2,4}|[A-Z][a-z]{1,2}")
@@ -350,15 +352,33 @@ def _hits(text: str, start: int, end: int) -> tuple[_Hit, ...]:
             # «Samara», “Astana”: a name set off in quotation marks names a shop, hotel or club, not a place.
             pos = we
             continue
-        prev = _PREV_WORD_RE.search(text, max(start, ws - 40), ws)
-        prev_word = prev.group(1).rstrip(".") if prev else None
+        prev = _previous_word(text, max(start, ws - 40), ws)
+        prev_word = prev[1].rstrip(".") if prev else None
         nxt = _WORD_RE.match(text, words[n - 1][1] + 1, end) if text[words[n - 1][1]:words[n - 1][1] + 1] == " " else None
         next_word = nxt.group().rstrip(".") if nxt else None
         prev_cap = bool(prev_word and prev_word[0].isupper() and prev_word.lower() not in _FUNCTION_WORDS
-                        and not _sentence_start(text, prev.start(1)))
+                        and not _sentence_start(text, prev[0]))
         hits.append(_Hit(ws, we, kind, key, prev_word.lower() if prev_word else None, possessive, prev_cap, next_word))
         pos = words[n - 1][1]
     return tuple(hits)
+
+
+def _previous_word(text: str, start: int, end: int) -> tuple[int, str] | None:
+    """Where the word that ``_PREV_WORD_RE`` finds in text[start:end] starts, and the word: the same, read back
+    from the end instead of tried at every position of the span."""
+    word_end = end
+    while word_end > start and text[word_end - 1].isspace():
+        word_end -= 1
+    if word_end == end:
+        return None  # no space before ``end``
+    stem_end = word_end - 1 if word_end > start and text[word_end - 1] == "." else word_end
+    first = stem_end
+    while first > start and (text[first - 1].isalnum() or text[first - 1] in "_’'-"):  # [\w’'\-]
+        first -= 1
+    for i in range(first, stem_end):  # the word begins at its first letter: [^\W\d_]
+        if text[i].isalnum() and not text[i].isdecimal():
+            return i, text[i:word_end]
+    return None
 
 
 def _lookup(text: str, ws: int, we: int) -> tuple[int, str, str, bool] | None:

@@ -17,7 +17,7 @@ from itertools import combinations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caravan.extract import dates, figures, incidents, numbers, quotes, speakers
+from caravan.extract import dates, figures, incidents, numbers, places, quotes, speakers
 from caravan.extract.text import SUFFIX_WINDOW, Span, _suffix_search
 
 SETTINGS = settings(max_examples=200, deadline=None)
@@ -85,6 +85,34 @@ def test_every_date_holds_its_patterns_cue(text):
     for kind, pattern in dates._PATTERNS:
         for m in pattern.finditer(text):
             assert dates._PATTERN_CUES[kind].search(text, m.start(), m.end()), (kind, m.group())
+
+
+# --- places --------------------------------------------------------------------------------------
+
+PLACE_WORDS = ["Osh", "in", "U.S.", "A.", "É.F.", "St.", "x-Ray", "Moscow’s", "it's", "1a", "a1", "٣b", "²x", "_b", "ǅa", "..",
+               ".", "-", "–", "“", "(", "é"]
+
+
+def place_texts() -> st.SearchStrategy[str]:
+    separators = st.sampled_from([" ", "  ", "\n", "\t", "\u00a0", ""])
+    return st.lists(st.tuples(st.sampled_from(PLACE_WORDS), separators), max_size=12).map(
+        lambda parts: "".join(w + s for w, s in parts))
+
+
+@SETTINGS
+@given(place_texts(), st.integers(0, 60), st.integers(0, 60))
+def test_the_capitalised_words_are_the_plain_patterns(text, start, end):
+    plain = re.compile(r"(?<![\w’'\-])(?:[A-Z]\.){2,}|(?<![\w’'\-])[^\W\d_a-z][\w’'\-–]*\.?")
+    assert [m.span() for m in places._CAPITALISED_RE.finditer(text, start, end)] == \
+        [m.span() for m in plain.finditer(text, start, end)]
+
+
+@SETTINGS
+@given(place_texts(), st.integers(0, 60))
+def test_the_word_before_a_name_read_back_from_it(text, start):
+    for end in range(len(text) + 1):  # a position in the text: where a name starts
+        plain = places._PREV_WORD_RE.search(text, start, end)
+        assert places._previous_word(text, start, end) == ((plain.start(1), plain.group(1)) if plain else None)
 
 
 # --- figures --------------------------------------------------------------------------------------
