@@ -212,6 +212,13 @@ def test_what_an_event_word_asks_of_the_words_before_it(text):
 
 
 @SETTINGS
+@given(texts(INCIDENT_WORDS + ["set", "fire", "sets", "act", "acts", "actor", "Held", "rounded", "x-detained", "détained", "HIT"]))
+def test_the_opening_words_of_a_sentence(text):
+    lower = text.lower()
+    assert set(incidents._OPENER_WORD.findall(lower)) == incidents._OPENERS.intersection(re.findall(r"[a-z]+", lower))
+
+
+@SETTINGS
 @given(texts(INCIDENT_WORDS))
 def test_the_date_of_an_event_word(text):
     from caravan.extract.dates import find_dates
