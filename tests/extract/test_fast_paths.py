@@ -83,7 +83,7 @@ DATE_WORDS = ["on", "in", "March", "Mar.", "Sept.", "May", "22", "3rd", "of", "2
 def test_every_date_holds_its_patterns_cue(text):
     # a span without a pattern's cue is not searched for it: that loses a date only if one can lack the cue
     for kind, pattern in dates._PATTERNS:
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(text) if kind in dates._PATTERN_CUES else ():
             assert dates._PATTERN_CUES[kind].search(text, m.start(), m.end()), (kind, m.group())
 
 
