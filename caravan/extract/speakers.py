@@ -181,9 +181,10 @@ _UPPER = "".join(re.escape(chr(c)) for c in range(0x41, 0x530) if chr(c).isupper
 _CAPWORD = rf"[{_UPPER}]\w*(?:[’'.\-]\w+)*"
 _PARTICLES = frozenset("von van der den de da di du bin ibn al el dos das del la le".split())
 # Capitalised words joined by a space (or ". " after an initial), with name particles and, inside
-# organisation names, "of"/"for" between them; _raw_runs splits what the regex joins too eagerly.
+# organisation names, "of"/"for" between them; _raw_runs splits what the regex joins too eagerly. Not inside a word:
+# (?<![\w’'.\-]){_CAPWORD}..., written to open with the capital, which lets the search skip at once to one.
 _RUN_RE = re.compile(
-    rf"(?<![\w’'.\-]){_CAPWORD}(?:(?: |\. )(?:(?:{'|'.join(sorted(_PARTICLES))}|of|for) )*{_CAPWORD})*")
+    rf"[{_UPPER}](?<![\w’'.\-].)\w*(?:[’'.\-]\w+)*(?:(?: |\. )(?:(?:{'|'.join(sorted(_PARTICLES))}|of|for) )*{_CAPWORD})*")
 
 
 def _split_run(text: str, m: re.Match) -> list[list[tuple[int, int, str]]]:

@@ -251,6 +251,19 @@ NAME_WORDS = ["Ivan Petrov", "Anna Petrova", ",", "a", "lawyer", "the", "Interio
               "31", "who"]
 
 
+RUN_WORDS = ["Ivan", "Petrov’s", "van", "der", "Berg", "of", "for", "Ministry", "J.", "R.", "U.S.", "x-Ray", "Ümit", "é", "ǅa",
+             "Ω", "1A", "_B", "'", "-", ".", ". ", "  ", " ", "\n", "Anna-Maria", "O'Neil"]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(RUN_WORDS), max_size=30).map("".join), st.integers(0, 60), st.integers(0, 60))
+def test_the_runs_of_capitalised_words_are_the_plain_patterns(text, start, end):
+    particles = "|".join(sorted(speakers._PARTICLES))
+    plain = re.compile(rf"(?<![\w’'.\-]){speakers._CAPWORD}(?:(?: |\. )(?:(?:{particles}|of|for) )*{speakers._CAPWORD})*")
+    assert [m.span() for m in speakers._RUN_RE.finditer(text, start, end)] == \
+        [m.span() for m in plain.finditer(text, start, end)]
+
+
 @SETTINGS
 @given(texts(NAME_WORDS))
 def test_the_words_before_each_name(text):
