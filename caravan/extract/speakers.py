@@ -1070,6 +1070,17 @@ _MEDIUM_PATTERNS = [re.compile(p) for p in (
     rf"where|when|to|late|early|earlier|this|last)\b))",
     rf"\b(?:wrote|writes|writing)\s+in\s+(?:the\s+)?({_CAP})",
 )]
+# A word that every match of each pattern holds (none that is rare enough for "on X"): an attribution without it is not
+# searched for that pattern.
+_MEDIUM_CUES = [re.compile(p) if p else None for p in (
+    r"tell|told",
+    r"tell|told|speaking|spoke|talking|talked|interviewed",
+    r"interview|statement|post|video|message|op-ed|article|column|commentary|podcast|broadcast|address|appearance"
+    r"|tweet|letter",
+    r"post|video|interview|message|broadcast|statement|tweet|op-ed|column|article|podcast|channel",
+    None,
+    r"wrote|writes|writing",
+)]
 _NOT_MEDIA = _MONTHS_DAYS | frozenset({"i", "he", "she", "they", "it", "we"})
 
 
@@ -1087,7 +1098,9 @@ def _outlet_name(captured: str) -> str:
 def find_medium(text: str, start: int, end: int, roster: Roster | None = None) -> str | None:
     """Where the words were said or written, from the attribution text[start:end] ("told Reuters" → Reuters)."""
     best = None
-    for pattern in _MEDIUM_PATTERNS:
+    for cue, pattern in zip(_MEDIUM_CUES, _MEDIUM_PATTERNS):
+        if cue is not None and not cue.search(text, start, end):
+            continue
         for m in pattern.finditer(text, start, end):
             name = _outlet_name(m.group(1))
             first = name.split()[0].lower() if name else ""

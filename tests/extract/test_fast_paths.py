@@ -264,6 +264,23 @@ def test_the_runs_of_capitalised_words_are_the_plain_patterns(text, start, end):
         [m.span() for m in plain.finditer(text, start, end)]
 
 
+MEDIUM_WORDS = ["told", "tells", "tell", "telling", "speaking", "spoke", "talking", "talked", "with", "to", "interviewed",
+                "by", "in", "an", "a", "the", "his", "its", "recent", "long", "interview", "statement", "post", "op-ed",
+                "podcast", "letter", "tweet", "channel", "video", "on", "via", "wrote", "writes", "writing", "Reuters",
+                "Telegram", "the BBC", "Kommersant", "newspaper", "agency", "x", ",", "TOLD", "Told", "In",
+                "told the newspaper Kommersant", "told Reuters", "spoke to the BBC", "talked with Reuters",
+                "in an interview with Reuters", "in a Telegram post", "in her Telegram video", "wrote in Kommersant",
+                "in his latest statement to Interfax", "on his Telegram channel", "interviewed by Reuters"]
+
+
+@SETTINGS
+@given(texts(MEDIUM_WORDS))
+def test_every_medium_holds_its_patterns_cue(text):
+    for cue, pattern in zip(speakers._MEDIUM_CUES, speakers._MEDIUM_PATTERNS):
+        for m in pattern.finditer(text) if cue is not None else ():
+            assert cue.search(text, m.start(), m.end()), (pattern.pattern, m.group())
+
+
 @SETTINGS
 @given(texts(NAME_WORDS))
 def test_the_words_before_each_name(text):
