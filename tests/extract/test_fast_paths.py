@@ -75,7 +75,8 @@ DATE_WORDS = ["on", "in", "March", "Mar.", "Sept.", "May", "22", "3rd", "of", "2
               "ago", "AGO", "last", "LAST", "this", "past", "week", "weekend", "the", "over", "earlier", "later", "yesterday",
               "Today", "tonight", "Friday", "Monday", "morning", ",", "since", "x", "-", "2020s", "mid-", "three days ago",
               "a few Weeks AGO", "last week", "earlier this month", "over the weekend", "on March 22", "22 March 2024",
-              "in 2021", "last Thursday morning", "in mid-March", "Sept. 3, 2023", "in late May", "June of 2023", "December 5"]
+              "in 2021", "last Thursday morning", "in mid-March", "Sept. 3, 2023", "in late May", "June of 2023", "December 5",
+              "TONIGHT", "last Night", "this YEAR", "later this month", "the Weekend"]
 
 
 @SETTINGS
@@ -83,8 +84,14 @@ DATE_WORDS = ["on", "in", "March", "Mar.", "Sept.", "May", "22", "3rd", "of", "2
 def test_every_date_holds_its_patterns_cue(text):
     # a span without a pattern's cue is not searched for it: that loses a date only if one can lack the cue
     for kind, pattern in dates._PATTERNS:
-        for m in pattern.finditer(text) if kind in dates._PATTERN_CUES else ():
-            assert dates._PATTERN_CUES[kind].search(text, m.start(), m.end()), (kind, m.group())
+        for m in pattern.finditer(text):
+            assert dates._may_hold(kind, text, m.start(), m.end()), (kind, m.group())
+
+
+def test_the_relative_cues_lower_case_as_the_pattern_reads_them():
+    every_character = "".join(map(chr, range(0x110000)))
+    for letter in set("".join(dates._RELATIVE_CUES)):
+        assert {c.lower() for c in re.findall(letter, every_character, re.IGNORECASE)} == {letter}
 
 
 # --- places --------------------------------------------------------------------------------------
