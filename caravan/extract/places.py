@@ -89,7 +89,7 @@ _FUNCTION_WORDS = frozenset({"in", "at", "near", "from", "to", "the", "a", "an",
 _DESIGNATORS = ("oblast", "region", "province", "krai", "kray", "territory", "oblysy")
 _ALT_NAME_RE = re.compile(r"[A-Z][a-z’'\-]+(?: [A-Z][a-z’'\-]+)*")
 _POSSESSIVE_RE = re.compile(r"[’']s?\.?$")
-# A capitalised word or an acronym ("U.S."), not inside a word: (?<![\w’'\-])(?:[A-Z]\.){2,}|(?<![\w’'\-])[^\W\d_a-z]...,
+# A capitalised word or an acronym ("U.S."), not inside a word: (?<![\w’'\-])(?:[A-Z]\.){2,}|(?<![\w’'\-])[^\W\d_a-z]...
 # written to open with a character class, which lets the search skip at once to where a match may start.
 _CAPITALISED_RE = re.compile(r"[^\W\d_a-z](?<![\w’'\-].)(?:(?<=[A-Z])\.(?:[A-Z]\.)+|[\w’'\-–]*\.?)")
 _PREV_WORD_RE = re.compile(r"([^\W\d_][\w’'\-]*\.?)\s+$")

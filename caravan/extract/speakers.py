@@ -184,7 +184,8 @@ _PARTICLES = frozenset("von van der den de da di du bin ibn al el dos das del la
 # organisation names, "of"/"for" between them; _raw_runs splits what the regex joins too eagerly. Not inside a word:
 # (?<![\w’'.\-]){_CAPWORD}..., written to open with the capital, which lets the search skip at once to one.
 _RUN_RE = re.compile(
-    rf"[{_UPPER}](?<![\w’'.\-].)\w*(?:[’'.\-]\w+)*(?:(?: |\. )(?:(?:{'|'.join(sorted(_PARTICLES))}|of|for) )*{_CAPWORD})*")
+    rf"[{_UPPER}](?<![\w’'.\-].)\w*(?:[’'.\-]\w+)*"
+    rf"(?:(?: |\. )(?:(?:{'|'.join(sorted(_PARTICLES))}|of|for) )*{_CAPWORD})*")
 
 
 def _split_run(text: str, m: re.Match) -> list[list[tuple[int, int, str]]]:

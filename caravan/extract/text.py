@@ -90,7 +90,8 @@ def _sentence_bounds(text: str) -> list[tuple[int, int]]:
 # The tokenizer splits at single spaces first and reads each word alone; so where words are parted by single
 # spaces only, a sentence can end only in a word that holds an end mark, and only those words and the ones
 # after them need the tokenizer (the same words recur, so their tokens are cached).
-_OTHER_SPACE = re.compile("[" + re.escape("".join(c for c in map(chr, range(0x10000)) if c.isspace() and c != " ")) + "]")
+_OTHER_SPACE = re.compile(
+    "[" + re.escape("".join(c for c in map(chr, range(0x10000)) if c.isspace() and c != " ")) + "]")
 
 
 def _odd_spaces(text: str) -> bool:

@@ -71,12 +71,13 @@ def test_the_qualifier_before_a_number_is_found_from_the_end(text, end):
 
 # --- dates ---------------------------------------------------------------------------------------
 
-DATE_WORDS = ["on", "in", "March", "Mar.", "Sept.", "May", "22", "3rd", "of", "2024", "1999", "2024-03-01", "three", "days",
-              "ago", "AGO", "last", "LAST", "this", "past", "week", "weekend", "the", "over", "earlier", "later", "yesterday",
-              "Today", "tonight", "Friday", "Monday", "morning", ",", "since", "x", "-", "2020s", "mid-", "three days ago",
-              "a few Weeks AGO", "last week", "earlier this month", "over the weekend", "on March 22", "22 March 2024",
-              "in 2021", "last Thursday morning", "in mid-March", "Sept. 3, 2023", "in late May", "June of 2023", "December 5",
-              "TONIGHT", "last Night", "this YEAR", "later this month", "the Weekend"]
+DATE_WORDS = ["on", "in", "March", "Mar.", "Sept.", "May", "22", "3rd", "of", "2024", "1999", "2024-03-01", "three",
+              "days", "ago", "AGO", "last", "LAST", "this", "past", "week", "weekend", "the", "over", "earlier",
+              "later", "yesterday", "Today", "tonight", "Friday", "Monday", "morning", ",", "since", "x", "-", "2020s",
+              "mid-", "three days ago", "a few Weeks AGO", "last week", "earlier this month", "over the weekend",
+              "on March 22", "22 March 2024", "in 2021", "last Thursday morning", "in mid-March", "Sept. 3, 2023",
+              "in late May", "June of 2023", "December 5", "TONIGHT", "last Night", "this YEAR", "later this month",
+              "the Weekend"]
 
 
 @SETTINGS
@@ -96,8 +97,8 @@ def test_the_relative_cues_lower_case_as_the_pattern_reads_them():
 
 # --- places --------------------------------------------------------------------------------------
 
-PLACE_WORDS = ["Osh", "in", "U.S.", "A.", "É.F.", "St.", "x-Ray", "Moscow’s", "it's", "1a", "a1", "٣b", "²x", "_b", "ǅa", "..",
-               ".", "-", "–", "“", "(", "é"]
+PLACE_WORDS = ["Osh", "in", "U.S.", "A.", "É.F.", "St.", "x-Ray", "Moscow’s", "it's", "1a", "a1", "٣b", "²x", "_b",
+               "ǅa", "..", ".", "-", "–", "“", "(", "é"]
 
 
 def place_texts() -> st.SearchStrategy[str]:
@@ -219,7 +220,8 @@ def test_what_an_event_word_asks_of_the_words_before_it(text):
 
 
 @SETTINGS
-@given(texts(INCIDENT_WORDS + ["set", "fire", "sets", "act", "acts", "actor", "Held", "rounded", "x-detained", "détained", "HIT"]))
+@given(texts(INCIDENT_WORDS + ["set", "fire", "sets", "act", "acts", "actor", "Held", "rounded", "x-detained",
+                              "détained", "HIT"]))
 def test_the_opening_words_of_a_sentence(text):
     lower = text.lower()
     assert set(incidents._OPENER_WORD.findall(lower)) == incidents._OPENERS.intersection(re.findall(r"[a-z]+", lower))
@@ -258,26 +260,28 @@ NAME_WORDS = ["Ivan Petrov", "Anna Petrova", ",", "a", "lawyer", "the", "Interio
               "31", "who"]
 
 
-RUN_WORDS = ["Ivan", "Petrov’s", "van", "der", "Berg", "of", "for", "Ministry", "J.", "R.", "U.S.", "x-Ray", "Ümit", "é", "ǅa",
-             "Ω", "1A", "_B", "'", "-", ".", ". ", "  ", " ", "\n", "Anna-Maria", "O'Neil"]
+RUN_WORDS = ["Ivan", "Petrov’s", "van", "der", "Berg", "of", "for", "Ministry", "J.", "R.", "U.S.", "x-Ray", "Ümit",
+             "é", "ǅa", "Ω", "1A", "_B", "'", "-", ".", ". ", "  ", " ", "\n", "Anna-Maria", "O'Neil"]
 
 
 @SETTINGS
 @given(st.lists(st.sampled_from(RUN_WORDS), max_size=30).map("".join), st.integers(0, 60), st.integers(0, 60))
 def test_the_runs_of_capitalised_words_are_the_plain_patterns(text, start, end):
     particles = "|".join(sorted(speakers._PARTICLES))
-    plain = re.compile(rf"(?<![\w’'.\-]){speakers._CAPWORD}(?:(?: |\. )(?:(?:{particles}|of|for) )*{speakers._CAPWORD})*")
+    word = speakers._CAPWORD
+    plain = re.compile(rf"(?<![\w’'.\-]){word}(?:(?: |\. )(?:(?:{particles}|of|for) )*{word})*")
     assert [m.span() for m in speakers._RUN_RE.finditer(text, start, end)] == \
         [m.span() for m in plain.finditer(text, start, end)]
 
 
-MEDIUM_WORDS = ["told", "tells", "tell", "telling", "speaking", "spoke", "talking", "talked", "with", "to", "interviewed",
-                "by", "in", "an", "a", "the", "his", "its", "recent", "long", "interview", "statement", "post", "op-ed",
-                "podcast", "letter", "tweet", "channel", "video", "on", "via", "wrote", "writes", "writing", "Reuters",
-                "Telegram", "the BBC", "Kommersant", "newspaper", "agency", "x", ",", "TOLD", "Told", "In",
-                "told the newspaper Kommersant", "told Reuters", "spoke to the BBC", "talked with Reuters",
-                "in an interview with Reuters", "in a Telegram post", "in her Telegram video", "wrote in Kommersant",
-                "in his latest statement to Interfax", "on his Telegram channel", "interviewed by Reuters"]
+MEDIUM_WORDS = ["told", "tells", "tell", "telling", "speaking", "spoke", "talking", "talked", "with", "to",
+                "interviewed", "by", "in", "an", "a", "the", "his", "its", "recent", "long", "interview", "statement",
+                "post", "op-ed", "podcast", "letter", "tweet", "channel", "video", "on", "via", "wrote", "writes",
+                "writing", "Reuters", "Telegram", "the BBC", "Kommersant", "newspaper", "agency", "x", ",", "TOLD",
+                "Told", "In", "told the newspaper Kommersant", "told Reuters", "spoke to the BBC",
+                "talked with Reuters", "in an interview with Reuters", "in a Telegram post", "in her Telegram video",
+                "wrote in Kommersant", "in his latest statement to Interfax", "on his Telegram channel",
+                "interviewed by Reuters"]
 
 
 @SETTINGS

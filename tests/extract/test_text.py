@@ -69,7 +69,8 @@ def test_odd_spaces_take_the_tokenizers_path():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["a", "B.", " ", "  ", "\t", "\n", "\u00a0", "\u2009", "\u3000", "“"]), max_size=12).map("".join))
+@given(st.lists(st.sampled_from(["a", "B.", " ", "  ", "\t", "\n", "\u00a0", "\u2009", "\u3000", "“"]),
+                max_size=12).map("".join))
 def test_odd_spaces_are_the_plain_patterns(text: str):
     from caravan.extract.text import _odd_spaces
 
