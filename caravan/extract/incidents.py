@@ -180,7 +180,9 @@ _TRIGGERS: dict[str, tuple[str, re.Pattern]] = {
 }
 _OPENERS = frozenset(w for openers, _ in _TRIGGERS.values() for w in openers.split())
 _TYPES_BY_WORD = {w: frozenset(t for t, (openers, _) in _TRIGGERS.items() if w in openers.split()) for w in _OPENERS}
-_LOWER_WORD = re.compile(r"[a-z]+")
+# An opening word as a whole run of letters a-z (as in the lower-cased sentence): the words of a sentence that open
+# an event word, found without listing all its words.
+_OPENER_WORD = re.compile(rf"(?<![a-z])(?:{_words(_OPENERS)})(?![a-z])")
 # Forms of the event word: a base verb or participle can be a plan ("to arrest", "could be deported").
 _BASE_FORM = re.compile(r"beat|attack|arrest|raid|threaten|protest|rally|assault|murder|harass|insult|expel|detain|evict"
                         r"|deport|torch|punch|stab|kill|sweep", _I)
@@ -438,7 +440,7 @@ def _incidents(article: Article) -> list[dict]:
     quotes = _quote_spans(text)
     mentions: list[_Mention] = []
     for sent in sentences(text):
-        openers = _OPENERS.intersection(_LOWER_WORD.findall(sent.text.lower()))
+        openers = set(_OPENER_WORD.findall(sent.text.lower()))
         if openers:
             types = set().union(*(_TYPES_BY_WORD[w] for w in openers))
             mentions += _sentence_mentions(text, sent, quotes, types)

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 import pycountry
 
@@ -89,7 +90,9 @@ _FUNCTION_WORDS = frozenset({"in", "at", "near", "from", "to", "the", "a", "an",
 _DESIGNATORS = ("oblast", "region", "province", "krai", "kray", "territory", "oblysy")
 _ALT_NAME_RE = re.compile(r"[A-Z][a-z’'\-]+(?: [A-Z][a-z’'\-]+)*")
 _POSSESSIVE_RE = re.compile(r"[’']s?\.?$")
-_CAPITALISED_RE = re.compile(r"(?<![\w’'\-])(?:[A-Z]\.){2,}|(?<![\w’'\-])[^\W\d_a-z][\w’'\-–]*\.?")
+# A capitalised word or an acronym ("U.S."), not inside a word: (?<![\w’'\-])(?:[A-Z]\.){2,}|(?<![\w’'\-])[^\W\d_a-z]...
+# written to open with a character class, which lets the search skip at once to where a match may start.
+_CAPITALISED_RE = re.compile(r"[^\W\d_a-z](?<![\w’'\-].)(?:(?<=[A-Z])\.(?:[A-Z]\.)+|[\w’'\-–]*\.?)")
 _PREV_WORD_RE = re.compile(r"([^\W\d_][\w’'\-]*\.?)\s+$")
 _ACRONYM_RE = re.compile(r"(?:[^\W\d_]\.){2,}")
 _SHORT_NAME_RE = re.compile(r"(?:[A-Z]\.?){2,4}|[A-Z][a-z]{1,2}")
@@ -305,8 +308,7 @@ def _best_city_of(candidates, admin1s, known, countries, focus) -> City | None:
                                           c.country in countries, c.country in focus, c.population, -c.geonames_id))
 
 
-@dataclass(frozen=True)
-class _Hit:
+class _Hit(NamedTuple):  # one per name in every sentence: a tuple is made faster than a frozen dataclass
     start: int
     end: int
     kind: str
@@ -317,7 +319,7 @@ class _Hit:
     next_word: str | None
 
 
-_QUOTED_NAME_RE = re.compile(r"«»|“”|\"\"|‘’|„“")
+_QUOTED_NAME_MARKS = frozenset({"«»", "“”", '""', "‘’", "„“"})
 
 
 @lru_cache(maxsize=512)
@@ -327,38 +329,60 @@ def _hits(text: str, start: int, end: int) -> tuple[_Hit, ...]:
     hits: list[_Hit] = []
     pos = start
     for m in _CAPITALISED_RE.finditer(text, start, end):
-        if m.start() < pos:
+        ws, word_end = m.span()
+        if ws < pos:
             continue
         longest = _name_words(m.group())
         if not longest:
             continue
-        words = [m.span()]
-        while len(words) < min(5, longest):
-            nxt = _WORD_RE.match(text, words[-1][1] + 1, end)
-            if not nxt or text[words[-1][1]] != " ":
+        ends = [word_end]  # of the words from this one on, parted by single spaces
+        while len(ends) < min(5, longest):
+            nxt = _WORD_RE.match(text, ends[-1] + 1, end)
+            if not nxt or text[ends[-1]] != " ":
                 break
-            words.append(nxt.span())
-        for n in range(len(words), 0, -1):
-            found = _lookup(text, words[0][0], words[n - 1][1])
+            ends.append(nxt.end())
+        for n in range(len(ends), 0, -1):
+            found = _lookup(text, ws, ends[n - 1])
             if found:
                 break
         if not found:
             continue
         we, kind, key, possessive = found
-        ws = m.start()
-        if _QUOTED_NAME_RE.match(text[max(0, ws - 1):ws] + text[we:we + 1]):
+        if text[max(0, ws - 1):ws] + text[we:we + 1] in _QUOTED_NAME_MARKS:
             # «Samara», “Astana”: a name set off in quotation marks names a shop, hotel or club, not a place.
             pos = we
             continue
-        prev = _PREV_WORD_RE.search(text, max(start, ws - 40), ws)
-        prev_word = prev.group(1).rstrip(".") if prev else None
-        nxt = _WORD_RE.match(text, words[n - 1][1] + 1, end) if text[words[n - 1][1]:words[n - 1][1] + 1] == " " else None
-        next_word = nxt.group().rstrip(".") if nxt else None
+        prev = _previous_word(text, max(start, ws - 40), ws)
+        prev_word = prev[1].rstrip(".") if prev else None
+        name_end = ends[n - 1]
+        if n < len(ends):  # the word after the name was read already
+            next_word = text[name_end + 1:ends[n]].rstrip(".")
+        else:
+            nxt = _WORD_RE.match(text, name_end + 1, end) if text[name_end:name_end + 1] == " " else None
+            next_word = nxt.group().rstrip(".") if nxt else None
         prev_cap = bool(prev_word and prev_word[0].isupper() and prev_word.lower() not in _FUNCTION_WORDS
-                        and not _sentence_start(text, prev.start(1)))
+                        and not _sentence_start(text, prev[0]))
         hits.append(_Hit(ws, we, kind, key, prev_word.lower() if prev_word else None, possessive, prev_cap, next_word))
-        pos = words[n - 1][1]
+        pos = name_end
     return tuple(hits)
+
+
+def _previous_word(text: str, start: int, end: int) -> tuple[int, str] | None:
+    """Where the word that ``_PREV_WORD_RE`` finds in text[start:end] starts, and the word: the same, read back
+    from the end instead of tried at every position of the span."""
+    word_end = end
+    while word_end > start and text[word_end - 1].isspace():
+        word_end -= 1
+    if word_end == end:
+        return None  # no space before ``end``
+    stem_end = word_end - 1 if word_end > start and text[word_end - 1] == "." else word_end
+    first = stem_end
+    while first > start and (text[first - 1].isalnum() or text[first - 1] in "_’'-"):  # [\w’'\-]
+        first -= 1
+    for i in range(first, stem_end):  # the word begins at its first letter: [^\W\d_]
+        if text[i].isalnum() and not text[i].isdecimal():
+            return i, text[i:word_end]
+    return None
 
 
 def _lookup(text: str, ws: int, we: int) -> tuple[int, str, str, bool] | None:

@@ -42,9 +42,10 @@ def extract_article(article: Article) -> dict[str, list[dict]]:
     for table, extractor in _EXTRACTORS.items():
         prefix, key = _ID_KEYS[table]
         spec = EXTRACTED[table]
+        columns = spec.column_names  # built anew at each ask
         rows = []
         for rec in extractor(article):
-            row = {col: rec.get(col) for col in spec.column_names}
+            row = {col: rec.get(col) for col in columns}
             row["article_id"] = article.article_id
             where_set = [f"{k}={rec[k]}" for k in _ID_KEYS_WHERE_SET.get(table, ()) if rec.get(k) is not None]
             row["record_id"] = stable_id(prefix, article.article_id, *(rec.get(k) for k in key), *where_set)

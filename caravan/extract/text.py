@@ -82,7 +82,7 @@ def doc(text: str) -> Doc:
 
 def _sentence_bounds(text: str) -> list[tuple[int, int]]:
     """Character ranges of the sentences of ``text``, exactly as spaCy's sentencizer splits them."""
-    if _ODD_SPACE.search(text) or _LONG_RUN.search(text):
+    if _odd_spaces(text) or _LONG_RUN.search(text):
         return _sentence_bounds_of_tokens(text)
     return _sentence_bounds_of_words(text)
 
@@ -90,8 +90,16 @@ def _sentence_bounds(text: str) -> list[tuple[int, int]]:
 # The tokenizer splits at single spaces first and reads each word alone; so where words are parted by single
 # spaces only, a sentence can end only in a word that holds an end mark, and only those words and the ones
 # after them need the tokenizer (the same words recur, so their tokens are cached).
-_ODD_SPACE = re.compile("[" + re.escape("".join(c for c in map(chr, range(0x10000)) if c.isspace() and c != " "))
-                        + "]|  |^ | $")
+_OTHER_SPACE = re.compile(
+    "[" + re.escape("".join(c for c in map(chr, range(0x10000)) if c.isspace() and c != " ")) + "]")
+
+
+def _odd_spaces(text: str) -> bool:
+    """Whether words of ``text`` are parted otherwise than by single spaces: other spaces, two in a row, a space at
+    either end (a class alone is searched fastest; the rest are plain string tests)."""
+    return text.startswith(" ") or text.endswith(" ") or "  " in text or _OTHER_SPACE.search(text) is not None
+
+
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 

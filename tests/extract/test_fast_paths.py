@@ -17,7 +17,7 @@ from itertools import combinations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caravan.extract import figures, incidents, numbers, quotes, speakers
+from caravan.extract import dates, figures, incidents, numbers, places, quotes, speakers
 from caravan.extract.text import SUFFIX_WINDOW, Span, _suffix_search
 
 SETTINGS = settings(max_examples=200, deadline=None)
@@ -67,6 +67,60 @@ def test_the_qualifier_before_a_number_is_found_from_the_end(text, end):
     plain = (numbers._QUALIFIER_OF[m.group(1).lower()], end - m.start(1)) if m else None
     assert numbers.qualifier_before(text, end) == plain
     assert numbers.qualifier_before(text[:end]) == plain
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+DATE_WORDS = ["on", "in", "March", "Mar.", "Sept.", "May", "22", "3rd", "of", "2024", "1999", "2024-03-01", "three",
+              "days", "ago", "AGO", "last", "LAST", "this", "past", "week", "weekend", "the", "over", "earlier",
+              "later", "yesterday", "Today", "tonight", "Friday", "Monday", "morning", ",", "since", "x", "-", "2020s",
+              "mid-", "three days ago", "a few Weeks AGO", "last week", "earlier this month", "over the weekend",
+              "on March 22", "22 March 2024", "in 2021", "last Thursday morning", "in mid-March", "Sept. 3, 2023",
+              "in late May", "June of 2023", "December 5", "TONIGHT", "last Night", "this YEAR", "later this month",
+              "the Weekend"]
+
+
+@SETTINGS
+@given(texts(DATE_WORDS))
+def test_every_date_holds_its_patterns_cue(text):
+    # a span without a pattern's cue is not searched for it: that loses a date only if one can lack the cue
+    for kind, pattern in dates._PATTERNS:
+        for m in pattern.finditer(text):
+            assert dates._may_hold(kind, text, m.start(), m.end()), (kind, m.group())
+
+
+def test_the_relative_cues_lower_case_as_the_pattern_reads_them():
+    every_character = "".join(map(chr, range(0x110000)))
+    for letter in set("".join(dates._RELATIVE_CUES)):
+        assert {c.lower() for c in re.findall(letter, every_character, re.IGNORECASE)} == {letter}
+
+
+# --- places --------------------------------------------------------------------------------------
+
+PLACE_WORDS = ["Osh", "in", "U.S.", "A.", "É.F.", "St.", "x-Ray", "Moscow’s", "it's", "1a", "a1", "٣b", "²x", "_b",
+               "ǅa", "..", ".", "-", "–", "“", "(", "é"]
+
+
+def place_texts() -> st.SearchStrategy[str]:
+    separators = st.sampled_from([" ", "  ", "\n", "\t", "\u00a0", ""])
+    return st.lists(st.tuples(st.sampled_from(PLACE_WORDS), separators), max_size=12).map(
+        lambda parts: "".join(w + s for w, s in parts))
+
+
+@SETTINGS
+@given(place_texts(), st.integers(0, 60), st.integers(0, 60))
+def test_the_capitalised_words_are_the_plain_patterns(text, start, end):
+    plain = re.compile(r"(?<![\w’'\-])(?:[A-Z]\.){2,}|(?<![\w’'\-])[^\W\d_a-z][\w’'\-–]*\.?")
+    assert [m.span() for m in places._CAPITALISED_RE.finditer(text, start, end)] == \
+        [m.span() for m in plain.finditer(text, start, end)]
+
+
+@SETTINGS
+@given(place_texts(), st.integers(0, 60))
+def test_the_word_before_a_name_read_back_from_it(text, start):
+    for end in range(len(text) + 1):  # a position in the text: where a name starts
+        plain = places._PREV_WORD_RE.search(text, start, end)
+        assert places._previous_word(text, start, end) == ((plain.start(1), plain.group(1)) if plain else None)
 
 
 # --- figures --------------------------------------------------------------------------------------
@@ -166,6 +220,14 @@ def test_what_an_event_word_asks_of_the_words_before_it(text):
 
 
 @SETTINGS
+@given(texts(INCIDENT_WORDS + ["set", "fire", "sets", "act", "acts", "actor", "Held", "rounded", "x-detained",
+                              "détained", "HIT"]))
+def test_the_opening_words_of_a_sentence(text):
+    lower = text.lower()
+    assert set(incidents._OPENER_WORD.findall(lower)) == incidents._OPENERS.intersection(re.findall(r"[a-z]+", lower))
+
+
+@SETTINGS
 @given(texts(INCIDENT_WORDS))
 def test_the_date_of_an_event_word(text):
     from caravan.extract.dates import find_dates
@@ -196,6 +258,38 @@ def test_the_last_name_recorded_before_a_position(hits, pos):
 NAME_WORDS = ["Ivan Petrov", "Anna Petrova", ",", "a", "lawyer", "the", "Interior Ministry", "an", "official", "at",
               "courier", "director", "of", "from", "Osh", "Kyrgyzstan", "said", "told", "and", "x", "U.S.", ".", "“", "—",
               "31", "who"]
+
+
+RUN_WORDS = ["Ivan", "Petrov’s", "van", "der", "Berg", "of", "for", "Ministry", "J.", "R.", "U.S.", "x-Ray", "Ümit",
+             "é", "ǅa", "Ω", "1A", "_B", "'", "-", ".", ". ", "  ", " ", "\n", "Anna-Maria", "O'Neil"]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(RUN_WORDS), max_size=30).map("".join), st.integers(0, 60), st.integers(0, 60))
+def test_the_runs_of_capitalised_words_are_the_plain_patterns(text, start, end):
+    particles = "|".join(sorted(speakers._PARTICLES))
+    word = speakers._CAPWORD
+    plain = re.compile(rf"(?<![\w’'.\-]){word}(?:(?: |\. )(?:(?:{particles}|of|for) )*{word})*")
+    assert [m.span() for m in speakers._RUN_RE.finditer(text, start, end)] == \
+        [m.span() for m in plain.finditer(text, start, end)]
+
+
+MEDIUM_WORDS = ["told", "tells", "tell", "telling", "speaking", "spoke", "talking", "talked", "with", "to",
+                "interviewed", "by", "in", "an", "a", "the", "his", "its", "recent", "long", "interview", "statement",
+                "post", "op-ed", "podcast", "letter", "tweet", "channel", "video", "on", "via", "wrote", "writes",
+                "writing", "Reuters", "Telegram", "the BBC", "Kommersant", "newspaper", "agency", "x", ",", "TOLD",
+                "Told", "In", "told the newspaper Kommersant", "told Reuters", "spoke to the BBC",
+                "talked with Reuters", "in an interview with Reuters", "in a Telegram post", "in her Telegram video",
+                "wrote in Kommersant", "in his latest statement to Interfax", "on his Telegram channel",
+                "interviewed by Reuters"]
+
+
+@SETTINGS
+@given(texts(MEDIUM_WORDS))
+def test_every_medium_holds_its_patterns_cue(text):
+    for cue, pattern in zip(speakers._MEDIUM_CUES, speakers._MEDIUM_PATTERNS):
+        for m in pattern.finditer(text) if cue is not None else ():
+            assert cue.search(text, m.start(), m.end()), (pattern.pattern, m.group())
 
 
 @SETTINGS

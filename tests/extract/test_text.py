@@ -1,3 +1,5 @@
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -52,15 +54,26 @@ _WORDS = ["a", "Ab", "said.", "Mr.", "U.S.", "b.", "x.\"", "“Yes,”", "end.�
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=30).map(" ".join))
 def test_the_fast_sentence_split_is_exactly_spacys_on_words_parted_by_single_spaces(text: str):
-    from caravan.extract.text import _ODD_SPACE, _sentence_bounds
+    from caravan.extract.text import _odd_spaces, _sentence_bounds
 
-    assert not _ODD_SPACE.search(text)  # the fast path is the one taken
+    assert not _odd_spaces(text)  # the fast path is the one taken
     assert _sentence_bounds(text) == _spacy_sentences(text)
 
 
 def test_odd_spaces_take_the_tokenizers_path():
-    from caravan.extract.text import _ODD_SPACE
+    from caravan.extract.text import _odd_spaces
 
-    for text in ("a.  B", "a.\tB", "a.\u00a0B", "a.\u2009B", " a. B", "a. B "):
-        assert _ODD_SPACE.search(text), repr(text)
-    assert not _ODD_SPACE.search("a. B. “C,” d.")
+    for text in ("a.  B", "a.\tB", "a.\u00a0B", "a.\u2009B", " a. B", "a. B ", "a.\n"):
+        assert _odd_spaces(text), repr(text)
+    assert not _odd_spaces("a. B. “C,” d.")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "B.", " ", "  ", "\t", "\n", "\u00a0", "\u2009", "\u3000", "“"]),
+                max_size=12).map("".join))
+def test_odd_spaces_are_the_plain_patterns(text: str):
+    from caravan.extract.text import _odd_spaces
+
+    plain = re.compile("[" + re.escape("".join(c for c in map(chr, range(0x10000)) if c.isspace() and c != " "))
+                       + "]|  |^ | $")
+    assert _odd_spaces(text) == bool(plain.search(text))
