@@ -18,8 +18,8 @@ from pathlib import Path
 import duckdb
 
 from caravan.store.tables import ALL_TABLES
-from caravan.store.validation import (_COLUMN_KWARGS, EXPECTATIONS_DIR, VALIDATION_QUERIES, ExpectationResult,
-                                      ValidationOutcome, _expectation_columns, _plain, gx_sample_frame, load_suite,
+from caravan.store.validation import (COLUMN_KWARGS, EXPECTATIONS_DIR, VALIDATION_QUERIES, ExpectationResult,
+                                      ValidationOutcome, expectation_columns, plain_value, gx_sample_frame, load_suite,
                                       suite_columns, validate_frame)
 
 PARTIAL_UNEXPECTED = 20  # unexpected values listed per expectation: as many as GX's SUMMARY result lists
@@ -94,8 +94,8 @@ def evaluate_suite(con: duckdb.DuckDBPyConnection, table: str, suite_json: dict)
     for position, spec in enumerate(suite_json["expectations"], 1):
         kwargs = spec.get("kwargs") or {}
         base = ExpectationResult(position=position, expectation=spec["type"],
-                                 columns=tuple(_expectation_columns(kwargs)), success=False,
-                                 arguments={k: v for k, v in kwargs.items() if k not in _COLUMN_KWARGS})
+                                 columns=tuple(expectation_columns(kwargs)), success=False,
+                                 arguments={k: v for k, v in kwargs.items() if k not in COLUMN_KWARGS})
         try:
             results.append(_evaluate(frame, base, spec["type"], kwargs))
         except (duckdb.Error, re.error, ValueError) as exc:
@@ -174,11 +174,11 @@ def _result(base: ExpectationResult, n: int, missing: int | None, unexpected: in
     considered = n - (missing or 0)
     # GX lists a value of one column as itself, of several as a dict.
     compound = base.expectation == "expect_compound_columns_to_be_unique"
-    values = [_plain(dict(zip(base.columns, row[1:])) if compound else row[1]) for row in rows]
+    values = [plain_value(dict(zip(base.columns, row[1:])) if compound else row[1]) for row in rows]
     return replace(base, success=considered == 0 or (considered - unexpected) / considered >= mostly,
                    element_count=n, missing_count=missing, unexpected_count=unexpected,
                    unexpected_percent=unexpected / considered * 100 if considered else None,
-                   unexpected_sample=values, unexpected_keys=[_plain(row[0]) for row in rows])
+                   unexpected_sample=values, unexpected_keys=[plain_value(row[0]) for row in rows])
 
 
 # -- regular expressions -----------------------------------------------------------------------------------------

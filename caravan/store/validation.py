@@ -84,7 +84,7 @@ GX_SAMPLE_ROWS = 5000
 GX_SAMPLE_BUCKETS = 64
 
 # Keyword arguments that name the columns an expectation is about, rather than what it expects of them.
-_COLUMN_KWARGS = ("column", "column_A", "column_B", "column_list", "column_set")
+COLUMN_KWARGS = ("column", "column_A", "column_B", "column_list", "column_set")
 
 
 @dataclass(frozen=True)
@@ -144,13 +144,13 @@ def suite_columns(suite_json: dict) -> list[str]:
     """The columns a suite's expectations name, in order of first use."""
     names: dict[str, None] = {}
     for exp in suite_json["expectations"]:
-        names.update(dict.fromkeys(_expectation_columns(exp.get("kwargs") or {})))
+        names.update(dict.fromkeys(expectation_columns(exp.get("kwargs") or {})))
     return list(names)
 
 
-def _expectation_columns(kwargs: dict) -> list[str]:
+def expectation_columns(kwargs: dict) -> list[str]:
     names: list[str] = []
-    for key in _COLUMN_KWARGS:
+    for key in COLUMN_KWARGS:
         value = kwargs.get(key)
         if value:
             names += [value] if isinstance(value, str) else list(value)
@@ -319,23 +319,23 @@ def _code(text: str) -> str:
 def _expectation_result(position: int, spec: dict, gx_result, key: str | None) -> ExpectationResult:
     kwargs = spec.get("kwargs") or {}
     summary = gx_result.result or {}
-    sample = [_plain(v) for v in summary.get("partial_unexpected_list") or []]
+    sample = [plain_value(v) for v in summary.get("partial_unexpected_list") or []]
     # With a key column, GX lists each unexpected row as a dict of the key and the checked column(s).
     rows = summary.get("partial_unexpected_index_list") or []
     keyed = key is not None and len(rows) == len(sample) and all(isinstance(row, dict) for row in rows)
     return ExpectationResult(
         position=position,
         expectation=gx_result.expectation_config.type,
-        columns=tuple(_expectation_columns(kwargs)),
-        arguments={k: v for k, v in kwargs.items() if k not in _COLUMN_KWARGS},
+        columns=tuple(expectation_columns(kwargs)),
+        arguments={k: v for k, v in kwargs.items() if k not in COLUMN_KWARGS},
         success=bool(gx_result.success),
         element_count=summary.get("element_count"),
         missing_count=summary.get("missing_count"),
         unexpected_count=summary.get("unexpected_count"),
-        unexpected_percent=_plain(summary.get("unexpected_percent")),
-        observed_value=_plain(summary.get("observed_value")),
+        unexpected_percent=plain_value(summary.get("unexpected_percent")),
+        observed_value=plain_value(summary.get("observed_value")),
         unexpected_sample=sample,
-        unexpected_keys=[_plain(row.get(key)) for row in rows] if keyed else [],
+        unexpected_keys=[plain_value(row.get(key)) for row in rows] if keyed else [],
         error=_error(gx_result.exception_info),
     )
 
@@ -351,7 +351,7 @@ def _error(info: dict | None) -> str | None:
     return "; ".join(dict.fromkeys(m for m in messages if m)) or None
 
 
-def _plain(value):
+def plain_value(value):
     """JSON-friendly sample values for reports and Dagster metadata."""
     if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):  # a NumPy scalar
         value = value.item()
@@ -362,7 +362,7 @@ def _plain(value):
     if isinstance(value, float):
         return None if value != value else value
     if isinstance(value, dict):  # a row of a compound-column expectation
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain_value(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):  # a pair of a column-pair expectation
-        return [_plain(v) for v in value]
+        return [plain_value(v) for v in value]
     return str(value)
