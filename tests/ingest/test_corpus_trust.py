@@ -185,3 +185,24 @@ def test_a_syndicated_near_copy_gives_way_to_the_copy_with_metadata(tmp_path: Pa
     assert [(a.source_path, a.outlet) for a in reading.articles] == [("z-original.txt", "Fergana")]
     assert reading.rejected[0].path == "a-syndicated.txt"
     assert reading.rejected[0].reason.startswith("near-duplicate of z-original.txt (similarity 0.")
+
+
+def test_a_plain_file_is_placed_without_resolving_its_path_and_a_repointed_folder_is_resolved_again(tmp_path: Path):
+    """The fast way (one lstat for a plain file in a folder resolved before) gives the real path the slow way
+    gives, also when the folder is reached through a link that is later pointed elsewhere."""
+    from caravan.ingest.corpus import _real_file
+
+    first, second, folder = tmp_path / "first", tmp_path / "second", tmp_path / "corpus"
+    for real in (first, second):
+        real.mkdir()
+        (real / "a.txt").write_text("Text.", encoding="utf-8")
+    folder.symlink_to(first)
+    root = Path(os.path.realpath(folder))
+    assert _real_file(folder / "a.txt", root) == Path(os.path.realpath(folder / "a.txt")) == first / "a.txt"
+    folder.unlink()
+    folder.symlink_to(second)  # the same folder name, now another folder
+    root = Path(os.path.realpath(folder))
+    assert _real_file(folder / "a.txt", root) == second / "a.txt"
+    (second / "b.txt").symlink_to(first / "a.txt")  # a link takes the slow way and is found outside
+    with pytest.raises(CorpusError, match="outside the corpus folder"):
+        _real_file(folder / "b.txt", root)
