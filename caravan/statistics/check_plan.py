@@ -71,11 +71,13 @@ def update_figure_checks(con: duckdb.DuckDBPyConnection, official: list[dict]) -
     plan = plan_checks(current, stored)
 
     def work() -> None:
+        if not complete or not plan.kept:
+            # Every figure is checked again (a first run, or the code or the official figures changed): the
+            # tables are made anew, with the columns the specs have now.
+            for table in (FIGURE_CHECKS, FIGURE_CHECK_STATE):
+                con.execute(f'DROP TABLE IF EXISTS "{table.name}"')
         ensure_table(con, FIGURE_CHECKS)
         ensure_table(con, FIGURE_CHECK_STATE)
-        if not complete:  # a warehouse from before the state was kept: every figure is checked again
-            con.execute(f"DELETE FROM {FIGURE_CHECKS.name}")
-            con.execute(f"DELETE FROM {FIGURE_CHECK_STATE.name}")
         gone = list(plan.check + plan.remove)
         for table, key in ((FIGURE_CHECKS, "figure_record_id"), (FIGURE_CHECK_STATE, "figure_record_id")):
             con.execute(f'DELETE FROM "{table.name}" WHERE {key} IN (SELECT unnest(?::VARCHAR[]))', [gone])

@@ -101,3 +101,15 @@ def test_figures_checked_in_batches_give_the_same_table(built: Path, tmp_path: P
     assert len(update_figure_checks(con, official).check) >= 3
     assert _stored(con) == _full(con)
     con.close()
+
+
+def test_a_table_of_older_columns_is_made_anew_when_every_figure_is_checked_again(built: Path, tmp_path: Path):
+    shutil.copy(built, tmp_path / "w.duckdb")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("ALTER TABLE figure_checks DROP COLUMN verdict")  # as a release of older code left it
+    official = _rows(con, "SELECT * FROM official_figures ORDER BY record_id")
+    fewer = official[:-1]  # other official figures: every figure is checked again
+    con.execute("DELETE FROM official_figures WHERE record_id = ?", [official[-1]["record_id"]])
+    update_figure_checks(con, fewer)
+    assert _stored(con) == _full(con)
+    con.close()
