@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
+from typing import Iterable
 
 
 def stable_id(prefix: str, *parts: object, length: int = 16) -> str:
@@ -14,3 +16,16 @@ def stable_id(prefix: str, *parts: object, length: int = 16) -> str:
 
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def files_digest(files: Iterable[tuple[str, Path]]) -> str:
+    """SHA-256 of named files, each as its name and its bytes: the version of the code and data they hold."""
+    digest = hashlib.sha256()
+    for name, path in files:
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()

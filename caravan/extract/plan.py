@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from caravan.common.ids import files_digest
+
 _PACKAGE = Path(__file__).resolve().parents[1]
 # The code and data whose change can change any extracted record.
 _EXTRACTION_SOURCES = tuple(f"extract/{name}.py" for name in ("records", "text", "numbers", "quotes", "speakers",
@@ -19,12 +21,8 @@ _EXTRACTION_SOURCES = tuple(f"extract/{name}.py" for name in ("records", "text",
 
 @lru_cache(maxsize=1)
 def extractor_version() -> str:
-    digest = hashlib.sha256()
     paths = [_PACKAGE / name for name in _EXTRACTION_SOURCES] + sorted((_PACKAGE / "data").glob("*"))
-    for path in paths:
-        if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
+    return files_digest((path.name, path) for path in paths if path.is_file())[:16]
 
 
 @dataclass(frozen=True)

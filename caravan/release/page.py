@@ -8,7 +8,6 @@ goes through ``html.escape``: quotes, names and titles are text, never markup.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import os
@@ -19,6 +18,8 @@ from urllib.parse import quote, urlsplit
 
 import pyarrow.parquet as pq
 import pycountry
+
+from caravan.common.ids import sha256_file
 
 NEWEST_QUOTES = 10
 PAGE_NAME = "index.html"
@@ -90,14 +91,6 @@ def _rows(path: Path, columns: list[str]) -> list[dict]:
         return []
     present = [c for c in columns if c in pq.read_schema(path).names]
     return pq.read_table(path, columns=present).to_pylist()
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _country(code: str | None) -> str:
@@ -270,7 +263,7 @@ def _downloads_section(release_dir: Path, package: dict) -> str:
     order = {name: i for i, name in enumerate(resources)}
     for path in sorted(files, key=lambda p: (order.get(p.name, len(order)), p.name)):
         # SHA256SUMS cannot hold its own digest; any file it does not list is hashed here.
-        digest = sums.get(path.name) or _sha256_file(path)
+        digest = sums.get(path.name) or sha256_file(path)
         res = resources.get(path.name)
         what = f'{_e(res["name"])}: {_num(res.get("rows", 0))} rows' if res else ""
         size = path.stat().st_size

@@ -23,7 +23,7 @@ import logging
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import Iterator
 
 import fsspec
 from fsspec.implementations.local import LocalFileSystem
@@ -44,13 +44,6 @@ class PublishError(RuntimeError):
     def __init__(self, target: str, problem: str):
         super().__init__(f"publishing to {target}: {problem}")
         self.target, self.problem = target, problem
-
-
-def _sha256(fh: BinaryIO) -> str:
-    digest = hashlib.sha256()
-    for chunk in iter(lambda: fh.read(1 << 20), b""):
-        digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _version_key(version: str) -> list[int]:
@@ -93,7 +86,7 @@ def _read_release(release_dir: Path) -> tuple[dict, bytes, dict[str, tuple[int, 
     files = {}
     for name in sorted(on_disk):
         with open(release_dir / name, "rb") as fh:
-            digest = _sha256(fh)
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
         if name in expected and digest != expected[name]:
             raise PublishError(where, f"{name} does not match its SHA-256 in {CHECKSUMS}")
         files[name] = ((release_dir / name).stat().st_size, digest)
@@ -192,7 +185,7 @@ def _verify(fs: fsspec.AbstractFileSystem, path: str, size: int, digest: str) ->
     if remote_size != size:
         return f"size {remote_size}, expected {size}"
     with fs.open(path, "rb") as fh:
-        remote_digest = _sha256(fh)
+        remote_digest = hashlib.file_digest(fh, "sha256").hexdigest()
     return None if remote_digest == digest else f"SHA-256 {remote_digest}, expected {digest}"
 
 

@@ -8,7 +8,6 @@ byte-identical to the latest release's writes nothing, unless it names its versi
 from __future__ import annotations
 
 import filecmp
-import hashlib
 import json
 import os
 import re
@@ -25,6 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from caravan import __version__
+from caravan.common.ids import sha256_file
 from caravan.release.changelog import CHANGE_KINDS, CHANGES_SCHEMA, TableChanges, changes_markdown, diff_releases, summarise
 from caravan.release.data_docs import build_data_docs
 from caravan.release.licences import DEFAULT as DEFAULT_LICENCES, AllowList
@@ -62,14 +62,6 @@ def next_version(releases_dir: Path, today: date | None = None) -> str:
         n += 1
         version = f"{base}.{n}"
     return version
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 # Rows per Parquet row group: the writer holds one group at a time. Article rows carry their text (several
@@ -154,7 +146,7 @@ class _Texts:
 
 def _resource(name: str, path: Path, rows: int, description: str, schema: dict) -> dict:
     return {"name": name, "path": path.name, "format": "parquet", "mediatype": "application/vnd.apache.parquet",
-            "description": description, "bytes": path.stat().st_size, "hash": f"sha256:{_sha256_file(path)}",
+            "description": description, "bytes": path.stat().st_size, "hash": f"sha256:{sha256_file(path)}",
             "rows": rows, "schema": schema}
 
 
@@ -244,7 +236,7 @@ def _checksums(folder: Path) -> str:
     # The release page shows these sums, so it cannot be among them.
     skip = {folder / "SHA256SUMS", folder / "index.html"}
     files = sorted(p for p in folder.rglob("*") if p.is_file() and p not in skip)
-    return "".join(f"{_sha256_file(p)}  {p.relative_to(folder).as_posix()}\n" for p in files)
+    return "".join(f"{sha256_file(p)}  {p.relative_to(folder).as_posix()}\n" for p in files)
 
 
 class _Frames(Mapping):

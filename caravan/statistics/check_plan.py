@@ -15,11 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
+from caravan.common.ids import files_digest
 from caravan.statistics.reconcile import check_figures
 from caravan.store.tables import FIGURE_CHECK_STATE, FIGURE_CHECKS
-from caravan.store.warehouse import ensure_table, has_table, in_transaction, to_arrow
+from caravan.store.warehouse import ensure_table, has_table, in_transaction, insert_rows, to_arrow
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 # The code whose change can change any check.
@@ -35,10 +35,7 @@ _INPUTS_SQL = """
 
 @lru_cache(maxsize=1)
 def _code_version() -> str:
-    digest = hashlib.sha256()
-    for name in _CHECK_SOURCES:
-        digest.update(name.encode() + b"\0" + (_PACKAGE / name).read_bytes() + b"\0")
-    return digest.hexdigest()
+    return files_digest((name, _PACKAGE / name) for name in _CHECK_SOURCES)
 
 
 def checks_version(official: list[dict]) -> str:
@@ -89,16 +86,9 @@ def update_figure_checks(con: duckdb.DuckDBPyConnection, official: list[dict]) -
             ids = sorted({f["article_id"] for f in figures})
             published = dict(con.execute("SELECT article_id, published FROM articles WHERE article_id IN "
                                          "(SELECT unnest(?::VARCHAR[]))", [ids]).fetchall())
-            _insert(con, FIGURE_CHECKS, to_arrow(FIGURE_CHECKS, check_figures(figures, published, official)))
-            _insert(con, FIGURE_CHECK_STATE, to_arrow(FIGURE_CHECK_STATE, [
+            insert_rows(con, FIGURE_CHECKS, to_arrow(FIGURE_CHECKS, check_figures(figures, published, official)))
+            insert_rows(con, FIGURE_CHECK_STATE, to_arrow(FIGURE_CHECK_STATE, [
                 {"figure_record_id": f, "input_hash": current[f]} for f in batch]))
 
     in_transaction(con, work)
     return plan
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table, data: pa.Table) -> None:
-    if data.num_rows:
-        con.register("_incoming", data.select(table.column_names).cast(table.arrow_schema()))
-        con.execute(f'INSERT INTO "{table.name}" SELECT * FROM _incoming')
-        con.unregister("_incoming")

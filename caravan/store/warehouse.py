@@ -147,6 +147,17 @@ def to_arrow(table: Table, rows: list[dict]) -> pa.Table:
     return pa.Table.from_pylist([{c: row.get(c) for c in table.column_names} for row in rows], schema=schema)
 
 
+def insert_rows(con: duckdb.DuckDBPyConnection, table: Table, data: pa.Table, into: str | None = None,
+                order: str | None = None) -> None:
+    """Insert ``data`` (``table``'s columns) into ``table`` (or the table ``into`` of the same columns), in the
+    caller's transaction; ``order``: an ORDER BY list for the insert."""
+    if not data.num_rows:
+        return
+    con.register("_incoming", data.select(table.column_names).cast(table.arrow_schema()))
+    con.execute(f'INSERT INTO "{into or table.name}" SELECT * FROM _incoming' + (f" ORDER BY {order}" if order else ""))
+    con.unregister("_incoming")
+
+
 def replace_table(con: duckdb.DuckDBPyConnection, table: Table, data: pa.Table) -> int:
     """Replace ``table`` with ``data`` in one transaction: readers see the old or the new table, never half."""
     return replace_table_batches(con, table, [data])
@@ -161,9 +172,7 @@ def replace_table_batches(con: duckdb.DuckDBPyConnection, table: Table, batches:
         con.execute(table.ddl())
         order = ", ".join(f'"{c}"' for c in table.sort_by) or "1"
         for data in batches:
-            con.register("_incoming", data.select(table.column_names).cast(table.arrow_schema()))
-            con.execute(f'INSERT INTO "{table.name}" SELECT * FROM _incoming ORDER BY {order}')
-            con.unregister("_incoming")
+            insert_rows(con, table, data, order=order)
             rows += data.num_rows
         for stmt in table.comment_statements():
             con.execute(stmt)
@@ -179,10 +188,7 @@ def replace_articles_rows(con: duckdb.DuckDBPyConnection, table: Table, article_
     ensure_table(con, table)
     if article_ids:
         con.execute(f'DELETE FROM "{table.name}" WHERE article_id IN (SELECT unnest(?::VARCHAR[]))', [list(article_ids)])
-    if data.num_rows:
-        con.register("_incoming", data.select(table.column_names).cast(table.arrow_schema()))
-        con.execute(f'INSERT INTO "{table.name}" SELECT * FROM _incoming')
-        con.unregister("_incoming")
+    insert_rows(con, table, data)
 
 
 def read_table(con: duckdb.DuckDBPyConnection, name: str, published_only: bool = False) -> pa.Table:
@@ -244,9 +250,7 @@ def update_articles(con: duckdb.DuckDBPyConnection, batches: Iterable[pa.Table],
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE _read_articles AS SELECT * FROM articles LIMIT 0")
         for data in batches:
-            con.register("_incoming", data.select(ARTICLES.column_names).cast(ARTICLES.arrow_schema()))
-            con.execute("INSERT INTO _read_articles SELECT * FROM _incoming")
-            con.unregister("_incoming")
+            insert_rows(con, ARTICLES, data, into="_read_articles")
         con.execute("DELETE FROM articles WHERE article_id NOT IN (SELECT unnest(?::VARCHAR[]))", [list(kept)])
         con.execute("INSERT INTO articles SELECT * FROM _read_articles ORDER BY article_id")
         con.execute("DROP TABLE _read_articles")
