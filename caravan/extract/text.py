@@ -90,8 +90,8 @@ def _sentence_bounds(text: str) -> list[tuple[int, int]]:
 # The tokenizer splits at single spaces first and reads each word alone; so where words are parted by single
 # spaces only, a sentence can end only in a word that holds an end mark, and only those words and the ones
 # after them need the tokenizer (the same words recur, so their tokens are cached).
-_OTHER_SPACE = re.compile(
-    "[" + re.escape("".join(c for c in map(chr, range(0x10000)) if c.isspace() and c != " ")) + "]")
+# Every character but " " that str.isspace() calls a space (a test checks the list against Unicode).
+_OTHER_SPACE = re.compile("[\t\n\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
 
 
 def _odd_spaces(text: str) -> bool:

@@ -77,3 +77,10 @@ def test_odd_spaces_are_the_plain_patterns(text: str):
     plain = re.compile("[" + re.escape("".join(c for c in map(chr, range(0x10000)) if c.isspace() and c != " "))
                        + "]|  |^ | $")
     assert _odd_spaces(text) == bool(plain.search(text))
+
+
+def test_the_other_spaces_are_every_space_of_unicode_but_the_plain_one():
+    from caravan.extract.text import _OTHER_SPACE
+
+    spaces = [chr(c) for c in range(0x110000) if chr(c).isspace() and chr(c) != " "]
+    assert [c for c in map(chr, range(0x110000)) if _OTHER_SPACE.fullmatch(c)] == spaces
