@@ -157,7 +157,9 @@ class _Event:
         self.articles.add(m.article_id)
         self.spans.add(m.span)
         if m.city:
-            self.city = m.city
+            # The first city named is the event's: other members name it or none, but for a travel advisory,
+            # whose reports may name different cities.
+            self.city = self.city or m.city
             self.city_region = self.city_region or m.region
             if m.geonames_id is not None:
                 self.geonames_ids.add(m.geonames_id)
@@ -263,9 +265,7 @@ class _Index:
 
     def file(self, event: _Event, m: _Mention, city_before: str | None) -> None:
         t, c = event.type, event.country
-        # Its first city: out of the cityless slot, under the city. A travel advisory is looked up under
-        # _ANY_CITY only, and its members may name different cities: it never moves.
-        if event.city != city_before and t != _ADVISORY:
+        if event.city != city_before:  # its first city: out of the cityless slot, under the city
             for key in event.keys:
                 self._buckets[(t, c, None, *key)].pop(event.index, None)
                 self._buckets.setdefault((t, c, event.city, *key), {})[event.index] = event
