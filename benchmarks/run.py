@@ -50,21 +50,24 @@ GROUP BY ALL ORDER BY month, type
 
 # --- measuring a subprocess --------------------------------------------------------------------------
 
-def _pss(pid: int) -> int:
-    """Proportional set size (bytes): resident memory with pages shared between processes (a fork's
-    copy-on-write pages) divided among them, so that a process tree's sum counts each page once."""
+def _memory(pid: int) -> tuple[int, int]:
+    """(PSS, RSS) in bytes. PSS, the proportional set size, is resident memory with pages shared between
+    processes (a fork's copy-on-write pages) divided among them, so that a process tree's sum counts each page
+    once; RSS counts them whole, as the peak RSS of a process (``wait4``) does."""
+    found = {}
     try:
         with open(f"/proc/{pid}/smaps_rollup") as f:
             for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) * 1024
+                if line.startswith(("Pss:", "Rss:")):
+                    found[line[:3]] = int(line.split()[1]) * 1024
     except OSError:
         pass
-    return 0
+    return found.get("Pss", 0), found.get("Rss", 0)
 
 
-def _tree_memory(root: int) -> int:
-    """Memory (PSS, bytes) of a process and all its descendants, from /proc."""
+def _tree_memory(root: int) -> tuple[int, int]:
+    """Memory of a process and all its descendants, from /proc: the tree's PSS, and the RSS of its largest
+    process (so that each step's share of the peak RSS can be told)."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -75,12 +78,13 @@ def _tree_memory(root: int) -> int:
         except (OSError, IndexError, ValueError):
             continue  # the process ended meanwhile
         children.setdefault(ppid, []).append(int(entry))
-    total, todo = 0, [root]
+    total, largest, todo = 0, 0, [root]
     while todo:
         pid = todo.pop()
-        total += _pss(pid)
+        pss, rss = _memory(pid)
+        total, largest = total + pss, max(largest, rss)
         todo.extend(children.get(pid, ()))
-    return total
+    return total, largest
 
 
 def run_measured(cmd: list[str], log: Path, cwd: Path, max_memory: int, timeout: float) -> dict:
@@ -94,8 +98,8 @@ def run_measured(cmd: list[str], log: Path, cwd: Path, max_memory: int, timeout:
         def sample() -> None:
             nonlocal peak
             while not done.wait(0.2):
-                memory = _tree_memory(proc.pid)
-                timeline.append((time.time(), memory))
+                memory, largest = _tree_memory(proc.pid)
+                timeline.append((time.time(), memory, largest))
                 peak = max(peak, memory)
                 reason = (f"stopped: memory over {max_memory / 1e9:.1f} GB" if peak > max_memory else
                           f"stopped: over {timeout / 60:.0f} min" if time.perf_counter() - start > timeout else None)
@@ -236,8 +240,10 @@ def _step_times(run: dict) -> dict | None:
             steps = {}
             for key, span in json.loads(line[6:]).items():
                 start, end = span.get("start"), span.get("end", span.get("start"))
-                during = [m for t, m in run["timeline"] if start is not None and start <= t <= end]
-                steps[key] = {"s": (end - start) if start is not None else 0.0, "peak": max(during, default=None)}
+                during = [(m, r) for t, m, r in run["timeline"] if start is not None and start <= t <= end]
+                steps[key] = {"s": (end - start) if start is not None else 0.0,
+                              "peak": max((m for m, _ in during), default=None),
+                              "rss": max((r for _, r in during), default=None)}
             return steps
     return None
 
@@ -366,11 +372,13 @@ def _steps_table(results: list[dict]) -> str:
             steps = (r.get(kind) or {}).get("steps")
             if not steps:
                 continue
-            out.append(f"\n{r['n']:,} articles, {kind} build: step, seconds, peak memory of the process tree while it ran")
+            out.append(f"\n{r['n']:,} articles, {kind} build: step, seconds, peak memory of the process tree (PSS) and "
+                       "peak RSS of its largest process while it ran")
             width = max(len(k) for k in steps)
             for key, v in sorted(steps.items(), key=lambda kv: -kv[1]["s"]):
                 peak = f"{v['peak'] / 2**30:6.2f} GiB" if v["peak"] else "         -"
-                out.append(f"  {key.ljust(width)}  {v['s']:7.1f} s  {peak}")
+                rss = f"{v['rss'] / 2**30:6.2f} GiB" if v.get("rss") else "         -"
+                out.append(f"  {key.ljust(width)}  {v['s']:7.1f} s  {peak}  {rss}")
             out.append(f"  {'sum of steps'.ljust(width)}  {sum(v['s'] for v in steps.values()):7.1f} s")
     return "\n".join(out)
 
