@@ -274,6 +274,37 @@ def test_the_runs_of_capitalised_words_are_the_plain_patterns(text, start, end):
         [m.span() for m in plain.finditer(text, start, end)]
 
 
+NAME_RUN_WORDS = ["Ivan", "Petrov’s", "van", "der", "Berg", "of", "for", "Ministry", "J.", "U.S.", "The", "Police",
+                  "President", "Mr.", "Interior", "Russia’s", "said", "Moscow", "Anna", "Petrova", "Tajikistan", "x"]
+
+
+def name_texts() -> st.SearchStrategy[str]:
+    separators = st.sampled_from([" ", " ", ". ", ", ", "\n", "“"])
+    return st.lists(st.tuples(st.sampled_from(NAME_RUN_WORDS), separators), max_size=15).map(
+        lambda parts: "".join(w + s for w, s in parts))
+
+
+@SETTINGS
+@given(name_texts(), name_texts())
+def test_a_run_is_classified_the_same_wherever_its_words_were_met_first(first, second):
+    # A run's split and name are cached by the words of the run alone: met first in another place (opening a
+    # sentence or not), the same words must give what they give here with nothing cached. Every word is also
+    # a common one, so that a capitalised word opening a sentence is not a name.
+    lower = frozenset(w.lower() for w in NAME_RUN_WORDS)
+    caches = (speakers._split_run, speakers._name_run, speakers._lone_word)
+
+    def runs(text: str) -> list[speakers.Run]:
+        return speakers.classify_runs(text, [(0, len(text), 0)], lower)
+
+    for cache in caches:
+        cache.cache_clear()
+    alone = runs(second)
+    for cache in caches:
+        cache.cache_clear()
+    runs(first)
+    assert runs(second) == alone
+
+
 MEDIUM_WORDS = ["told", "tells", "tell", "telling", "speaking", "spoke", "talking", "talked", "with", "to",
                 "interviewed", "by", "in", "an", "a", "the", "his", "its", "recent", "long", "interview", "statement",
                 "post", "op-ed", "podcast", "letter", "tweet", "channel", "video", "on", "via", "wrote", "writes",
