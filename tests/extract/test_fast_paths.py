@@ -383,3 +383,20 @@ def test_the_apposition_after_a_name(text):
 
 def test_field_choices_cover_every_subset():
     assert sorted(figures._FIELD_SETS) == sorted(c for n in range(4) for c in combinations(range(3), n))
+
+
+# --- record ids -----------------------------------------------------------------------------------
+
+@SETTINGS
+@given(st.lists(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=8),
+                          st.dictionaries(st.text(max_size=3), st.integers(), max_size=3)), max_size=6))
+def test_a_record_id_hashes_the_plain_json_of_its_parts(parts):
+    import hashlib
+    import json
+    from datetime import date
+
+    from caravan.common.ids import stable_id
+
+    parts = [*parts, date(2024, 3, 30)]  # not JSON: written as its str
+    plain = json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    assert stable_id("rec", *parts) == "rec_" + hashlib.sha256(plain.encode("utf-8")).hexdigest()[:16]
