@@ -59,8 +59,9 @@ def _by_first_letter(alternatives: str) -> str:
 _QUOTED_SAYING = r"\s+quoted\s+(?:by\s+[^,.]{1,40}?\s+)?as\s+saying"
 # As written for a reader, in the order tried; _by_first_letter gives the pattern to search with.
 _FINITE_WORDS = (
-    r"said|says|say|told|tells|added|adds|noted|notes|observes|claims|wrote|writes|argued|argues|warned|warns|explained|"
-    r"explains|stressed|stresses|insisted|insists|claimed|pointed\s+out|points\s+out|recalled|recalls|asked|asks|"
+    r"said|says|say|told|tells|added|adds|noted|notes|observes|claims|wrote|writes|argued|argues|warned|warns|"
+    r"explained|explains|stressed|stresses|insisted|insists|claimed|pointed\s+out|points\s+out|recalled|recalls|"
+    r"asked|asks|"
     r"replied|replies|answered|continued|continues|concluded|observed|remarked|commented|declared|declares|"
     r"announced|stated|suggested|suggests|acknowledged|acknowledges|admitted|admits|agreed|agrees|"
     r"complained|complains|lamented|laments|cautioned|cautions|emphasi[sz]ed|emphasi[sz]es|underlined|"
