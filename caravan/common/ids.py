@@ -8,9 +8,13 @@ from pathlib import Path
 from typing import Iterable
 
 
+# One encoder for every id: json.dumps with options builds a new one at each call, which cost more than the hash.
+_ID_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
 def stable_id(prefix: str, *parts: object, length: int = 16) -> str:
     """Hash ``parts`` (JSON-encoded, so types and order matter) into ``prefix_<hex>``."""
-    payload = json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    payload = _ID_ENCODER.encode(parts)
     return f"{prefix}_{hashlib.sha256(payload.encode('utf-8')).hexdigest()[:length]}"
 
 

@@ -188,32 +188,34 @@ _RUN_RE = re.compile(
     rf"(?:(?: |\. )(?:(?:{'|'.join(sorted(_PARTICLES))}|of|for) )*{_CAPWORD})*")
 
 
-def _split_run(text: str, m: re.Match) -> list[list[tuple[int, int, str]]]:
-    """The runs of a multi-word match of _RUN_RE: it splits after a possessive, at ". " unless after an
-    initial or abbreviation, and at "of"/"for" unless an organisation word comes before."""
-    runs: list[list[tuple[int, int, str]]] = []
+@lru_cache(maxsize=8192)
+def _split_run(run: str) -> tuple[tuple[tuple[int, int, str], ...], ...]:
+    """The runs of a multi-word match of _RUN_RE, as (start, end, word) offsets in it: it splits after a possessive,
+    at ". " unless after an initial or abbreviation, and at "of"/"for" unless an organisation word comes before.
+    Cached: the split depends on the match alone, and names recur."""
+    runs: list[tuple[tuple[int, int, str], ...]] = []
     current: list[tuple[int, int, str]] = []
     pending: list[tuple[int, int, str]] = []  # lower-case words waiting for the next capitalised one
-    for t in WORD_RE.finditer(text, m.start(), m.end()):
+    for t in WORD_RE.finditer(run):
         word, s, e = t.group(), t.start(), t.end()
         if word[0].islower():
             pending.append((s, e, word))
             continue
         if current:
             prev = current[-1][2]
-            gap_dot = text[current[-1][1]] == "." and not pending
+            gap_dot = run[current[-1][1]] == "." and not pending
             joined = (not strip_possessive(prev)[1]
                       and (not gap_dot or len(prev) == 1 or prev.lower() in ABBREVIATIONS)
                       and all(p[2] in _PARTICLES or prev.lower() in ORG_WORDS for p in pending))
             if not joined:
-                runs.append(current)
+                runs.append(tuple(current))
                 current = []
             else:
                 current.extend(pending)
         pending = []
         current.append((s, e, word))
-    runs.append(current)
-    return runs
+    runs.append(tuple(current))
+    return tuple(runs)
 
 
 def _sentence_initial(text: str, pos: int, floor: int) -> bool:
@@ -238,29 +240,38 @@ def _kind(words: list[str], lows: list[str], name: str, honorific: bool) -> str:
 def classify_runs(text: str, spans: list[tuple[int, int, int]], lower_words: frozenset[str]) -> list[Run]:
     """Classified runs of the (start, end, paragraph start) spans of ``text``; ``lower_words`` are the
     article's words, which tell a sentence-initial common word ("Screenshots") from a name."""
-    place_words = _places()[0]
     out = []
     for start, end, floor in spans:
         for m in _RUN_RE.finditer(text, start, end):
-            word = m.group()
+            word, at = m.group(), m.start()
             if " " not in word:  # most runs are one word: the short way
-                base, possessive = strip_possessive(word)
-                low = base.lower()
-                if low in _STOP or (_common(low, lower_words) and _sentence_initial(text, m.start(), floor)):
+                base, possessive, low, kind = _lone_word(word)
+                if kind is None or (_common(low, lower_words) and _sentence_initial(text, at, floor)):
                     continue
-                if low in ORG_WORDS or (len(base) > 1 and base.isupper()):
-                    kind = "org"
-                elif low in place_words or (low.endswith("stan") and len(low) > 5):
-                    kind = "place"
-                else:
-                    kind = "single"
-                out.append(Run(m.start(), m.start() + len(base), kind, base, possessive=possessive))
+                out.append(Run(at, at + len(base), kind, base, possessive=possessive))
                 continue
-            for tokens in _split_run(text, m):
-                run = _classify_tokens(text, tokens, floor, lower_words)
-                if run is not None:
-                    out.append(run)
+            for part, tokens in enumerate(_split_run(word)):
+                skip = _leading_skip(text, at, floor, tokens, lower_words)
+                if skip < len(tokens):
+                    s, e, kind, name, prefix, gender, possessive = _name_run(word, part, skip)
+                    out.append(Run(at + s, at + e, kind, name, prefix, gender, possessive))
     return _join_org_names(text, out)
+
+
+@lru_cache(maxsize=8192)
+def _lone_word(word: str) -> tuple[str, bool, str, str | None]:
+    """A one-word run's name, whether it is possessive, its lower case and its kind (None: a function word)."""
+    base, possessive = strip_possessive(word)
+    low = base.lower()
+    if low in _STOP:
+        kind = None
+    elif low in ORG_WORDS or (len(base) > 1 and base.isupper()):
+        kind = "org"
+    elif low in _places()[0] or (low.endswith("stan") and len(low) > 5):
+        kind = "place"
+    else:
+        kind = "single"
+    return base, possessive, low, kind
 
 
 # Diplomatic missions are named by where they sit: "the Russian Embassy in Bishkek".
@@ -307,19 +318,26 @@ def _join_org_names(text: str, runs: list[Run]) -> list[Run]:
     return out
 
 
-def _classify_tokens(text: str, tokens: list[tuple[int, int, str]], floor: int,
-                     lower_words: frozenset[str]) -> Run | None:
-    # Drop words that are capitalised only as function words or because they open a sentence.
-    while tokens:
-        low = tokens[0][2].lower()
-        if low in _STOP or tokens[0][2][0].islower() or (
+def _leading_skip(text: str, at: int, floor: int, tokens: tuple[tuple[int, int, str], ...],
+                  lower_words: frozenset[str]) -> int:
+    """How many words open the run of ``tokens`` (offsets from ``at``) capitalised only as function words or
+    because they open a sentence."""
+    skip = 0
+    for s, _, word in tokens:
+        low = word.lower()
+        if not (low in _STOP or word[0].islower() or (
                 _common(low, lower_words) and low not in CORE_TITLES and low not in _HONORIFICS
-                and _sentence_initial(text, tokens[0][0], floor)):
-            tokens = tokens[1:]
-        else:
+                and _sentence_initial(text, at + s, floor))):
             break
-    if not tokens:
-        return None
+        skip += 1
+    return skip
+
+
+@lru_cache(maxsize=8192)
+def _name_run(run: str, part: int, skip: int) -> tuple[int, int, str, str, str | None, str | None, bool]:
+    """(start, end, kind, name, prefix, gender, possessive) of the name of part ``part`` of the multi-word match
+    ``run``, its first ``skip`` words left out; offsets in the match. Cached: nothing around the match counts."""
+    tokens = _split_run(run)[part][skip:]
     words = [t[2] for t in tokens]
     words[-1], possessive = strip_possessive(words[-1])
     # Title prefix: up to the last title that still leaves a name after it.
@@ -339,8 +357,8 @@ def _classify_tokens(text: str, tokens: list[tuple[int, int, str]], floor: int,
             cut += 1
         words, tokens = words[cut:], tokens[cut:]
     s, e = tokens[0][0], tokens[-1][1] - (2 if possessive else 0)
-    name = text[s:e]
-    return Run(s, e, _kind(words, [w.lower() for w in words], name, honorific), name, prefix, gender, possessive)
+    name = run[s:e]
+    return s, e, _kind(words, [w.lower() for w in words], name, honorific), name, prefix, gender, possessive
 
 
 # --- descriptions -------------------------------------------------------------------------------
