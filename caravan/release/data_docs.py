@@ -139,13 +139,16 @@ def _expectation_validation_result(r: ExpectationResult, configuration) -> Expec
 
 
 def _result_dict(r: ExpectationResult) -> dict:
-    """The result dict of a column map expectation in GX's SUMMARY format (GX's ``_format_map_output``): the not-null
-    expectation counts no missing values, since nulls are what it finds; the percentages are None without rows."""
-    n, unexpected = r.element_count or 0, r.unexpected_count
+    """The result dict of a column map expectation in GX's SUMMARY format (GX's ``_format_map_output``): the
+    percentages are None without rows to count, and the not-null expectation counts no missing values (nulls are
+    what it finds)."""
+    # DuckDB's count_if is NULL over no rows (an empty table) where GX counts 0.
+    n, unexpected = r.element_count or 0, r.unexpected_count or 0
     result = {"element_count": n, "unexpected_count": unexpected, "unexpected_percent": r.unexpected_percent,
               "partial_unexpected_list": r.unexpected_sample}
-    if r.missing_count is not None:
-        result.update(missing_count=r.missing_count, missing_percent=r.missing_count / n * 100 if n else None,
+    if r.expectation != "expect_column_values_to_not_be_null":
+        missing = r.missing_count or 0
+        result.update(missing_count=missing, missing_percent=missing / n * 100 if n else None,
                       unexpected_percent_total=unexpected / n * 100 if n else None,
                       unexpected_percent_nonmissing=r.unexpected_percent)
     counts = _partial_unexpected_counts(r.unexpected_sample)
