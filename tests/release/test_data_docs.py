@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from caravan.release.data_docs import build_data_docs, suite_validation_result
+from caravan.release.data_docs import build_data_docs, evaluate_table, suite_validation_result
 from caravan.release.writer import RELEASE_TABLES
 from caravan.store.sql_checks import evaluate_suite
 from caravan.store.validation import load_suite, plain_value, validation_frame
@@ -101,7 +101,7 @@ def test_the_results_count_every_row_of_each_published_table(release_con, suites
     run_id = RunIdentifier(run_name="2024.04.01", run_time=RUN_TIME)
     for table in RELEASE_TABLES:
         suite = ExpectationSuite(name=table, expectations=suites[table]["expectations"])
-        result = suite_validation_result(evaluate_suite(release_con, table, suites[table]), suite, table, run_id)
+        result = suite_validation_result(evaluate_table(release_con, table, suites[table]), suite, table, run_id)
         rows = release_con.sql(f"SELECT count(*) FROM {table}").fetchone()[0]
         n = len(suites[table]["expectations"])
         assert result.success and result.statistics == {
@@ -159,7 +159,7 @@ def test_the_results_shown_are_the_ones_gx_gives_on_the_same_rows(data, request,
         specs = suites[table]["expectations"]
         suite = ExpectationSuite(name=table, expectations=[{**spec, "id": str(i)} for i, spec in enumerate(specs)])
         gx, gx_statistics = gx_results(validation_frame(con, table), suite)
-        ours = suite_validation_result(evaluate_suite(con, table, suites[table]), suite, table,
+        ours = suite_validation_result(evaluate_table(con, table, suites[table]), suite, table,
                                        RunIdentifier(run_name="x", run_time=RUN_TIME))
         assert ours.statistics == gx_statistics, table
         for i, result in enumerate(ours.results):
@@ -168,6 +168,22 @@ def test_the_results_shown_are_the_ones_gx_gives_on_the_same_rows(data, request,
                 (table, specs[i])
             failed += not result.success
     assert failed == (2 if data == "broken" else 0)
+
+
+def test_the_frame_made_once_gives_the_results_of_the_frame_query(broken, suites: dict):
+    """``evaluate_table`` copies the frame once for the suite: the same results as the suite over the frame's query,
+    and an expectation on a column the frame lacks fails with its reason, as in GX, while the others run."""
+    from great_expectations import ExpectationSuite, RunIdentifier
+
+    missing = {"type": "expect_column_values_to_be_in_set", "kwargs": {"column": "no_such_column", "value_set": ["x"]}}
+    suite_json = {**suites["incidents"], "expectations": [*suites["incidents"]["expectations"], missing]}
+    outcome = evaluate_table(broken, "incidents", suite_json)
+    assert outcome == evaluate_suite(broken, "incidents", suite_json)
+    assert [r.position for r in outcome.failures] == [6, 25, 26] and "no_such_column" in outcome.results[-1].error
+    suite = ExpectationSuite(name="incidents", expectations=suite_json["expectations"])
+    result = suite_validation_result(outcome, suite, "incidents", RunIdentifier(run_name="x", run_time=RUN_TIME))
+    assert result.results[-1].exception_info["raised_exception"] and result.results[-1].result == {}
+    assert result.statistics["unsuccessful_expectations"] == 3
 
 
 def test_docs_are_never_written_over_an_older_site(site: Path, release_con, suites: dict):
