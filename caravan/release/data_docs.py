@@ -1,7 +1,8 @@
 """Great Expectations Data Docs for a release: a static HTML site of the validation results.
 
 Each table's suite is evaluated over the whole published table in DuckDB SQL
-(``caravan.store.sql_checks.evaluate_suite``, which gives what GX's pandas path gives), and the results are
+(``caravan.store.sql_checks.evaluate_suite``, which gives what GX's pandas path gives, over the table's validation
+frame made once into a temporary table), and the results are
 handed to GX as the validation results it would have made: one ``ExpectationValidationResult`` per
 expectation, with the result dict of GX's SUMMARY format, in an ``ExpectationSuiteValidationResult`` stored in
 the context's validation results store. GX's SiteBuilder then writes the site through a
@@ -133,7 +134,7 @@ def suite_validation_result(outcome: ValidationOutcome, suite: ExpectationSuite,
     results = [_expectation_validation_result(r, c) for r, c in zip(outcome.results, configurations)]
     statistics = calc_validation_statistics(results)
     batch = {"data_asset_name": table, "batch_data": f"the whole published table {table}, evaluated in DuckDB SQL "
-                                                      f"(caravan.duckdb) with Great Expectations' semantics"}
+                                                      "with Great Expectations' semantics"}
     meta = {"great_expectations_version": gx.__version__, "batch_spec": batch, "run_id": run_id,
             "validation_time": run_id.run_time,
             "active_batch_definition": {"datasource_name": DATASOURCE, "data_asset_name": table}}

@@ -67,7 +67,8 @@ def broken(release: Path):
 def page_text(page: Path) -> str:
     """The words a reader sees on a page, one text node a line."""
     text = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", page.read_text(encoding="utf-8"), flags=re.S)
-    return "\n".join(line.strip() for line in html.unescape(re.sub(r"<[^>]+>", "\n", text)).splitlines() if line.strip())
+    lines = html.unescape(re.sub(r"<[^>]+>", "\n", text)).splitlines()
+    return "\n".join(line.strip() for line in lines if line.strip())
 
 
 def result_pages(index: Path) -> dict[str, Path]:
