@@ -1,30 +1,48 @@
 """Great Expectations Data Docs for a release: a static HTML site of the validation results.
 
-Each table's validation frame (``caravan.store.validation.validation_frame``) is validated against its suite
-by GX's own machinery (ephemeral context, pandas datasource, validation definitions), and GX's
-SiteBuilder writes the site through a TupleFilesystemStoreBackend at ``out_dir``. All links inside
-the site are relative, so the release folder can be moved. GX is imported lazily: it takes seconds.
+Each table's suite is evaluated over the whole published table in DuckDB SQL
+(``caravan.store.sql_checks.evaluate_suite``, which gives what GX's pandas path gives, over the table's validation
+frame made once into a temporary table), and the results are
+handed to GX as the validation results it would have made: one ``ExpectationValidationResult`` per
+expectation, with the result dict of GX's SUMMARY format, in an ``ExpectationSuiteValidationResult`` stored in
+the context's validation results store. GX's SiteBuilder then writes the site through a
+TupleFilesystemStoreBackend at ``out_dir``, so the pages are GX's own while no table is read into Python. All
+links inside the site are relative, so the release folder can be moved. GX is imported lazily: it takes seconds.
 
-Given the same frames, suites, run name and run time, the site's files and folders are the same
-except for three things GX writes on every run: the batch's ``ge_load_time`` on each result page, a
-timestamp query string on the logo URL of every page, and random ids of collapsible sections. So the
-site is listed in the release's checksums but kept out of byte-for-byte comparisons.
+Given the same tables, suites, run name and run time, the site's files and folders are the same except for
+two things GX writes on every run: a timestamp query string on the logo URL of every page, and random ids of
+collapsible sections. So the site is listed in the release's checksums but kept out of byte-for-byte
+comparisons.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+import duckdb
 
-from caravan.store.validation import validate_frame
+from caravan.store.sql_checks import PARTIAL_UNEXPECTED, evaluate_suite
+from caravan.store.tables import ALL_TABLES
+from caravan.store.validation import VALIDATION_QUERIES, ExpectationResult, ValidationOutcome, suite_columns
+
+if TYPE_CHECKING:
+    from great_expectations.core import ExpectationSuite, ExpectationSuiteValidationResult, ExpectationValidationResult
+    from great_expectations.core.run_identifier import RunIdentifier
 
 SITE_NAME = "caravan_release"
+DATASOURCE = "caravan"  # names each result page's batch, as GX's pandas datasource of this name did
+_FRAME = "caravan_data_docs_frame"  # a temporary table: one validation frame at a time
 
 _README = """\
 # Validation reports (Great Expectations Data Docs)
+
+The results are the checks' evaluation in DuckDB SQL over each published table, with Great
+Expectations' semantics (the same counts, nulls and first unexpected values as GX's own validation);
+GX renders them.
 
 Open `index.html` in a browser. The pages load their styles and scripts (Bootstrap, jQuery,
 bootstrap-table, Font Awesome) from public CDNs, so they render fully only when online; offline, the
@@ -35,23 +53,22 @@ The pages themselves are plain HTML files and can be opened directly:
 """
 
 
-def build_data_docs(frames: dict[str, pd.DataFrame], suites: dict[str, dict], out_dir: Path, *,
+def build_data_docs(con: duckdb.DuckDBPyConnection, suites: dict[str, dict], out_dir: Path, *,
                     run_name: str = "release", run_time: datetime | None = None) -> Path:
-    """Validate each table's frame with its suite and write GX Data Docs under ``out_dir``.
+    """Evaluate each table's suite over the whole table in ``con`` and write GX Data Docs of it under ``out_dir``.
 
-    ``frames`` and ``suites`` are keyed by table name; a suite is GX 1.x's serialised form
-    (``expectations/<table>.json``). ``run_name`` and ``run_time`` name the validation run in the
-    site (and in its folder names); pass the release's version and date to make them reproducible,
-    otherwise ``run_time`` is now. Returns the path of ``index.html``.
+    ``suites`` is keyed by table name; a suite is GX 1.x's serialised form (``expectations/<table>.json``).
+    ``run_name`` and ``run_time`` name the validation run in the site (and in its folder names); pass the
+    release's version and date to make them reproducible, otherwise ``run_time`` is now. Returns the path of
+    ``index.html``.
     """
     import great_expectations as gx  # lazy: importing GX takes seconds
     from great_expectations.core import ExpectationSuite
     from great_expectations.core.run_identifier import RunIdentifier
-    from great_expectations.data_context.types.base import (DataContextConfig, InMemoryStoreBackendDefaults,
-                                                            ProgressBarsConfig)
+    from great_expectations.data_context.types.base import DataContextConfig, InMemoryStoreBackendDefaults
+    from great_expectations.data_context.types.resource_identifiers import (ExpectationSuiteIdentifier,
+                                                                            ValidationResultIdentifier)
 
-    if set(frames) != set(suites):
-        raise ValueError(f"frames and suites name different tables: {sorted(set(frames) ^ set(suites))}")
     out_dir = Path(out_dir).resolve()
     if out_dir.exists() and any(out_dir.iterdir()):
         # A site written over an older one would keep the older run's pages beside the new ones.
@@ -68,22 +85,18 @@ def build_data_docs(frames: dict[str, pd.DataFrame], suites: dict[str, dict], ou
     config = DataContextConfig(store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
                                data_docs_sites={SITE_NAME: site})
     context = gx.get_context(project_config=config, mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
 
     run_id = RunIdentifier(run_name=run_name, run_time=run_time or datetime.now(timezone.utc))
-    datasource = context.data_sources.add_pandas("caravan")
-    for table in frames:
-        suite_json = suites[table]
-        batch_definition = datasource.add_dataframe_asset(table).add_batch_definition_whole_dataframe("whole_table")
+    for table, suite_json in suites.items():
         suite = context.suites.add(ExpectationSuite(name=suite_json["name"], expectations=suite_json["expectations"],
                                                     meta=suite_json.get("meta") or {}))
-        definition = context.validation_definitions.add(
-            gx.ValidationDefinition(name=table, data=batch_definition, suite=suite))
-        # SUMMARY keeps a sample of unexpected values, which the result pages show for failures.
-        definition.run(batch_parameters={"dataframe": frames[table]}, run_id=run_id, result_format="SUMMARY")
+        result = suite_validation_result(evaluate_table(con, table, suite_json), suite, table, run_id)
+        suite_id = ExpectationSuiteIdentifier(name=suite.name)
+        context.validation_results_store.store_validation_results(
+            result, ValidationResultIdentifier(suite_id, run_id, result.batch_id), suite_id)
 
     context.build_data_docs(site_names=[SITE_NAME])
-    _make_reproducible(out_dir, run_id.run_time)
+    _make_reproducible(out_dir)
     index = out_dir / "index.html"
     pages = sorted((out_dir / "validations").rglob("*.html")) + sorted((out_dir / "expectations").rglob("*.html"))
     links = [f"- [{p.relative_to(out_dir).as_posix()}]({p.relative_to(out_dir).as_posix()})" for p in pages]
@@ -91,28 +104,100 @@ def build_data_docs(frames: dict[str, pd.DataFrame], suites: dict[str, dict], ou
     return index
 
 
+def evaluate_table(con: duckdb.DuckDBPyConnection, table: str, suite_json: dict) -> ValidationOutcome:
+    """The suite over the table's validation frame, made once into a temporary table of the columns the suite and
+    the frame's order need: the frame's joins (the articles' texts, for the spans) then run once, not once per
+    expectation. A column the suite names and the frame lacks stays out, so its expectation fails as in GX."""
+    query = VALIDATION_QUERIES[table]
+    spec = ALL_TABLES[table]
+    present = set(con.sql(f"SELECT * FROM ({query}) LIMIT 0").columns)
+    wanted = dict.fromkeys([spec.primary_key, *spec.sort_by, *suite_columns(suite_json)])
+    select = ", ".join('"' + c.replace('"', '""') + '"' for c in wanted if c in present)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {_FRAME} AS SELECT {select} FROM ({query})")
+    try:
+        return evaluate_suite(con, table, suite_json, frame_query=f"SELECT * FROM {_FRAME}")
+    finally:
+        con.execute(f"DROP TABLE {_FRAME}")
+
+
+def suite_validation_result(outcome: ValidationOutcome, suite: ExpectationSuite, table: str,
+                            run_id: RunIdentifier) -> ExpectationSuiteValidationResult:
+    """The SQL evaluation of ``suite`` over ``table`` (``outcome``, one result per expectation in suite order) as
+    GX's validation result of the suite: statistics and success as GX counts them, and a batch description."""
+    import great_expectations as gx
+    from great_expectations.core import ExpectationSuiteValidationResult
+    from great_expectations.validator.validation_statistics import calc_validation_statistics
+
+    configurations = suite.expectation_configurations
+    if len(configurations) != len(outcome.results):
+        raise ValueError(f"{table}: {len(outcome.results)} results for {len(configurations)} expectations")
+    results = [_expectation_validation_result(r, c) for r, c in zip(outcome.results, configurations)]
+    statistics = calc_validation_statistics(results)
+    batch = {"data_asset_name": table, "batch_data": f"the whole published table {table}, evaluated in DuckDB SQL "
+                                                      "with Great Expectations' semantics"}
+    meta = {"great_expectations_version": gx.__version__, "batch_spec": batch, "run_id": run_id,
+            "validation_time": run_id.run_time,
+            "active_batch_definition": {"datasource_name": DATASOURCE, "data_asset_name": table}}
+    return ExpectationSuiteValidationResult(
+        success=statistics.success, results=results, suite_name=suite.name, meta=meta,
+        statistics={"evaluated_expectations": statistics.evaluated_expectations,
+                    "successful_expectations": statistics.successful_expectations,
+                    "unsuccessful_expectations": statistics.unsuccessful_expectations,
+                    "success_percent": statistics.success_percent},
+        batch_id=f"{DATASOURCE}-{table}")
+
+
+def _expectation_validation_result(r: ExpectationResult, configuration) -> ExpectationValidationResult:
+    from great_expectations.core import ExpectationValidationResult
+
+    if r.error:
+        return ExpectationValidationResult(
+            success=False, expectation_config=configuration,
+            exception_info={"raised_exception": True, "exception_message": r.error, "exception_traceback": None})
+    return ExpectationValidationResult(success=r.success, expectation_config=configuration, result=_result_dict(r))
+
+
+def _result_dict(r: ExpectationResult) -> dict:
+    """The result dict of a column map expectation in GX's SUMMARY format (GX's ``_format_map_output``): the
+    percentages are None without rows to count, and the not-null expectation counts no missing values (nulls are
+    what it finds)."""
+    # DuckDB's count_if is NULL over no rows (an empty table) where GX counts 0.
+    n, unexpected = r.element_count or 0, r.unexpected_count or 0
+    result = {"element_count": n, "unexpected_count": unexpected, "unexpected_percent": r.unexpected_percent,
+              "partial_unexpected_list": r.unexpected_sample}
+    if r.expectation != "expect_column_values_to_not_be_null":
+        missing = r.missing_count or 0
+        result.update(missing_count=missing, missing_percent=missing / n * 100 if n else None,
+                      unexpected_percent_total=unexpected / n * 100 if n else None,
+                      unexpected_percent_nonmissing=r.unexpected_percent)
+    counts = _partial_unexpected_counts(r.unexpected_sample)
+    if counts is not None:
+        result["partial_unexpected_counts"] = counts
+    if r.observed_value is not None:
+        result["observed_value"] = r.observed_value
+    return result
+
+
+def _partial_unexpected_counts(sample: list) -> list[dict] | None:
+    """Each distinct sampled value with its count, most frequent first, then by value, as GX counts them (the
+    pages show this table); None where GX gives none, values that cannot be ordered (a null beside a text)."""
+    values = [tuple(v.values()) if isinstance(v, dict) else v for v in sample]  # a compound row as a tuple
+    try:
+        ranked = sorted(Counter(values).most_common(PARTIAL_UNEXPECTED), key=lambda item: (-item[1], item[0]))
+    except TypeError:
+        return None
+    return [{"value": value, "count": count} for value, count in ranked]
+
+
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_STAMP = re.compile(r"\d{8}T\d{6}\.\d{6}Z")
 _LOGO_STAMP = re.compile(r"(logo-long\.png)\?d=[0-9TZ.]+")
 
 
-def _make_reproducible(out_dir: Path, run_time: datetime) -> None:
-    """Take out what GX writes differently on every run (random ids, load and render times), so that the
-    same release gives the same pages. Folder names already hold the fixed run time."""
-    stamp = run_time.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+def _make_reproducible(out_dir: Path) -> None:
+    """Take out what GX writes differently on every run (random ids, the render time on the logo), so that the
+    same release gives the same pages. Folder names and pages hold the fixed run time."""
     for page in sorted(out_dir.rglob("*.html")):
         html = page.read_text(encoding="utf-8")
         ids: dict[str, str] = {}
         html = _UUID.sub(lambda m: ids.setdefault(m.group(0), f"block-{len(ids) + 1}"), html)
-        html = _LOGO_STAMP.sub(r"\1", _STAMP.sub(stamp, html))
-        page.write_text(html, encoding="utf-8")
-
-
-def validation_summary(frames: dict[str, pd.DataFrame], suites: dict[str, dict]) -> dict[str, dict]:
-    """Per table: whether the suite passed, how many expectations ran, and the failing ones described."""
-    summary = {}
-    for table in frames:
-        outcome = validate_frame(frames[table], suites[table])
-        summary[table] = {"success": outcome.success, "evaluated": outcome.evaluated,
-                          "failed": [f.describe() for f in outcome.failures]}
-    return summary
+        page.write_text(_LOGO_STAMP.sub(r"\1", html), encoding="utf-8")

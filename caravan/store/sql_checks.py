@@ -86,10 +86,12 @@ class _Condition:
     missing: str | None
 
 
-def evaluate_suite(con: duckdb.DuckDBPyConnection, table: str, suite_json: dict) -> ValidationOutcome:
+def evaluate_suite(con: duckdb.DuckDBPyConnection, table: str, suite_json: dict,
+                   frame_query: str | None = None) -> ValidationOutcome:
     """The suite over the table's whole validation frame (``VALIDATION_QUERIES``), in SQL: one result per
-    expectation, in suite order, as GX's pandas path reports it."""
-    frame = _Frame(con, table)
+    expectation, in suite order, as GX's pandas path reports it. ``frame_query`` selects the frame instead, when
+    it is held elsewhere (a copy made once for the whole suite, say)."""
+    frame = _Frame(con, table, frame_query)
     results = []
     for position, spec in enumerate(suite_json["expectations"], 1):
         kwargs = spec.get("kwargs") or {}
