@@ -161,12 +161,11 @@ def _result_dict(r: ExpectationResult) -> dict:
     """The result dict of a column map expectation in GX's SUMMARY format (GX's ``_format_map_output``): the
     percentages are None without rows to count, and the not-null expectation counts no missing values (nulls are
     what it finds)."""
-    # DuckDB's count_if is NULL over no rows (an empty table) where GX counts 0.
-    n, unexpected = r.element_count or 0, r.unexpected_count or 0
+    n, unexpected = r.element_count, r.unexpected_count
     result = {"element_count": n, "unexpected_count": unexpected, "unexpected_percent": r.unexpected_percent,
               "partial_unexpected_list": r.unexpected_sample}
     if r.expectation != "expect_column_values_to_not_be_null":
-        missing = r.missing_count or 0
+        missing = r.missing_count or 0  # None where the SQL does not count them (as GX gives 0)
         result.update(missing_count=missing, missing_percent=missing / n * 100 if n else None,
                       unexpected_percent_total=unexpected / n * 100 if n else None,
                       unexpected_percent_nonmissing=r.unexpected_percent)

@@ -117,8 +117,10 @@ class _Frame:
 
     def counts(self, condition: _Condition) -> tuple[int, int | None, int]:
         """Rows, missing rows (None when not counted) and unexpected rows."""
-        missing = f"count_if({condition.missing})" if condition.missing else "NULL"
-        return self.con.sql(f"SELECT count(*), {missing}, count_if({condition.unexpected}) FROM {self.sql}").fetchone()
+        # count_if is NULL over no rows, where GX counts 0.
+        missing = f"coalesce(count_if({condition.missing}), 0)" if condition.missing else "NULL"
+        return self.con.sql(f"SELECT count(*), {missing}, coalesce(count_if({condition.unexpected}), 0) "
+                            f"FROM {self.sql}").fetchone()
 
     def first_unexpected(self, columns: tuple[str, ...], condition: _Condition) -> list[tuple]:
         """(key, values...) of the first unexpected rows in frame order."""

@@ -117,6 +117,15 @@ def test_sql_agrees_with_gx_on_a_whole_suite_and_where_nothing_fails(con):
     assert_agree(*gx_and_sql(clean, "articles", load_suite("articles")))
 
 
+def test_sql_agrees_with_gx_on_an_empty_table():
+    # SQL's count_if is NULL over no rows; GX counts 0.
+    empty = duckdb.connect()
+    store(empty, "articles", [])
+    gx, sql = gx_and_sql(empty, "articles", suite(*CASES.values()))
+    assert_agree(gx, sql)
+    assert {r.unexpected_count for r in sql.results} == {0}
+
+
 def test_an_expectation_sql_cannot_run_fails_with_the_reason(con):
     missing = ("expect_column_values_to_be_in_set", {"column": "no_such_column", "value_set": ["x"]})
     both = suite(missing, CASES["not_null"])
