@@ -6,7 +6,8 @@ plus a few columns derived in SQL, so that cross-table facts (a span lies inside
 matches its evidence) are ordinary column expectations. GX is imported lazily: it takes seconds.
 
 The blocking checks run GX over a bounded sample of a table (``gx_sample_frame``) and the suite over the
-whole table in SQL (``caravan.store.sql_checks``); the release's Data Docs show the SQL results over each published table.
+whole table in SQL (``caravan.store.sql_checks``); the release's Data Docs show the SQL results over each
+published table.
 
 A validation gives one result per expectation, in suite order, and renders them as Markdown for the
 Dagster UI: a table of every expectation with its result, and the failing values with their rows' keys.
