@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from bisect import bisect_left, insort
 from dataclasses import dataclass
+from functools import lru_cache
 
 from caravan.extract.numbers import MONTH_NAMES, parse_number
 
@@ -47,7 +48,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
 # A word that every match of a pattern holds (as the pattern reads it: in any case where it ignores case): a span
 # without it is not searched for that pattern. Most spans hold a date of one or two kinds only.
 _PATTERN_CUES: dict[str, re.Pattern] = {
-    "iso": re.compile(r"19|20"),
+    "iso": re.compile(r"(?:19|20)\d\d-"),
     "calendar": re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"),
     "month_year": re.compile(r"19|20"),
     "month": re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"),
@@ -95,6 +96,7 @@ class _Base:
         return dt.date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
 
 
+@lru_cache(maxsize=64)  # asked for each span of an article: its publication date is read once
 def _base(published: str | None) -> _Base | None:
     m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", published or "")
     if not m:

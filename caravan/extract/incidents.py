@@ -971,6 +971,7 @@ def _sentence_places(text: str, sent: Span) -> tuple[Place, ...]:
     return tuple(find_places(text, _dateline_end(text, sent), sent.end, context=_setting(text).regions))
 
 
+@lru_cache(maxsize=256)  # asked by every event word of the sentence
 def _dateline_end(text: str, sent: Span) -> int:
     """Where the sentence begins after its dateline ("DUSHANBE, May 31 (TASS) — "): the place and date of the
     report, not of the events it tells."""
@@ -1573,4 +1574,4 @@ def _record(m: _Mention, published: str | None) -> dict:
 # What the caches above keep of one article.
 _ARTICLE_CACHES = (_found_in, _first_end, _next_match_cache, _trim, _clause_breaks, _destinations, _counts_in,
                    _first_match, _agent_named, _sentence_places, _setting, _relative_clauses, _place_index,
-                   _places_apart, _names_a_country, _dates_in, _dates_at, _subordinators)
+                   _places_apart, _names_a_country, _dates_in, _dates_at, _subordinators, _dateline_end)

@@ -166,6 +166,7 @@ class Gazetteer:
         self.country_keys: dict[str, str] = {}
         self.city_keys: dict[str, tuple[City, ...]] = {}
         self.capitals: dict[str, City] = {}  # country code -> its capital ("the Kyrgyz capital")
+        self._city_regions: dict[int, Region | None] = {}  # geonames id -> region_of(city)
         self._load_regions()
         self._load_countries()
         self._load_cities()
@@ -242,10 +243,12 @@ class Gazetteer:
 
     def region_of(self, city: City) -> Region | None:
         """First-level region of a city; none for a city that is itself the region (Moscow)."""
-        region = self.regions.get((city.country, city.admin1))
-        if region is None or (region.kind in ("federal_city", "city") and fold(region.name) == fold(city.name)):
-            return None
-        return region
+        if city.geonames_id not in self._city_regions:  # asked for every city named: found once per city
+            region = self.regions.get((city.country, city.admin1))
+            if region is not None and region.kind in ("federal_city", "city") and fold(region.name) == fold(city.name):
+                region = None
+            self._city_regions[city.geonames_id] = region
+        return self._city_regions[city.geonames_id]
 
 
 def _english_name(rec: dict) -> str:
@@ -336,9 +339,9 @@ def _hits(text: str, start: int, end: int) -> tuple[_Hit, ...]:
         if not longest:
             continue
         ends = [word_end]  # of the words from this one on, parted by single spaces
-        while len(ends) < min(5, longest):
+        while len(ends) < min(5, longest) and text[ends[-1]:ends[-1] + 1] == " ":
             nxt = _WORD_RE.match(text, ends[-1] + 1, end)
-            if not nxt or text[ends[-1]] != " ":
+            if not nxt:
                 break
             ends.append(nxt.end())
         for n in range(len(ends), 0, -1):
@@ -436,6 +439,8 @@ def find_places(text: str, start: int = 0, end: int | None = None,
     end = len(text) if end is None else end
     gaz = gazetteer()
     hits = _hits(text, start, end)
+    if not hits and text.find("capital", start, end) < 0:
+        return []  # a sentence without a name (a third of them): nothing to resolve
     regions = {gaz.region_keys[h.key] for h in hits if h.kind == "region"}
     countries = {gaz.country_keys[h.key] for h in hits if h.kind == "country"}
     context = frozenset(context) - regions
