@@ -14,6 +14,7 @@ capital"), and a city before "regional" names its region ("the Krasnoyarsk regio
 from __future__ import annotations
 
 import csv
+import gc
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -146,16 +147,18 @@ class Place:
         return self.preposition in _LOCATIVE and not (self.kind == "country" and self.preposition == "at")
 
 
-_APOSTROPHES_RE = re.compile(r"[’'`ʼ‘.]")
-_DASHES_RE = re.compile(r"[\-–—]")
+# Apostrophes and dots go, dashes become spaces.
+_FOLD_TABLE = str.maketrans(dict.fromkeys("’'`ʼ‘.") | dict.fromkeys("-–—", " "))
 
 
 def fold(name: str) -> str:
     """Lookup key: ASCII, lower case, no apostrophes or dots, hyphens as spaces, "St." as "saint"."""
+    if name.isalpha() and name.isascii():  # most names are one plain word: nothing to strip or split
+        return name.lower()
     s = name
     if not s.isascii():
-        s = "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
-    s = " ".join(_DASHES_RE.sub(" ", _APOSTROPHES_RE.sub("", s.lower())).split())
+        s = "".join([ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch)])
+    s = " ".join(s.lower().translate(_FOLD_TABLE).split())
     return "saint " + s[3:] if s.startswith("st ") else s
 
 
@@ -174,6 +177,9 @@ class Gazetteer:
         self.first_words: dict[str, int] = {}  # first word of a name -> most words in a name starting so
         for keys in (self.region_keys, self.country_keys, self.city_keys):
             for key in keys:
+                if " " not in key:  # most names are one word
+                    self.first_words.setdefault(key, 1)
+                    continue
                 words = key.split(" ")
                 self.first_words[words[0]] = max(self.first_words.get(words[0], 0), len(words))
 
@@ -210,34 +216,34 @@ class Gazetteer:
         capital_names = {code: c["capital"] for code, c in cache.get_countries().items() if c.get("capital")}
         by_alt_name: dict[str, City] = {}  # capitals GeoNames names otherwise ("Nur-Sultan" is Astana)
         index: dict[str, list[City]] = {}
-        own_keys: set[tuple[str, int]] = set()
+        folded: dict[str, str] = {}  # name -> fold(name): many towns share a name
         for rec in cache.get_cities().values():
             city = City(int(rec["geonameid"]), _english_name(rec), rec["countrycode"], str(rec["admin1code"]),
                         float(rec["latitude"]), float(rec["longitude"]), int(rec["population"] or 0))
             capital = capital_names.get(city.country)
             if capital == city.name and city.population > getattr(self.capitals.get(city.country), "population", -1):
                 self.capitals[city.country] = city
-            elif capital in (rec.get("alternatenames") or ()) and city.population > getattr(
-                    by_alt_name.get(city.country), "population", -1):
+            # Alternate names are looked at only while the country has no capital by its own name.
+            elif (city.country not in self.capitals and capital in (rec.get("alternatenames") or ())
+                  and city.population > getattr(by_alt_name.get(city.country), "population", -1)):
                 by_alt_name[city.country] = city
-            own = fold(city.name)
-            own_keys.add((own, city.geonames_id))
-            keys = {own}
+            own = folded.get(city.name)
+            if own is None:
+                own = folded[city.name] = fold(city.name)
+            index.setdefault(own, []).append(city)
             # English spellings of the story's cities ("Ekaterinburg", "Karaganda") and of big cities abroad.
             if (city.country in STORY_COUNTRIES and city.population >= 15_000) or city.population >= 500_000:
-                for alt in rec.get("alternatenames") or ():
-                    if len(alt) >= 4 and _ALT_NAME_RE.fullmatch(alt):
-                        keys.add(fold(alt))
-            for key in keys:
-                index.setdefault(key, []).append(city)
+                for key in _alternate_keys(rec) - {own}:
+                    index.setdefault(key, []).append(city)
         reserved = set(self.country_keys) | set(self.region_keys) | set(DEMONYMS) | _CALENDAR_WORDS
         for key, cities in index.items():
             if key in reserved:
                 continue
-            # An alternate name never hides the town that bears it as its own name.
-            own = [c for c in cities if (key, c.geonames_id) in own_keys]
-            chosen = own or cities
-            self.city_keys[key] = tuple(sorted(chosen, key=lambda c: (-c.population, c.geonames_id)))
+            if len(cities) > 1:
+                # An alternate name never hides the town that bears it as its own name.
+                cities = [c for c in cities if folded[c.name] == key] or cities
+                cities.sort(key=_population_order)
+            self.city_keys[key] = tuple(cities)
         for code, city in by_alt_name.items():
             self.capitals.setdefault(code, city)
 
@@ -249,6 +255,15 @@ class Gazetteer:
                 region = None
             self._city_regions[city.geonames_id] = region
         return self._city_regions[city.geonames_id]
+
+
+def _population_order(city: City) -> tuple[int, int]:
+    return -city.population, city.geonames_id
+
+
+def _alternate_keys(rec: dict) -> set[str]:
+    """Keys of a city's alternate names that read as English ("Ekaterinburg" for Yekaterinburg)."""
+    return {fold(alt) for alt in rec.get("alternatenames") or () if len(alt) >= 4 and _ALT_NAME_RE.fullmatch(alt)}
 
 
 def _english_name(rec: dict) -> str:
@@ -263,7 +278,15 @@ def _english_name(rec: dict) -> str:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    return Gazetteer()
+    # The build makes about a million objects and no reference cycles: the collector would only sweep the growing
+    # heap again and again, a third of the build's time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return Gazetteer()
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def country_code(name: str) -> str | None:
