@@ -223,7 +223,7 @@ class Gazetteer:
             capital = capital_names.get(city.country)
             if capital == city.name and city.population > getattr(self.capitals.get(city.country), "population", -1):
                 self.capitals[city.country] = city
-            # Alternate names are looked at only while the country has no capital by its own name.
+            # A capital by another name serves only where none bears its own: once one does, no need to read on.
             elif (city.country not in self.capitals and capital in (rec.get("alternatenames") or ())
                   and city.population > getattr(by_alt_name.get(city.country), "population", -1)):
                 by_alt_name[city.country] = city
