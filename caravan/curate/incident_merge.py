@@ -281,12 +281,25 @@ def _published_key(published: str | None) -> tuple:
     return (0, published) if published else (1, "")
 
 
+def _sort_key(published: str | None, article_id: str, char_start: int | None, record_id: str) -> tuple:
+    return (_published_key(published), article_id, char_start if char_start is not None else -1, record_id)
+
+
 def _mention(row: dict, published: dict[str, str | None]) -> _Mention:
     city = row.get("city")
-    key = (_published_key(published.get(row["article_id"])), row["article_id"],
-           row.get("char_start") if row.get("char_start") is not None else -1, row["record_id"])
+    key = _sort_key(published.get(row["article_id"]), row["article_id"], row.get("char_start"), row["record_id"])
     return _Mention(row, key, _when(row.get("date")), _fold(city) if city else None, row.get("region") or None,
                     row.get("geonames_id"))
+
+
+def _best_event(index: _Index, type_: str, country: str, m: _Mention) -> _Event | None:
+    """The best-ranked event ``m`` fits, or None."""
+    event, best = None, None
+    for candidate in index.candidates(type_, country, m):
+        rank = candidate.rank(m)  # cheap; the full fit is checked only for a better candidate
+        if (best is None or rank < best) and candidate.fits(m):
+            event, best = candidate, rank
+    return event
 
 
 def merge_incidents(mentions: list[dict], published: dict[str, str | None]) -> tuple[list[dict], list[dict]]:
@@ -306,11 +319,7 @@ def merge_incidents(mentions: list[dict], published: dict[str, str | None]) -> t
     for m in items:
         type_, country = m.row.get("type"), m.row.get("country")
         mergeable = bool(type_ and country and m.when)
-        event, best = None, None
-        for candidate in index.candidates(type_, country, m) if mergeable else ():
-            rank = candidate.rank(m)  # cheap; the full fit is checked only for a better candidate
-            if (best is None or rank < best) and candidate.fits(m):
-                event, best = candidate, rank
+        event = _best_event(index, type_, country, m) if mergeable else None
         if event is None:
             event = _Event(len(events), type_, country)
             events.append(event)
@@ -366,6 +375,124 @@ def _in_key_order(parts: list[pa.Table], spec) -> pa.Table:
     # Strings compare as Python compares them: UTF-8 bytes sort as code points do.
     data = data.sort_by([(c, "ascending") for c in keys])
     return data.drop_columns(keys).combine_chunks()
+
+
+@dataclass
+class PreviousMerge:
+    """What the last merge of one (type, country) group decided, as ``remerge`` needs it."""
+
+    event_of: dict[str, str] = field(default_factory=dict)  # each unchanged mention's event (its primary's record_id)
+    dates: dict[str, list] = field(default_factory=dict)  # each event's members' dates, changed mentions included
+    gone: list[tuple[tuple, str]] = field(default_factory=list)  # removed or changed mentions: sort key and event
+
+    @classmethod
+    def of(cls, sources: Iterable[dict], unchanged: set[str]) -> PreviousMerge:
+        """From the last merge's sources (source_id, incident_id, date, and the published, article_id and
+        char_start that placed each mention), ``unchanged`` naming the mentions as they were then."""
+        previous = cls()
+        for s in sources:
+            previous.dates.setdefault(s["incident_id"], []).append(s["date"])
+            if s["source_id"] in unchanged:
+                previous.event_of[s["source_id"]] = s["incident_id"]
+            else:
+                key = _sort_key(s["published"], s["article_id"], s["char_start"], s["source_id"])
+                previous.gone.append((key, s["incident_id"]))
+        return previous
+
+
+class Remerge:
+    """The greedy merge of one group replayed in order, where a mention keeps the event it joined last time unless a
+    change may reach it: the events and decisions are those of ``merge_incidents`` of the group's mentions now.
+
+    An event "changed" once its members so far differ from those the event of the same id had at that point of the
+    last merge (or it had none): a mention new, removed or changed joined either, or one re-decided joined another
+    event. Every time bucket a changed event is filed under, in either merge, is "dirty" from then on. A mention
+    unchanged whose looked-up buckets are all clean meets the same candidates, every one with the same members, in
+    the same order (events are created in the order of their primaries), as last time: it joins the event it joined
+    then, without a search. Any other mention is decided by the search of ``merge_incidents``.
+    """
+
+    def __init__(self, type_: str, country: str | None, previous: PreviousMerge) -> None:
+        self.type, self.country, self.previous = type_, country, previous
+        self.events: list[_Event] = []
+        self.by_id: dict[str, _Event] = {}
+        self.index = _Index()
+        self.changed: set[str] = set()  # ids of changed events, of either merge
+        self.dirty: set[tuple] = set()  # buckets (city slot aside) a changed event is filed under, in either merge
+        self.redecided = 0
+
+    def replay(self, mentions: list[dict], published: dict[str, str | None]) -> Remerge:
+        items = [(m.sort_key, 1, m) for m in (_mention(row, published) for row in mentions)]
+        # A mention removed or changed leaves its event of the last merge where it was then placed.
+        items += [(key, 0, event_id) for key, event_id in self.previous.gone]
+        for _, kind, what in sorted(items, key=lambda item: item[:2]):
+            if kind:
+                self._take(what)
+            else:
+                self._change(what)
+        return self
+
+    def _change(self, event_id: str) -> None:
+        if event_id in self.changed:
+            return
+        self.changed.add(event_id)
+        for date in self.previous.dates.get(event_id, ()):  # where it was ever filed last time
+            w = _when(date)
+            if w:
+                self.dirty.update(_filed_under(self.type, w))
+        if event_id in self.by_id:
+            self.dirty.update(self.by_id[event_id].keys)
+
+    def _take(self, m: _Mention) -> None:
+        record_id = m.row["record_id"]
+        mergeable = bool(self.type and self.country and m.when)
+        before = self.previous.event_of.get(record_id)
+        if before is not None and not (mergeable and not self.dirty.isdisjoint(_looked_up(self.type, m.when))):
+            event = None if before == record_id else self.by_id[before]
+        else:
+            self.redecided += 1
+            event = _best_event(self.index, self.type, self.country, m) if mergeable else None
+        if event is None:
+            event = self.by_id[record_id] = _Event(len(self.events), self.type, self.country)
+            self.events.append(event)
+        city_before = event.city
+        event.add(m)
+        if mergeable:
+            self.index.file(event, m, city_before)
+        event_id = event.members[0].row["record_id"]
+        if before != event_id:
+            self._change(event_id)
+            if before is not None:
+                self._change(before)
+        elif event_id in self.changed:
+            self.dirty.update(event.keys)
+
+    @property
+    def rebuilt(self) -> list[str]:
+        """Record ids of the members of the events to write anew (changed ones), in the order of ``rows``."""
+        return [m.row["record_id"] for e in self.events if e.members[0].row["record_id"] in self.changed
+                for m in e.members]
+
+    def rows(self, full_rows: dict[str, dict]) -> tuple[list[dict], list[dict]]:
+        """Rows of the changed events (``EVENT_COLUMNS``) and of their sources (``SOURCE_COLUMNS``, grouped by
+        event), from the full mention rows of ``rebuilt``; every other event is as the last merge wrote it."""
+        events, sources = [], []
+        for e in self.events:
+            if e.members[0].row["record_id"] not in self.changed:
+                continue
+            for m in e.members:
+                m.row = full_rows[m.row["record_id"]]
+            events.append(_event_row(e))
+            sources += [_source_row(m, events[-1]["incident_id"]) for m in e.members]
+        return events, sources
+
+
+def remerge(type_: str, country: str | None, mentions: list[dict], published: dict[str, str | None],
+            previous: PreviousMerge) -> Remerge:
+    """The mentions of one type and country (rows holding at least record_id, article_id, char_start, char_end,
+    city, region, geonames_id and date) merged as ``merge_incidents`` merges them, given the last merge's
+    decisions: see ``Remerge``."""
+    return Remerge(type_, country, previous).replay(mentions, published)
 
 
 def _source_row(m: _Mention, incident_id: str) -> dict:
