@@ -129,7 +129,7 @@ class _Mention:
 class _Event:
     """The members of one event and what every later member must agree with."""
 
-    index: int
+    index: int | tuple  # creation order: a counter, or (Remerge) the primary's sort key
     type: str
     country: str
     members: list[_Mention] = field(default_factory=list)
@@ -218,7 +218,8 @@ class _Event:
         return (0 if m.city and self.city == m.city else 1, gap, self.index)
 
 
-def _filed_under(type_: str, w: _When) -> list[tuple]:
+@lru_cache(maxsize=None)
+def _filed_under(type_: str, w: _When) -> tuple[tuple, ...]:
     """Index buckets of a member with date ``w``: where mentions that may fit it will look."""
     one_off = type_ in ONE_OFF_TYPES
     if w.precision == "day":
@@ -227,22 +228,23 @@ def _filed_under(type_: str, w: _When) -> list[tuple]:
         keys = [("month", w.month)]
     else:
         keys = [("year", w.year)] if one_off else []
-    return keys + ([("any", w.year)] if one_off else [])
+    return tuple(keys + ([("any", w.year)] if one_off else []))
 
 
-def _looked_up(type_: str, w: _When) -> list[tuple]:
+@lru_cache(maxsize=None)
+def _looked_up(type_: str, w: _When) -> tuple[tuple, ...]:
     """Buckets holding every member a mention dated ``w`` may fit (see ``_Event._dates_fit``)."""
     one_off = type_ in ONE_OFF_TYPES
     if type_ == _ADVISORY:
-        return [("day_month", w.month), ("month", w.month)] if w.month else []
+        return (("day_month", w.month), ("month", w.month)) if w.month else ()
     if w.precision == "day":
         keys = [("week", k) for k in range((w.lo - WINDOW_DAYS) // 7, (w.lo + WINDOW_DAYS) // 7 + 1)]
         keys.append(("month", w.month))
     elif w.precision == "month":
         keys = [("day_month", w.month), ("month", w.month)]
     else:
-        return [("any", w.year)] if one_off else []
-    return keys + ([("year", w.year)] if one_off else [])
+        return (("any", w.year),) if one_off else ()
+    return tuple(keys + ([("year", w.year)] if one_off else []))
 
 
 class _Index:
@@ -382,21 +384,24 @@ class PreviousMerge:
     """What the last merge of one (type, country) group decided, as ``remerge`` needs it."""
 
     event_of: dict[str, str] = field(default_factory=dict)  # each unchanged mention's event (its primary's record_id)
-    dates: dict[str, list] = field(default_factory=dict)  # each event's members' dates, changed mentions included
-    gone: list[tuple[tuple, str]] = field(default_factory=list)  # removed or changed mentions: sort key and event
+    # Each event's members in merge order, removed and changed ones included: (sort key, record_id, date, city) then.
+    members: dict[str, list[tuple]] = field(default_factory=dict)
+    gone: list[tuple[tuple, str]] = field(default_factory=list)  # removed or changed mentions: sort key and event then
 
     @classmethod
     def of(cls, sources: Iterable[dict], unchanged: set[str]) -> PreviousMerge:
-        """From the last merge's sources (source_id, incident_id, date, and the published, article_id and
+        """From the last merge's sources (source_id, incident_id, date, city, and the published, article_id and
         char_start that placed each mention), ``unchanged`` naming the mentions as they were then."""
         previous = cls()
         for s in sources:
-            previous.dates.setdefault(s["incident_id"], []).append(s["date"])
+            key = _sort_key(s["published"], s["article_id"], s["char_start"], s["source_id"])
+            previous.members.setdefault(s["incident_id"], []).append((key, s["source_id"], s["date"], s["city"]))
             if s["source_id"] in unchanged:
                 previous.event_of[s["source_id"]] = s["incident_id"]
             else:
-                key = _sort_key(s["published"], s["article_id"], s["char_start"], s["source_id"])
                 previous.gone.append((key, s["incident_id"]))
+        for members in previous.members.values():
+            members.sort()
         return previous
 
 
@@ -405,81 +410,177 @@ class Remerge:
     change may reach it: the events and decisions are those of ``merge_incidents`` of the group's mentions now.
 
     An event "changed" once its members so far differ from those the event of the same id had at that point of the
-    last merge (or it had none): a mention new, removed or changed joined either, or one re-decided joined another
-    event. Every time bucket a changed event is filed under, in either merge, is "dirty" from then on. A mention
-    unchanged whose looked-up buckets are all clean meets the same candidates, every one with the same members, in
-    the same order (events are created in the order of their primaries), as last time: it joins the event it joined
-    then, without a search. Any other mention is decided by the search of ``merge_incidents``.
+    last merge (or it had none): a mention new, removed or changed joined either, or one searched for again joined
+    another event. A changed event's buckets (city slot and time key) in either merge are "dirty" from then on. An
+    unchanged mention whose looked-up buckets are all clean meets the same candidates, each with the same members,
+    ranked alike (events rank by creation, the order of their primaries), as last time: it joins the event it joined
+    then, and nothing is done for it. Any other mention is searched for: its candidates are the events ever filed
+    under its time keys, taken as they are at its turn (an unchanged event is the first of its last members, added
+    only when a search meets it), then filtered and ranked as ``merge_incidents`` does. So the work is near the
+    changes, plus one look at the dirty buckets per mention.
     """
 
     def __init__(self, type_: str, country: str | None, previous: PreviousMerge) -> None:
         self.type, self.country, self.previous = type_, country, previous
-        self.events: list[_Event] = []
-        self.by_id: dict[str, _Event] = {}
-        self.index = _Index()
+        self.light: dict[str, dict] = {}
+        self.published: dict[str, str | None] = {}
+        self.mentions: dict[str, _Mention] = {}
+        self.unchanged: dict[str, list] = {}  # unchanged events met so far: [the event, how many members it holds]
+        self.live: dict[str, _Event] = {}  # changed events as they are now
         self.changed: set[str] = set()  # ids of changed events, of either merge
-        self.dirty: set[tuple] = set()  # buckets (city slot aside) a changed event is filed under, in either merge
+        self.dirty: set[tuple] = set()  # (city slot, time key) a changed event is filed under, in either merge
+        self.filed: dict[tuple, dict[str, tuple]] = {}  # time key: events of the last merge filed under it, from when
+        self.first_city: dict[str, tuple] = {}  # events of the last merge: when a city was first named, and which
+        self.filed_now: dict[tuple, set[str]] = {}  # time key: the changed events filed under it by this merge
         self.redecided = 0
 
     def replay(self, mentions: list[dict], published: dict[str, str | None]) -> Remerge:
-        items = [(m.sort_key, 1, m) for m in (_mention(row, published) for row in mentions)]
+        self.light, self.published = {r["record_id"]: r for r in mentions}, published
+        self._file_previous()
+        items = [(_sort_key(published.get(r["article_id"]), r["article_id"], r.get("char_start"), r["record_id"]), 1,
+                  r["record_id"]) for r in mentions]
         # A mention removed or changed leaves its event of the last merge where it was then placed.
         items += [(key, 0, event_id) for key, event_id in self.previous.gone]
-        for _, kind, what in sorted(items, key=lambda item: item[:2]):
+        items.sort()
+        for key, kind, what in items:
             if kind:
-                self._take(what)
+                self._take(key, what)
             else:
-                self._change(what)
+                self._change(what, key)
         return self
 
-    def _change(self, event_id: str) -> None:
+    def _file_previous(self) -> None:
+        """Where each event of the last merge was filed, and from when: what ``_Index`` held at each turn."""
+        for event_id, members in self.previous.members.items():
+            if members[0][1] not in self.previous.event_of:
+                continue  # its first mention changed: it changes at its first turn, holding nothing of the last merge
+            for turn, _, date, city in members:
+                if city and event_id not in self.first_city:
+                    self.first_city[event_id] = (turn, _fold(city))
+                w = _when(date)
+                for key in _filed_under(self.type, w) if w else ():
+                    self.filed.setdefault(key, {}).setdefault(event_id, turn)
+
+    def _mention(self, record_id: str) -> _Mention:
+        if record_id not in self.mentions:
+            self.mentions[record_id] = _mention(self.light[record_id], self.published)
+        return self.mentions[record_id]
+
+    def _mergeable(self, w: _When | None) -> bool:
+        return bool(self.type and self.country and w)
+
+    def _take(self, t: tuple, record_id: str) -> None:
+        before = self.previous.event_of.get(record_id)
+        w = _when(self.light[record_id].get("date"))
+        if before is not None and not (self.dirty and self._mergeable(w) and self._near_change(record_id, w)):
+            return  # it joins the event it joined last time, which holds it as it did
+        self.redecided += 1
+        m = self._mention(record_id)
+        event = self._best(m, t) if self._mergeable(w) else None
+        event_id = event.members[0].row["record_id"] if event else record_id
+        if before != event_id:
+            if before is not None:
+                self._change(before, t)
+            self._change(event_id, t)
+        if event is None:
+            event = _Event(t, self.type, self.country)
+            if event_id in self.changed:
+                self.live[event_id] = event
+            else:
+                self.unchanged[event_id] = [event, 0]
+        self._add(event_id, event, m)
+
+    def _near_change(self, record_id: str, w: _When) -> bool:
+        city = self.light[record_id].get("city")
+        slots = (_fold(city), None) if city and self.type != _ADVISORY else (_ANY_CITY,)
+        return any((slot, key) in self.dirty for key in _looked_up(self.type, w) for slot in slots)
+
+    def _best(self, m: _Mention, t: tuple) -> _Event | None:
+        """``_best_event`` of the events as they are at ``m``'s turn."""
+        keys = _looked_up(self.type, m.when)
+        ids: set[str] = set()
+        for key in keys:
+            ids.update(event_id for event_id, since in self.filed.get(key, {}).items() if since < t)
+            ids.update(self.filed_now.get(key, ()))
+        slotted = m.city and self.type != _ADVISORY
+        event, best = None, None
+        for event_id in ids:
+            named = self.first_city.get(event_id) if slotted and event_id not in self.changed else None
+            if named and named[0] < t and named[1] != m.city:
+                continue  # in another city's slot: not worth making
+            candidate = self._state(event_id, t)
+            # What the index of merge_incidents holds: events filed under a looked-up key, in a slot looked up.
+            if candidate is None or candidate.keys.isdisjoint(keys) or (
+                    m.city and self.type != _ADVISORY and candidate.city not in (m.city, None)):
+                continue
+            rank = candidate.rank(m)
+            if (best is None or rank < best) and candidate.fits(m):
+                event, best = candidate, rank
+        return event
+
+    def _state(self, event_id: str, t: tuple) -> _Event | None:
+        """The event ``event_id`` at turn ``t`` (None when there is none): an unchanged one made of its members then."""
+        if event_id in self.changed:
+            return self.live.get(event_id)
+        members = self.previous.members.get(event_id)
+        if not members or members[0][0] >= t:
+            return None
+        if event_id not in self.unchanged:
+            self.unchanged[event_id] = [_Event(members[0][0], self.type, self.country), 0]
+        entry = self.unchanged[event_id]
+        event, n = entry
+        while n < len(members) and members[n][0] < t:
+            self._add_to(event, self._mention(members[n][1]))
+            n += 1
+        entry[1] = n
+        return event
+
+    def _add_to(self, event: _Event, m: _Mention) -> tuple:
+        event.add(m)
+        keys = _filed_under(self.type, m.when) if self._mergeable(m.when) else ()
+        event.keys.update(keys)
+        return keys
+
+    def _add(self, event_id: str, event: _Event, m: _Mention) -> None:
+        keys = self._add_to(event, m)
+        if event_id not in self.changed:
+            self.unchanged[event_id][1] += 1  # m is its next member, as last time
+            return
+        for key in keys:
+            self.filed_now.setdefault(key, set()).add(event_id)
+        self._mark(event)
+
+    def _mark(self, event: _Event) -> None:
+        slots = {_ANY_CITY, event.city} | (set() if event.members[0].city else {None})
+        self.dirty.update((slot, key) for slot in slots for key in event.keys)
+
+    def _change(self, event_id: str, t: tuple) -> None:
         if event_id in self.changed:
             return
+        now = self._state(event_id, t)
         self.changed.add(event_id)
-        for date in self.previous.dates.get(event_id, ()):  # where it was ever filed last time
-            w = _when(date)
-            if w:
-                self.dirty.update(_filed_under(self.type, w))
-        if event_id in self.by_id:
-            self.dirty.update(self.by_id[event_id].keys)
-
-    def _take(self, m: _Mention) -> None:
-        record_id = m.row["record_id"]
-        mergeable = bool(self.type and self.country and m.when)
-        before = self.previous.event_of.get(record_id)
-        if before is not None and not (mergeable and not self.dirty.isdisjoint(_looked_up(self.type, m.when))):
-            event = None if before == record_id else self.by_id[before]
-        else:
-            self.redecided += 1
-            event = _best_event(self.index, self.type, self.country, m) if mergeable else None
-        if event is None:
-            event = self.by_id[record_id] = _Event(len(self.events), self.type, self.country)
-            self.events.append(event)
-        city_before = event.city
-        event.add(m)
-        if mergeable:
-            self.index.file(event, m, city_before)
-        event_id = event.members[0].row["record_id"]
-        if before != event_id:
-            self._change(event_id)
-            if before is not None:
-                self._change(before)
-        elif event_id in self.changed:
-            self.dirty.update(event.keys)
+        self.unchanged.pop(event_id, None)
+        if now is not None:
+            self.live[event_id] = now
+            self._mark(now)
+        members = self.previous.members.get(event_id)
+        if members:  # where the event of the last merge was ever filed
+            slots = {_ANY_CITY} | {_fold(c) for *_, c in members if c} | (set() if members[0][3] else {None})
+            for _, _, date, _ in members:
+                w = _when(date)
+                for key in _filed_under(self.type, w) if w else ():
+                    self.dirty.update((slot, key) for slot in slots)
 
     @property
     def rebuilt(self) -> list[str]:
-        """Record ids of the members of the events to write anew (changed ones), in the order of ``rows``."""
-        return [m.row["record_id"] for e in self.events if e.members[0].row["record_id"] in self.changed
-                for m in e.members]
+        """Record ids of the members of the events to write anew (the changed ones)."""
+        return [m.row["record_id"] for e in self.live.values() for m in e.members]
 
     def rows(self, full_rows: dict[str, dict]) -> tuple[list[dict], list[dict]]:
         """Rows of the changed events (``EVENT_COLUMNS``) and of their sources (``SOURCE_COLUMNS``, grouped by
         event), from the full mention rows of ``rebuilt``; every other event is as the last merge wrote it."""
         events, sources = [], []
-        for e in self.events:
-            if e.members[0].row["record_id"] not in self.changed:
-                continue
+        for e in sorted(self.live.values(), key=lambda e: e.index):
             for m in e.members:
                 m.row = full_rows[m.row["record_id"]]
             events.append(_event_row(e))

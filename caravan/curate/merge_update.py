@@ -47,8 +47,7 @@ _NOW_SQL = """
     CREATE OR REPLACE TEMP TABLE _merge_now AS
     SELECT m.record_id, m.type, m.country, a.synthetic, nullif(a.published, '') AS published, m.article_id,
            m.char_start, m.char_end, m.city, m.region, m.geonames_id, m.date,
-           md5(to_json(m)::VARCHAR || '|' || coalesce(a.published, '') || '|' || a.synthetic::VARCHAR || '|' || ?)
-               AS fingerprint
+           hash(m, a.published, a.synthetic, ?::VARCHAR)::VARCHAR AS fingerprint
     FROM stg_incident_mentions m JOIN articles a USING (article_id) WHERE a.synthetic IS NOT NULL"""
 
 # The groups holding a mention new, gone or changed.
@@ -64,7 +63,7 @@ _CHANGED_GROUPS_SQL = """
 _IN_GROUP = "t.synthetic = g.synthetic AND t.type IS NOT DISTINCT FROM g.type AND t.country IS NOT DISTINCT FROM g.country"
 _LIGHT_COLUMNS = ("record_id", "type", "country", "synthetic", "published", "article_id", "char_start", "char_end",
                   "city", "region", "geonames_id", "date", "fingerprint")
-_STORED_COLUMNS = ("source_id", "incident_id", "type", "country", "synthetic", "published", "article_id",
+_STORED_COLUMNS = ("source_id", "incident_id", "type", "country", "city", "synthetic", "published", "article_id",
                    "char_start", "date", "fingerprint")
 _EVENT_ORDER = "i.synthetic, i.published NULLS LAST, i.article_id, i.char_start, i.incident_id"
 
