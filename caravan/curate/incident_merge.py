@@ -316,6 +316,14 @@ def merge_incidents(mentions: list[dict], published: dict[str, str | None]) -> t
         if m.row["record_id"] in seen_ids:
             raise ValueError(f"incident record_id {m.row['record_id']!r} appears twice")
         seen_ids.add(m.row["record_id"])
+    events = _merged(items)
+    rows = [_event_row(e) for e in events]
+    sources = [_source_row(m, row["incident_id"]) for e, row in zip(events, rows) for m in e.members]
+    return rows, sources
+
+
+def _merged(items: list[_Mention]) -> list[_Event]:
+    """The events of mentions sorted by ``sort_key``, in the order they are created."""
     events: list[_Event] = []
     index = _Index()
     for m in items:
@@ -329,9 +337,7 @@ def merge_incidents(mentions: list[dict], published: dict[str, str | None]) -> t
         event.add(m)
         if mergeable:
             index.file(event, m, city_before)
-    rows = [_event_row(e) for e in events]
-    sources = [_source_row(m, row["incident_id"]) for e, row in zip(events, rows) for m in e.members]
-    return rows, sources
+    return events
 
 
 def merge_incidents_in_parts(parts: Iterable[list[dict]], published: dict[str, str | None]
@@ -432,13 +438,21 @@ class Remerge:
         self.filed: dict[tuple, dict[str, tuple]] = {}  # time key: events of the last merge filed under it, from when
         self.first_city: dict[str, tuple] = {}  # events of the last merge: when a city was first named, and which
         self.filed_now: dict[tuple, set[str]] = {}  # time key: the changed events filed under it by this merge
+        self.looked_up: dict[tuple, tuple] = {}  # (date, city): the buckets a mention looks up
         self.redecided = 0
 
     def replay(self, mentions: list[dict], published: dict[str, str | None]) -> Remerge:
+        if not self.previous.event_of:  # nothing to keep: every mention is searched for, as merge_incidents does
+            events = _merged(sorted((_mention(row, published) for row in mentions), key=lambda m: m.sort_key))
+            self.live = {e.members[0].row["record_id"]: e for e in events}
+            self.changed = set(self.live) | set(self.previous.members)
+            self.redecided = len(mentions)
+            return self
         self.light, self.published = {r["record_id"]: r for r in mentions}, published
         self._file_previous()
-        items = [(_sort_key(published.get(r["article_id"]), r["article_id"], r.get("char_start"), r["record_id"]), 1,
-                  r["record_id"]) for r in mentions]
+        # Sort keys are unique: items never compare past them and their kind.
+        items = [(_sort_key(published.get(r["article_id"]), r["article_id"], r.get("char_start"), r["record_id"]), 1, r)
+                 for r in mentions]
         # A mention removed or changed leaves its event of the last merge where it was then placed.
         items += [(key, 0, event_id) for key, event_id in self.previous.gone]
         items.sort()
@@ -469,10 +483,11 @@ class Remerge:
     def _mergeable(self, w: _When | None) -> bool:
         return bool(self.type and self.country and w)
 
-    def _take(self, t: tuple, record_id: str) -> None:
+    def _take(self, t: tuple, row: dict) -> None:
+        record_id = row["record_id"]
         before = self.previous.event_of.get(record_id)
-        w = _when(self.light[record_id].get("date"))
-        if before is not None and not (self.dirty and self._mergeable(w) and self._near_change(record_id, w)):
+        w = _when(row.get("date"))
+        if before is not None and not (self.dirty and self._mergeable(w) and self._near_change(row, w)):
             return  # it joins the event it joined last time, which holds it as it did
         self.redecided += 1
         m = self._mention(record_id)
@@ -490,10 +505,13 @@ class Remerge:
                 self.unchanged[event_id] = [event, 0]
         self._add(event_id, event, m)
 
-    def _near_change(self, record_id: str, w: _When) -> bool:
-        city = self.light[record_id].get("city")
-        slots = (_fold(city), None) if city and self.type != _ADVISORY else (_ANY_CITY,)
-        return any((slot, key) in self.dirty for key in _looked_up(self.type, w) for slot in slots)
+    def _near_change(self, row: dict, w: _When) -> bool:
+        """Whether a bucket ``row`` looks up is dirty."""
+        place = (row.get("date"), row.get("city"))
+        if place not in self.looked_up:
+            slots = (_fold(place[1]), None) if place[1] and self.type != _ADVISORY else (_ANY_CITY,)
+            self.looked_up[place] = tuple((slot, key) for key in _looked_up(self.type, w) for slot in slots)
+        return not self.dirty.isdisjoint(self.looked_up[place])
 
     def _best(self, m: _Mention, t: tuple) -> _Event | None:
         """``_best_event`` of the events as they are at ``m``'s turn."""

@@ -16,8 +16,9 @@ from tests.conftest import SAMPLE_CORPUS, run_build
 # Synthetic test articles, written for this test: other outlets' reports of the sample's events and of new ones.
 KALUGA = ("Three Tajik migrants were beaten by unknown attackers in Kaluga, local media reported.\n"
           "“We are afraid to go out at night,” said Sharif Nazarov, a community leader in Kaluga.\n")
+EARLY_KALUGA = "Unknown attackers beat three Tajik migrants in Kaluga, the regional police said.\n"
 RAID = "Police detained 40 migrants in a raid on a market in Moscow on March 20, the interior ministry said.\n"
-ARTICLES = {"second-outlet": (KALUGA, "2024-03-27"), "early-outlet": (KALUGA, "2024-03-24"),
+ARTICLES = {"second-outlet": (KALUGA, "2024-03-27"), "early-outlet": (EARLY_KALUGA, "2024-03-24"),
             "raid-report": (RAID, "2024-03-21")}
 
 
@@ -57,5 +58,6 @@ def test_each_build_merges_as_a_build_from_scratch(tmp_path: Path):
             assert update_merge(con).changed_mentions == 0
         finally:
             con.close()
-    kaluga = [r for r in merged_tables(out)["incidents"] if r[2] == "Kaluga" and r[1] == "assault"]
-    assert len(kaluga) == 1 and kaluga[0][INCIDENTS.column_names.index("n_articles")] == 2
+        if i == 0:  # the sample's Kaluga beating told by both new reports
+            kaluga = [r for r in merged_tables(out)["incidents"] if r[2] == "Kaluga" and r[1] == "assault"]
+            assert len(kaluga) == 1 and kaluga[0][INCIDENTS.column_names.index("n_articles")] == 3
