@@ -32,6 +32,16 @@ id) of the first mention naming one, the primary first; else the first region na
 Counts: an exact value over a qualified one, the primary's among equals; when the mentions give different
 numbers, ``count_notes`` lists every reading with its articles. target_group and perpetrator: the
 primary's, else the first given. ``merge_rule`` says in words why the mentions were merged.
+
+Merging again after a change (``remerge``, used by ``merge_update``) gives exactly what a merge of every
+mention gives, with work near the changes only. Mentions of one type and country merge among themselves
+alone, and an event's rows depend only on its members in order, so the merge is replayed per (type,
+country) group in the same global order, knowing each unchanged mention's event of the last merge. A
+mention's decision depends only on the events in the buckets it looks up, as they are at its turn; so
+an unchanged mention whose buckets hold no event that differs from the last merge's at that point (in
+either merge) decides as it did, and nothing is done for it. Bucket-level marking (city slot and time
+key, every bucket a differing event was or is filed under) over-approximates where a change can reach;
+events rank by creation, the order of their primaries, which the unchanged ones keep. See ``Remerge``.
 """
 
 from __future__ import annotations
