@@ -24,7 +24,7 @@ import duckdb
 import pyarrow as pa
 
 from caravan.common.ids import files_digest, sha256_text
-from caravan.curate.incident_merge import PreviousMerge, remerge
+from caravan.curate.incident_merge import PreviousMerge, Remerge, remerge
 from caravan.extract.plan import extractor_version
 from caravan.store.tables import (INCIDENT_SOURCES, INCIDENTS, MERGED_INCIDENTS, MERGED_SOURCES, ORIGIN,
                                   STG_INCIDENT_MENTIONS, Table)
@@ -60,7 +60,8 @@ _CHANGED_GROUPS_SQL = """
         SELECT s.synthetic, s.type, s.country FROM stg_merged_sources s WHERE NOT EXISTS (
             SELECT 1 FROM _merge_now n WHERE n.record_id = s.source_id AND n.fingerprint = s.fingerprint))"""
 
-_IN_GROUP = "t.synthetic = g.synthetic AND t.type IS NOT DISTINCT FROM g.type AND t.country IS NOT DISTINCT FROM g.country"
+_IN_GROUP = ("t.synthetic = g.synthetic AND t.type IS NOT DISTINCT FROM g.type "
+             "AND t.country IS NOT DISTINCT FROM g.country")
 _LIGHT_COLUMNS = ("record_id", "type", "country", "synthetic", "published", "article_id", "char_start", "char_end",
                   "city", "region", "geonames_id", "date", "fingerprint")
 _STORED_COLUMNS = ("source_id", "incident_id", "type", "country", "city", "synthetic", "published", "article_id",
@@ -82,27 +83,35 @@ def update_merge(con: duckdb.DuckDBPyConnection) -> MergeUpdate:
     stored merge brought up to date with the mentions and articles of the warehouse."""
     _ensure_state(con)
     con.execute(_NOW_SQL, [merge_version()])
-    duplicate = con.execute("SELECT record_id FROM _merge_now GROUP BY record_id HAVING count(*) > 1 LIMIT 1").fetchone()
+    duplicate = con.execute("SELECT record_id FROM _merge_now GROUP BY record_id HAVING count(*) > 1 "
+                            "LIMIT 1").fetchone()
     if duplicate:  # record_id becomes incident_sources.source_id, its key
         raise ValueError(f"incident record_id {duplicate[0]!r} appears twice")
     con.execute(_CHANGED_GROUPS_SQL)
     now = _rows(con, "_merge_now", _LIGHT_COLUMNS)
     stored = _rows(con, "stg_merged_sources", _STORED_COLUMNS)
-    fingerprints = {r["record_id"]: r["fingerprint"] for rows in now.values() for r in rows}
-    replays, changed = [], 0
+    con.execute("DROP TABLE _merge_now; DROP TABLE _merge_groups")
+    light = {r["record_id"]: r for rows in now.values() for r in rows}
+    changed = redecided = 0
+    dropped: set[str] = set()
+    events, sources = [], []
     for group in sorted(set(now) | set(stored), key=lambda g: (g[0], g[1] or "", g[2] or "")):
         mentions, before = now.get(group, []), stored.get(group, [])
-        unchanged = {s["source_id"] for s in before if fingerprints.get(s["source_id"]) == s["fingerprint"]}
+        unchanged = {s["source_id"] for s in before if s["source_id"] in light
+                     and light[s["source_id"]]["fingerprint"] == s["fingerprint"]}
         changed += len(mentions) + len(before) - 2 * len(unchanged)
         published = {m["article_id"]: m["published"] for m in mentions}
-        replays.append((group, remerge(group[1], group[2], mentions, published, PreviousMerge.of(before, unchanged))))
-    con.execute("DROP TABLE _merge_now; DROP TABLE _merge_groups")
-    events, sources = _rebuilt_rows(con, replays, {r["record_id"]: r for rows in now.values() for r in rows})
-    if replays:
-        dropped = sorted({event_id for _, replay in replays for event_id in replay.changed})
-        in_transaction(con, lambda: _store(con, dropped, events, sources))
-    return MergeUpdate(*_merged(con), changed_mentions=changed, redecided=sum(r.redecided for _, r in replays),
-                       rebuilt=events.num_rows)
+        replay = remerge(group[1], group[2], mentions, published, PreviousMerge.of(before, unchanged))
+        redecided += replay.redecided
+        dropped |= replay.changed
+        rows = _rebuilt_rows(con, group, replay, light)  # one group's full rows in memory at a time
+        events.append(rows[0])
+        sources.append(rows[1])
+    if events:
+        data = pa.concat_tables(events), pa.concat_tables(sources)
+        in_transaction(con, lambda: _store(con, sorted(dropped), *data))
+    return MergeUpdate(*_merged(con), changed_mentions=changed, redecided=redecided,
+                       rebuilt=sum(e.num_rows for e in events))
 
 
 def _ensure_state(con: duckdb.DuckDBPyConnection) -> None:
@@ -126,23 +135,23 @@ def _rows(con: duckdb.DuckDBPyConnection, name: str, columns: tuple[str, ...]) -
     return groups
 
 
-def _rebuilt_rows(con: duckdb.DuckDBPyConnection, replays: list, light: dict[str, dict]) -> tuple[pa.Table, pa.Table]:
-    """The state rows of the changed events, from their members' full rows (read for those only)."""
-    wanted = [record_id for _, replay in replays for record_id in replay.rebuilt]
+def _rebuilt_rows(con: duckdb.DuckDBPyConnection, group: tuple, replay: Remerge,
+                  light: dict[str, dict]) -> tuple[pa.Table, pa.Table]:
+    """The state rows of a group's changed events, from their members' full rows (read for those only)."""
+    wanted = replay.rebuilt
     full = {r["record_id"]: r for r in con.execute(
         "SELECT * FROM stg_incident_mentions WHERE record_id IN (SELECT unnest(?::VARCHAR[]))", [wanted]
     ).to_arrow_table().cast(STG_INCIDENT_MENTIONS.arrow_schema()).to_pylist()} if wanted else {}
-    event_rows, source_rows = [], []
-    for (synthetic, type_, _), replay in replays:
-        events, sources = replay.rows(full)
-        start = 0
-        for event in events:
-            event_rows.append(event | {"synthetic": synthetic, "published": light[event["incident_id"]]["published"]})
-            for member, source in enumerate(sources[start:start + event["n_sources"]]):
-                mention = light[source["source_id"]]
-                source_rows.append(source | {"member": member, "type": type_, "synthetic": synthetic,
-                                             "published": mention["published"], "fingerprint": mention["fingerprint"]})
-            start += event["n_sources"]
+    synthetic, type_, _ = group
+    events, sources = replay.rows(full)
+    event_rows, source_rows, start = [], [], 0
+    for event in events:
+        event_rows.append(event | {"synthetic": synthetic, "published": light[event["incident_id"]]["published"]})
+        for member, source in enumerate(sources[start:start + event["n_sources"]]):
+            mention = light[source["source_id"]]
+            source_rows.append(source | {"member": member, "type": type_, "synthetic": synthetic,
+                                         "published": mention["published"], "fingerprint": mention["fingerprint"]})
+        start += event["n_sources"]
     return to_arrow(MERGED_INCIDENTS, event_rows), to_arrow(MERGED_SOURCES, source_rows)
 
 
