@@ -606,13 +606,15 @@ class Remerge:
 
     def rows(self, full_rows: dict[str, dict]) -> tuple[list[dict], list[dict]]:
         """Rows of the changed events (``EVENT_COLUMNS``) and of their sources (``SOURCE_COLUMNS``, grouped by
-        event), from the full mention rows of ``rebuilt``; every other event is as the last merge wrote it."""
+        event), from the full mention rows of ``rebuilt``; every other event is as the last merge wrote it. The
+        replay lets go of its events then, so that one group's full rows at a time are held."""
         events, sources = [], []
         for e in sorted(self.live.values(), key=lambda e: e.index):
             for m in e.members:
                 m.row = full_rows[m.row["record_id"]]
             events.append(_event_row(e))
             sources += [_source_row(m, events[-1]["incident_id"]) for m in e.members]
+        self.live, self.unchanged, self.mentions = {}, {}, {}
         return events, sources
 
 

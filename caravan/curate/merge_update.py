@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from caravan.common.ids import files_digest, sha256_text
 from caravan.curate.incident_merge import PreviousMerge, Remerge, remerge
@@ -92,26 +93,21 @@ def update_merge(con: duckdb.DuckDBPyConnection) -> MergeUpdate:
     stored = _rows(con, "stg_merged_sources", _STORED_COLUMNS)
     con.execute("DROP TABLE _merge_now; DROP TABLE _merge_groups")
     light = {r["record_id"]: r for rows in now.values() for r in rows}
-    changed = redecided = 0
-    dropped: set[str] = set()
-    events, sources = [], []
+    changed = 0
+    replays = []
     for group in sorted(set(now) | set(stored), key=lambda g: (g[0], g[1] or "", g[2] or "")):
         mentions, before = now.get(group, []), stored.get(group, [])
         unchanged = {s["source_id"] for s in before if s["source_id"] in light
                      and light[s["source_id"]]["fingerprint"] == s["fingerprint"]}
         changed += len(mentions) + len(before) - 2 * len(unchanged)
         published = {m["article_id"]: m["published"] for m in mentions}
-        replay = remerge(group[1], group[2], mentions, published, PreviousMerge.of(before, unchanged))
-        redecided += replay.redecided
-        dropped |= replay.changed
-        rows = _rebuilt_rows(con, group, replay, light)  # one group's full rows in memory at a time
-        events.append(rows[0])
-        sources.append(rows[1])
-    if events:
-        data = pa.concat_tables(events), pa.concat_tables(sources)
-        in_transaction(con, lambda: _store(con, sorted(dropped), *data))
-    return MergeUpdate(*_merged(con), changed_mentions=changed, redecided=redecided,
-                       rebuilt=sum(e.num_rows for e in events))
+        replays.append((group, remerge(group[1], group[2], mentions, published, PreviousMerge.of(before, unchanged))))
+    events, sources = _rebuilt_rows(con, replays, light)
+    if replays:
+        dropped = sorted({event_id for _, replay in replays for event_id in replay.changed})
+        in_transaction(con, lambda: _store(con, dropped, events, sources))
+    return MergeUpdate(*_merged(con), changed_mentions=changed, redecided=sum(r.redecided for _, r in replays),
+                       rebuilt=events.num_rows)
 
 
 def _ensure_state(con: duckdb.DuckDBPyConnection) -> None:
@@ -135,24 +131,26 @@ def _rows(con: duckdb.DuckDBPyConnection, name: str, columns: tuple[str, ...]) -
     return groups
 
 
-def _rebuilt_rows(con: duckdb.DuckDBPyConnection, group: tuple, replay: Remerge,
+def _rebuilt_rows(con: duckdb.DuckDBPyConnection, replays: list[tuple[tuple, Remerge]],
                   light: dict[str, dict]) -> tuple[pa.Table, pa.Table]:
-    """The state rows of a group's changed events, from their members' full rows (read for those only)."""
-    wanted = replay.rebuilt
-    full = {r["record_id"]: r for r in con.execute(
-        "SELECT * FROM stg_incident_mentions WHERE record_id IN (SELECT unnest(?::VARCHAR[]))", [wanted]
-    ).to_arrow_table().cast(STG_INCIDENT_MENTIONS.arrow_schema()).to_pylist()} if wanted else {}
-    synthetic, type_, _ = group
-    events, sources = replay.rows(full)
-    event_rows, source_rows, start = [], [], 0
-    for event in events:
-        event_rows.append(event | {"synthetic": synthetic, "published": light[event["incident_id"]]["published"]})
-        for member, source in enumerate(sources[start:start + event["n_sources"]]):
-            mention = light[source["source_id"]]
-            source_rows.append(source | {"member": member, "type": type_, "synthetic": synthetic,
+    """The state rows of the changed events, from their members' full rows: read for those only, in one query, and
+    made Python rows one group at a time."""
+    wanted = [record_id for _, replay in replays for record_id in replay.rebuilt]
+    full = con.execute("SELECT * FROM stg_incident_mentions WHERE record_id IN (SELECT unnest(?::VARCHAR[]))",
+                       [wanted]).to_arrow_table().cast(STG_INCIDENT_MENTIONS.arrow_schema())
+    events, sources = [], []
+    for (synthetic, type_, _), replay in replays:
+        members = full.filter(pc.is_in(full["record_id"], value_set=pa.array(replay.rebuilt, pa.string())))
+        group_events, group_sources = replay.rows({r["record_id"]: r for r in members.to_pylist()})
+        start = 0
+        for event in group_events:
+            events.append(event | {"synthetic": synthetic, "published": light[event["incident_id"]]["published"]})
+            for member, source in enumerate(group_sources[start:start + event["n_sources"]]):
+                mention = light[source["source_id"]]
+                sources.append(source | {"member": member, "type": type_, "synthetic": synthetic,
                                          "published": mention["published"], "fingerprint": mention["fingerprint"]})
-        start += event["n_sources"]
-    return to_arrow(MERGED_INCIDENTS, event_rows), to_arrow(MERGED_SOURCES, source_rows)
+            start += event["n_sources"]
+    return to_arrow(MERGED_INCIDENTS, events), to_arrow(MERGED_SOURCES, sources)
 
 
 def _store(con: duckdb.DuckDBPyConnection, dropped: list[str], events: pa.Table, sources: pa.Table) -> None:
