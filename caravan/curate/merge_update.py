@@ -1,8 +1,9 @@
 """The machine merge of the incident mentions on what changed: equal to a merge of them all, at the cost of the changes.
 
 The last merge is kept in the warehouse (``stg_merged_incidents``, ``stg_merged_sources``), each mention with a
-fingerprint: a hash, in SQL, of its row, its article's publication date and synthetic flag, and the versions of
-the merging and extraction code (a new version changes every fingerprint, so nothing is reused). A mention is
+fingerprint: DuckDB's 64-bit hash, in SQL, of its row, its article's publication date and synthetic flag, and the
+versions of the merging and extraction code (a new version, or a DuckDB whose hash differs, changes every
+fingerprint, so nothing is reused; md5 of the row as JSON took four times as long). A mention is
 changed when its fingerprint is new, gone or different. Mentions of real and synthetic articles never merge, nor
 mentions of different types or countries: each (synthetic, type, country) group merges alone, and a group
 without a change keeps its events as they are. A group with one is replayed by ``incident_merge.remerge`` from
