@@ -2,14 +2,13 @@
 and the curators' decisions."""
 
 import dagster as dg
-import pyarrow as pa
 
 from assets.metadata import table_metadata
 from caravan.curate.curation import apply_decisions_arrow, load_decisions, needed_articles
-from caravan.curate.incident_merge import merge_incidents_in_parts
+from caravan.curate.merge_update import update_merge
 from caravan.curate.speaker_table import speaker_rows
 from caravan.store.tables import CURATION_LOG, INCIDENT_SOURCES, INCIDENTS, ECONOMIC_FIGURES, QUOTES, SPEAKERS, TABLES
-from caravan.store.warehouse import mentions_by_type, read_table, replace_table, to_arrow
+from caravan.store.warehouse import read_table, replace_table, to_arrow
 from assets.resources import CurationResource, WarehouseResource
 
 _PUBLISHED = (QUOTES, INCIDENTS, INCIDENT_SOURCES, ECONOMIC_FIGURES, CURATION_LOG)
@@ -40,14 +39,14 @@ def curated_records(context: dg.AssetExecutionContext, curation: CurationResourc
         for a, text in con.execute("SELECT article_id, text FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
                                    [sorted(needed)]).fetchall():
             articles[a]["text"] = text
-        published = {a: v["published"] for a, v in articles.items()}
-        # Synthetic test reports never merge with real ones: a released event must rest on real reports only.
-        merged = [merge_incidents_in_parts(mentions_by_type(con, synthetic), published) for synthetic in (False, True)]
-        events, sources = (pa.concat_tables([m[i] for m in merged]) for i in (0, 1))
+        # The stored merge brought up to date with the mentions that changed (synthetic test reports never merge
+        # with real ones: a released event must rest on real reports only).
+        merged = update_merge(con)
+        context.log.info(f"incident merge: {merged.changed_mentions} mentions changed, {merged.redecided} decided "
+                         f"again, {merged.rebuilt} events rebuilt")
+        machine = {"quotes": read_table(con, "stg_quotes"), "incidents": merged.incidents,
+                   "incident_sources": merged.incident_sources, "economic_figures": read_table(con, "stg_economic_figures")}
         del merged
-        machine = {"quotes": read_table(con, "stg_quotes"), "incidents": events, "incident_sources": sources,
-                   "economic_figures": read_table(con, "stg_economic_figures")}
-        del events, sources
         curated, log = apply_decisions_arrow(machine, articles, decisions)
         del machine
         curated["curation_log"] = to_arrow(CURATION_LOG, log)

@@ -32,6 +32,16 @@ id) of the first mention naming one, the primary first; else the first region na
 Counts: an exact value over a qualified one, the primary's among equals; when the mentions give different
 numbers, ``count_notes`` lists every reading with its articles. target_group and perpetrator: the
 primary's, else the first given. ``merge_rule`` says in words why the mentions were merged.
+
+Merging again after a change (``remerge``, used by ``merge_update``) gives exactly what a merge of every
+mention gives, with work near the changes only. Mentions of one type and country merge among themselves
+alone, and an event's rows depend only on its members in order, so the merge is replayed per (type,
+country) group in the same global order, knowing each unchanged mention's event of the last merge. A
+mention's decision depends only on the events in the buckets it looks up, as they are at its turn; so
+an unchanged mention whose buckets hold no event that differs from the last merge's at that point (in
+either merge) decides as it did, and nothing is done for it. Bucket-level marking (city slot and time
+key, every bucket a differing event was or is filed under) over-approximates where a change can reach;
+events rank by creation, the order of their primaries, which the unchanged ones keep. See ``Remerge``.
 """
 
 from __future__ import annotations
@@ -129,7 +139,7 @@ class _Mention:
 class _Event:
     """The members of one event and what every later member must agree with."""
 
-    index: int
+    index: int | tuple  # creation order: a counter, or (Remerge) the primary's sort key
     type: str
     country: str
     members: list[_Mention] = field(default_factory=list)
@@ -218,7 +228,8 @@ class _Event:
         return (0 if m.city and self.city == m.city else 1, gap, self.index)
 
 
-def _filed_under(type_: str, w: _When) -> list[tuple]:
+@lru_cache(maxsize=None)
+def _filed_under(type_: str, w: _When) -> tuple[tuple, ...]:
     """Index buckets of a member with date ``w``: where mentions that may fit it will look."""
     one_off = type_ in ONE_OFF_TYPES
     if w.precision == "day":
@@ -227,22 +238,23 @@ def _filed_under(type_: str, w: _When) -> list[tuple]:
         keys = [("month", w.month)]
     else:
         keys = [("year", w.year)] if one_off else []
-    return keys + ([("any", w.year)] if one_off else [])
+    return tuple(keys + ([("any", w.year)] if one_off else []))
 
 
-def _looked_up(type_: str, w: _When) -> list[tuple]:
+@lru_cache(maxsize=None)
+def _looked_up(type_: str, w: _When) -> tuple[tuple, ...]:
     """Buckets holding every member a mention dated ``w`` may fit (see ``_Event._dates_fit``)."""
     one_off = type_ in ONE_OFF_TYPES
     if type_ == _ADVISORY:
-        return [("day_month", w.month), ("month", w.month)] if w.month else []
+        return (("day_month", w.month), ("month", w.month)) if w.month else ()
     if w.precision == "day":
         keys = [("week", k) for k in range((w.lo - WINDOW_DAYS) // 7, (w.lo + WINDOW_DAYS) // 7 + 1)]
         keys.append(("month", w.month))
     elif w.precision == "month":
         keys = [("day_month", w.month), ("month", w.month)]
     else:
-        return [("any", w.year)] if one_off else []
-    return keys + ([("year", w.year)] if one_off else [])
+        return (("any", w.year),) if one_off else ()
+    return tuple(keys + ([("year", w.year)] if one_off else []))
 
 
 class _Index:
@@ -281,12 +293,25 @@ def _published_key(published: str | None) -> tuple:
     return (0, published) if published else (1, "")
 
 
+def _sort_key(published: str | None, article_id: str, char_start: int | None, record_id: str) -> tuple:
+    return (_published_key(published), article_id, char_start if char_start is not None else -1, record_id)
+
+
 def _mention(row: dict, published: dict[str, str | None]) -> _Mention:
     city = row.get("city")
-    key = (_published_key(published.get(row["article_id"])), row["article_id"],
-           row.get("char_start") if row.get("char_start") is not None else -1, row["record_id"])
+    key = _sort_key(published.get(row["article_id"]), row["article_id"], row.get("char_start"), row["record_id"])
     return _Mention(row, key, _when(row.get("date")), _fold(city) if city else None, row.get("region") or None,
                     row.get("geonames_id"))
+
+
+def _best_event(index: _Index, type_: str, country: str, m: _Mention) -> _Event | None:
+    """The best-ranked event ``m`` fits, or None."""
+    event, best = None, None
+    for candidate in index.candidates(type_, country, m):
+        rank = candidate.rank(m)  # cheap; the full fit is checked only for a better candidate
+        if (best is None or rank < best) and candidate.fits(m):
+            event, best = candidate, rank
+    return event
 
 
 def merge_incidents(mentions: list[dict], published: dict[str, str | None]) -> tuple[list[dict], list[dict]]:
@@ -301,16 +326,20 @@ def merge_incidents(mentions: list[dict], published: dict[str, str | None]) -> t
         if m.row["record_id"] in seen_ids:
             raise ValueError(f"incident record_id {m.row['record_id']!r} appears twice")
         seen_ids.add(m.row["record_id"])
+    events = _merged(items)
+    rows = [_event_row(e) for e in events]
+    sources = [_source_row(m, row["incident_id"]) for e, row in zip(events, rows) for m in e.members]
+    return rows, sources
+
+
+def _merged(items: list[_Mention]) -> list[_Event]:
+    """The events of mentions sorted by ``sort_key``, in the order they are created."""
     events: list[_Event] = []
     index = _Index()
     for m in items:
         type_, country = m.row.get("type"), m.row.get("country")
         mergeable = bool(type_ and country and m.when)
-        event, best = None, None
-        for candidate in index.candidates(type_, country, m) if mergeable else ():
-            rank = candidate.rank(m)  # cheap; the full fit is checked only for a better candidate
-            if (best is None or rank < best) and candidate.fits(m):
-                event, best = candidate, rank
+        event = _best_event(index, type_, country, m) if mergeable else None
         if event is None:
             event = _Event(len(events), type_, country)
             events.append(event)
@@ -318,9 +347,7 @@ def merge_incidents(mentions: list[dict], published: dict[str, str | None]) -> t
         event.add(m)
         if mergeable:
             index.file(event, m, city_before)
-    rows = [_event_row(e) for e in events]
-    sources = [_source_row(m, row["incident_id"]) for e, row in zip(events, rows) for m in e.members]
-    return rows, sources
+    return events
 
 
 def merge_incidents_in_parts(parts: Iterable[list[dict]], published: dict[str, str | None]
@@ -366,6 +393,237 @@ def _in_key_order(parts: list[pa.Table], spec) -> pa.Table:
     # Strings compare as Python compares them: UTF-8 bytes sort as code points do.
     data = data.sort_by([(c, "ascending") for c in keys])
     return data.drop_columns(keys).combine_chunks()
+
+
+@dataclass
+class PreviousMerge:
+    """What the last merge of one (type, country) group decided, as ``remerge`` needs it."""
+
+    event_of: dict[str, str] = field(default_factory=dict)  # each unchanged mention's event (its primary's record_id)
+    # Each event's members in merge order, removed and changed ones included: (sort key, record_id, date, city) then.
+    members: dict[str, list[tuple]] = field(default_factory=dict)
+    gone: list[tuple[tuple, str]] = field(default_factory=list)  # removed or changed mentions: sort key and event then
+
+    @classmethod
+    def of(cls, sources: Iterable[dict], unchanged: set[str]) -> PreviousMerge:
+        """From the last merge's sources (source_id, incident_id, date, city, and the published, article_id and
+        char_start that placed each mention), ``unchanged`` naming the mentions as they were then."""
+        previous = cls()
+        for s in sources:
+            key = _sort_key(s["published"], s["article_id"], s["char_start"], s["source_id"])
+            previous.members.setdefault(s["incident_id"], []).append((key, s["source_id"], s["date"], s["city"]))
+            if s["source_id"] in unchanged:
+                previous.event_of[s["source_id"]] = s["incident_id"]
+            else:
+                previous.gone.append((key, s["incident_id"]))
+        for members in previous.members.values():
+            members.sort()
+        return previous
+
+
+class Remerge:
+    """The greedy merge of one group replayed in order, where a mention keeps the event it joined last time unless a
+    change may reach it: the events and decisions are those of ``merge_incidents`` of the group's mentions now.
+
+    An event "changed" once its members so far differ from those the event of the same id had at that point of the
+    last merge (or it had none): a mention new, removed or changed joined either, or one searched for again joined
+    another event. A changed event's buckets (city slot and time key) in either merge are "dirty" from then on. An
+    unchanged mention whose looked-up buckets are all clean meets the same candidates, each with the same members,
+    ranked alike (events rank by creation, the order of their primaries), as last time: it joins the event it joined
+    then, and nothing is done for it. Any other mention is searched for: its candidates are the events ever filed
+    under its time keys, taken as they are at its turn (an unchanged event is the first of its last members, added
+    only when a search meets it), then filtered and ranked as ``merge_incidents`` does. So the work is near the
+    changes, plus one look at the dirty buckets per mention.
+    """
+
+    def __init__(self, type_: str, country: str | None, previous: PreviousMerge) -> None:
+        self.type, self.country, self.previous = type_, country, previous
+        self.light: dict[str, dict] = {}
+        self.published: dict[str, str | None] = {}
+        self.mentions: dict[str, _Mention] = {}
+        self.unchanged: dict[str, list] = {}  # unchanged events met so far: [the event, how many members it holds]
+        self.live: dict[str, _Event] = {}  # changed events as they are now
+        self.changed: set[str] = set()  # ids of changed events, of either merge
+        self.dirty: set[tuple] = set()  # (city slot, time key) a changed event is filed under, in either merge
+        self.filed: dict[tuple, dict[str, tuple]] = {}  # time key: events of the last merge filed under it, from when
+        self.first_city: dict[str, tuple] = {}  # events of the last merge: when a city was first named, and which
+        self.filed_now: dict[tuple, set[str]] = {}  # time key: the changed events filed under it by this merge
+        self.looked_up: dict[tuple, tuple] = {}  # (date, city): the buckets a mention looks up
+        self.redecided = 0
+
+    def replay(self, mentions: list[dict], published: dict[str, str | None]) -> Remerge:
+        if not self.previous.event_of:  # nothing to keep: every mention is searched for, as merge_incidents does
+            events = _merged(sorted((_mention(row, published) for row in mentions), key=lambda m: m.sort_key))
+            self.live = {e.members[0].row["record_id"]: e for e in events}
+            self.changed = set(self.live) | set(self.previous.members)
+            self.redecided = len(mentions)
+            return self
+        self.light, self.published = {r["record_id"]: r for r in mentions}, published
+        self._file_previous()
+        # Sort keys are unique: items never compare past them and their kind.
+        items = [(_sort_key(published.get(r["article_id"]), r["article_id"], r.get("char_start"), r["record_id"]), 1, r)
+                 for r in mentions]
+        # A mention removed or changed leaves its event of the last merge where it was then placed.
+        items += [(key, 0, event_id) for key, event_id in self.previous.gone]
+        items.sort()
+        for key, kind, what in items:
+            if kind:
+                self._take(key, what)
+            else:
+                self._change(what, key)
+        return self
+
+    def _file_previous(self) -> None:
+        """Where each event of the last merge was filed, and from when: what ``_Index`` held at each turn."""
+        for event_id, members in self.previous.members.items():
+            if members[0][1] not in self.previous.event_of:
+                continue  # its first mention changed: it changes at its first turn, holding nothing of the last merge
+            for turn, _, date, city in members:
+                if city and event_id not in self.first_city:
+                    self.first_city[event_id] = (turn, _fold(city))
+                w = _when(date)
+                for key in _filed_under(self.type, w) if w else ():
+                    self.filed.setdefault(key, {}).setdefault(event_id, turn)
+
+    def _mention(self, record_id: str) -> _Mention:
+        if record_id not in self.mentions:
+            self.mentions[record_id] = _mention(self.light[record_id], self.published)
+        return self.mentions[record_id]
+
+    def _mergeable(self, w: _When | None) -> bool:
+        return bool(self.type and self.country and w)
+
+    def _take(self, t: tuple, row: dict) -> None:
+        record_id = row["record_id"]
+        before = self.previous.event_of.get(record_id)
+        w = _when(row.get("date"))
+        if before is not None and not (self.dirty and self._mergeable(w) and self._near_change(row, w)):
+            return  # it joins the event it joined last time, which holds it as it did
+        self.redecided += 1
+        m = self._mention(record_id)
+        event = self._best(m, t) if self._mergeable(w) else None
+        event_id = event.members[0].row["record_id"] if event else record_id
+        if before != event_id:
+            if before is not None:
+                self._change(before, t)
+            self._change(event_id, t)
+        if event is None:
+            event = _Event(t, self.type, self.country)
+            if event_id in self.changed:
+                self.live[event_id] = event
+            else:
+                self.unchanged[event_id] = [event, 0]
+        self._add(event_id, event, m)
+
+    def _near_change(self, row: dict, w: _When) -> bool:
+        """Whether a bucket ``row`` looks up is dirty."""
+        place = (row.get("date"), row.get("city"))
+        if place not in self.looked_up:
+            slots = (_fold(place[1]), None) if place[1] and self.type != _ADVISORY else (_ANY_CITY,)
+            self.looked_up[place] = tuple((slot, key) for key in _looked_up(self.type, w) for slot in slots)
+        return not self.dirty.isdisjoint(self.looked_up[place])
+
+    def _best(self, m: _Mention, t: tuple) -> _Event | None:
+        """``_best_event`` of the events as they are at ``m``'s turn."""
+        keys = _looked_up(self.type, m.when)
+        ids: set[str] = set()
+        for key in keys:
+            ids.update(event_id for event_id, since in self.filed.get(key, {}).items() if since < t)
+            ids.update(self.filed_now.get(key, ()))
+        slotted = m.city and self.type != _ADVISORY
+        event, best = None, None
+        for event_id in ids:
+            named = self.first_city.get(event_id) if slotted and event_id not in self.changed else None
+            if named and named[0] < t and named[1] != m.city:
+                continue  # in another city's slot: not worth making
+            candidate = self._state(event_id, t)
+            # What the index of merge_incidents holds: events filed under a looked-up key, in a slot looked up.
+            if candidate is None or candidate.keys.isdisjoint(keys) or (
+                    m.city and self.type != _ADVISORY and candidate.city not in (m.city, None)):
+                continue
+            rank = candidate.rank(m)
+            if (best is None or rank < best) and candidate.fits(m):
+                event, best = candidate, rank
+        return event
+
+    def _state(self, event_id: str, t: tuple) -> _Event | None:
+        """The event ``event_id`` at turn ``t`` (None when there is none): an unchanged one made of its members then."""
+        if event_id in self.changed:
+            return self.live.get(event_id)
+        members = self.previous.members.get(event_id)
+        if not members or members[0][0] >= t:
+            return None
+        if event_id not in self.unchanged:
+            self.unchanged[event_id] = [_Event(members[0][0], self.type, self.country), 0]
+        entry = self.unchanged[event_id]
+        event, n = entry
+        while n < len(members) and members[n][0] < t:
+            self._add_to(event, self._mention(members[n][1]))
+            n += 1
+        entry[1] = n
+        return event
+
+    def _add_to(self, event: _Event, m: _Mention) -> tuple:
+        event.add(m)
+        keys = _filed_under(self.type, m.when) if self._mergeable(m.when) else ()
+        event.keys.update(keys)
+        return keys
+
+    def _add(self, event_id: str, event: _Event, m: _Mention) -> None:
+        keys = self._add_to(event, m)
+        if event_id not in self.changed:
+            self.unchanged[event_id][1] += 1  # m is its next member, as last time
+            return
+        for key in keys:
+            self.filed_now.setdefault(key, set()).add(event_id)
+        self._mark(event)
+
+    def _mark(self, event: _Event) -> None:
+        slots = {_ANY_CITY, event.city} | (set() if event.members[0].city else {None})
+        self.dirty.update((slot, key) for slot in slots for key in event.keys)
+
+    def _change(self, event_id: str, t: tuple) -> None:
+        if event_id in self.changed:
+            return
+        now = self._state(event_id, t)
+        self.changed.add(event_id)
+        self.unchanged.pop(event_id, None)
+        if now is not None:
+            self.live[event_id] = now
+            self._mark(now)
+        members = self.previous.members.get(event_id)
+        if members:  # where the event of the last merge was ever filed
+            slots = {_ANY_CITY} | {_fold(c) for *_, c in members if c} | (set() if members[0][3] else {None})
+            for _, _, date, _ in members:
+                w = _when(date)
+                for key in _filed_under(self.type, w) if w else ():
+                    self.dirty.update((slot, key) for slot in slots)
+
+    @property
+    def rebuilt(self) -> list[str]:
+        """Record ids of the members of the events to write anew (the changed ones)."""
+        return [m.row["record_id"] for e in self.live.values() for m in e.members]
+
+    def rows(self, full_rows: dict[str, dict]) -> tuple[list[dict], list[dict]]:
+        """Rows of the changed events (``EVENT_COLUMNS``) and of their sources (``SOURCE_COLUMNS``, grouped by
+        event), from the full mention rows of ``rebuilt``; every other event is as the last merge wrote it. The
+        replay lets go of its events then, so that one group's full rows at a time are held."""
+        events, sources = [], []
+        for e in sorted(self.live.values(), key=lambda e: e.index):
+            for m in e.members:
+                m.row = full_rows[m.row["record_id"]]
+            events.append(_event_row(e))
+            sources += [_source_row(m, events[-1]["incident_id"]) for m in e.members]
+        self.live, self.unchanged, self.mentions = {}, {}, {}
+        return events, sources
+
+
+def remerge(type_: str, country: str | None, mentions: list[dict], published: dict[str, str | None],
+            previous: PreviousMerge) -> Remerge:
+    """The mentions of one type and country (rows holding at least record_id, article_id, char_start, char_end,
+    city, region, geonames_id and date) merged as ``merge_incidents`` merges them, given the last merge's
+    decisions: see ``Remerge``."""
+    return Remerge(type_, country, previous).replay(mentions, published)
 
 
 def _source_row(m: _Mention, incident_id: str) -> dict:

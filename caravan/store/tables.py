@@ -430,12 +430,41 @@ FIGURE_CHECK_STATE = Table(
     sort_by=("figure_record_id",),
 )
 
+# The last machine merge of the incident mentions, kept so that the next one re-decides only near what changed.
+_MERGE_ORDER = (
+    Column("synthetic", "BOOLEAN", "True for mentions of synthetic test articles, which merge only among themselves.", required=True),
+    Column("published", "VARCHAR", "Publication date of the article, which orders the merge (null when unknown)."),
+)
+MERGED_INCIDENTS = Table(
+    "stg_merged_incidents",
+    "Working table: the events of the last machine merge of the incident mentions, before curation; the next merge "
+    "rebuilds only the events whose mentions changed. published is that of the event's first report.",
+    "incident_id",
+    tuple(c for c in INCIDENTS.columns if c is not ORIGIN) + _MERGE_ORDER,
+    sort_by=("synthetic", "published", "article_id", "char_start", "incident_id"),
+)
+MERGED_SOURCES = Table(
+    "stg_merged_sources",
+    "Working table: every mention of the last machine merge with its event, as incident_sources before curation, "
+    "and what the next merge compares to find the mentions that changed.",
+    "source_id",
+    tuple(c for c in INCIDENT_SOURCES.columns if c is not ORIGIN) + (
+        Column("member", "BIGINT", "Rank of the mention in its event, in merge order (0: the first report).", required=True),
+        _MENTION["type"],
+    ) + _MERGE_ORDER + (
+        Column("fingerprint", "VARCHAR", "Hash of the mention's row, its article's publication date and synthetic "
+               "flag, and the versions of the merging and extraction code: the mention changed when it differs.",
+               required=True),
+    ),
+    sort_by=("incident_id", "member"),
+)
+
 TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, QUOTES, INCIDENTS, INCIDENT_SOURCES, ECONOMIC_FIGURES, SPEAKERS,
                                                 OFFICIAL_FIGURES, FIGURE_CHECKS, CURATION_LOG)}
 WORKING_TABLES: dict[str, Table] = {t.name: t for t in (QUARANTINE, STG_QUOTES, STG_INCIDENT_MENTIONS,
                                                         STG_ECONOMIC_FIGURES, EXTRACTION_STATE, EXTRACTION_QUARANTINE,
                                                         EXTRACTION_RUNS, ARTICLE_SIGNATURES, CORPUS_FILES,
-                                                        FIGURE_CHECK_STATE)}
+                                                        FIGURE_CHECK_STATE, MERGED_INCIDENTS, MERGED_SOURCES)}
 ALL_TABLES: dict[str, Table] = {**TABLES, **WORKING_TABLES}
 # What the extractors of caravan.extract.records produce, by their record kind.
 EXTRACTED: dict[str, Table] = {"quotes": STG_QUOTES, "incidents": STG_INCIDENT_MENTIONS, "economic_figures": STG_ECONOMIC_FIGURES}

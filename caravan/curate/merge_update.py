@@ -1,0 +1,180 @@
+"""The machine merge of the incident mentions on what changed: equal to a merge of them all, at the cost of the changes.
+
+The last merge is kept in the warehouse (``stg_merged_incidents``, ``stg_merged_sources``), each mention with a
+fingerprint: DuckDB's 64-bit hash, in SQL, of its row, its article's publication date and synthetic flag, and the
+versions of the merging and extraction code (a new version, or a DuckDB whose hash differs, changes every
+fingerprint, so nothing is reused; md5 of the row as JSON took four times as long). A mention is
+changed when its fingerprint is new, gone or different. Mentions of real and synthetic articles never merge, nor
+mentions of different types or countries: each (synthetic, type, country) group merges alone, and a group
+without a change keeps its events as they are. A group with one is replayed by ``incident_merge.remerge`` from
+light columns only (what the merge decides by), re-deciding only the mentions a change may reach; the events
+whose members changed are built anew from their members' full rows, and every other event's stored rows stay.
+
+Both tables come back in the order of ``merge_incidents_in_parts``, real articles' events first: by the first
+report's publication date (unknown last), article, offset and id, and sources by event, then rank in it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from caravan.common.ids import files_digest, sha256_text
+from caravan.curate.incident_merge import PreviousMerge, Remerge, remerge
+from caravan.extract.plan import extractor_version
+from caravan.store.tables import (INCIDENT_SOURCES, INCIDENTS, MERGED_INCIDENTS, MERGED_SOURCES, ORIGIN,
+                                  STG_INCIDENT_MENTIONS, Table)
+from caravan.store.warehouse import ensure_table, has_table, in_transaction, insert_rows, to_arrow
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+# The code whose change can change any merged event (besides the extractors', whose version is folded in too).
+_MERGE_SOURCES = ("curate/incident_merge.py", "curate/merge_update.py", "store/vocabularies.py", "store/tables.py")
+
+
+@lru_cache(maxsize=1)
+def merge_version() -> str:
+    code = files_digest((name, _PACKAGE / name) for name in _MERGE_SOURCES)
+    return sha256_text(code + extractor_version())[:16]
+
+
+# Every mention the merge takes (those of articles known to be real or synthetic), with the columns its
+# decisions read, and its fingerprint.
+_NOW_SQL = """
+    CREATE OR REPLACE TEMP TABLE _merge_now AS
+    SELECT m.record_id, m.type, m.country, a.synthetic, nullif(a.published, '') AS published, m.article_id,
+           m.char_start, m.char_end, m.city, m.region, m.geonames_id, m.date,
+           hash(m, a.published, a.synthetic, ?::VARCHAR)::VARCHAR AS fingerprint
+    FROM stg_incident_mentions m JOIN articles a USING (article_id) WHERE a.synthetic IS NOT NULL"""
+
+# The groups holding a mention new, gone or changed.
+_CHANGED_GROUPS_SQL = """
+    CREATE OR REPLACE TEMP TABLE _merge_groups AS
+    SELECT DISTINCT synthetic, type, country FROM (
+        SELECT n.synthetic, n.type, n.country FROM _merge_now n WHERE NOT EXISTS (
+            SELECT 1 FROM stg_merged_sources s WHERE s.source_id = n.record_id AND s.fingerprint = n.fingerprint)
+        UNION ALL
+        SELECT s.synthetic, s.type, s.country FROM stg_merged_sources s WHERE NOT EXISTS (
+            SELECT 1 FROM _merge_now n WHERE n.record_id = s.source_id AND n.fingerprint = s.fingerprint))"""
+
+_IN_GROUP = ("t.synthetic = g.synthetic AND t.type IS NOT DISTINCT FROM g.type "
+             "AND t.country IS NOT DISTINCT FROM g.country")
+_LIGHT_COLUMNS = ("record_id", "type", "country", "synthetic", "published", "article_id", "char_start", "char_end",
+                  "city", "region", "geonames_id", "date", "fingerprint")
+_STORED_COLUMNS = ("source_id", "incident_id", "type", "country", "city", "synthetic", "published", "article_id",
+                   "char_start", "date", "fingerprint")
+_EVENT_ORDER = "i.synthetic, i.published NULLS LAST, i.article_id, i.char_start, i.incident_id"
+
+
+@dataclass(frozen=True)
+class MergeUpdate:
+    incidents: pa.Table  # as merge_incidents_in_parts gives them, real articles' events first
+    incident_sources: pa.Table
+    changed_mentions: int  # new, gone or changed since the last merge
+    redecided: int  # mentions whose event was searched for again
+    rebuilt: int  # events written anew
+
+
+def update_merge(con: duckdb.DuckDBPyConnection) -> MergeUpdate:
+    """The machine merge of every incident mention (``incidents`` and ``incident_sources`` before curation), the
+    stored merge brought up to date with the mentions and articles of the warehouse."""
+    _ensure_state(con)
+    con.execute(_NOW_SQL, [merge_version()])
+    duplicate = con.execute("SELECT record_id FROM _merge_now GROUP BY record_id HAVING count(*) > 1 "
+                            "LIMIT 1").fetchone()
+    if duplicate:  # record_id becomes incident_sources.source_id, its key
+        raise ValueError(f"incident record_id {duplicate[0]!r} appears twice")
+    con.execute(_CHANGED_GROUPS_SQL)
+    now = _rows(con, "_merge_now", _LIGHT_COLUMNS)
+    stored = _rows(con, "stg_merged_sources", _STORED_COLUMNS)
+    con.execute("DROP TABLE _merge_now; DROP TABLE _merge_groups")
+    light = {r["record_id"]: r for rows in now.values() for r in rows}
+    changed = 0
+    replays = []
+    for group in sorted(set(now) | set(stored), key=lambda g: (g[0], g[1] or "", g[2] or "")):
+        mentions, before = now.get(group, []), stored.get(group, [])
+        unchanged = {s["source_id"] for s in before if s["source_id"] in light
+                     and light[s["source_id"]]["fingerprint"] == s["fingerprint"]}
+        changed += len(mentions) + len(before) - 2 * len(unchanged)
+        published = {m["article_id"]: m["published"] for m in mentions}
+        replays.append((group, remerge(group[1], group[2], mentions, published, PreviousMerge.of(before, unchanged))))
+    events, sources = _rebuilt_rows(con, replays, light)
+    if replays:
+        dropped = sorted({event_id for _, replay in replays for event_id in replay.changed})
+        in_transaction(con, lambda: _store(con, dropped, events, sources))
+    return MergeUpdate(*_merged(con), changed_mentions=changed, redecided=sum(r.redecided for _, r in replays),
+                       rebuilt=events.num_rows)
+
+
+def _ensure_state(con: duckdb.DuckDBPyConnection) -> None:
+    """The state tables, made anew when their columns are not the specs' (the version then differs as well)."""
+    for table in (MERGED_INCIDENTS, MERGED_SOURCES):
+        if has_table(con, table.name):
+            columns = [c for (c,) in con.execute("SELECT column_name FROM information_schema.columns WHERE "
+                                                 "table_name = ? ORDER BY ordinal_position", [table.name]).fetchall()]
+            if columns != table.column_names:
+                con.execute(f'DROP TABLE "{table.name}"')
+        ensure_table(con, table)
+
+
+def _rows(con: duckdb.DuckDBPyConnection, name: str, columns: tuple[str, ...]) -> dict[tuple, list[dict]]:
+    """Rows of ``name`` in the changed groups, by group (synthetic, type, country)."""
+    select = ", ".join(f"t.{c}" for c in columns)
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for values in con.execute(f"SELECT {select} FROM {name} t JOIN _merge_groups g ON {_IN_GROUP}").fetchall():
+        row = dict(zip(columns, values))
+        groups[(row["synthetic"], row["type"], row["country"])].append(row)
+    return groups
+
+
+def _rebuilt_rows(con: duckdb.DuckDBPyConnection, replays: list[tuple[tuple, Remerge]],
+                  light: dict[str, dict]) -> tuple[pa.Table, pa.Table]:
+    """The state rows of the changed events, from their members' full rows: read for those only, in one query, and
+    made Python rows one group at a time."""
+    wanted = [record_id for _, replay in replays for record_id in replay.rebuilt]
+    full = con.execute("SELECT * FROM stg_incident_mentions WHERE record_id IN (SELECT unnest(?::VARCHAR[]))",
+                       [wanted]).to_arrow_table().cast(STG_INCIDENT_MENTIONS.arrow_schema())
+    events, sources = [], []
+    for (synthetic, type_, _), replay in replays:
+        members = full.filter(pc.is_in(full["record_id"], value_set=pa.array(replay.rebuilt, pa.string())))
+        group_events, group_sources = replay.rows({r["record_id"]: r for r in members.to_pylist()})
+        start = 0
+        for event in group_events:
+            events.append(event | {"synthetic": synthetic, "published": light[event["incident_id"]]["published"]})
+            for member, source in enumerate(group_sources[start:start + event["n_sources"]]):
+                mention = light[source["source_id"]]
+                sources.append(source | {"member": member, "type": type_, "synthetic": synthetic,
+                                         "published": mention["published"], "fingerprint": mention["fingerprint"]})
+            start += event["n_sources"]
+    return to_arrow(MERGED_INCIDENTS, events), to_arrow(MERGED_SOURCES, sources)
+
+
+def _store(con: duckdb.DuckDBPyConnection, dropped: list[str], events: pa.Table, sources: pa.Table) -> None:
+    for table in (MERGED_INCIDENTS, MERGED_SOURCES):
+        con.execute(f'DELETE FROM "{table.name}" WHERE incident_id IN (SELECT unnest(?::VARCHAR[]))', [dropped])
+    insert_rows(con, MERGED_INCIDENTS, events)
+    insert_rows(con, MERGED_SOURCES, sources)
+
+
+def _merged(con: duckdb.DuckDBPyConnection) -> tuple[pa.Table, pa.Table]:
+    """The stored merge as the incidents and incident_sources tables (origin still unset), in merge order."""
+    events = con.sql(f"SELECT {_columns(INCIDENTS, 'i')} FROM stg_merged_incidents i ORDER BY {_EVENT_ORDER}")
+    sources = con.sql(f"SELECT {_columns(INCIDENT_SOURCES, 's')} FROM stg_merged_sources s "
+                      f"JOIN stg_merged_incidents i USING (incident_id) ORDER BY {_EVENT_ORDER}, s.member")
+    return _unset_origin(events.to_arrow_table(), INCIDENTS), _unset_origin(sources.to_arrow_table(), INCIDENT_SOURCES)
+
+
+def _columns(table: Table, alias: str) -> str:
+    return ", ".join(f'{alias}."{c}"' for c in table.column_names if c != ORIGIN.name)
+
+
+def _unset_origin(data: pa.Table, table: Table) -> pa.Table:
+    # As merge_incidents_in_parts leaves it: null until the curation decisions are applied.
+    schema = table.arrow_schema()
+    data = data.cast(pa.schema([schema.field(c) for c in data.column_names], metadata=schema.metadata))
+    return data.append_column(schema.field(ORIGIN.name), pa.nulls(data.num_rows, pa.string())).combine_chunks()

@@ -1,0 +1,167 @@
+"""The incident merge on what changed equals a merge of every mention, step after step.
+
+Every mention and article here is synthetic: rows written by the test, in a DuckDB warehouse in memory.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from caravan.curate.incident_merge import merge_incidents_in_parts
+from caravan.curate.merge_update import update_merge
+from caravan.store.tables import ARTICLES, STG_INCIDENT_MENTIONS
+from caravan.store.warehouse import insert_rows, mentions_by_type, to_arrow
+from tests.curate.test_incident_merge import KALUGA, MOSCOW, NO_CITY, mention
+
+PLACES = (KALUGA, MOSCOW, NO_CITY, NO_CITY | {"region": "Kaluga Oblast"}, KALUGA | {"region": None, "geonames_id": None})
+TYPES = ("assault", "terror_attack", "travel_advisory", "raid")
+DATES = ("2024-03-20", "2024-03-22", "2024-03-27", "2024-03-30", "2024-04-02", "2024-04-12", "2024-03", "2024-04",
+         "2024", "2023-12-30", None, "2024-02-30")
+PUBLISHED = ("2024-03-21", "2024-03-25", "2024-03-28", "2024-04", "2024-04-03", "2024-04-15", None, "")
+
+# A mention: type, country, place, date, article, and which of its article's two evidence spans.
+mentions_st = st.tuples(st.sampled_from(TYPES), st.sampled_from(["RU", "RU", "KG", None]),
+                        st.integers(0, len(PLACES) - 1), st.sampled_from(DATES), st.integers(0, 7), st.integers(0, 1))
+# An article: its publication date and whether it is a synthetic test article.
+articles_st = st.tuples(st.sampled_from(PUBLISHED), st.sampled_from([False, False, True]))
+changes_st = st.one_of(
+    st.tuples(st.just("add"), mentions_st),
+    st.tuples(st.just("remove"), st.integers(0, 10**6)),
+    st.tuples(st.just("date"), st.integers(0, 10**6), st.sampled_from(DATES)),
+    st.tuples(st.just("place"), st.integers(0, 10**6), st.integers(0, len(PLACES) - 1)),
+    st.tuples(st.just("type"), st.integers(0, 10**6), st.sampled_from(TYPES)),
+    st.tuples(st.just("published"), st.integers(0, 7), st.sampled_from(PUBLISHED)),
+    st.tuples(st.just("count"), st.integers(0, 10**6), st.integers(1, 5)),
+)
+
+
+def warehouse() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(ARTICLES.ddl())
+    con.execute(STG_INCIDENT_MENTIONS.ddl())
+    return con
+
+
+def write(con: duckdb.DuckDBPyConnection, mentions: dict[str, dict], articles: dict[str, tuple]) -> None:
+    """The warehouse's articles and mentions, as an extraction would leave them."""
+    con.execute("DELETE FROM articles; DELETE FROM stg_incident_mentions")
+    insert_rows(con, ARTICLES, to_arrow(ARTICLES, [
+        {"article_id": a, "published": published, "synthetic": synthetic, "n_chars": 1, "sha256": a, "source_path": a}
+        for a, (published, synthetic) in articles.items()]))
+    columns = STG_INCIDENT_MENTIONS.column_names
+    insert_rows(con, STG_INCIDENT_MENTIONS, to_arrow(STG_INCIDENT_MENTIONS,
+                                                     [{c: m.get(c) for c in columns} for m in mentions.values()]))
+
+
+def full_merge(con: duckdb.DuckDBPyConnection) -> tuple[pa.Table, pa.Table]:
+    """What the curation step did before: every mention merged anew."""
+    published = dict(con.execute("SELECT article_id, published FROM articles").fetchall())
+    merged = [merge_incidents_in_parts(mentions_by_type(con, synthetic), published) for synthetic in (False, True)]
+    return pa.concat_tables([m[0] for m in merged]), pa.concat_tables([m[1] for m in merged])
+
+
+def row(i: int, spec: tuple) -> dict:
+    type_, country, place, date, article, span = spec
+    return mention(f"inc_{i:03d}", f"art_{article}", type=type_, country=country, place=PLACES[place], date=date,
+                   char_start=100 * span + (i % 3 if type_ == "raid" else 0), victims=i % 4 or None)
+
+
+def apply(change: tuple, mentions: dict[str, dict], articles: dict[str, tuple], next_id: int) -> None:
+    kind = change[0]
+    if kind == "add":
+        mentions[f"inc_{next_id:03d}"] = row(next_id, change[1])
+        return
+    if kind == "published":
+        article = f"art_{change[1]}"
+        articles[article] = (change[2], articles[article][1])
+        return
+    if not mentions:
+        return
+    record_id = sorted(mentions)[change[1] % len(mentions)]
+    m = mentions[record_id]
+    if kind == "remove":
+        del mentions[record_id]
+    elif kind == "date":
+        m["date"] = change[2]
+        m["date_precision"] = {4: "year", 7: "month", 10: "day"}.get(len(change[2] or ""))
+    elif kind == "place":
+        m.update(PLACES[change[2]])
+    elif kind == "type":
+        m["type"] = change[2]
+    else:
+        m["victims"] = change[2]
+
+
+def assert_update_equals_full_merge(con: duckdb.DuckDBPyConnection) -> None:
+    update = update_merge(con)
+    events, sources = full_merge(con)
+    assert update.incidents.equals(events)
+    assert update.incident_sources.equals(sources)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(mentions_st, max_size=40), st.lists(articles_st, min_size=8, max_size=8),
+       st.lists(st.lists(changes_st, min_size=1, max_size=8), min_size=1, max_size=3))
+def test_an_update_equals_a_merge_of_every_mention(initial, article_specs, steps):
+    """Mentions added, removed and changed (date, place, type, a count), articles' dates changed, in one or
+    several steps: after each, the stored merge brought up to date gives the rows, in the order, of a full merge."""
+    mentions = {f"inc_{i:03d}": row(i, spec) for i, spec in enumerate(initial)}
+    articles = {f"art_{i}": spec for i, spec in enumerate(article_specs)}
+    con = warehouse()
+    write(con, mentions, articles)
+    assert_update_equals_full_merge(con)
+    next_id = len(initial)
+    for changes in steps:
+        for change in changes:
+            apply(change, mentions, articles, next_id)
+            next_id += 1
+        write(con, mentions, articles)
+        assert_update_equals_full_merge(con)
+
+
+def test_nothing_changed_reuses_the_stored_merge():
+    mentions = {f"inc_{i:03d}": row(i, ("assault", "RU", i % 3, DATES[i % 6], i % 8, 0)) for i in range(30)}
+    con = warehouse()
+    write(con, mentions, {f"art_{i}": (PUBLISHED[i], False) for i in range(8)})
+    first = update_merge(con)
+    assert (first.changed_mentions, first.redecided) == (30, 30)
+    again = update_merge(con)
+    assert (again.changed_mentions, again.redecided, again.rebuilt) == (0, 0, 0)
+    assert again.incidents.equals(first.incidents) and again.incident_sources.equals(first.incident_sources)
+
+
+def test_a_change_far_from_the_others_redecides_little():
+    """A new report in April leaves March's mentions where they were: they are not searched again."""
+    mentions = {f"inc_{i:03d}": row(i, ("assault", "RU", i % 2, DATES[i % 2], i % 3, 0)) for i in range(30)}
+    articles = {f"art_{i}": (PUBLISHED[i], False) for i in range(8)}
+    con = warehouse()
+    write(con, mentions, articles)
+    update_merge(con)
+    mentions["inc_100"] = row(100, ("assault", "RU", 0, "2024-04-12", 5, 0))
+    write(con, mentions, articles)
+    update = update_merge(con)
+    assert (update.changed_mentions, update.redecided, update.rebuilt) == (1, 1, 1)
+    assert update.incidents.equals(full_merge(con)[0])
+
+
+def test_a_new_merge_version_merges_everything_again(monkeypatch):
+    mentions = {f"inc_{i:03d}": row(i, ("raid", "KG", 2, DATES[i % 4], i % 8, 0)) for i in range(12)}
+    con = warehouse()
+    write(con, mentions, {f"art_{i}": (PUBLISHED[i], i == 3) for i in range(8)})
+    update_merge(con)
+    monkeypatch.setattr("caravan.curate.merge_update.merge_version", lambda: "another version")
+    update = update_merge(con)
+    assert (update.changed_mentions, update.redecided) == (24, 12)
+    assert update.incidents.equals(full_merge(con)[0])
+
+
+def test_a_record_id_twice_is_refused():
+    con = warehouse()
+    write(con, {"a": row(1, ("raid", "KG", 2, None, 0, 0)), "b": row(1, ("raid", "KG", 2, None, 1, 0))},
+          {f"art_{i}": (None, False) for i in range(8)})
+    with pytest.raises(ValueError, match="inc_001"):
+        update_merge(con)
