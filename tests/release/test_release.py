@@ -273,14 +273,12 @@ def _empty_tables() -> dict[str, pa.Table]:
     return {name: TABLES[name].arrow_schema(published_only=True).empty_table() for name in RELEASE_TABLES}
 
 
-def _failing_stream(table: str) -> pa.RecordBatchReader:
-    """One batch of ``table``'s rows, then an error, as when the warehouse fails mid-read."""
-    schema = TABLES[table].arrow_schema(published_only=True)
-
+def _failing_quotes_stream() -> pa.RecordBatchReader:
+    """A batch of quotes, then an error, as when the warehouse fails mid-read."""
     def batches():
-        yield _quotes_rows(10).to_batches()[0] if table == "quotes" else schema.empty_table().to_batches()[0]
+        yield from _quotes_rows(10).to_batches()
         raise OSError("the warehouse went away")
-    return pa.RecordBatchReader.from_batches(schema, batches())
+    return pa.RecordBatchReader.from_batches(TABLES["quotes"].arrow_schema(published_only=True), batches())
 
 
 def _assert_no_half_release(releases: Path) -> None:
@@ -288,7 +286,7 @@ def _assert_no_half_release(releases: Path) -> None:
 
 
 def test_a_table_failing_midway_leaves_no_half_release(tmp_path: Path):
-    tables = {**_empty_tables(), "quotes": lambda: _failing_stream("quotes")}
+    tables = {**_empty_tables(), "quotes": _failing_quotes_stream}
     with pytest.raises(OSError, match="the warehouse went away"):
         write_release(tables, tmp_path / "releases", "2024.04.01")
     _assert_no_half_release(tmp_path / "releases")
