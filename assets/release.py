@@ -3,6 +3,7 @@
 from functools import partial
 
 import dagster as dg
+import duckdb
 
 from caravan.release.changelog import CHANGE_KINDS
 from caravan.release.writer import RELEASE_TABLES, Release, write_release
@@ -18,9 +19,23 @@ def release(warehouse: WarehouseResource, releases: ReleasesResource) -> dg.Mate
     with warehouse.get_connection() as con:
         create_views(con)
         # Read as written, a row group at a time: no table is ever whole in memory.
-        tables = {name: partial(stream_publishable, con, name) for name in RELEASE_TABLES}
+        tables = {name: partial(stream_publishable, _own_cursor(con), name) for name in RELEASE_TABLES}
         rel = write_release(tables, releases.folder, releases.version, releases.allowed_licences())
     return dg.MaterializeResult(metadata=release_metadata(rel))
+
+
+def _own_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of ``con`` in its catalog and schema, for one table's stream: the release writes two tables at
+    once, and a connection streams one result at a time. (A cursor starts in the database's default catalog,
+    not in the one ``con`` uses, a DuckLake's.)"""
+    catalog, schema = con.sql("SELECT current_database(), current_schema()").fetchone()
+    cursor = con.cursor()
+    cursor.execute(f"USE {_identifier(catalog)}.{_identifier(schema)}")
+    return cursor
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def release_metadata(rel: Release) -> dict:

@@ -19,6 +19,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -34,13 +35,41 @@ class DuckDBCopyError(RuntimeError):
     pass
 
 
+class DuckDBCopy:
+    """The DuckDB copy at ``path``, written from ``parquet_files`` by a child process started when this is made,
+    so that the release's other files are written meanwhile. ``wait`` where the file is needed. Leaving the
+    ``with`` block without waiting (an error elsewhere) ends the child: no process is left writing into a
+    release folder that is being removed."""
+
+    def __init__(self, path: Path, parquet_files: dict[str, Path]):
+        self.path = path
+        spec = json.dumps({"path": str(path), "tables": {name: str(p) for name, p in parquet_files.items()}})
+        # A file, not a pipe: a child that filled a pipe nobody reads until it ends would wait forever.
+        self._stderr = tempfile.TemporaryFile()
+        self._child = subprocess.Popen([sys.executable, "-m", "caravan.release.duckdb_copy", spec],
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._stderr,
+                                       env={**os.environ, **_ZERO_FILL})
+
+    def wait(self) -> None:
+        if self._child.wait() != 0:
+            self._stderr.seek(0)
+            message = self._stderr.read().decode("utf-8", errors="replace").strip()[-2000:]
+            raise DuckDBCopyError(f"{self.path}: writing the release's DuckDB copy failed: {message}")
+
+    def __enter__(self) -> DuckDBCopy:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._child.poll() is None:
+            self._child.kill()
+            self._child.wait()
+        self._stderr.close()
+
+
 def write_duckdb_copy(path: Path, parquet_files: dict[str, Path]) -> None:
     """Write ``path``: one table per published table from its Parquet file, comments, views."""
-    spec = json.dumps({"path": str(path), "tables": {name: str(p) for name, p in parquet_files.items()}})
-    done = subprocess.run([sys.executable, "-m", "caravan.release.duckdb_copy"], input=spec, text=True,
-                          capture_output=True, env={**os.environ, **_ZERO_FILL})
-    if done.returncode != 0:
-        raise DuckDBCopyError(f"{path}: writing the release's DuckDB copy failed: {done.stderr.strip()[-2000:]}")
+    with DuckDBCopy(path, parquet_files) as copy:
+        copy.wait()
 
 
 def _write(path: Path, parquet_files: dict[str, Path]) -> None:
@@ -57,7 +86,7 @@ def _write(path: Path, parquet_files: dict[str, Path]) -> None:
 
 
 if __name__ == "__main__":
-    request = json.load(sys.stdin)
+    request = json.loads(sys.argv[1])
     try:
         _write(Path(request["path"]), {name: Path(p) for name, p in request["tables"].items()})
     except duckdb.Error as exc:

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import tempfile
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -28,7 +29,7 @@ from caravan.common.ids import sha256_file
 from caravan.release.changelog import CHANGE_KINDS, CHANGES_SCHEMA, TableChanges, changes_markdown, diff_releases, summarise
 from caravan.release.data_docs import build_data_docs
 from caravan.release.licences import DEFAULT as DEFAULT_LICENCES, AllowList
-from caravan.release.duckdb_copy import write_duckdb_copy
+from caravan.release.duckdb_copy import DuckDBCopy
 from caravan.release.page import render_index_page, render_release_page
 from caravan.store.tables import TABLES, Table
 from caravan.store.validation import load_suite
@@ -213,10 +214,6 @@ def _readme(version: str, written: dict[str, tuple[Path, int]], texts: _Texts) -
     return "\n".join(lines)
 
 
-def _write_duckdb(path: Path, written: dict[str, tuple[Path, int]]) -> None:
-    write_duckdb_copy(path, {name: parquet for name, (parquet, _) in written.items()})
-
-
 def _citation(version: str) -> str:
     return "\n".join([
         "cff-version: 1.2.0",
@@ -239,13 +236,17 @@ def _checksums(folder: Path) -> str:
     return "".join(f"{sha256_file(p)}  {p.relative_to(folder).as_posix()}\n" for p in files)
 
 
-def _write_data_docs(staging: Path, version: str) -> None:
+def _write_data_docs(staging: Path, version: str, written: dict[str, tuple[Path, int]]) -> None:
     """Great Expectations Data Docs of the release's own tables: each suite evaluated in SQL over the table as
     published."""
     suites = {name: load_suite(name) for name in RELEASE_TABLES}
     day = datetime.strptime(version[:10], "%Y.%m.%d").replace(tzinfo=timezone.utc)  # fixed run time: stable pages
-    con = duckdb.connect(str(staging / "caravan.duckdb"), read_only=True)
+    # Views named like the published tables, over their Parquet files (the DuckDB copy holds the same rows):
+    # the pages need not wait for the copy.
+    con = duckdb.connect()
     try:
+        for name, (path, _) in written.items():
+            con.read_parquet(str(path)).create_view(name)
         build_data_docs(con, suites, staging / "validation", run_name=version, run_time=day)
     finally:
         con.close()
@@ -271,12 +272,73 @@ def _unchanged(latest: Path, row_counts: dict[str, int]) -> Release:
                    unchanged_since=latest.name)
 
 
+# The tables are written two at a time (pyarrow compresses without holding the GIL), the slowest first (as
+# timed at 10,000 articles), so that the last to finish are short ones.
+_SLOWEST_TABLES = ("articles", "figure_checks", "quotes", "incident_sources")
+_WRITERS = 2
+
+
+def _write_tables(tables: Mapping[str, TableData | Callable[[], TableData]], staging: Path,
+                  licences: AllowList) -> tuple[dict[str, tuple[Path, int]], _Texts]:
+    """Each release table's Parquet file in ``staging``: (path, rows) by table in release order, and the
+    article texts published."""
+    withheld = [0]
+
+    def withhold(articles: pa.Table) -> pa.Table:
+        articles = withhold_texts(articles, licences)
+        withheld[0] += articles.num_rows - articles.column("text_withheld").null_count
+        return articles
+
+    def write(name: str) -> tuple[Path, int]:
+        path = staging / f"{name}.parquet"
+        data = tables[name]() if callable(tables[name]) else tables[name]
+        if name == "articles":
+            return path, write_parquet(TABLES[name], data, path, withhold, ARTICLE_ROW_GROUP_ROWS)
+        return path, write_parquet(TABLES[name], data, path)
+
+    order = [*_SLOWEST_TABLES, *(name for name in RELEASE_TABLES if name not in _SLOWEST_TABLES)]
+    with ThreadPoolExecutor(_WRITERS) as pool:
+        futures = {name: pool.submit(write, name) for name in order}
+        try:
+            done, _ = wait(futures.values(), return_when=FIRST_EXCEPTION)
+            for future in done:
+                future.result()  # raises a table's error
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # the tables not begun are not written
+            raise
+    written = {name: futures[name].result() for name in RELEASE_TABLES}
+    return written, _Texts(licences, withheld[0], written["articles"][1])
+
+
+def _write_changes(staging: Path, previous: Path | None, version: str) -> tuple[list[TableChanges], int]:
+    """changes.parquet and CHANGES.md against the ``previous`` release: the summary and the rows changed."""
+    changes = diff_releases(previous, staging, RELEASE_TABLES)
+    pq.write_table(changes, staging / "changes.parquet", compression="zstd", compression_level=9)
+    summary = summarise(changes, RELEASE_TABLES)
+    (staging / "CHANGES.md").write_text(changes_markdown(version, previous.name if previous else None, summary),
+                                        encoding="utf-8")
+    return summary, changes.num_rows
+
+
+def _write_descriptions(staging: Path, version: str, written: dict[str, tuple[Path, int]], changed_rows: int,
+                        texts: _Texts) -> None:
+    """datapackage.json, README.md, CITATION.cff and LICENSE.md."""
+    sources = attributions({"articles": pq.read_table(written["articles"][0], columns=["outlet", "license"]),
+                            "official_figures": pq.read_table(written["official_figures"][0], columns=["publisher"])})
+    package = _datapackage(version, written, (staging / "changes.parquet", changed_rows), sources)
+    (staging / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (staging / "README.md").write_text(_readme(version, written, texts) + "\n", encoding="utf-8")
+    (staging / "CITATION.cff").write_text(_citation(version), encoding="utf-8")
+    (staging / "LICENSE.md").write_text(_license_text(version, sources, texts), encoding="utf-8")
+
+
 def write_release(tables: Mapping[str, TableData | Callable[[], TableData]], releases_dir: str | Path,
                   version: str | None = None, licences: AllowList = DEFAULT_LICENCES) -> Release:
     """Write release ``version`` of ``tables`` (each an Arrow table or record batch stream, or a function that
     opens one: a stream is written one row group at a time, so no table is held whole in memory) and point
-    ``latest`` at it. Article texts are published only
-    under ``licences`` (see ``withhold_texts``).
+    ``latest`` at it. Two tables are written at once, each in a thread of its own: a function must open its
+    stream on a connection (a DuckDB cursor) of its own. Article texts are published only under ``licences``
+    (see ``withhold_texts``).
 
     Without a ``version``, tables byte-identical to the latest release's write nothing: a daily build of
     unchanged inputs is no new release. The result then says ``unchanged_since`` and ``latest`` stays."""
@@ -292,41 +354,17 @@ def write_release(tables: Mapping[str, TableData | Callable[[], TableData]], rel
     previous = previous_release(releases_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=releases_dir))
     try:
-        written = {}
-        withheld = [0]
-
-        def withhold(articles: pa.Table) -> pa.Table:
-            articles = withhold_texts(articles, licences)
-            withheld[0] += articles.num_rows - articles.column("text_withheld").null_count
-            return articles
-
-        for name in RELEASE_TABLES:
-            path = staging / f"{name}.parquet"
-            data = tables[name]() if callable(tables[name]) else tables[name]
-            if name == "articles":
-                rows = write_parquet(TABLES[name], data, path, withhold, ARTICLE_ROW_GROUP_ROWS)
-                texts = _Texts(licences, withheld[0], rows)
-            else:
-                rows = write_parquet(TABLES[name], data, path)
-            written[name] = (path, rows)
-            del data
+        written, texts = _write_tables(tables, staging, licences)
         if not named and previous is not None and _same_tables(staging, previous):
             shutil.rmtree(staging)
             return _unchanged(previous, {n: r for n, (_, r) in written.items()})
-        changes = diff_releases(previous, staging, RELEASE_TABLES)
-        pq.write_table(changes, staging / "changes.parquet", compression="zstd", compression_level=9)
-        summary = summarise(changes, RELEASE_TABLES)
-        (staging / "CHANGES.md").write_text(changes_markdown(version, previous.name if previous else None, summary),
-                                            encoding="utf-8")
-        sources = attributions({"articles": pq.read_table(written["articles"][0], columns=["outlet", "license"]),
-                                "official_figures": pq.read_table(written["official_figures"][0], columns=["publisher"])})
-        package = _datapackage(version, written, (staging / "changes.parquet", changes.num_rows), sources)
-        (staging / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        (staging / "README.md").write_text(_readme(version, written, texts) + "\n", encoding="utf-8")
-        (staging / "CITATION.cff").write_text(_citation(version), encoding="utf-8")
-        (staging / "LICENSE.md").write_text(_license_text(version, sources, texts), encoding="utf-8")
-        _write_duckdb(staging / "caravan.duckdb", written)
-        _write_data_docs(staging, version)
+        # The DuckDB copy is written by a child process from the Parquet files while this one writes the
+        # other files: only the checksums need it.
+        with DuckDBCopy(staging / "caravan.duckdb", {name: path for name, (path, _) in written.items()}) as copy:
+            summary, changed_rows = _write_changes(staging, previous, version)
+            _write_descriptions(staging, version, written, changed_rows, texts)
+            _write_data_docs(staging, version, written)
+            copy.wait()
         (staging / "SHA256SUMS").write_text(_checksums(staging), encoding="utf-8")
         (staging / "index.html").write_text(render_release_page(staging), encoding="utf-8")
         os.chmod(staging, 0o755)

@@ -257,9 +257,9 @@ def test_a_release_written_from_streams_equals_one_written_from_whole_tables(tmp
     con = connect(tmp_path / "build" / "caravan.duckdb", read_only=True)
     try:
         whole = write_release({n: read_publishable(con, n) for n in RELEASE_TABLES}, tmp_path / "a", "2024.04.01")
-        # Each stream opened when its table is written, as the release asset does (a new query on the
-        # connection ends the previous one's stream).
-        streams = write_release({n: partial(stream_publishable, con, n, rows=3) for n in RELEASE_TABLES},
+        # Each stream on a cursor of its own, as the release asset does: two tables are written at once, and
+        # a new query on a connection ends its previous one's stream.
+        streams = write_release({n: partial(stream_publishable, con.cursor(), n, rows=3) for n in RELEASE_TABLES},
                                 tmp_path / "b", "2024.04.01")
     finally:
         con.close()
@@ -267,3 +267,59 @@ def test_a_release_written_from_streams_equals_one_written_from_whole_tables(tmp
     for name in RELEASE_TABLES:
         assert (streams.path / f"{name}.parquet").read_bytes() == (whole.path / f"{name}.parquet").read_bytes(), name
     assert (streams.path / "README.md").read_text() == (whole.path / "README.md").read_text()  # texts counted alike
+
+
+def _empty_tables() -> dict[str, pa.Table]:
+    return {name: TABLES[name].arrow_schema(published_only=True).empty_table() for name in RELEASE_TABLES}
+
+
+def _failing_quotes_stream() -> pa.RecordBatchReader:
+    """A batch of quotes, then an error, as when the warehouse fails mid-read."""
+    def batches():
+        yield from _quotes_rows(10).to_batches()
+        raise OSError("the warehouse went away")
+    return pa.RecordBatchReader.from_batches(TABLES["quotes"].arrow_schema(published_only=True), batches())
+
+
+def _assert_no_half_release(releases: Path) -> None:
+    assert [p.name for p in releases.iterdir()] == [], "a staging folder or a release was left behind"
+
+
+def test_a_table_failing_midway_leaves_no_half_release(tmp_path: Path):
+    tables = {**_empty_tables(), "quotes": _failing_quotes_stream}
+    with pytest.raises(OSError, match="the warehouse went away"):
+        write_release(tables, tmp_path / "releases", "2024.04.01")
+    _assert_no_half_release(tmp_path / "releases")
+
+
+def test_a_failing_duckdb_copy_leaves_no_half_release(tmp_path: Path, monkeypatch):
+    from caravan.release import writer
+    from caravan.release.duckdb_copy import DuckDBCopy, DuckDBCopyError
+
+    # The child process is given a table file that does not exist, so it fails as a real one would.
+    monkeypatch.setattr(writer, "DuckDBCopy", lambda path, files: DuckDBCopy(path, {**files, "quotes": tmp_path / "gone.parquet"}))
+    with pytest.raises(DuckDBCopyError, match=r"caravan\.duckdb: writing the release's DuckDB copy failed: .*gone\.parquet"):
+        write_release(_empty_tables(), tmp_path / "releases", "2024.04.01")
+    _assert_no_half_release(tmp_path / "releases")
+
+
+def test_an_error_beside_the_running_duckdb_copy_ends_it_and_leaves_no_half_release(tmp_path: Path, monkeypatch):
+    import subprocess
+
+    from caravan.release import writer
+
+    children, popen = [], subprocess.Popen
+
+    def recorded(*args, **kwargs):
+        children.append(popen(*args, **kwargs))
+        return children[-1]
+
+    def diff_fails(*args):
+        raise RuntimeError("the diff failed")
+
+    monkeypatch.setattr(writer, "diff_releases", diff_fails)  # the first step beside the running copy
+    monkeypatch.setattr("caravan.release.duckdb_copy.subprocess.Popen", recorded)
+    with pytest.raises(RuntimeError, match="the diff failed"):
+        write_release(_empty_tables(), tmp_path / "releases", "2024.04.01")
+    assert len(children) == 1 and children[0].poll() is not None  # no child left writing into a removed folder
+    _assert_no_half_release(tmp_path / "releases")
