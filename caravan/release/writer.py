@@ -33,6 +33,7 @@ from caravan.release.duckdb_copy import DuckDBCopy
 from caravan.release.page import render_index_page, render_release_page
 from caravan.store.tables import TABLES, Table
 from caravan.store.validation import load_suite
+from caravan.store.warehouse import memory_limit
 
 DATA_LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
                 "path": "https://creativecommons.org/licenses/by/4.0/"}
@@ -243,13 +244,15 @@ def _write_data_docs(staging: Path, version: str, written: dict[str, tuple[Path,
     day = datetime.strptime(version[:10], "%Y.%m.%d").replace(tzinfo=timezone.utc)  # fixed run time: stable pages
     # Views named like the published tables, over their Parquet files (the DuckDB copy holds the same rows):
     # the pages need not wait for the copy.
-    con = duckdb.connect()
-    try:
-        for name, (path, _) in written.items():
-            con.read_parquet(str(path)).create_view(name)
-        build_data_docs(con, suites, staging / "validation", run_name=version, run_time=day)
-    finally:
-        con.close()
+    # Bounded as the warehouse's connections are; what does not fit spills beside the staging folder, not into it.
+    with tempfile.TemporaryDirectory(prefix=".spill.", dir=staging.parent) as spill:
+        con = duckdb.connect(config={"memory_limit": memory_limit(), "temp_directory": spill})
+        try:
+            for name, (path, _) in written.items():
+                con.read_parquet(str(path)).create_view(name)
+            build_data_docs(con, suites, staging / "validation", run_name=version, run_time=day)
+        finally:
+            con.close()
 
 
 def previous_release(releases_dir: Path) -> Path | None:

@@ -70,9 +70,15 @@ def connect(target: str | Path, read_only: bool = False, wait_seconds: float = 6
 DEFAULT_MEMORY_LIMIT = "1GB"
 
 
+def memory_limit() -> str:
+    """DuckDB's memory limit for Caravan's connections: CARAVAN_DUCKDB_MEMORY_LIMIT (a DuckDB size, e.g. "4GB"),
+    else 1 GB."""
+    return os.environ.get("CARAVAN_DUCKDB_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
+
+
 def _bounded(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """The connection with its memory bounded: CARAVAN_DUCKDB_MEMORY_LIMIT (a DuckDB size, e.g. "4GB"), else 1 GB."""
-    limit = os.environ.get("CARAVAN_DUCKDB_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
+    """The connection with its memory bounded (``memory_limit``)."""
+    limit = memory_limit()
     try:
         con.execute(f"SET memory_limit = {_sql_string(limit)}")
     except duckdb.Error as exc:

@@ -323,3 +323,15 @@ def test_an_error_beside_the_running_duckdb_copy_ends_it_and_leaves_no_half_rele
         write_release(_empty_tables(), tmp_path / "releases", "2024.04.01")
     assert len(children) == 1 and children[0].poll() is not None  # no child left writing into a removed folder
     _assert_no_half_release(tmp_path / "releases")
+
+
+def test_the_data_docs_connection_is_bounded_and_spills_outside_the_release(tmp_path: Path, monkeypatch):
+    # The limit the warehouse's connections take applies: a bad one fails the release, which leaves nothing.
+    monkeypatch.setenv("CARAVAN_DUCKDB_MEMORY_LIMIT", "a lot")
+    with pytest.raises(duckdb.Error, match="(?i)memory"):
+        write_release(_empty_tables(), tmp_path / "releases", "2024.04.01")
+    _assert_no_half_release(tmp_path / "releases")
+    monkeypatch.setenv("CARAVAN_DUCKDB_MEMORY_LIMIT", "64MB")
+    rel = write_release(_empty_tables(), tmp_path / "releases", "2024.04.01")
+    assert sorted(p.name for p in (tmp_path / "releases").iterdir() if p.name.startswith(".")) == []
+    assert not any(p.name.startswith(".spill") for p in rel.path.rglob("*"))
