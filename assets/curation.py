@@ -3,12 +3,13 @@ and the curators' decisions."""
 
 import dagster as dg
 
-from assets.metadata import table_metadata
-from caravan.curate.curation import apply_decisions_arrow, load_decisions, needed_articles
-from caravan.curate.merge_update import update_merge
+from assets.metadata import stored_table_metadata, table_metadata
+from caravan.curate.curation import load_decisions, needed_articles, publish_curated
+from caravan.curate.merge_update import merged_queries, update_merge
 from caravan.curate.speaker_table import speaker_rows
-from caravan.store.tables import CURATION_LOG, INCIDENT_SOURCES, INCIDENTS, ECONOMIC_FIGURES, QUOTES, SPEAKERS, TABLES
-from caravan.store.warehouse import read_table, replace_table, to_arrow
+from caravan.store.tables import (CURATION_LOG, ECONOMIC_FIGURES, INCIDENT_SOURCES, INCIDENTS, QUOTES, SPEAKERS,
+                                  STG_ECONOMIC_FIGURES, STG_QUOTES)
+from caravan.store.warehouse import replace_table, to_arrow
 from assets.resources import CurationResource, WarehouseResource
 
 _PUBLISHED = (QUOTES, INCIDENTS, INCIDENT_SOURCES, ECONOMIC_FIGURES, CURATION_LOG)
@@ -44,22 +45,22 @@ def curated_records(context: dg.AssetExecutionContext, curation: CurationResourc
         merged = update_merge(con)
         context.log.info(f"incident merge: {merged.changed_mentions} mentions changed, {merged.redecided} decided "
                          f"again, {merged.rebuilt} events rebuilt")
-        machine = {"quotes": read_table(con, "stg_quotes"), "incidents": merged.incidents,
-                   "incident_sources": merged.incident_sources, "economic_figures": read_table(con, "stg_economic_figures")}
-        del merged
-        curated, log = apply_decisions_arrow(machine, articles, decisions)
-        del machine
-        curated["curation_log"] = to_arrow(CURATION_LOG, log)
+        # Curated in the warehouse: only the rows a decision reaches come into Python.
+        machine = {"quotes": _in_order(STG_QUOTES), **merged_queries(), "economic_figures": _in_order(STG_ECONOMIC_FIGURES)}
+        log = publish_curated(con, machine, articles, decisions)
+        replace_table(con, CURATION_LOG, to_arrow(CURATION_LOG, log))
         for entry in log:
             if entry["status"] != "applied":
                 context.log.warning(f"curation decision {entry['decision_id']} ({entry['file']}): {entry['status']}: {entry['detail']}")
         for table in _PUBLISHED:
-            data = curated.pop(table.name)
-            replace_table(con, table, data)
-            meta = table_metadata(table, data, _PREVIEW[table.name])
+            meta = stored_table_metadata(con, table, _PREVIEW[table.name])
             if table.name == "curation_log":
                 meta["decisions_not_applied"] = sum(e["status"] != "applied" for e in log)
             yield dg.MaterializeResult(asset_key=table.name, metadata=meta)
+
+
+def _in_order(table) -> str:
+    return f'SELECT * FROM "{table.name}" ORDER BY ' + ", ".join(f'"{c}"' for c in table.sort_by)
 
 
 @dg.asset(deps=["quotes", "articles"], group_name="curation", kinds={"duckdb", "python"}, owners=["team:caravan"],

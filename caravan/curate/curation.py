@@ -20,9 +20,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
-import pyarrow as pa
-import pyarrow.compute as pc
+import duckdb
 import pycountry
 import yaml
 
@@ -30,7 +30,7 @@ from caravan.common.ids import stable_id
 from caravan.store.tables import TABLES, Column
 from caravan.extract.text import sentence_at, sentences
 from caravan.store.vocabularies import DATE_PRECISIONS, INCIDENT_TYPES, INDICATORS, QUALIFIERS, UNITS
-from caravan.store.warehouse import to_arrow
+from caravan.store.warehouse import replace_table_from_query, to_arrow
 
 ACTIONS = ("reject", "correct", "merge", "split", "add")
 CURATED_TABLES = ("quotes", "incidents", "economic_figures")
@@ -371,52 +371,49 @@ def needed_articles(decisions: list[Decision], urls: dict[str, str | None]) -> s
     return needed
 
 
-def apply_decisions_arrow(tables: dict[str, pa.Table], articles: dict[str, dict],
-                          decisions: list[Decision]) -> tuple[dict[str, pa.Table], list[dict]]:
-    """``apply_decisions`` for whole tables as Arrow: the published tables (``TABLES`` columns) and the log.
+def publish_curated(con: duckdb.DuckDBPyConnection, machine: Mapping[str, str], articles: dict[str, dict],
+                    decisions: list[Decision]) -> list[dict]:
+    """``apply_decisions`` inside the warehouse, so that no table is read whole: each record table of ``machine``
+    (name -> a query of its machine-made rows, in the table's columns but ``origin``) is written as published.
 
-    Only the rows a decision can reach go through Python: the records it names, every record of an
-    article an ``add`` reads (its evidence is checked against them), and for incidents their mentions
-    and the incidents of those mentions. Every other row is machine-made and stays as it is, in Arrow.
-    ``articles`` needs the text of ``needed_articles`` only.
-    """
-    named: dict[str, set] = {}
-    for d in decisions:
-        named.setdefault(d.table, set()).update(d.named_ids())
-    read = pa.array(sorted(needed_articles(decisions, {a: v.get("url") for a, v in articles.items()})), pa.string())
+    Only the rows a decision can reach go through Python: the records it names, every record of an article an
+    ``add`` reads (its evidence is checked against them), and for incidents their mentions and the incidents of
+    those mentions. Every other row is machine-made and is copied in SQL with origin machine. ``articles`` needs
+    the text of ``needed_articles`` only. Returns the curation log."""
+    ids = [(d.table, i) for d in decisions for i in d.named_ids()]
+    ids += [("read", a) for a in needed_articles(decisions, {a: v.get("url") for a, v in articles.items()})]
+    ids += [("split", s) for d in decisions for s in d.source_ids]  # a split names mentions, perhaps of other incidents
+    con.execute("CREATE OR REPLACE TEMP TABLE _curation_ids (kind VARCHAR, id VARCHAR)")
+    if ids:
+        con.executemany("INSERT INTO _curation_ids VALUES (?, ?)", sorted(set(ids)))
 
-    def reached(name: str, key: str, ids: set) -> pa.ChunkedArray:
-        data = tables.get(name)
-        if data is None:
-            return pa.chunked_array([], pa.bool_())
-        return pc.or_(pc.is_in(data[key], pa.array(sorted(ids), pa.string())), pc.is_in(data["article_id"], read))
+    def among(kind: str, column: str) -> str:
+        return f"{column} IN (SELECT id FROM _curation_ids WHERE kind = '{kind}')"
 
-    masks = {name: reached(name, KEYS[name], named.get(name, set())) for name in CURATED_TABLES}
-    if SOURCES in tables:
-        split_off = {s for d in decisions for s in d.source_ids}  # a split names mentions, perhaps of other incidents
-        masks[SOURCES] = pc.or_(reached(SOURCES, SOURCE_KEY, split_off),
-                                pc.is_in(tables[SOURCES]["incident_id"], pa.array(sorted(named.get("incidents", set())), pa.string())))
-        # The incidents of those mentions: an ``add`` compares its type with theirs.
-        of_sources = pc.unique(tables[SOURCES].filter(masks[SOURCES])["incident_id"])
-        if "incidents" in tables:
-            masks["incidents"] = pc.or_(masks["incidents"], pc.is_in(tables["incidents"]["incident_id"], of_sources))
-    subset = {name: tables[name].filter(mask).to_pylist() for name, mask in masks.items() if name in tables}
+    # As there, a null (an unknown article or key) reaches nothing.
+    reached = {name: f"coalesce({among(name, KEYS[name])} OR {among('read', 'article_id')}, false)"
+               for name in CURATED_TABLES}
+    reached[SOURCES] = (f"coalesce({among('split', 'source_id')} OR {among('read', 'article_id')} "
+                        f"OR {among('incidents', 'incident_id')}, false)")
+    # The incidents of those mentions: an ``add`` compares its type with theirs.
+    reached["incidents"] = (f"({reached['incidents']} OR coalesce(incident_id IN (SELECT incident_id FROM "
+                            f"({machine[SOURCES]}) WHERE {reached[SOURCES]}), false))")
+    subset = {name: con.sql(f"SELECT * FROM ({query}) WHERE {reached[name]}").to_arrow_table().to_pylist()
+              for name, query in machine.items()}
     curated, log = apply_decisions(subset, articles, decisions)
-    out = {}
     for name, rows in curated.items():
         spec = TABLES[name]
-        rest = [_machine(spec, tables[name].filter(pc.invert(masks[name])))] if name in tables else []
-        out[name] = pa.concat_tables([*rest, to_arrow(spec, rows)])
-    return out, log
-
-
-def _machine(spec, data: pa.Table) -> pa.Table:
-    """Rows no decision reached, in the published columns, with origin machine."""
-    columns = [data[c] if c in data.column_names and c != "origin" else
-               pa.nulls(data.num_rows, spec.arrow_schema().field(c).type) for c in spec.column_names]
-    data = pa.table(columns, names=spec.column_names)
-    data = data.set_column(spec.column_names.index("origin"), "origin", pa.array(["machine"] * data.num_rows, pa.string()))
-    return data.cast(spec.arrow_schema())
+        present = set(con.sql(f"SELECT * FROM ({machine[name]}) LIMIT 0").columns)
+        columns = ", ".join("'machine'" if c.name == "origin" else f'"{c.name}"' if c.name in present
+                            else f"NULL::{c.type}" for c in spec.columns)
+        con.register("_curated", to_arrow(spec, rows))
+        try:
+            replace_table_from_query(con, spec, f"SELECT {columns} FROM ({machine[name]}) WHERE NOT {reached[name]} "
+                                                "UNION ALL SELECT * FROM _curated")
+        finally:
+            con.unregister("_curated")
+    con.execute("DROP TABLE _curation_ids")
+    return log
 
 
 # What applying a decision gives: (status, record_id, detail), one curation_log row.

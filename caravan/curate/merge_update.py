@@ -73,16 +73,14 @@ _EVENT_ORDER = "i.synthetic, i.published NULLS LAST, i.article_id, i.char_start,
 
 @dataclass(frozen=True)
 class MergeUpdate:
-    incidents: pa.Table  # as merge_incidents_in_parts gives them, real articles' events first
-    incident_sources: pa.Table
     changed_mentions: int  # new, gone or changed since the last merge
     redecided: int  # mentions whose event was searched for again
     rebuilt: int  # events written anew
 
 
 def update_merge(con: duckdb.DuckDBPyConnection) -> MergeUpdate:
-    """The machine merge of every incident mention (``incidents`` and ``incident_sources`` before curation), the
-    stored merge brought up to date with the mentions and articles of the warehouse."""
+    """The stored machine merge of every incident mention brought up to date with the mentions and articles of the
+    warehouse: what changed. The merge itself is read with ``merged_queries`` (or ``merged_tables``)."""
     _ensure_state(con)
     con.execute(_NOW_SQL, [merge_version()])
     duplicate = con.execute("SELECT record_id FROM _merge_now GROUP BY record_id HAVING count(*) > 1 "
@@ -107,7 +105,7 @@ def update_merge(con: duckdb.DuckDBPyConnection) -> MergeUpdate:
     if replays:
         dropped = sorted({event_id for _, replay in replays for event_id in replay.changed})
         in_transaction(con, lambda: _store(con, dropped, events, sources))
-    return MergeUpdate(*_merged(con), changed_mentions=changed, redecided=sum(r.redecided for _, r in replays),
+    return MergeUpdate(changed_mentions=changed, redecided=sum(r.redecided for _, r in replays),
                        rebuilt=events.num_rows)
 
 
@@ -161,12 +159,20 @@ def _store(con: duckdb.DuckDBPyConnection, dropped: list[str], events: pa.Table,
     insert_rows(con, MERGED_SOURCES, sources)
 
 
-def _merged(con: duckdb.DuckDBPyConnection) -> tuple[pa.Table, pa.Table]:
-    """The stored merge as the incidents and incident_sources tables (origin still unset), in merge order."""
-    events = con.sql(f"SELECT {_columns(INCIDENTS, 'i')} FROM stg_merged_incidents i ORDER BY {_EVENT_ORDER}")
-    sources = con.sql(f"SELECT {_columns(INCIDENT_SOURCES, 's')} FROM stg_merged_sources s "
-                      f"JOIN stg_merged_incidents i USING (incident_id) ORDER BY {_EVENT_ORDER}, s.member")
-    return _unset_origin(events.to_arrow_table(), INCIDENTS), _unset_origin(sources.to_arrow_table(), INCIDENT_SOURCES)
+def merged_queries() -> dict[str, str]:
+    """SQL of the stored merge as the incidents and incident_sources tables (all columns but origin), in merge
+    order: for curation to read in the warehouse."""
+    return {"incidents": f"SELECT {_columns(INCIDENTS, 'i')} FROM stg_merged_incidents i ORDER BY {_EVENT_ORDER}",
+            "incident_sources": f"SELECT {_columns(INCIDENT_SOURCES, 's')} FROM stg_merged_sources s "
+                                f"JOIN stg_merged_incidents i USING (incident_id) ORDER BY {_EVENT_ORDER}, s.member"}
+
+
+def merged_tables(con: duckdb.DuckDBPyConnection) -> tuple[pa.Table, pa.Table]:
+    """The stored merge as the incidents and incident_sources tables (origin still unset), in merge order, as
+    ``merge_incidents_in_parts`` gives them."""
+    queries = merged_queries()
+    return (_unset_origin(con.sql(queries["incidents"]).to_arrow_table(), INCIDENTS),
+            _unset_origin(con.sql(queries["incident_sources"]).to_arrow_table(), INCIDENT_SOURCES))
 
 
 def _columns(table: Table, alias: str) -> str:

@@ -189,6 +189,25 @@ def replace_table_batches(con: duckdb.DuckDBPyConnection, table: Table, batches:
     return rows
 
 
+def replace_table_from_query(con: duckdb.DuckDBPyConnection, table: Table, query: str) -> int:
+    """Replace ``table`` with the rows of ``query`` (the table's columns, in order) in one transaction, sorted as
+    the table is: the rows never pass through Python."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f'DROP TABLE IF EXISTS "{table.name}"')
+        con.execute(table.ddl())
+        order = ", ".join(f'"{c}"' for c in table.sort_by) or "1"
+        con.execute(f'INSERT INTO "{table.name}" SELECT * FROM ({query}) ORDER BY {order}')
+        rows = con.execute(f'SELECT count(*) FROM "{table.name}"').fetchone()[0]
+        for stmt in table.comment_statements():
+            con.execute(stmt)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return rows
+
+
 def replace_articles_rows(con: duckdb.DuckDBPyConnection, table: Table, article_ids: list[str], data: pa.Table) -> None:
     """Drop the rows of ``article_ids`` from ``table`` and insert ``data``, in the caller's transaction."""
     ensure_table(con, table)

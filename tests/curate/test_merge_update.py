@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from caravan.curate.incident_merge import merge_incidents_in_parts
-from caravan.curate.merge_update import update_merge
+from caravan.curate.merge_update import merged_tables, update_merge
 from caravan.store.tables import ARTICLES, STG_INCIDENT_MENTIONS
 from caravan.store.warehouse import insert_rows, mentions_by_type, to_arrow
 from tests.curate.test_incident_merge import KALUGA, MOSCOW, NO_CITY, mention
@@ -97,10 +97,10 @@ def apply(change: tuple, mentions: dict[str, dict], articles: dict[str, tuple], 
 
 
 def assert_update_equals_full_merge(con: duckdb.DuckDBPyConnection) -> None:
-    update = update_merge(con)
+    update_merge(con)
     events, sources = full_merge(con)
-    assert update.incidents.equals(events)
-    assert update.incident_sources.equals(sources)
+    assert merged_tables(con)[0].equals(events)
+    assert merged_tables(con)[1].equals(sources)
 
 
 @settings(max_examples=120, deadline=None)
@@ -129,9 +129,10 @@ def test_nothing_changed_reuses_the_stored_merge():
     write(con, mentions, {f"art_{i}": (PUBLISHED[i], False) for i in range(8)})
     first = update_merge(con)
     assert (first.changed_mentions, first.redecided) == (30, 30)
+    merged = merged_tables(con)
     again = update_merge(con)
     assert (again.changed_mentions, again.redecided, again.rebuilt) == (0, 0, 0)
-    assert again.incidents.equals(first.incidents) and again.incident_sources.equals(first.incident_sources)
+    assert all(a.equals(b) for a, b in zip(merged_tables(con), merged))
 
 
 def test_a_change_far_from_the_others_redecides_little():
@@ -145,7 +146,7 @@ def test_a_change_far_from_the_others_redecides_little():
     write(con, mentions, articles)
     update = update_merge(con)
     assert (update.changed_mentions, update.redecided, update.rebuilt) == (1, 1, 1)
-    assert update.incidents.equals(full_merge(con)[0])
+    assert merged_tables(con)[0].equals(full_merge(con)[0])
 
 
 def test_a_new_merge_version_merges_everything_again(monkeypatch):
@@ -156,7 +157,7 @@ def test_a_new_merge_version_merges_everything_again(monkeypatch):
     monkeypatch.setattr("caravan.curate.merge_update.merge_version", lambda: "another version")
     update = update_merge(con)
     assert (update.changed_mentions, update.redecided) == (24, 12)
-    assert update.incidents.equals(full_merge(con)[0])
+    assert merged_tables(con)[0].equals(full_merge(con)[0])
 
 
 def test_a_record_id_twice_is_refused():

@@ -1,14 +1,15 @@
-"""Curation of whole tables in Arrow: only the rows a decision reaches go through Python, and the result is
-the same as ``apply_decisions`` over every row. All articles and rows are synthetic, written for these tests."""
+"""Curation of whole tables in the warehouse: only the rows a decision reaches go through Python, and the result
+is the same as ``apply_decisions`` over every row. All articles and rows are synthetic, written for these tests."""
 
 from __future__ import annotations
 
 import copy
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 
-from caravan.curate.curation import apply_decisions, apply_decisions_arrow, load_decisions, needed_articles
+from caravan.curate.curation import apply_decisions, load_decisions, needed_articles, publish_curated
 from caravan.store.tables import TABLES
 from tests.curate.test_curation import ARTICLES, _decision, _tables, _write
 
@@ -56,25 +57,6 @@ def _sorted(rows: list[dict], name: str) -> list[dict]:
     return sorted(({c: r.get(c) for c in TABLES[name].column_names} for r in rows), key=lambda r: r[key])
 
 
-def test_arrow_curation_gives_what_curating_every_row_gives(tmp_path: Path):
-    decisions = load_decisions(_write(tmp_path / "curation", "d.yaml", DECISIONS))
-    tables = _with_article_c(_tables())
-    expected, expected_log = apply_decisions(tables, ARTICLES_ALL, decisions)
-    # Text only for the articles the decisions read.
-    needed = needed_articles(decisions, {a: v["url"] for a, v in ARTICLES_ALL.items()})
-    assert needed == {"art_a", "art_b"}
-    articles = {a: {k: v for k, v in art.items() if k != "text" or a in needed} for a, art in ARTICLES_ALL.items()}
-    got, log = apply_decisions_arrow(_arrow(tables), articles, decisions)
-    assert log == expected_log
-    assert [e["status"] for e in log] == ["applied", "applied", "applied", "conflict", "applied", "record_not_found",
-                                          "applied", "conflict", "applied"]
-    for name in expected:
-        assert got[name].schema == TABLES[name].arrow_schema()
-        assert _sorted(got[name].to_pylist(), name) == _sorted(expected[name], name), name
-    kazan = [r for r in got["quotes"].to_pylist() if r["record_id"] == "quo_kazan"]
-    assert kazan[0]["origin"] == "machine"
-
-
 def test_needed_articles_are_those_an_add_reads(tmp_path: Path):
     decisions = load_decisions(_write(tmp_path / "curation", "d.yaml", "".join((
         _decision("r1", "reject", "quotes", "  record_id: quo_lemon\n"),
@@ -82,3 +64,25 @@ def test_needed_articles_are_those_an_add_reads(tmp_path: Path):
                                          "    speaker: officials\n    partial: false\n")))))
     assert needed_articles(decisions, {a: v["url"] for a, v in ARTICLES_ALL.items()}) == {"art_c"}
     assert needed_articles(decisions[:1], {a: v["url"] for a, v in ARTICLES_ALL.items()}) == set()
+
+
+def test_curation_in_the_warehouse_gives_what_curating_every_row_gives(tmp_path: Path):
+    decisions = load_decisions(_write(tmp_path / "curation", "d.yaml", DECISIONS))
+    tables = _with_article_c(_tables())
+    expected, expected_log = apply_decisions(tables, ARTICLES_ALL, decisions)
+    con = duckdb.connect()
+    machine = {}
+    for name, data in _arrow(tables).items():
+        con.register(f"_{name}", data)
+        con.execute(f'CREATE TABLE "machine_{name}" AS SELECT * FROM "_{name}"')
+        machine[name] = f'SELECT * FROM "machine_{name}"'
+    needed = needed_articles(decisions, {a: v["url"] for a, v in ARTICLES_ALL.items()})
+    articles = {a: {k: v for k, v in art.items() if k != "text" or a in needed} for a, art in ARTICLES_ALL.items()}
+    log = publish_curated(con, machine, articles, decisions)
+    assert log == expected_log
+    for name in expected:
+        got = con.sql(f'SELECT * FROM "{name}"').to_arrow_table()
+        assert [(f.name, f.type) for f in got.schema] == [(f.name, f.type) for f in TABLES[name].arrow_schema()]
+        assert _sorted(got.to_pylist(), name) == _sorted(expected[name], name), name
+    assert con.sql("SELECT origin FROM quotes WHERE record_id = 'quo_kazan'").fetchall() == [("machine",)]
+    assert con.sql("SELECT count(*) FROM information_schema.tables WHERE table_name = '_curation_ids'").fetchone() == (0,)
