@@ -16,14 +16,12 @@ report's publication date (unknown last), article, offset and id, and sources by
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from caravan.common.ids import files_digest, sha256_text
 from caravan.curate.incident_merge import PreviousMerge, Remerge, remerge
@@ -62,8 +60,6 @@ _CHANGED_GROUPS_SQL = """
         SELECT s.synthetic, s.type, s.country FROM stg_merged_sources s WHERE NOT EXISTS (
             SELECT 1 FROM _merge_now n WHERE n.record_id = s.source_id AND n.fingerprint = s.fingerprint))"""
 
-_IN_GROUP = ("t.synthetic = g.synthetic AND t.type IS NOT DISTINCT FROM g.type "
-             "AND t.country IS NOT DISTINCT FROM g.country")
 _LIGHT_COLUMNS = ("record_id", "type", "country", "synthetic", "published", "article_id", "char_start", "char_end",
                   "city", "region", "geonames_id", "date", "fingerprint")
 _STORED_COLUMNS = ("source_id", "incident_id", "type", "country", "city", "synthetic", "published", "article_id",
@@ -88,25 +84,32 @@ def update_merge(con: duckdb.DuckDBPyConnection) -> MergeUpdate:
     if duplicate:  # record_id becomes incident_sources.source_id, its key
         raise ValueError(f"incident record_id {duplicate[0]!r} appears twice")
     con.execute(_CHANGED_GROUPS_SQL)
-    now = _rows(con, "_merge_now", _LIGHT_COLUMNS)
-    stored = _rows(con, "stg_merged_sources", _STORED_COLUMNS)
-    con.execute("DROP TABLE _merge_now; DROP TABLE _merge_groups")
-    light = {r["record_id"]: r for rows in now.values() for r in rows}
-    changed = 0
-    replays = []
-    for group in sorted(set(now) | set(stored), key=lambda g: (g[0], g[1] or "", g[2] or "")):
-        mentions, before = now.get(group, []), stored.get(group, [])
+    groups = con.execute("SELECT synthetic, type, country FROM _merge_groups").fetchall()
+    # One group in Python at a time, its rebuilt rows set aside in the warehouse: memory holds the largest group,
+    # not every mention.
+    for table, temp in ((MERGED_INCIDENTS, "_merge_events"), (MERGED_SOURCES, "_merge_sources")):
+        con.execute(f'CREATE OR REPLACE TEMP TABLE {temp} AS SELECT * FROM "{table.name}" LIMIT 0')
+    changed = redecided = rebuilt = 0
+    dropped: set[str] = set()
+    for group in sorted(groups, key=lambda g: (g[0], g[1] or "", g[2] or "")):
+        mentions = _rows(con, "_merge_now", _LIGHT_COLUMNS, group)
+        before = _rows(con, "stg_merged_sources", _STORED_COLUMNS, group)
+        light = {r["record_id"]: r for r in mentions}
         unchanged = {s["source_id"] for s in before if s["source_id"] in light
                      and light[s["source_id"]]["fingerprint"] == s["fingerprint"]}
         changed += len(mentions) + len(before) - 2 * len(unchanged)
         published = {m["article_id"]: m["published"] for m in mentions}
-        replays.append((group, remerge(group[1], group[2], mentions, published, PreviousMerge.of(before, unchanged))))
-    events, sources = _rebuilt_rows(con, replays, light)
-    if replays:
-        dropped = sorted({event_id for _, replay in replays for event_id in replay.changed})
-        in_transaction(con, lambda: _store(con, dropped, events, sources))
-    return MergeUpdate(changed_mentions=changed, redecided=sum(r.redecided for _, r in replays),
-                       rebuilt=events.num_rows)
+        replay = remerge(group[1], group[2], mentions, published, PreviousMerge.of(before, unchanged))
+        events, sources = _rebuilt_rows(con, group, replay, light)
+        insert_rows(con, MERGED_INCIDENTS, events, into="_merge_events")
+        insert_rows(con, MERGED_SOURCES, sources, into="_merge_sources")
+        dropped.update(replay.changed)
+        redecided, rebuilt = redecided + replay.redecided, rebuilt + events.num_rows
+    con.execute("DROP TABLE _merge_now; DROP TABLE _merge_groups")
+    if groups:
+        in_transaction(con, lambda: _store(con, sorted(dropped)))
+    con.execute("DROP TABLE _merge_events; DROP TABLE _merge_sources")
+    return MergeUpdate(changed_mentions=changed, redecided=redecided, rebuilt=rebuilt)
 
 
 def _ensure_state(con: duckdb.DuckDBPyConnection) -> None:
@@ -120,43 +123,38 @@ def _ensure_state(con: duckdb.DuckDBPyConnection) -> None:
         ensure_table(con, table)
 
 
-def _rows(con: duckdb.DuckDBPyConnection, name: str, columns: tuple[str, ...]) -> dict[tuple, list[dict]]:
-    """Rows of ``name`` in the changed groups, by group (synthetic, type, country)."""
+def _rows(con: duckdb.DuckDBPyConnection, name: str, columns: tuple[str, ...], group: tuple) -> list[dict]:
+    """Rows of ``name`` in ``group`` (synthetic, type, country)."""
     select = ", ".join(f"t.{c}" for c in columns)
-    groups: dict[tuple, list[dict]] = defaultdict(list)
-    for values in con.execute(f"SELECT {select} FROM {name} t JOIN _merge_groups g ON {_IN_GROUP}").fetchall():
-        row = dict(zip(columns, values))
-        groups[(row["synthetic"], row["type"], row["country"])].append(row)
-    return groups
+    cursor = con.execute(f"SELECT {select} FROM {name} t WHERE t.synthetic = ? AND t.type IS NOT DISTINCT FROM ? "
+                         "AND t.country IS NOT DISTINCT FROM ?", list(group))
+    return [dict(zip(columns, values)) for values in cursor.fetchall()]
 
 
-def _rebuilt_rows(con: duckdb.DuckDBPyConnection, replays: list[tuple[tuple, Remerge]],
+def _rebuilt_rows(con: duckdb.DuckDBPyConnection, group: tuple, replay: Remerge,
                   light: dict[str, dict]) -> tuple[pa.Table, pa.Table]:
-    """The state rows of the changed events, from their members' full rows: read for those only, in one query, and
-    made Python rows one group at a time."""
-    wanted = [record_id for _, replay in replays for record_id in replay.rebuilt]
+    """The state rows of the group's changed events, from their members' full rows (read for those only)."""
+    synthetic, type_, _ = group
     full = con.execute("SELECT * FROM stg_incident_mentions WHERE record_id IN (SELECT unnest(?::VARCHAR[]))",
-                       [wanted]).to_arrow_table().cast(STG_INCIDENT_MENTIONS.arrow_schema())
-    events, sources = [], []
-    for (synthetic, type_, _), replay in replays:
-        members = full.filter(pc.is_in(full["record_id"], value_set=pa.array(replay.rebuilt, pa.string())))
-        group_events, group_sources = replay.rows({r["record_id"]: r for r in members.to_pylist()})
-        start = 0
-        for event in group_events:
-            events.append(event | {"synthetic": synthetic, "published": light[event["incident_id"]]["published"]})
-            for member, source in enumerate(group_sources[start:start + event["n_sources"]]):
-                mention = light[source["source_id"]]
-                sources.append(source | {"member": member, "type": type_, "synthetic": synthetic,
-                                         "published": mention["published"], "fingerprint": mention["fingerprint"]})
-            start += event["n_sources"]
+                       [replay.rebuilt]).to_arrow_table().cast(STG_INCIDENT_MENTIONS.arrow_schema())
+    group_events, group_sources = replay.rows({r["record_id"]: r for r in full.to_pylist()})
+    del full
+    events, sources, start = [], [], 0
+    for event in group_events:
+        events.append(event | {"synthetic": synthetic, "published": light[event["incident_id"]]["published"]})
+        for member, source in enumerate(group_sources[start:start + event["n_sources"]]):
+            mention = light[source["source_id"]]
+            sources.append(source | {"member": member, "type": type_, "synthetic": synthetic,
+                                     "published": mention["published"], "fingerprint": mention["fingerprint"]})
+        start += event["n_sources"]
     return to_arrow(MERGED_INCIDENTS, events), to_arrow(MERGED_SOURCES, sources)
 
 
-def _store(con: duckdb.DuckDBPyConnection, dropped: list[str], events: pa.Table, sources: pa.Table) -> None:
+def _store(con: duckdb.DuckDBPyConnection, dropped: list[str]) -> None:
     for table in (MERGED_INCIDENTS, MERGED_SOURCES):
         con.execute(f'DELETE FROM "{table.name}" WHERE incident_id IN (SELECT unnest(?::VARCHAR[]))', [dropped])
-    insert_rows(con, MERGED_INCIDENTS, events)
-    insert_rows(con, MERGED_SOURCES, sources)
+    con.execute('INSERT INTO "stg_merged_incidents" SELECT * FROM _merge_events')
+    con.execute('INSERT INTO "stg_merged_sources" SELECT * FROM _merge_sources')
 
 
 def merged_queries() -> dict[str, str]:
