@@ -42,10 +42,10 @@ def test_each_build_merges_as_a_build_from_scratch(tmp_path: Path):
     shutil.copytree(SAMPLE_CORPUS, corpus)
     out = tmp_path / "out"
     assert run_build(corpus, out).success
-    steps = [
+    steps = [  # reports added; then one changed and one removed in the same run
         lambda: [write(corpus, name, text, published) for name, (text, published) in ARTICLES.items()],
-        lambda: write(corpus, "raid-report", RAID.replace("Moscow", "Kaluga"), "2024-03-21"),
-        lambda: [(corpus / f"early-outlet{suffix}").unlink() for suffix in (".txt", ".meta.json")],
+        lambda: [write(corpus, "raid-report", RAID.replace("Moscow", "Kaluga"), "2024-03-21"),
+                 *((corpus / f"early-outlet{suffix}").unlink() for suffix in (".txt", ".meta.json"))],
     ]
     for i, change in enumerate(steps):
         change()

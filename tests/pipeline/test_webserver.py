@@ -55,11 +55,13 @@ def dagster_dev(tmp_path: Path):
                 time.sleep(1)
         yield port, tmp_path
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
+        # Ctrl-C, as a user stops `dagster dev`; its processes are killed if they linger (it waits on them).
+        os.killpg(proc.pid, signal.SIGINT)
         try:
-            proc.wait(timeout=30)
+            proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
 
 
 def test_ui_lists_the_assets_and_runs_the_build(dagster_dev):
