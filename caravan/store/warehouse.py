@@ -171,34 +171,32 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: Table, data: pa.Table) 
 
 def replace_table_batches(con: duckdb.DuckDBPyConnection, table: Table, batches: Iterable[pa.Table]) -> int:
     """Replace ``table`` with the rows of ``batches`` (consumed one at a time) in one transaction."""
-    rows = 0
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute(f'DROP TABLE IF EXISTS "{table.name}"')
-        con.execute(table.ddl())
-        order = ", ".join(f'"{c}"' for c in table.sort_by) or "1"
+    def fill(order: str) -> int:
+        rows = 0
         for data in batches:
             insert_rows(con, table, data, order=order)
             rows += data.num_rows
-        for stmt in table.comment_statements():
-            con.execute(stmt)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return rows
+        return rows
+    return _replaced(con, table, fill)
 
 
 def replace_table_from_query(con: duckdb.DuckDBPyConnection, table: Table, query: str) -> int:
     """Replace ``table`` with the rows of ``query`` (the table's columns, in order) in one transaction, sorted as
     the table is: the rows never pass through Python."""
+    def fill(order: str) -> int:
+        con.execute(f'INSERT INTO "{table.name}" SELECT * FROM ({query}) ORDER BY {order}')
+        return con.execute(f'SELECT count(*) FROM "{table.name}"').fetchone()[0]
+    return _replaced(con, table, fill)
+
+
+def _replaced(con: duckdb.DuckDBPyConnection, table: Table, fill: Callable[[str], int]) -> int:
+    """``table`` made anew and filled by ``fill`` (given the table's ORDER BY list; it returns the rows) in one
+    transaction: readers see the old or the new table, never half."""
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f'DROP TABLE IF EXISTS "{table.name}"')
         con.execute(table.ddl())
-        order = ", ".join(f'"{c}"' for c in table.sort_by) or "1"
-        con.execute(f'INSERT INTO "{table.name}" SELECT * FROM ({query}) ORDER BY {order}')
-        rows = con.execute(f'SELECT count(*) FROM "{table.name}"').fetchone()[0]
+        rows = fill(", ".join(f'"{c}"' for c in table.sort_by) or "1")
         for stmt in table.comment_statements():
             con.execute(stmt)
         con.execute("COMMIT")
