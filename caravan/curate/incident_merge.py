@@ -52,7 +52,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import pyarrow as pa
 
@@ -268,7 +268,7 @@ class _Index:
         self._buckets: dict[tuple, dict[int, _Event]] = {}
 
     def candidates(self, type_: str, country: str, m: _Mention) -> list[_Event]:
-        slots = (m.city, None) if m.city and type_ != _ADVISORY else (_ANY_CITY,)
+        slots = _slots(type_, m.city)
         found: dict[int, _Event] = {}
         for key in _looked_up(type_, m.when):
             for slot in slots:
@@ -288,6 +288,12 @@ class _Index:
                     self._buckets.setdefault((t, c, slot, *key), {})[event.index] = event
 
 
+def _slots(type_: str, city: str | None) -> tuple:
+    """The city slots a mention naming ``city`` (folded) looks up: its city's and the cityless events', or every
+    event's."""
+    return (city, None) if city and type_ != _ADVISORY else (_ANY_CITY,)
+
+
 def _published_key(published: str | None) -> tuple:
     # Strings compare chronologically, a month before its days; an unknown date comes last.
     return (0, published) if published else (1, "")
@@ -305,9 +311,13 @@ def _mention(row: dict, published: dict[str, str | None]) -> _Mention:
 
 
 def _best_event(index: _Index, type_: str, country: str, m: _Mention) -> _Event | None:
-    """The best-ranked event ``m`` fits, or None."""
+    return _best_of(index.candidates(type_, country, m), m)
+
+
+def _best_of(candidates: Iterable[_Event], m: _Mention) -> _Event | None:
+    """The best-ranked of ``candidates`` that ``m`` fits, or None."""
     event, best = None, None
-    for candidate in index.candidates(type_, country, m):
+    for candidate in candidates:
         rank = candidate.rank(m)  # cheap; the full fit is checked only for a better candidate
         if (best is None or rank < best) and candidate.fits(m):
             event, best = candidate, rank
@@ -519,7 +529,7 @@ class Remerge:
         """Whether a bucket ``row`` looks up is dirty."""
         place = (row.get("date"), row.get("city"))
         if place not in self.looked_up:
-            slots = (_fold(place[1]), None) if place[1] and self.type != _ADVISORY else (_ANY_CITY,)
+            slots = _slots(self.type, _fold(place[1]) if place[1] else None)
             self.looked_up[place] = tuple((slot, key) for key in _looked_up(self.type, w) for slot in slots)
         return not self.dirty.isdisjoint(self.looked_up[place])
 
@@ -530,21 +540,21 @@ class Remerge:
         for key in keys:
             ids.update(event_id for event_id, since in self.filed.get(key, {}).items() if since < t)
             ids.update(self.filed_now.get(key, ()))
-        slotted = m.city and self.type != _ADVISORY
-        event, best = None, None
+        slots = _slots(self.type, m.city)
+        return _best_of(self._candidates(ids, keys, slots, t), m)
+
+    def _candidates(self, ids: set[str], keys: tuple, slots: tuple, t: tuple) -> Iterator[_Event]:
+        """What the index of merge_incidents holds at turn ``t``: events filed under a looked-up key, in a slot
+        looked up."""
+        by_city = _ANY_CITY not in slots
         for event_id in ids:
-            named = self.first_city.get(event_id) if slotted and event_id not in self.changed else None
-            if named and named[0] < t and named[1] != m.city:
+            named = self.first_city.get(event_id) if by_city and event_id not in self.changed else None
+            if named and named[0] < t and named[1] not in slots:
                 continue  # in another city's slot: not worth making
             candidate = self._state(event_id, t)
-            # What the index of merge_incidents holds: events filed under a looked-up key, in a slot looked up.
-            if candidate is None or candidate.keys.isdisjoint(keys) or (
-                    m.city and self.type != _ADVISORY and candidate.city not in (m.city, None)):
-                continue
-            rank = candidate.rank(m)
-            if (best is None or rank < best) and candidate.fits(m):
-                event, best = candidate, rank
-        return event
+            if candidate is not None and not candidate.keys.isdisjoint(keys) and (
+                    not by_city or candidate.city in slots):
+                yield candidate
 
     def _state(self, event_id: str, t: tuple) -> _Event | None:
         """The event ``event_id`` at turn ``t`` (None when there is none): an unchanged one made of its members then."""
