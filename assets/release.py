@@ -1,14 +1,11 @@
 """Release area: the validated tables published as a versioned Parquet release."""
 
-from functools import partial
-
 import dagster as dg
-import duckdb
 
 from caravan.release.changelog import CHANGE_KINDS
+from caravan.release.table_files import WarehouseTables
 from caravan.release.writer import RELEASE_TABLES, Release, write_release
 from caravan.store.views import create_views
-from caravan.store.warehouse import stream_publishable
 from assets.resources import ReleasesResource, WarehouseResource
 
 
@@ -18,24 +15,11 @@ from assets.resources import ReleasesResource, WarehouseResource
 def release(warehouse: WarehouseResource, releases: ReleasesResource) -> dg.MaterializeResult:
     with warehouse.get_connection() as con:
         create_views(con)
-        # Read as written, a row group at a time: no table is ever whole in memory.
-        tables = {name: partial(stream_publishable, _own_cursor(con), name) for name in RELEASE_TABLES}
-        rel = write_release(tables, releases.folder, releases.version, releases.allowed_licences())
+    # Closed before the release: its tables are read by a child process of their own (DuckDB allows one process
+    # per file), so the memory reading them takes goes with that process.
+    rel = write_release(WarehouseTables(warehouse.database, warehouse.lake_data_path), releases.folder,
+                        releases.version, releases.allowed_licences())
     return dg.MaterializeResult(metadata=release_metadata(rel))
-
-
-def _own_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """A cursor of ``con`` in its catalog and schema, for one table's stream: the release writes two tables at
-    once, and a connection streams one result at a time. (A cursor starts in the database's default catalog,
-    not in the one ``con`` uses, a DuckLake's.)"""
-    catalog, schema = con.sql("SELECT current_database(), current_schema()").fetchone()
-    cursor = con.cursor()
-    cursor.execute(f"USE {_identifier(catalog)}.{_identifier(schema)}")
-    return cursor
-
-
-def _identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def release_metadata(rel: Release) -> dict:

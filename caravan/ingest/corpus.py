@@ -15,6 +15,7 @@ import stat
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from hashlib import sha1
 from pathlib import Path
 from typing import Iterator
 
@@ -434,9 +435,16 @@ def minhash_signature(text: str) -> bytes:
 
     words = re.findall(r"\w+", text.lower())
     shingles = {" ".join(words[i:i + 5]) for i in range(max(1, len(words) - 4))}
-    sig = MinHash(num_perm=_NUM_PERM, seed=1, permutations=_permutations(), scheme=_SCHEME)
-    sig.update_batch([s.encode("utf-8") for s in sorted(shingles)])
+    # datasketch's own 32-bit SHA-1 hash of each shingle (sha1_hash32), computed in one pass rather than a call
+    # per shingle: the hashing was most of the time, and the values are the same.
+    hashes = [int.from_bytes(sha1(s.encode("utf-8")).digest()[:4], "little") for s in shingles]
+    sig = MinHash(num_perm=_NUM_PERM, seed=1, permutations=_permutations(), scheme=_SCHEME, hashfunc=_hashed)
+    sig.update_batch(hashes)
     return sig.hashvalues.astype("<u4").tobytes()
+
+
+def _hashed(value: int) -> int:
+    return value
 
 
 class NearDuplicates:

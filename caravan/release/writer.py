@@ -13,15 +13,13 @@ import os
 import re
 import shutil
 import tempfile
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, Union
+from typing import Callable, Mapping
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from caravan import __version__
@@ -31,14 +29,14 @@ from caravan.release.data_docs import build_data_docs
 from caravan.release.licences import DEFAULT as DEFAULT_LICENCES, AllowList
 from caravan.release.duckdb_copy import DuckDBCopy
 from caravan.release.page import render_index_page, render_release_page
-from caravan.store.tables import TABLES, Table
+from caravan.release.table_files import (RELEASE_TABLES, TableData, WarehouseTables, write_table_files,
+                                         write_warehouse_table_files)
+from caravan.store.tables import TABLES
 from caravan.store.validation import load_suite
 from caravan.store.warehouse import memory_limit
 
 DATA_LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
                 "path": "https://creativecommons.org/licenses/by/4.0/"}
-RELEASE_TABLES = ("articles", "quotes", "incidents", "incident_sources", "economic_figures", "speakers",
-                  "official_figures", "figure_checks", "curation_log")
 VERSION_FORM = re.compile(r"^\d{4}\.\d{2}\.\d{2}(?:\.\d+)?$")
 
 
@@ -64,67 +62,6 @@ def next_version(releases_dir: Path, today: date | None = None) -> str:
         n += 1
         version = f"{base}.{n}"
     return version
-
-
-# Rows per Parquet row group: the writer holds one group at a time. Article rows carry their text (several
-# kilobytes each), so theirs are smaller.
-ROW_GROUP_ROWS = 65536
-ARTICLE_ROW_GROUP_ROWS = 4096
-
-TableData = Union[pa.Table, pa.RecordBatchReader]
-
-
-def _batches(data: TableData) -> Iterator[pa.RecordBatch]:
-    return iter(data.to_batches() if isinstance(data, pa.Table) else data)
-
-
-def _row_groups(batches: Iterable[pa.RecordBatch], rows: int) -> Iterator[pa.Table]:
-    """The rows of ``batches`` in tables of exactly ``rows`` rows (the last one shorter), whatever the sizes of
-    the batches: so the file's row groups, and its bytes, depend on the rows only."""
-    pending: list[pa.RecordBatch] = []
-    held = 0
-    for batch in batches:
-        while batch.num_rows:
-            take = min(rows - held, batch.num_rows)
-            pending.append(batch.slice(0, take))
-            held += take
-            batch = batch.slice(take)
-            if held == rows:
-                yield pa.Table.from_batches(pending).combine_chunks()
-                pending, held = [], 0
-    if held:
-        yield pa.Table.from_batches(pending).combine_chunks()
-
-
-def write_parquet(table: Table, data: TableData, path: Path, transform: Callable[[pa.Table], pa.Table] | None = None,
-                  row_group_rows: int = ROW_GROUP_ROWS) -> int:
-    """Write ``data`` (a table, or a stream of record batches read as it is written) as ``table``'s published
-    Parquet file, one row group of ``row_group_rows`` rows at a time, each passed through ``transform`` first.
-    Returns the number of rows."""
-    schema = table.arrow_schema(published_only=True)
-    columns = [c.name for c in table.published_columns()]
-    rows = 0
-    # Fixed writer settings so the same rows always give the same bytes.
-    with pq.ParquetWriter(path, schema, compression="zstd", compression_level=9, use_dictionary=True,
-                          write_statistics=True, store_schema=True) as writer:
-        for group in _row_groups(_batches(data), row_group_rows):
-            group = transform(group) if transform else group
-            writer.write_table(group.select(columns).cast(schema), row_group_size=row_group_rows)
-            rows += group.num_rows
-        if not rows:  # one empty row group, as for any table: it carries the column chunks' settings
-            writer.write_table(schema.empty_table())
-    return rows
-
-
-def withhold_texts(articles: pa.Table, licences: AllowList) -> pa.Table:
-    """The articles as a release publishes them: the text only under a licence of ``licences``; for the
-    others a null text and ``text_withheld`` saying why. Every other column is kept."""
-    reasons = pa.array([licences.withheld_reason(lic) for lic in articles.column("license").to_pylist()], pa.string())
-    text = pc.if_else(pc.is_null(reasons), articles.column("text"), pa.scalar(None, pa.string()))
-    articles = articles.set_column(articles.schema.get_field_index("text"), "text", text)
-    at = articles.schema.get_field_index("text_withheld")
-    return (articles.set_column(at, "text_withheld", reasons) if at >= 0
-            else articles.append_column("text_withheld", reasons))
 
 
 @dataclass(frozen=True)
@@ -275,44 +212,6 @@ def _unchanged(latest: Path, row_counts: dict[str, int]) -> Release:
                    unchanged_since=latest.name)
 
 
-# The tables are written two at a time (pyarrow compresses without holding the GIL), the slowest first (as
-# timed at 10,000 articles), so that the last to finish are short ones.
-_SLOWEST_TABLES = ("articles", "figure_checks", "quotes", "incident_sources")
-_WRITERS = 2
-
-
-def _write_tables(tables: Mapping[str, TableData | Callable[[], TableData]], staging: Path,
-                  licences: AllowList) -> tuple[dict[str, tuple[Path, int]], _Texts]:
-    """Each release table's Parquet file in ``staging``: (path, rows) by table in release order, and the
-    article texts published."""
-    withheld = [0]
-
-    def withhold(articles: pa.Table) -> pa.Table:
-        articles = withhold_texts(articles, licences)
-        withheld[0] += articles.num_rows - articles.column("text_withheld").null_count
-        return articles
-
-    def write(name: str) -> tuple[Path, int]:
-        path = staging / f"{name}.parquet"
-        data = tables[name]() if callable(tables[name]) else tables[name]
-        if name == "articles":
-            return path, write_parquet(TABLES[name], data, path, withhold, ARTICLE_ROW_GROUP_ROWS)
-        return path, write_parquet(TABLES[name], data, path)
-
-    order = [*_SLOWEST_TABLES, *(name for name in RELEASE_TABLES if name not in _SLOWEST_TABLES)]
-    with ThreadPoolExecutor(_WRITERS) as pool:
-        futures = {name: pool.submit(write, name) for name in order}
-        try:
-            done, _ = wait(futures.values(), return_when=FIRST_EXCEPTION)
-            for future in done:
-                future.result()  # raises a table's error
-        except BaseException:
-            pool.shutdown(cancel_futures=True)  # the tables not begun are not written
-            raise
-    written = {name: futures[name].result() for name in RELEASE_TABLES}
-    return written, _Texts(licences, withheld[0], written["articles"][1])
-
-
 def _write_changes(staging: Path, previous: Path | None, version: str) -> tuple[list[TableChanges], int]:
     """changes.parquet and CHANGES.md against the ``previous`` release: the summary and the rows changed."""
     changes = diff_releases(previous, staging, RELEASE_TABLES)
@@ -335,13 +234,12 @@ def _write_descriptions(staging: Path, version: str, written: dict[str, tuple[Pa
     (staging / "LICENSE.md").write_text(_license_text(version, sources, texts), encoding="utf-8")
 
 
-def write_release(tables: Mapping[str, TableData | Callable[[], TableData]], releases_dir: str | Path,
-                  version: str | None = None, licences: AllowList = DEFAULT_LICENCES) -> Release:
-    """Write release ``version`` of ``tables`` (each an Arrow table or record batch stream, or a function that
-    opens one: a stream is written one row group at a time, so no table is held whole in memory) and point
-    ``latest`` at it. Two tables are written at once, each in a thread of its own: a function must open its
-    stream on a connection (a DuckDB cursor) of its own. Article texts are published only under ``licences``
-    (see ``withhold_texts``).
+def write_release(tables: Mapping[str, TableData | Callable[[], TableData]] | WarehouseTables,
+                  releases_dir: str | Path, version: str | None = None, licences: AllowList = DEFAULT_LICENCES) -> Release:
+    """Write release ``version`` of ``tables`` and point ``latest`` at it. ``tables`` are a warehouse's published
+    tables, read by a child process that writes their files, or each an Arrow table or record batch stream, or a
+    function that opens one (see ``write_table_files``); a stream is written one row group at a time, so no table
+    is held whole in memory. Article texts are published only under ``licences`` (see ``withhold_texts``).
 
     Without a ``version``, tables byte-identical to the latest release's write nothing: a daily build of
     unchanged inputs is no new release. The result then says ``unchanged_since`` and ``latest`` stays."""
@@ -357,7 +255,9 @@ def write_release(tables: Mapping[str, TableData | Callable[[], TableData]], rel
     previous = previous_release(releases_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=releases_dir))
     try:
-        written, texts = _write_tables(tables, staging, licences)
+        files = (write_warehouse_table_files(tables, staging, licences) if isinstance(tables, WarehouseTables)
+                 else write_table_files(tables, staging, licences))
+        written, texts = files.written, _Texts(licences, files.withheld, files.written["articles"][1])
         if not named and previous is not None and _same_tables(staging, previous):
             shutil.rmtree(staging)
             return _unchanged(previous, {n: r for n, (_, r) in written.items()})

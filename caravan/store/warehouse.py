@@ -314,6 +314,19 @@ def stream_publishable(con: duckdb.DuckDBPyConnection, name: str, rows: int = 81
     return con.sql(_publishable_sql(name)).to_arrow_reader(rows)
 
 
+def own_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of ``con`` in its catalog and schema, for a stream of its own (a connection streams one result at
+    a time). A plain cursor starts in the database's default catalog, not in the one ``con`` uses, a DuckLake's."""
+    catalog, schema = con.sql("SELECT current_database(), current_schema()").fetchone()
+    cursor = con.cursor()
+    cursor.execute(f"USE {_identifier(catalog)}.{_identifier(schema)}")
+    return cursor
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 def load_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str] | None = None) -> list[Article]:
     """Articles of the warehouse (those of ``article_ids`` only, when given), by article id."""
     fields = ", ".join(Article.__dataclass_fields__)

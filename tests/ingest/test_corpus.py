@@ -173,3 +173,21 @@ def test_reading_on_several_cores_gives_what_one_process_gives(tmp_path: Path):
     assert reasons == {"duplicate", "near-duplicate", "the"}  # "the article is empty"
     duplicates = {r.path: r.reason for r in in_one if not hasattr(r, "text") and r.reason.startswith("duplicate")}
     assert duplicates["story-0050.txt"] == "duplicate of story-0050-copy.txt (same article)"
+
+
+@pytest.mark.parametrize("text", ["", "One two.", "Five words make one shingle", SAMPLE_CORPUS.joinpath(SAMPLE_STEM + ".txt")
+                                  .read_text(encoding="utf-8"), "Repeated words repeated words. " * 40 + "Ende ÄÖÜ über Straße."])
+def test_a_signature_is_datasketchs_minhash_of_the_word_5_grams(text: str):
+    """The shingles hashed in one pass give what datasketch's MinHash gives them one by one (stored
+    signatures of earlier ingests must keep matching)."""
+    import re
+
+    from datasketch import MinHash
+
+    from caravan.ingest import corpus
+
+    words = re.findall(r"\w+", text.lower())
+    shingles = sorted({" ".join(words[i:i + 5]) for i in range(max(1, len(words) - 4))})
+    plain = MinHash(num_perm=64, seed=1, scheme="affine32")
+    plain.update_batch([s.encode("utf-8") for s in shingles])
+    assert corpus.minhash_signature(text) == plain.hashvalues.astype("<u4").tobytes()

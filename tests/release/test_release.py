@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from caravan.release.table_files import WarehouseTables
 from caravan.release.writer import RELEASE_TABLES, next_version, write_release
 from caravan.release.duckdb_copy import write_duckdb_copy
 from caravan.store.tables import TABLES
@@ -204,7 +205,7 @@ def test_the_release_duckdb_file_is_byte_identical_wherever_it_is_written_from(t
 
 def test_withheld_texts_leave_every_other_column_as_it_was():
     from caravan.release.licences import DEFAULT, AllowList
-    from caravan.release.writer import withhold_texts
+    from caravan.release.table_files import withhold_texts
 
     rows = [{"article_id": "a1", "license": "Public domain", "text": "One.", "text_withheld": None, "sha256": "s1"},
             {"article_id": "a2", "license": "CC BY-NC 4.0", "text": "Two.", "text_withheld": None, "sha256": "s2"},
@@ -237,7 +238,7 @@ def _quotes_rows(n: int) -> pa.Table:
 def test_a_stream_of_batches_gives_the_same_parquet_bytes_as_the_whole_table(tmp_path: Path, batch_rows: int):
     """The writer regroups the stream into row groups of fixed size: the bytes depend on the rows, not on how
     the warehouse hands them over; and no row group is larger than the bound (the memory the writer holds)."""
-    from caravan.release.writer import write_parquet
+    from caravan.release.table_files import write_parquet
 
     data = _quotes_rows(2500)
     whole, streamed = tmp_path / "whole.parquet", tmp_path / "streamed.parquet"
@@ -263,10 +264,26 @@ def test_a_release_written_from_streams_equals_one_written_from_whole_tables(tmp
                                 tmp_path / "b", "2024.04.01")
     finally:
         con.close()
-    assert whole.row_counts == streams.row_counts and sum(whole.row_counts.values()) > 50
-    for name in RELEASE_TABLES:
-        assert (streams.path / f"{name}.parquet").read_bytes() == (whole.path / f"{name}.parquet").read_bytes(), name
-    assert (streams.path / "README.md").read_text() == (whole.path / "README.md").read_text()  # texts counted alike
+    # As the release asset does: the warehouse read by a child process of its own.
+    apart = write_release(WarehouseTables(str(tmp_path / "build" / "caravan.duckdb")), tmp_path / "c", "2024.04.01")
+    assert whole.row_counts == streams.row_counts == apart.row_counts and sum(whole.row_counts.values()) > 50
+    for release in (streams, apart):
+        for name in RELEASE_TABLES:
+            assert (release.path / f"{name}.parquet").read_bytes() == (whole.path / f"{name}.parquet").read_bytes(), name
+        assert (release.path / "README.md").read_text() == (whole.path / "README.md").read_text()  # texts counted alike
+
+
+def test_a_warehouse_the_child_cannot_read_fails_naming_it_and_leaves_no_half_release(tmp_path: Path):
+    import duckdb
+
+    from caravan.release.table_files import TableFilesError
+
+    broken = tmp_path / "broken.duckdb"
+    duckdb.connect(str(broken)).close()  # a DuckDB file without Caravan's tables
+    with pytest.raises(TableFilesError, match=r"broken\.duckdb: writing the release's Parquet files failed: "
+                                              r".*Table with name \w+ does not exist"):
+        write_release(WarehouseTables(str(broken)), tmp_path / "releases", "2024.04.01")
+    _assert_no_half_release(tmp_path / "releases")
 
 
 def _empty_tables() -> dict[str, pa.Table]:

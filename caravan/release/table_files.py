@@ -1,0 +1,192 @@
+"""The release's Parquet files, one per table, written from Arrow tables or streams, or from the warehouse by a
+child process of their own.
+
+Reading a warehouse's tables leaves DuckDB holding memory in proportion to what was read until its connection
+closes; in a child process of its own that memory goes with the child, so the build's long-lived process does not
+carry it into the release's other steps (the largest process of a build is its release)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Mapping, Union
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from caravan.release.licences import AllowList
+from caravan.store.tables import TABLES, Table
+
+RELEASE_TABLES = ("articles", "quotes", "incidents", "incident_sources", "economic_figures", "speakers",
+                  "official_figures", "figure_checks", "curation_log")
+
+# Rows per Parquet row group: the writer holds one group at a time. Article rows carry their text (several
+# kilobytes each), so theirs are smaller.
+ROW_GROUP_ROWS = 65536
+ARTICLE_ROW_GROUP_ROWS = 4096
+
+TableData = Union[pa.Table, pa.RecordBatchReader]
+
+
+def _batches(data: TableData) -> Iterator[pa.RecordBatch]:
+    return iter(data.to_batches() if isinstance(data, pa.Table) else data)
+
+
+def _row_groups(batches: Iterable[pa.RecordBatch], rows: int) -> Iterator[pa.Table]:
+    """The rows of ``batches`` in tables of exactly ``rows`` rows (the last one shorter), whatever the sizes of
+    the batches: so the file's row groups, and its bytes, depend on the rows only."""
+    pending: list[pa.RecordBatch] = []
+    held = 0
+    for batch in batches:
+        while batch.num_rows:
+            take = min(rows - held, batch.num_rows)
+            pending.append(batch.slice(0, take))
+            held += take
+            batch = batch.slice(take)
+            if held == rows:
+                yield pa.Table.from_batches(pending).combine_chunks()
+                pending, held = [], 0
+    if held:
+        yield pa.Table.from_batches(pending).combine_chunks()
+
+
+def write_parquet(table: Table, data: TableData, path: Path, transform: Callable[[pa.Table], pa.Table] | None = None,
+                  row_group_rows: int = ROW_GROUP_ROWS) -> int:
+    """Write ``data`` (a table, or a stream of record batches read as it is written) as ``table``'s published
+    Parquet file, one row group of ``row_group_rows`` rows at a time, each passed through ``transform`` first.
+    Returns the number of rows."""
+    schema = table.arrow_schema(published_only=True)
+    columns = [c.name for c in table.published_columns()]
+    rows = 0
+    # Fixed writer settings so the same rows always give the same bytes.
+    with pq.ParquetWriter(path, schema, compression="zstd", compression_level=9, use_dictionary=True,
+                          write_statistics=True, store_schema=True) as writer:
+        for group in _row_groups(_batches(data), row_group_rows):
+            group = transform(group) if transform else group
+            writer.write_table(group.select(columns).cast(schema), row_group_size=row_group_rows)
+            rows += group.num_rows
+        if not rows:  # one empty row group, as for any table: it carries the column chunks' settings
+            writer.write_table(schema.empty_table())
+    return rows
+
+
+def withhold_texts(articles: pa.Table, licences: AllowList) -> pa.Table:
+    """The articles as a release publishes them: the text only under a licence of ``licences``; for the
+    others a null text and ``text_withheld`` saying why. Every other column is kept."""
+    reasons = pa.array([licences.withheld_reason(lic) for lic in articles.column("license").to_pylist()], pa.string())
+    text = pc.if_else(pc.is_null(reasons), articles.column("text"), pa.scalar(None, pa.string()))
+    articles = articles.set_column(articles.schema.get_field_index("text"), "text", text)
+    at = articles.schema.get_field_index("text_withheld")
+    return (articles.set_column(at, "text_withheld", reasons) if at >= 0
+            else articles.append_column("text_withheld", reasons))
+
+
+@dataclass(frozen=True)
+class TableFiles:
+    """The Parquet files written: (path, rows) by table in release order, and how many articles' texts were
+    withheld."""
+
+    written: dict[str, tuple[Path, int]]
+    withheld: int
+
+
+# The tables are written two at a time (pyarrow compresses without holding the GIL), the slowest first (as
+# timed at 10,000 articles), so that the last to finish are short ones.
+_SLOWEST_TABLES = ("articles", "figure_checks", "quotes", "incident_sources")
+_WRITERS = 2
+
+
+def write_table_files(tables: Mapping[str, TableData | Callable[[], TableData]], staging: Path,
+                      licences: AllowList) -> TableFiles:
+    """Each release table's Parquet file in ``staging``, from ``tables`` (each an Arrow table or stream, or a
+    function that opens one on a connection of its own: two are written at once, each in a thread)."""
+    withheld = [0]
+
+    def withhold(articles: pa.Table) -> pa.Table:
+        articles = withhold_texts(articles, licences)
+        withheld[0] += articles.num_rows - articles.column("text_withheld").null_count
+        return articles
+
+    def write(name: str) -> tuple[Path, int]:
+        path = staging / f"{name}.parquet"
+        data = tables[name]() if callable(tables[name]) else tables[name]
+        if name == "articles":
+            return path, write_parquet(TABLES[name], data, path, withhold, ARTICLE_ROW_GROUP_ROWS)
+        return path, write_parquet(TABLES[name], data, path)
+
+    order = [*_SLOWEST_TABLES, *(name for name in RELEASE_TABLES if name not in _SLOWEST_TABLES)]
+    with ThreadPoolExecutor(_WRITERS) as pool:
+        futures = {name: pool.submit(write, name) for name in order}
+        try:
+            done, _ = wait(futures.values(), return_when=FIRST_EXCEPTION)
+            for future in done:
+                future.result()  # raises a table's error
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # the tables not begun are not written
+            raise
+    return TableFiles({name: futures[name].result() for name in RELEASE_TABLES}, withheld[0])
+
+
+@dataclass(frozen=True)
+class WarehouseTables:
+    """The published tables of a warehouse (a DuckDB file or a DuckLake, as ``warehouse.connect`` takes it), to
+    be read by the child process that writes their files."""
+
+    target: str
+    lake_data_path: str | None = None
+
+
+class TableFilesError(RuntimeError):
+    pass
+
+
+def write_warehouse_table_files(source: WarehouseTables, staging: Path, licences: AllowList) -> TableFiles:
+    """``write_table_files`` of ``source``'s published tables, in a child process. The warehouse must not be
+    open for writing meanwhile (DuckDB allows one process per file)."""
+    spec = json.dumps({"target": source.target, "lake_data_path": source.lake_data_path, "staging": str(staging),
+                       "licences": sorted(licences.kinds)})
+    # Files, not pipes: a child that filled a pipe nobody reads until it ends would wait forever.
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        child = subprocess.Popen([sys.executable, "-m", "caravan.release.table_files", spec],
+                                 stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        try:
+            code = child.wait()
+        finally:
+            if child.poll() is None:  # interrupted here: no child goes on writing into a staging folder
+                child.kill()
+                child.wait()
+        if code != 0:
+            err.seek(0)
+            message = err.read().decode("utf-8", errors="replace").strip()[-2000:]
+            raise TableFilesError(f"{source.target}: writing the release's Parquet files failed: {message}")
+        out.seek(0)
+        result = json.loads(out.read().decode("utf-8").strip().splitlines()[-1])
+    return TableFiles({name: (staging / f"{name}.parquet", rows) for name, rows in result["rows"].items()},
+                      result["withheld"])
+
+
+def _write_from_warehouse(request: dict) -> dict:
+    from caravan.store.warehouse import connect, own_cursor, stream_publishable
+
+    con = connect(request["target"], read_only=True, lake_data_path=request["lake_data_path"])
+    try:
+        # Read as written, a row group at a time, each table on a cursor of its own.
+        tables = {name: partial(stream_publishable, own_cursor(con), name) for name in RELEASE_TABLES}
+        files = write_table_files(tables, Path(request["staging"]), AllowList(frozenset(request["licences"])))
+    finally:
+        con.close()
+    return {"rows": {name: rows for name, (_, rows) in files.written.items()}, "withheld": files.withheld}
+
+
+if __name__ == "__main__":
+    try:
+        print(json.dumps(_write_from_warehouse(json.loads(sys.argv[1]))))
+    except Exception as exc:  # the message alone, for the parent's error
+        sys.exit(f"{type(exc).__name__}: {exc}")
