@@ -460,14 +460,33 @@ def find_places(text: str, start: int = 0, end: int | None = None,
     the ``context`` regions (those named elsewhere in the article), then by the focus countries and size.
     """
     end = len(text) if end is None else end
-    gaz = gazetteer()
     hits = _hits(text, start, end)
     if not hits and text.find("capital", start, end) < 0:
         return []  # a sentence without a name (a third of them): nothing to resolve
-    regions = {gaz.region_keys[h.key] for h in hits if h.kind == "region"}
+    known = _admin1s(frozenset(context) - _regions_hit(hits)) & _towns_admin1s(hits) if context else frozenset()
+    return list(_resolve(text, start, end, focus, known))
+
+
+def _regions_hit(hits: tuple[_Hit, ...]) -> set[Region]:
+    return {gazetteer().region_keys[h.key] for h in hits if h.kind == "region"}
+
+
+def _towns_admin1s(hits: tuple[_Hit, ...]) -> frozenset:
+    """The regions (as ``_admin1s``) that hold a town of one of the names hit: of the regions named elsewhere,
+    only these can change which town a name means."""
+    return frozenset().union(*(_admin1s(gazetteer().city_keys[h.key]) for h in hits if h.kind == "city"))
+
+
+@lru_cache(maxsize=512)
+def _resolve(text: str, start: int, end: int, focus: tuple[str, ...], known: frozenset) -> tuple[Place, ...]:
+    """The places of the names hit in text[start:end], ``known`` the regions named elsewhere that bear on them
+    (cached: where none does, a sentence read for the article's setting and again for its events is resolved
+    once)."""
+    gaz = gazetteer()
+    hits = _hits(text, start, end)
+    regions = _regions_hit(hits)
     countries = {gaz.country_keys[h.key] for h in hits if h.kind == "country"}
-    context = frozenset(context) - regions
-    admin1s, known = _admin1s(regions), _admin1s(context)  # once, not for each name
+    admin1s = _admin1s(regions)  # once, not for each name
     places = []
     for h in hits:
         if h.kind == "region":
@@ -504,7 +523,7 @@ def find_places(text: str, start: int = 0, end: int | None = None,
             prev = _PREV_WORD_RE.search(text, max(start, m.start() - 40), m.start())
             places.append(Place(m.start(), m.end(), "city", city.country, city=city, region=gaz.region_of(city),
                                 preposition=prev.group(1).lower() if prev else None))
-    return sorted(places, key=lambda p: p.start)
+    return tuple(sorted(places, key=lambda p: p.start))
 
 
 def _capital_after(text: str, h: _Hit, end: int) -> tuple[int, int, str | None] | None:

@@ -176,3 +176,27 @@ def test_a_soft_sign_apostrophe_is_dropped_where_geonames_lists_the_plain_spelli
     # synthetic: GeoNames names the town "Kotel’niki" and lists "Kotelniki", the spelling news uses
     assert _places("Police in Kotelniki said")[0][3] == "Kotelniki"
     assert _places("a plant in Elektrostal")[0][3] == "Elektrostal"
+
+
+def test_regions_named_elsewhere_read_a_span_as_they_would_without_the_cache():
+    # synthetic sentences: towns of shared names, read alone (as for an article's setting), then with every choice
+    # of the regions named elsewhere (as for its events); each time as places.py reads them without its cache
+    from itertools import combinations
+
+    from caravan.extract.places import _admin1s, _hits, _regions_hit, _resolve
+
+    texts = ["Migrants in Zheleznogorsk and Sovetsk were detained.",
+             "Police in Kirovsk, Murmansk Oblast, raided a hostel near Troitsk.",
+             "A market in Krasnoyarsk was torched; migrants in Kaluga protested."]
+    names = ["Krasnoyarsk Krai", "Kirov Oblast", "Murmansk Oblast", "Leningrad Oblast", "Amur Oblast"]
+    regions = [gazetteer().region_keys[fold(name)] for name in names] + [gazetteer().regions[("RU", "48")]]  # Moscow
+    for text in texts:
+        plain = _resolve.__wrapped__(text, 0, len(text), STORY_COUNTRIES, frozenset())
+        assert find_places(text) == list(plain)
+        for n in range(1, 3):
+            for context in combinations(regions, n):
+                known = _admin1s(frozenset(context) - _regions_hit(_hits(text, 0, len(text))))
+                plain = _resolve.__wrapped__(text, 0, len(text), STORY_COUNTRIES, known)
+                assert find_places(text, context=context) == list(plain), (text, context)
+    # the context changes which towns are meant, so the test asks something
+    assert find_places(texts[0], context=regions[:2]) != find_places(texts[0])
