@@ -217,7 +217,13 @@ def _single_quotes(text: str, lo: int, hi: int) -> list[tuple[int, int | None]]:
         pos = c.end()
 
 
+# Every quote opens with one of these: a paragraph without any (most hold none) is passed at once.
+_OPENING_MARK = re.compile(r"[“”\"«„‟]|" + _SINGLE_OPEN.pattern)
+
+
 def _scan(text: str, para: Span, index: int) -> list[_Quote]:
+    if not _OPENING_MARK.search(text, para.start, para.end):
+        return []
     marks = _double_quotes(text, para.start, para.end)
     # Single quotes stand for quotations only in the reporter's text between double-quoted passages.
     gaps, prev = [], para.start
@@ -632,9 +638,14 @@ def _is_partial(text: str, quote: _Quote) -> bool:
     return not _ENDS_WITH_VERB.search(before)
 
 
+_MAX_TITLE_WORDS = 10
+
+
 def _is_title(words: list[str]) -> bool:
+    if len(words) > _MAX_TITLE_WORDS:
+        return False
     long_words = [w for w in words if len(w) > 3]
-    return bool(long_words) and all(w[0].isupper() for w in long_words) and len(words) <= 10
+    return bool(long_words) and all(w[0].isupper() for w in long_words)
 
 
 # --- extraction ---------------------------------------------------------------------------------
@@ -778,8 +789,9 @@ _HAS_ALNUM = re.compile(r"[^\W_]")
 
 def _is_quote(text: str, q: _Quote) -> bool:
     """False for scare quotes and titles: short or title-cased words not attributed as speech."""
-    # Dashes and other marks are no words: "“came – saw – left”" is a three-word formula.
-    words = text[q.start:q.end].split()
+    # Dashes and other marks are no words: "“came – saw – left”" is a three-word formula. Past a title's ten words
+    # only their number counts, and only up to eleven: a long quote is not split to its end.
+    words = text[q.start:q.end].split(maxsplit=_MAX_TITLE_WORDS)
     if len(words) <= 2 * _MAX_SCARE_WORDS + 2:
         words = [w for w in words if _HAS_ALNUM.search(w)]
     # A short quote is speech only as what the verb says: it ends the sentence ("said it was
