@@ -217,13 +217,7 @@ def _single_quotes(text: str, lo: int, hi: int) -> list[tuple[int, int | None]]:
         pos = c.end()
 
 
-# Every quote opens with one of these: a paragraph without any (most hold none) is passed at once.
-_OPENING_MARK = re.compile(r"[“”\"«„‟]|" + _SINGLE_OPEN.pattern)
-
-
 def _scan(text: str, para: Span, index: int) -> list[_Quote]:
-    if not _OPENING_MARK.search(text, para.start, para.end):
-        return []
     marks = _double_quotes(text, para.start, para.end)
     # Single quotes stand for quotations only in the reporter's text between double-quoted passages.
     gaps, prev = [], para.start
