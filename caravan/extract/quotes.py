@@ -872,8 +872,7 @@ def _linked_after(text: str, quote: _Quote) -> bool:
     clause = text[lo:hi].strip(" ,")
     if quote.close is None or not clause:
         return False
-    first_letter = next((ch for ch in clause if ch.isalpha()), "")
-    return not text[quote.start:quote.end].endswith(".") or first_letter.islower()
+    return not text[quote.start:quote.end].endswith(".") or next((ch for ch in clause if ch.isalpha()), "").islower()
 
 
 def _inherit(text: str, paras: list[Span], per_para: list[list[_Quote]], roster: Roster) -> None:

@@ -1068,8 +1068,8 @@ def build_roster(text: str, segments: list[tuple[int, int, int, int]], sentence_
             else:
                 seg = segment(run)
                 roster._add_person(run, seg[0], seg[1])
-        elif run.kind == "single" and _known_by_one_name(text, run, segment(run)) \
-                and roster.names.by_surname(run.name, run.start) is None:
+        elif run.kind == "single" and roster.names.by_surname(run.name, run.start) is None \
+                and _known_by_one_name(text, run, segment(run)):  # most singles are surnames: looked up first
             seg = segment(run)
             roster._add_person(run._replace(kind="person"), seg[0], seg[1])
     for run in roster.runs:
