@@ -632,9 +632,14 @@ def _is_partial(text: str, quote: _Quote) -> bool:
     return not _ENDS_WITH_VERB.search(before)
 
 
+_MAX_TITLE_WORDS = 10
+
+
 def _is_title(words: list[str]) -> bool:
+    if len(words) > _MAX_TITLE_WORDS:
+        return False
     long_words = [w for w in words if len(w) > 3]
-    return bool(long_words) and all(w[0].isupper() for w in long_words) and len(words) <= 10
+    return bool(long_words) and all(w[0].isupper() for w in long_words)
 
 
 # --- extraction ---------------------------------------------------------------------------------
@@ -778,8 +783,9 @@ _HAS_ALNUM = re.compile(r"[^\W_]")
 
 def _is_quote(text: str, q: _Quote) -> bool:
     """False for scare quotes and titles: short or title-cased words not attributed as speech."""
-    # Dashes and other marks are no words: "“came – saw – left”" is a three-word formula.
-    words = text[q.start:q.end].split()
+    # Dashes and other marks are no words: "“came – saw – left”" is a three-word formula. Past a title's ten words
+    # only their number counts, and only up to eleven: a long quote is not split to its end.
+    words = text[q.start:q.end].split(maxsplit=_MAX_TITLE_WORDS)
     if len(words) <= 2 * _MAX_SCARE_WORDS + 2:
         words = [w for w in words if _HAS_ALNUM.search(w)]
     # A short quote is speech only as what the verb says: it ends the sentence ("said it was
@@ -866,8 +872,7 @@ def _linked_after(text: str, quote: _Quote) -> bool:
     clause = text[lo:hi].strip(" ,")
     if quote.close is None or not clause:
         return False
-    first_letter = next((ch for ch in clause if ch.isalpha()), "")
-    return not text[quote.start:quote.end].endswith(".") or first_letter.islower()
+    return not text[quote.start:quote.end].endswith(".") or next((ch for ch in clause if ch.isalpha()), "").islower()
 
 
 def _inherit(text: str, paras: list[Span], per_para: list[list[_Quote]], roster: Roster) -> None:

@@ -237,7 +237,7 @@ def _kind(words: list[str], lows: list[str], name: str, honorific: bool) -> str:
     return "person" if sum(1 for w in words if w[0].isupper()) <= 5 else "place"
 
 
-def classify_runs(text: str, spans: list[tuple[int, int, int]], lower_words: frozenset[str]) -> list[Run]:
+def classify_runs(text: str, spans: list[tuple[int, int, int]], lower_words: LowerWords) -> list[Run]:
     """Classified runs of the (start, end, paragraph start) spans of ``text``; ``lower_words`` are the
     article's words, which tell a sentence-initial common word ("Screenshots") from a name."""
     out = []
@@ -246,7 +246,7 @@ def classify_runs(text: str, spans: list[tuple[int, int, int]], lower_words: fro
             word, at = m.group(), m.start()
             if " " not in word:  # most runs are one word: the short way
                 base, possessive, low, kind = _lone_word(word)
-                if kind is None or (_common(low, lower_words) and _sentence_initial(text, at, floor)):
+                if kind is None or (_sentence_initial(text, at, floor) and low in lower_words):
                     continue
                 out.append(Run(at, at + len(base), kind, base, possessive=possessive))
                 continue
@@ -319,15 +319,15 @@ def _join_org_names(text: str, runs: list[Run]) -> list[Run]:
 
 
 def _leading_skip(text: str, at: int, floor: int, tokens: tuple[tuple[int, int, str], ...],
-                  lower_words: frozenset[str]) -> int:
+                  lower_words: LowerWords) -> int:
     """How many words open the run of ``tokens`` (offsets from ``at``) capitalised only as function words or
     because they open a sentence."""
     skip = 0
     for s, _, word in tokens:
         low = word.lower()
         if not (low in _STOP or word[0].islower() or (
-                _common(low, lower_words) and low not in CORE_TITLES and low not in _HONORIFICS
-                and _sentence_initial(text, at + s, floor))):
+                low not in CORE_TITLES and low not in _HONORIFICS and _sentence_initial(text, at + s, floor)
+                and low in lower_words)):
             break
         skip += 1
     return skip
@@ -920,14 +920,36 @@ def _introduced_as(roster: Roster, low: str) -> tuple[list[int], list[re.Match]]
     return roster._introductions[low]
 
 
-def lower_words(text: str) -> frozenset[str]:
-    """The article's words as split by spaces; a capitalised word whose lower-case form is among them
-    (bare or before a comma or period, see ``_common``) is a common word."""
-    return frozenset(text.split())
+class LowerWords:
+    """Whether a lower-case word stands among the article's words as split by spaces, bare or before a comma or
+    period: then the same word capitalised at a sentence start is a common word ("Screenshots"). Only words that
+    open a sentence are asked, far fewer than the article's words: each is searched for once, not all split."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._known: dict[str, bool] = {}
+
+    def __contains__(self, low: str) -> bool:
+        known = self._known.get(low)
+        if known is None:
+            known = self._known[low] = self._search(low)
+        return known
+
+    def _search(self, low: str) -> bool:
+        text, n = self.text, len(self.text)
+        i = text.find(low)
+        while i >= 0:
+            end = i + len(low)
+            if (i == 0 or text[i - 1].isspace()) and (end == n or text[end].isspace() or (
+                    text[end] in ",." and (end + 1 == n or text[end + 1].isspace()))):
+                return True
+            i = text.find(low, i + 1)
+        return False
 
 
-def _common(low: str, words: frozenset[str]) -> bool:
-    return low in words or low + "," in words or low + "." in words
+def lower_words(text: str) -> LowerWords:
+    """The article's lower-case words: a capitalised word that is among them (see ``LowerWords``) is a common word."""
+    return LowerWords(text)
 
 
 # "BISHKEK, Kyrgyzstan (AP) — ", "ALMATY, Nov 20 (Reuters) - ": a dateline names no speaker. It opens
@@ -1046,8 +1068,8 @@ def build_roster(text: str, segments: list[tuple[int, int, int, int]], sentence_
             else:
                 seg = segment(run)
                 roster._add_person(run, seg[0], seg[1])
-        elif run.kind == "single" and _known_by_one_name(text, run, segment(run)) \
-                and roster.names.by_surname(run.name, run.start) is None:
+        elif run.kind == "single" and roster.names.by_surname(run.name, run.start) is None \
+                and _known_by_one_name(text, run, segment(run)):  # most singles are surnames: looked up first
             seg = segment(run)
             roster._add_person(run._replace(kind="person"), seg[0], seg[1])
     for run in roster.runs:
@@ -1089,17 +1111,18 @@ _MEDIUM_PATTERNS = [re.compile(p) for p in (
     rf"where|when|to|late|early|earlier|this|last)\b))",
     rf"\b(?:wrote|writes|writing)\s+in\s+(?:the\s+)?({_CAP})",
 )]
-# A word that every match of each pattern holds (none that is rare enough for "on X"): an attribution without it is not
-# searched for that pattern.
-_MEDIUM_CUES = [re.compile(p) if p else None for p in (
+# A word that every match of each pattern holds: an attribution without it is not searched for that pattern, and one
+# without any (most: "Petrov said") is not searched at all.
+_MEDIUM_CUES = [re.compile(p) for p in (
     r"tell|told",
     r"tell|told|speaking|spoke|talking|talked|interviewed",
     r"interview|statement|post|video|message|op-ed|article|column|commentary|podcast|broadcast|address|appearance"
     r"|tweet|letter",
     r"post|video|interview|message|broadcast|statement|tweet|op-ed|column|article|podcast|channel",
-    None,
+    r"\b(?:on|via)\s",
     r"wrote|writes|writing",
 )]
+_ANY_MEDIUM_CUE = re.compile("|".join(cue.pattern for cue in _MEDIUM_CUES))
 _NOT_MEDIA = _MONTHS_DAYS | frozenset({"i", "he", "she", "they", "it", "we"})
 
 
@@ -1116,9 +1139,11 @@ def _outlet_name(captured: str) -> str:
 
 def find_medium(text: str, start: int, end: int, roster: Roster | None = None) -> str | None:
     """Where the words were said or written, from the attribution text[start:end] ("told Reuters" → Reuters)."""
+    if not _ANY_MEDIUM_CUE.search(text, start, end):
+        return None
     best = None
     for cue, pattern in zip(_MEDIUM_CUES, _MEDIUM_PATTERNS):
-        if cue is not None and not cue.search(text, start, end):
+        if not cue.search(text, start, end):
             continue
         for m in pattern.finditer(text, start, end):
             name = _outlet_name(m.group(1))

@@ -593,6 +593,16 @@ def test_titles_formulas_and_register_names_are_not_quotes():
                      "group said on Monday.") == []
 
 
+def test_a_title_named_by_a_verb_is_not_a_quote_up_to_ten_words():
+    # synthetic: a name of up to ten title-case words after "called" names a group; eleven or more are speech
+    # (a long quote's words are counted only that far, so the count must hold at the edge).
+    words = "Northern Workers Union Against Rising Rents Across Every Great Siberian City Today".split()
+    for n in range(8, 13):
+        name = " ".join(words[:n])
+        found = [q["text"] for q in quotes_of(f"Ivan Petrov called the new group “{name}” on Monday.")]
+        assert found == ([] if n <= 10 else [name]), n
+
+
 def test_documents_and_rumours_are_not_speakers():
     # synthetic: "according to unverified reports" names no speaker; a short quote with none is a label.
     assert quotes_of("According to unverified reports, the man’s laptop held “violent songs” and maps.") == []
