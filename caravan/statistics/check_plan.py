@@ -2,8 +2,8 @@
 date, the official figures or the checking code changed; the checks of removed figures go.
 
 A figure's checks depend on nothing else (not on other figures), so the table after an update equals the
-one a full run would write. Every figure's inputs are hashed in SQL over the whole table (cheap); only the
-figures to check again are read into Python.
+one a full run would write, and the figures can be checked and committed in batches. Every figure's inputs are
+hashed in SQL over the whole table (cheap); only the figures to check again are read into Python.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import duckdb
@@ -59,7 +59,11 @@ def plan_checks(current: dict[str, str], stored: dict[str, str]) -> CheckPlan:
 
 
 def update_figure_checks(con: duckdb.DuckDBPyConnection, official: list[dict]) -> CheckPlan:
-    """Bring ``figure_checks`` up to date with ``economic_figures`` and ``official``, in one transaction."""
+    """Bring ``figure_checks`` up to date with ``economic_figures`` and ``official``.
+
+    The checks to redo are removed first, then each batch is committed with its figures' state: a transaction
+    holds its rows in memory until it commits, so one batch is held at a time, however many figures change. A run
+    stopped midway leaves the figures not yet checked without a state, and the next run checks them."""
     version = checks_version(official)
     current = dict(con.execute(_INPUTS_SQL, [version]).fetchall())
     complete = has_table(con, FIGURE_CHECKS.name) and has_table(con, FIGURE_CHECK_STATE.name)
@@ -67,7 +71,7 @@ def update_figure_checks(con: duckdb.DuckDBPyConnection, official: list[dict]) -
         if complete else {}
     plan = plan_checks(current, stored)
 
-    def work() -> None:
+    def remove() -> None:
         if not complete or not plan.kept:
             # Every figure is checked again (a first run, or the code or the official figures changed): the
             # tables are made anew, with the columns the specs have now.
@@ -78,17 +82,19 @@ def update_figure_checks(con: duckdb.DuckDBPyConnection, official: list[dict]) -
         gone = list(plan.check + plan.remove)
         for table, key in ((FIGURE_CHECKS, "figure_record_id"), (FIGURE_CHECK_STATE, "figure_record_id")):
             con.execute(f'DELETE FROM "{table.name}" WHERE {key} IN (SELECT unnest(?::VARCHAR[]))', [gone])
-        for start in range(0, len(plan.check), _BATCH):  # a batch of figures in memory at a time
-            batch = list(plan.check[start:start + _BATCH])
-            figures = con.execute(
-                "SELECT * FROM economic_figures WHERE record_id IN (SELECT unnest(?::VARCHAR[])) "
-                "ORDER BY article_id, char_start, record_id", [batch]).to_arrow_table().to_pylist()
-            ids = sorted({f["article_id"] for f in figures})
-            published = dict(con.execute("SELECT article_id, published FROM articles WHERE article_id IN "
-                                         "(SELECT unnest(?::VARCHAR[]))", [ids]).fetchall())
-            insert_rows(con, FIGURE_CHECKS, to_arrow(FIGURE_CHECKS, check_figures(figures, published, official)))
-            insert_rows(con, FIGURE_CHECK_STATE, to_arrow(FIGURE_CHECK_STATE, [
-                {"figure_record_id": f, "input_hash": current[f]} for f in batch]))
 
-    in_transaction(con, work)
+    def check(batch: list[str]) -> None:
+        figures = con.execute(
+            "SELECT * FROM economic_figures WHERE record_id IN (SELECT unnest(?::VARCHAR[])) "
+            "ORDER BY article_id, char_start, record_id", [batch]).to_arrow_table().to_pylist()
+        ids = sorted({f["article_id"] for f in figures})
+        published = dict(con.execute("SELECT article_id, published FROM articles WHERE article_id IN "
+                                     "(SELECT unnest(?::VARCHAR[]))", [ids]).fetchall())
+        insert_rows(con, FIGURE_CHECKS, to_arrow(FIGURE_CHECKS, check_figures(figures, published, official)))
+        insert_rows(con, FIGURE_CHECK_STATE, to_arrow(FIGURE_CHECK_STATE, [
+            {"figure_record_id": f, "input_hash": current[f]} for f in batch]))
+
+    in_transaction(con, remove)
+    for start in range(0, len(plan.check), _BATCH):
+        in_transaction(con, partial(check, list(plan.check[start:start + _BATCH])))
     return plan

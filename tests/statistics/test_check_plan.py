@@ -103,6 +103,34 @@ def test_figures_checked_in_batches_give_the_same_table(built: Path, tmp_path: P
     con.close()
 
 
+def test_a_run_stopped_between_batches_is_finished_by_the_next_one(built: Path, tmp_path: Path, monkeypatch):
+    """Each batch is committed with its figures' state: what a stopped run checked stays, the rest is checked next."""
+    from caravan.statistics import check_plan
+
+    shutil.copy(built, tmp_path / "w.duckdb")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    official = _rows(con, "SELECT * FROM official_figures ORDER BY record_id")
+    con.execute("UPDATE articles SET published = '2020-01-01'")  # every figure to check again
+    monkeypatch.setattr(check_plan, "_BATCH", 1)
+    calls = []
+
+    def stopped_at_the_third(figures, published, official_rows):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return check_figures(figures, published, official_rows)
+
+    monkeypatch.setattr(check_plan, "check_figures", stopped_at_the_third)
+    with pytest.raises(KeyboardInterrupt):
+        update_figure_checks(con, official)
+    assert con.sql("SELECT count(*) FROM stg_figure_check_state").fetchone()[0] == 2  # two batches committed
+    monkeypatch.setattr(check_plan, "check_figures", check_figures)
+    total = con.sql("SELECT count(*) FROM economic_figures").fetchone()[0]
+    assert len(update_figure_checks(con, official).check) == total - 2
+    assert _stored(con) == _full(con)
+    con.close()
+
+
 def test_a_table_of_older_columns_is_made_anew_when_every_figure_is_checked_again(built: Path, tmp_path: Path):
     shutil.copy(built, tmp_path / "w.duckdb")
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
