@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from caravan.store.tables import TABLES
+from caravan.store.warehouse import scratch_connection
 
 CHANGES_SCHEMA = pa.schema([
     pa.field("table", pa.string(), nullable=False, metadata={"description": "Published table the row belongs to."}),
@@ -74,14 +75,14 @@ def _table_changes(con: duckdb.DuckDBPyConnection, i: int, name: str, old: Path 
         WHERE changed_columns <> ''"""
 
 
-def diff_releases(previous: Path | None, current: Path, tables: Sequence[str],
-                  memory_limit: str = "1GB") -> pa.Table:
-    """``changes.parquet`` of the release in ``current`` against the one in ``previous`` (None: the first).
+def diff_releases(previous: Path | None, current: Path, tables: Sequence[str], spill: Path) -> pa.Table:
+    """``changes.parquet`` of the release in ``current`` against the one in ``previous`` (None: the first), in
+    memory bounded as the warehouse's connections are, spilling into the folder ``spill``.
 
     Rows by table (in ``tables`` order), then added, removed, changed, each sorted by record id; a changed
     row names the columns (of those both releases have) whose values differ, sorted by name.
     """
-    con = duckdb.connect(config={"threads": 1, "memory_limit": memory_limit})
+    con = scratch_connection(spill, threads=1)
     try:
         parts = []
         for i, name in enumerate(tables):

@@ -18,7 +18,6 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Mapping
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -33,7 +32,7 @@ from caravan.release.table_files import (RELEASE_TABLES, TableData, WarehouseTab
                                          write_warehouse_table_files)
 from caravan.store.tables import TABLES
 from caravan.store.validation import load_suite
-from caravan.store.warehouse import memory_limit
+from caravan.store.warehouse import scratch_connection
 
 DATA_LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
                 "path": "https://creativecommons.org/licenses/by/4.0/"}
@@ -174,22 +173,20 @@ def _checksums(folder: Path) -> str:
     return "".join(f"{sha256_file(p)}  {p.relative_to(folder).as_posix()}\n" for p in files)
 
 
-def _write_data_docs(staging: Path, version: str, written: dict[str, tuple[Path, int]]) -> None:
+def _write_data_docs(staging: Path, version: str, written: dict[str, tuple[Path, int]], spill: Path) -> None:
     """Great Expectations Data Docs of the release's own tables: each suite evaluated in SQL over the table as
     published."""
     suites = {name: load_suite(name) for name in RELEASE_TABLES}
     day = datetime.strptime(version[:10], "%Y.%m.%d").replace(tzinfo=timezone.utc)  # fixed run time: stable pages
     # Views named like the published tables, over their Parquet files (the DuckDB copy holds the same rows):
     # the pages need not wait for the copy.
-    # Bounded as the warehouse's connections are; what does not fit spills beside the staging folder, not into it.
-    with tempfile.TemporaryDirectory(prefix=".spill.", dir=staging.parent) as spill:
-        con = duckdb.connect(config={"memory_limit": memory_limit(), "temp_directory": spill})
-        try:
-            for name, (path, _) in written.items():
-                con.read_parquet(str(path)).create_view(name)
-            build_data_docs(con, suites, staging / "validation", run_name=version, run_time=day)
-        finally:
-            con.close()
+    con = scratch_connection(spill)
+    try:
+        for name, (path, _) in written.items():
+            con.read_parquet(str(path)).create_view(name)
+        build_data_docs(con, suites, staging / "validation", run_name=version, run_time=day)
+    finally:
+        con.close()
 
 
 def previous_release(releases_dir: Path) -> Path | None:
@@ -212,9 +209,9 @@ def _unchanged(latest: Path, row_counts: dict[str, int]) -> Release:
                    unchanged_since=latest.name)
 
 
-def _write_changes(staging: Path, previous: Path | None, version: str) -> tuple[list[TableChanges], int]:
+def _write_changes(staging: Path, previous: Path | None, version: str, spill: Path) -> tuple[list[TableChanges], int]:
     """changes.parquet and CHANGES.md against the ``previous`` release: the summary and the rows changed."""
-    changes = diff_releases(previous, staging, RELEASE_TABLES)
+    changes = diff_releases(previous, staging, RELEASE_TABLES, spill)
     pq.write_table(changes, staging / "changes.parquet", compression="zstd", compression_level=9)
     summary = summarise(changes, RELEASE_TABLES)
     (staging / "CHANGES.md").write_text(changes_markdown(version, previous.name if previous else None, summary),
@@ -263,10 +260,12 @@ def write_release(tables: Mapping[str, TableData | Callable[[], TableData]] | Wa
             return _unchanged(previous, {n: r for n, (_, r) in written.items()})
         # The DuckDB copy is written by a child process from the Parquet files while this one writes the
         # other files: only the checksums need it.
-        with DuckDBCopy(staging / "caravan.duckdb", {name: path for name, (path, _) in written.items()}) as copy:
-            summary, changed_rows = _write_changes(staging, previous, version)
+        # The changelog's and the Data Docs' DuckDB spill beside the staging folder, not into it.
+        with DuckDBCopy(staging / "caravan.duckdb", {name: path for name, (path, _) in written.items()}) as copy, \
+                tempfile.TemporaryDirectory(prefix=".spill.", dir=releases_dir) as spill:
+            summary, changed_rows = _write_changes(staging, previous, version, Path(spill))
             _write_descriptions(staging, version, written, changed_rows, texts)
-            _write_data_docs(staging, version, written)
+            _write_data_docs(staging, version, written, Path(spill))
             copy.wait()
         (staging / "SHA256SUMS").write_text(_checksums(staging), encoding="utf-8")
         (staging / "index.html").write_text(render_release_page(staging), encoding="utf-8")

@@ -87,6 +87,13 @@ def _bounded(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def scratch_connection(spill: str | Path, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for work over files (a release's Parquet), bounded as the warehouse's connections are
+    (``memory_limit``); what does not fit spills into the folder ``spill``."""
+    config = {"memory_limit": memory_limit(), "temp_directory": str(spill), **({"threads": threads} if threads else {})}
+    return duckdb.connect(config=config)
+
+
 def _sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 

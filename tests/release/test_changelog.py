@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from caravan.release.changelog import CHANGES_SCHEMA, changes_markdown, diff_releases, summarise
 
@@ -30,7 +32,7 @@ def test_added_removed_and_changed_rows_by_id(tmp_path: Path):
         {"record_id": "q2", "text": "same", "speaker": "A", "char_start": 1, "origin": "machine"},
         {"record_id": "q0", "text": "new", "speaker": "E", "char_start": 0, "origin": "machine"}],
         speakers=[{"speaker_id": "spk_b"}, {"speaker_id": "spk_a"}])
-    changes = diff_releases(old, new, ["quotes", "speakers"])
+    changes = diff_releases(old, new, ["quotes", "speakers"], tmp_path / "spill")
     assert changes.schema == CHANGES_SCHEMA
     assert changes.to_pylist() == [
         {"table": "quotes", "record_id": "q0", "change": "added", "changed_columns": None},
@@ -49,6 +51,13 @@ def test_added_removed_and_changed_rows_by_id(tmp_path: Path):
 
 def test_first_release_lists_every_row_as_added(tmp_path: Path):
     new = _release(tmp_path / "new", [{"record_id": "q2", "text": "b"}, {"record_id": "q1", "text": "a"}])
-    changes = diff_releases(None, new, ["quotes"])
+    changes = diff_releases(None, new, ["quotes"], tmp_path / "spill")
     assert [(r["record_id"], r["change"]) for r in changes.to_pylist()] == [("q1", "added"), ("q2", "added")]
     assert "first release: every row is new" in changes_markdown("2024.04.01", None, summarise(changes, ["quotes"]))
+
+
+def test_the_diff_is_bounded_as_the_warehouse_connections_are(tmp_path: Path, monkeypatch):
+    new = _release(tmp_path / "new", [{"record_id": "q1", "text": "a"}])
+    monkeypatch.setenv("CARAVAN_DUCKDB_MEMORY_LIMIT", "a lot")
+    with pytest.raises(duckdb.Error, match="(?i)memory"):
+        diff_releases(None, new, ["quotes"], tmp_path / "spill")

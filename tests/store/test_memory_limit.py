@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from caravan.store.warehouse import connect
+from caravan.store.warehouse import connect, scratch_connection
 
 
 def _limit(con) -> str:
@@ -30,3 +30,14 @@ def test_a_bad_memory_limit_is_named_in_the_error(tmp_path: Path, monkeypatch):
         connect(tmp_path / "w.duckdb")
     monkeypatch.delenv("CARAVAN_DUCKDB_MEMORY_LIMIT")
     connect(tmp_path / "w.duckdb").close()  # the file is not left locked
+
+
+def test_a_scratch_connection_is_bounded_alike_and_spills_where_told(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("CARAVAN_DUCKDB_MEMORY_LIMIT", "300MB")
+    con = scratch_connection(tmp_path / "spill", threads=1)
+    try:
+        assert _limit(con) == "286.1 MiB"
+        assert con.sql("SELECT current_setting('temp_directory'), current_setting('threads')").fetchone() == (
+            str(tmp_path / "spill"), 1)
+    finally:
+        con.close()
