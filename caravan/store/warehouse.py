@@ -8,6 +8,7 @@ import os
 import re
 import time
 from datetime import datetime, timezone
+from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypeVar
 from urllib.parse import urlsplit
@@ -302,13 +303,15 @@ def mentions_by_type(con: duckdb.DuckDBPyConnection, synthetic: bool) -> Iterato
                           [synthetic, type_]).to_arrow_table().cast(table.arrow_schema()).to_pylist()
 
 
-def _publishable_sql(name: str) -> str:
+def _publishable_sql(name: str, part: str = "") -> str:
+    """The published rows of ``name`` in order (those whose first sort column meets ``part``, when given)."""
     table = TABLES[name]
     cols = ", ".join(f't."{c.name}"' for c in table.published_columns())
     order = ", ".join(f't."{c}"' for c in table.sort_by)
-    where = ("WHERE t.article_id NOT IN (SELECT article_id FROM articles WHERE synthetic)"
-             if "article_id" in table.column_names else "")
-    return f'SELECT {cols} FROM "{name}" t {where} ORDER BY {order}'
+    where = [f't."{table.sort_by[0]}" {part}'] if part else []
+    if "article_id" in table.column_names:
+        where.append("t.article_id NOT IN (SELECT article_id FROM articles WHERE synthetic)")
+    return f'SELECT {cols} FROM "{name}" t {"WHERE " + " AND ".join(where) if where else ""} ORDER BY {order}'
 
 
 def read_publishable(con: duckdb.DuckDBPyConnection, name: str) -> pa.Table:
@@ -316,9 +319,38 @@ def read_publishable(con: duckdb.DuckDBPyConnection, name: str) -> pa.Table:
     return con.sql(_publishable_sql(name)).to_arrow_table().cast(TABLES[name].arrow_schema(published_only=True))
 
 
-def stream_publishable(con: duckdb.DuckDBPyConnection, name: str, rows: int = 8192) -> pa.RecordBatchReader:
-    """``read_publishable`` as a stream of record batches of about ``rows`` rows, read as they are asked for."""
-    return con.sql(_publishable_sql(name)).to_arrow_reader(rows)
+# Rows of a table sorted at a time when it is streamed: sorting a whole table (article texts and all) takes memory in
+# proportion to the corpus, and fails once that passes DuckDB's memory limit.
+PART_ROWS = 50_000
+
+
+def stream_publishable(con: duckdb.DuckDBPyConnection, name: str, rows: int = 8192,
+                       part_rows: int = PART_ROWS) -> pa.RecordBatchReader:
+    """``read_publishable`` as a stream of record batches of about ``rows`` rows, read as they are asked for.
+
+    The table is read in parts of about ``part_rows`` rows, each a range of its first sort column (a column every
+    row has) sorted by itself: in range order, the parts are the table in order."""
+    table = TABLES[name]
+    first = table.sort_by[0]
+    if not next(c for c in table.columns if c.name == first).required:
+        return con.sql(_publishable_sql(name)).to_arrow_reader(rows)
+    # Every part_rows-th value of the first sort column: where each part starts.
+    starts = [v for (v,) in con.execute(
+        f'SELECT DISTINCT v FROM (SELECT t."{first}" AS v, row_number() OVER (ORDER BY t."{first}") - 1 AS i '
+        f'FROM "{name}" t) WHERE i % {int(part_rows)} = 0 ORDER BY v').fetchall()]
+    if len(starts) <= 1:
+        return con.sql(_publishable_sql(name)).to_arrow_reader(rows)
+
+    def part(i: int) -> pa.RecordBatchReader:
+        if i + 1 == len(starts):
+            return con.execute(_publishable_sql(name, ">= ?"), [starts[i]]).to_arrow_reader(rows)
+        return con.execute(_publishable_sql(name, f'>= ? AND t."{first}" < ?'),
+                           [starts[i], starts[i + 1]]).to_arrow_reader(rows)
+
+    head = part(0)
+    # Each part's query only once the one before is read: a connection streams one result at a time.
+    return pa.RecordBatchReader.from_batches(head.schema, chain(head, chain.from_iterable(
+        part(i) for i in range(1, len(starts)))))
 
 
 def own_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:

@@ -259,9 +259,9 @@ def test_a_release_written_from_streams_equals_one_written_from_whole_tables(tmp
     try:
         whole = write_release({n: read_publishable(con, n) for n in RELEASE_TABLES}, tmp_path / "a", "2024.04.01")
         # Each stream on a cursor of its own, as the release asset does: two tables are written at once, and
-        # a new query on a connection ends its previous one's stream.
-        streams = write_release({n: partial(stream_publishable, con.cursor(), n, rows=3) for n in RELEASE_TABLES},
-                                tmp_path / "b", "2024.04.01")
+        # a new query on a connection ends its previous one's stream. Read in parts of a few rows each.
+        streams = write_release({n: partial(stream_publishable, con.cursor(), n, rows=3, part_rows=4)
+                                 for n in RELEASE_TABLES}, tmp_path / "b", "2024.04.01")
     finally:
         con.close()
     # As the release asset does: the warehouse read by a child process of its own.
