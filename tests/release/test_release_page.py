@@ -10,6 +10,7 @@ from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -200,11 +201,17 @@ def test_dates_known_only_to_the_year_and_undated_incidents_get_their_own_bars()
     assert incidents_by_month(rows) == [("2023-11", 1), ("2023-12", 0), ("2023 (year only)", 1), ("2024-01", 2), ("undated", 1)]
 
 
-def test_newest_quotes_are_by_publication_date_then_position():
-    articles = {"a": {"published": "2024-03"}, "b": {"published": "2024-05-02"}, "c": {"published": None}}
-    quotes = [{"article_id": a, "char_start": s, "record_id": f"{a}{s}"} for a, s in
-              (("a", 5), ("c", 1), ("b", 90), ("b", 10), ("a", 1))]
-    assert [q["record_id"] for q in newest_quotes(quotes, articles, n=4)] == ["b10", "b90", "a1", "a5"]
+def test_newest_quotes_are_by_publication_date_then_position(tmp_path: Path):
+    articles = pa.table({"article_id": ["a", "b", "c", "d"], "published": ["2024-03", "2024-05-02", None, "2024-03"]})
+    quotes = pa.table({"article_id": ["a", "c", "b", "b", "a", "d"], "char_start": [5, 1, 90, 10, 1, 0],
+                       "record_id": ["a5", "c1", "b90", "b10", "a1", "d0"], "text": ["w"] * 6})
+    pq.write_table(articles, tmp_path / "articles.parquet")
+    pq.write_table(quotes, tmp_path / "quotes.parquet")
+    newest = newest_quotes(tmp_path / "quotes.parquet", tmp_path / "articles.parquet", ["record_id", "text", "speaker"], n=5)
+    # Same date: by article, then position; undated last; a column the file lacks is left out.
+    assert newest == [{"record_id": r, "text": "w"} for r in ("b10", "b90", "a1", "a5", "d0")]
+    assert [q["record_id"] for q in newest_quotes(tmp_path / "quotes.parquet", tmp_path / "articles.parquet",
+                                                  ["record_id"], n=9)][-1] == "c1"
 
 
 def test_charts_are_labelled_svg():
