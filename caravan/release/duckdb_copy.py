@@ -26,6 +26,7 @@ import duckdb
 
 from caravan.store.tables import TABLES
 from caravan.store.views import create_views
+from caravan.store.warehouse import memory_limit
 
 # jemalloc's opt.zero; glibc fills new memory with MALLOC_PERTURB_ ^ 0xff, here 0 (freed memory with 0xff).
 _ZERO_FILL = {"DUCKDB_JE_MALLOC_CONF": "zero:true", "MALLOC_PERTURB_": "255"}
@@ -73,7 +74,9 @@ def write_duckdb_copy(path: Path, parquet_files: dict[str, Path]) -> None:
 
 
 def _write(path: Path, parquet_files: dict[str, Path]) -> None:
-    con = duckdb.connect(str(path), config={"threads": 1})
+    # Bounded as the warehouse's connections are (DuckDB's default is most of the machine); it spills into
+    # caravan.duckdb.tmp beside the file, which DuckDB removes when the connection closes.
+    con = duckdb.connect(str(path), config={"threads": 1, "memory_limit": memory_limit()})
     try:
         con.execute("SET disabled_compression_methods = 'fsst'")  # (as a connect() option it is ignored)
         for name, parquet in parquet_files.items():

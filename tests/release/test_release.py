@@ -342,6 +342,21 @@ def test_an_error_beside_the_running_duckdb_copy_ends_it_and_leaves_no_half_rele
     _assert_no_half_release(tmp_path / "releases")
 
 
+def test_the_duckdb_copy_is_bounded_as_the_warehouse_connections_are(tmp_path: Path, monkeypatch):
+    from caravan.release.duckdb_copy import DuckDBCopyError
+
+    files = {}
+    for name, data in _empty_tables().items():
+        pq.write_table(data, tmp_path / f"{name}.parquet")
+        files[name] = tmp_path / f"{name}.parquet"
+    monkeypatch.setenv("CARAVAN_DUCKDB_MEMORY_LIMIT", "a lot")  # the child process takes the setting too
+    with pytest.raises(DuckDBCopyError, match="(?i)memory"):
+        write_duckdb_copy(tmp_path / "a.duckdb", files)
+    monkeypatch.setenv("CARAVAN_DUCKDB_MEMORY_LIMIT", "64MB")
+    write_duckdb_copy(tmp_path / "b.duckdb", files)
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]  # nothing spilled is left
+
+
 def test_the_data_docs_connection_is_bounded_and_spills_outside_the_release(tmp_path: Path, monkeypatch):
     # The limit the warehouse's connections take applies: a bad one fails the release, which leaves nothing.
     monkeypatch.setenv("CARAVAN_DUCKDB_MEMORY_LIMIT", "a lot")
