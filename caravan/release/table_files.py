@@ -2,8 +2,8 @@
 child process of their own.
 
 Reading a warehouse's tables leaves DuckDB holding memory in proportion to what was read until its connection
-closes; in a child process of its own that memory goes with the child, so the build's long-lived process does not
-carry it into the release's other steps (the largest process of a build is its release)."""
+closes; in a child process of its own that memory goes with the child, and the build's long-lived process, which
+writes the release's other files afterwards, does not carry it."""
 
 from __future__ import annotations
 
