@@ -8,6 +8,7 @@ import os
 import re
 import time
 from datetime import datetime, timezone
+from functools import partial
 from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypeVar
@@ -178,14 +179,25 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: Table, data: pa.Table) 
 
 
 def replace_table_batches(con: duckdb.DuckDBPyConnection, table: Table, batches: Iterable[pa.Table]) -> int:
-    """Replace ``table`` with the rows of ``batches`` (consumed one at a time) in one transaction."""
-    def fill(order: str) -> int:
-        rows = 0
-        for data in batches:
-            insert_rows(con, table, data, order=order)
-            rows += data.num_rows
-        return rows
-    return _replaced(con, table, fill)
+    """Replace ``table`` with the rows of ``batches`` (consumed one at a time): readers see the old or the new
+    table, never half. The rows go into a side table, a batch per transaction (DuckDB holds a transaction's new
+    rows in memory until it commits), which then takes the table's place in one transaction."""
+    side = f"_filling_{table.name}"
+    order = ", ".join(f'"{c}"' for c in table.sort_by) or "1"
+    con.execute(f'DROP TABLE IF EXISTS "{side}"')  # left by a run that stopped while filling it
+    con.execute(table.ddl().replace(f'CREATE TABLE "{table.name}"', f'CREATE TABLE "{side}"', 1))
+    rows = 0
+    for data in batches:
+        in_transaction(con, partial(insert_rows, con, table, data, into=side, order=order))
+        rows += data.num_rows
+
+    def swap() -> None:
+        con.execute(f'DROP TABLE IF EXISTS "{table.name}"')
+        con.execute(f'ALTER TABLE "{side}" RENAME TO "{table.name}"')
+        for stmt in table.comment_statements():
+            con.execute(stmt)
+    in_transaction(con, swap)
+    return rows
 
 
 def replace_table_from_query(con: duckdb.DuckDBPyConnection, table: Table, query: str) -> int:
