@@ -37,3 +37,28 @@ def test_a_commit_that_lost_a_race_is_run_again_and_other_errors_roll_back():
     with pytest.raises(ValueError, match="bad input"):
         in_transaction(con, broken)
     assert con.sql("SELECT count(*) FROM quarantine WHERE path = 'half.txt'").fetchone()[0] == 0
+
+
+def test_a_table_replaced_in_batches_is_old_or_new_never_half(tmp_path):
+    import pyarrow as pa
+
+    from caravan.store.warehouse import read_table, replace_table_batches, to_arrow
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    rows = [{"path": f"f{i}.txt", "reason": "r", "detected_at": None} for i in range(6)]
+    batches = [to_arrow(QUARANTINE, rows[i:i + 2]) for i in range(0, 6, 2)]
+    assert replace_table_batches(con, QUARANTINE, iter(batches)) == 6
+    old = read_table(con, "quarantine")
+
+    def failing():
+        yield batches[0]
+        raise OSError("the corpus went away")
+    with pytest.raises(OSError, match="went away"):
+        replace_table_batches(con, QUARANTINE, failing())
+    assert read_table(con, "quarantine").equals(old)  # the stopped replacement left the table as it was
+    # The next replacement takes the place of what the stopped one left, and the table keeps its comments.
+    assert replace_table_batches(con, QUARANTINE, iter(batches[:1])) == 2
+    assert read_table(con, "quarantine").equals(pa.concat_tables([batches[0]]).cast(old.schema))
+    assert [n for (n,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()] == ["quarantine"]
+    assert con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'quarantine'").fetchone()[0]
+    con.close()
