@@ -60,7 +60,7 @@ def curated_records(context: dg.AssetExecutionContext, curation: CurationResourc
 
 
 def _in_order(table) -> str:
-    return f'SELECT * FROM "{table.name}" ORDER BY ' + ", ".join(f'"{c}"' for c in table.sort_by)
+    return f'SELECT * FROM "{table.name}" ORDER BY {table.order_by()}'
 
 
 @dg.asset(deps=["quotes", "articles"], group_name="curation", kinds={"duckdb", "python"}, owners=["team:caravan"],

@@ -29,8 +29,7 @@ def table_metadata(table: Table, data: pa.Table, preview_columns: tuple[str, ...
 
 def stored_table_metadata(con, table: Table, preview_columns: tuple[str, ...] = (), preview_rows: int = 5) -> dict:
     """``table_metadata`` of a warehouse table, read in SQL: its row count and first rows, never the whole table."""
-    order = ", ".join(f'"{c}"' for c in table.sort_by) or "1"
-    head = con.sql(f'SELECT * FROM "{table.name}" ORDER BY {order} LIMIT {int(preview_rows)}').to_arrow_table()
+    head = con.sql(f'SELECT * FROM "{table.name}" ORDER BY {table.order_by()} LIMIT {int(preview_rows)}').to_arrow_table()
     meta = table_metadata(table, head, preview_columns, preview_rows)
     meta["dagster/row_count"] = con.sql(f'SELECT count(*) FROM "{table.name}"').fetchone()[0]
     return meta

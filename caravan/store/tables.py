@@ -53,11 +53,17 @@ class Table:
                            metadata={"description": c.description}) for c in cols]
         return pa.schema(fields, metadata={"description": self.description, "primary_key": self.primary_key})
 
-    def ddl(self) -> str:
+    def order_by(self, alias: str = "") -> str:
+        """The table's ORDER BY list (its sort columns, of ``alias`` when given)."""
+        prefix = f"{alias}." if alias else ""
+        return ", ".join(f'{prefix}"{c}"' for c in self.sort_by) or "1"
+
+    def ddl(self, name: str | None = None) -> str:
+        """CREATE TABLE of this table, or of a table ``name`` with its columns."""
         # No PRIMARY KEY: a DuckLake warehouse supports NOT NULL only, and one DDL serves both kinds. The
         # keys are unique by construction and checked by every table's expectation suite.
         cols = ",\n  ".join(f'"{c.name}" {c.type}' + (" NOT NULL" if c.required else "") for c in self.columns)
-        return f'CREATE TABLE "{self.name}" (\n  {cols}\n)'
+        return f'CREATE TABLE "{name or self.name}" (\n  {cols}\n)'
 
     def comment_statements(self, published_only: bool = False) -> list[str]:
         def quote(s: str) -> str:

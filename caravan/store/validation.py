@@ -192,9 +192,8 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
 
 def _frame(con: duckdb.DuckDBPyConnection, table: str, columns: list[str] | None, where: str = "") -> pd.DataFrame:
     # In key order: a join returns its rows in any order, and the Data Docs print a fingerprint of the frame.
-    order = ", ".join(f'"{c}"' for c in ALL_TABLES[table].sort_by)
     select = "*" if columns is None else ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
-    query = f"SELECT {select} FROM ({VALIDATION_QUERIES[table]}) {'WHERE ' + where if where else ''} ORDER BY {order}"
+    query = f"SELECT {select} FROM ({VALIDATION_QUERIES[table]}) {'WHERE ' + where if where else ''} ORDER BY {ALL_TABLES[table].order_by()}"
     # Through Arrow: DuckDB's own .df() calls a pandas API that pandas 3 deprecates.
     frame = con.sql(query).to_arrow_table().to_pandas()
     return frame.drop(columns=["span_text"], errors="ignore")

@@ -183,12 +183,11 @@ def replace_table_batches(con: duckdb.DuckDBPyConnection, table: Table, batches:
     table, never half. The rows go into a side table, a batch per transaction (DuckDB holds a transaction's new
     rows in memory until it commits), which then takes the table's place in one transaction."""
     side = f"_filling_{table.name}"
-    order = ", ".join(f'"{c}"' for c in table.sort_by) or "1"
     con.execute(f'DROP TABLE IF EXISTS "{side}"')  # left by a run that stopped while filling it
-    con.execute(table.ddl().replace(f'CREATE TABLE "{table.name}"', f'CREATE TABLE "{side}"', 1))
+    con.execute(table.ddl(side))
     rows = 0
     for data in batches:
-        in_transaction(con, partial(insert_rows, con, table, data, into=side, order=order))
+        in_transaction(con, partial(insert_rows, con, table, data, into=side, order=table.order_by()))
         rows += data.num_rows
 
     def swap() -> None:
@@ -216,7 +215,7 @@ def _replaced(con: duckdb.DuckDBPyConnection, table: Table, fill: Callable[[str]
     try:
         con.execute(f'DROP TABLE IF EXISTS "{table.name}"')
         con.execute(table.ddl())
-        rows = fill(", ".join(f'"{c}"' for c in table.sort_by) or "1")
+        rows = fill(table.order_by())
         for stmt in table.comment_statements():
             con.execute(stmt)
         con.execute("COMMIT")
@@ -237,9 +236,8 @@ def replace_articles_rows(con: duckdb.DuckDBPyConnection, table: Table, article_
 def read_table(con: duckdb.DuckDBPyConnection, name: str, published_only: bool = False) -> pa.Table:
     table = ALL_TABLES[name]
     cols = table.published_columns() if published_only else list(table.columns)
-    order = ", ".join(f'"{c}"' for c in table.sort_by)
     select = ", ".join(f'"{c.name}"' for c in cols)
-    return con.sql(f'SELECT {select} FROM "{name}" ORDER BY {order}').to_arrow_table().cast(table.arrow_schema(published_only))
+    return con.sql(f'SELECT {select} FROM "{name}" ORDER BY {table.order_by()}').to_arrow_table().cast(table.arrow_schema(published_only))
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -309,9 +307,9 @@ def mentions_by_type(con: duckdb.DuckDBPyConnection, synthetic: bool) -> Iterato
     where = "article_id IN (SELECT article_id FROM articles WHERE synthetic = ?)"
     types = [t for (t,) in con.execute(f'SELECT DISTINCT type FROM "{table.name}" WHERE {where} ORDER BY type NULLS LAST',
                                        [synthetic]).fetchall()]
-    order = ", ".join(f'"{c}"' for c in table.sort_by)
     for type_ in types:
-        yield con.execute(f'SELECT * FROM "{table.name}" WHERE {where} AND type IS NOT DISTINCT FROM ? ORDER BY {order}',
+        yield con.execute(f'SELECT * FROM "{table.name}" WHERE {where} AND type IS NOT DISTINCT FROM ? '
+                          f'ORDER BY {table.order_by()}',
                           [synthetic, type_]).to_arrow_table().cast(table.arrow_schema()).to_pylist()
 
 
@@ -319,11 +317,10 @@ def _publishable_sql(name: str, part: str = "") -> str:
     """The published rows of ``name`` in order (those whose first sort column meets ``part``, when given)."""
     table = TABLES[name]
     cols = ", ".join(f't."{c.name}"' for c in table.published_columns())
-    order = ", ".join(f't."{c}"' for c in table.sort_by)
     where = [f't."{table.sort_by[0]}" {part}'] if part else []
     if "article_id" in table.column_names:
         where.append("t.article_id NOT IN (SELECT article_id FROM articles WHERE synthetic)")
-    return f'SELECT {cols} FROM "{name}" t {"WHERE " + " AND ".join(where) if where else ""} ORDER BY {order}'
+    return f'SELECT {cols} FROM "{name}" t {"WHERE " + " AND ".join(where) if where else ""} ORDER BY {table.order_by("t")}'
 
 
 def read_publishable(con: duckdb.DuckDBPyConnection, name: str) -> pa.Table:
