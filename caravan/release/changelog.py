@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from caravan.store.tables import TABLES
-from caravan.store.warehouse import scratch_connection
+from caravan.store.warehouse import scratch_connection, sql_identifier
 
 CHANGES_SCHEMA = pa.schema([
     pa.field("table", pa.string(), nullable=False, metadata={"description": "Published table the row belongs to."}),
@@ -36,17 +36,13 @@ class TableChanges:
     first: dict[str, list[tuple[str, str | None]]]  # change kind → [(record_id, changed_columns)]
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _parquet(path: Path) -> str:
     return "read_parquet('" + path.as_posix().replace("'", "''") + "')"
 
 
 def _table_changes(con: duckdb.DuckDBPyConnection, i: int, name: str, old: Path | None, new: Path) -> str:
     """The query of one table's rows of ``changes.parquet`` (added, removed, changed, as ``kind`` 0, 1, 2)."""
-    key = _q(TABLES[name].primary_key)
+    key = sql_identifier(TABLES[name].primary_key)
     lit = "'" + name.replace("'", "''") + "'"
     new_src = _parquet(new)
     added = f"SELECT {lit} AS \"table\", {key} AS record_id, 'added' AS change, NULL::VARCHAR AS changed_columns, 0 AS kind FROM {new_src}"
@@ -55,14 +51,14 @@ def _table_changes(con: duckdb.DuckDBPyConnection, i: int, name: str, old: Path 
     old_src = _parquet(old)
     new_cols, old_cols = pq.read_schema(new).names, set(pq.read_schema(old).names)
     common = sorted(c for c in new_cols if c in old_cols)  # the diff compares the columns both releases have
-    row_hash = "hash(" + ", ".join(_q(c) for c in common) + ")"
+    row_hash = "hash(" + ", ".join(sql_identifier(c) for c in common) + ")"
     # Candidates: kept rows whose hash differs. Equal hashes are taken as equal rows; a differing hash
     # with equal values (a column type changed) is weeded out by the comparison below.
     candidates = f"candidates_{i}"
     con.execute(f"""CREATE TEMP TABLE {candidates} AS
         SELECT n.key FROM (SELECT {key} AS key, {row_hash} AS h FROM {new_src}) n
         JOIN (SELECT {key} AS key, {row_hash} AS h FROM {old_src}) o USING (key) WHERE n.h <> o.h""")
-    differs = ", ".join(f"CASE WHEN o.{_q(c)} IS DISTINCT FROM n.{_q(c)} THEN '{c}' END" for c in common)
+    differs = ", ".join(f"CASE WHEN o.{sql_identifier(c)} IS DISTINCT FROM n.{sql_identifier(c)} THEN '{c}' END" for c in common)
     return f"""
         {added} WHERE {key} NOT IN (SELECT {key} FROM {old_src})
         UNION ALL

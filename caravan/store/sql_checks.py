@@ -21,6 +21,7 @@ from caravan.store.tables import ALL_TABLES
 from caravan.store.validation import (COLUMN_KWARGS, EXPECTATIONS_DIR, VALIDATION_QUERIES, ExpectationResult,
                                       ValidationOutcome, expectation_columns, plain_value, gx_sample_frame, load_suite,
                                       suite_columns, validate_frame)
+from caravan.store.warehouse import sql_identifier
 
 PARTIAL_UNEXPECTED = 20  # unexpected values listed per expectation: as many as GX's SUMMARY result lists
 _BATCH_ROWS = 50_000  # rows per batch where Python searches a regex
@@ -113,7 +114,7 @@ class _Frame:
         spec = ALL_TABLES[table]
         self.con, self.key = con, spec.primary_key
         self.sql = f"({query or VALIDATION_QUERIES[table]})"
-        self.order = ", ".join(_ident(c) for c in spec.sort_by)
+        self.order = ", ".join(sql_identifier(c) for c in spec.sort_by)
 
     def counts(self, condition: _Condition) -> tuple[int, int | None, int]:
         """Rows, missing rows (None when not counted) and unexpected rows."""
@@ -124,7 +125,7 @@ class _Frame:
 
     def first_unexpected(self, columns: tuple[str, ...], condition: _Condition) -> list[tuple]:
         """(key, values...) of the first unexpected rows in frame order."""
-        select = ", ".join(_ident(c) for c in (self.key, *columns))
+        select = ", ".join(sql_identifier(c) for c in (self.key, *columns))
         return self.con.sql(f"SELECT {select} FROM {self.sql} WHERE {condition.unexpected} "
                             f"ORDER BY {self.order} LIMIT {PARTIAL_UNEXPECTED}").fetchall()
 
@@ -140,13 +141,13 @@ def _evaluate(frame: _Frame, base: ExpectationResult, kind: str, kwargs: dict) -
 
 def _condition(kind: str, kwargs: dict, frame: _Frame) -> _Condition:
     if kind == "expect_compound_columns_to_be_unique":
-        columns = [_ident(c) for c in kwargs["column_list"]]
+        columns = [sql_identifier(c) for c in kwargs["column_list"]]
         all_null = " AND ".join(f"{c} IS NULL" for c in columns)
         # A struct compares its null fields as equal, as pandas' duplicated() does.
         row = "{" + ", ".join(f"'c{i}': {c}" for i, c in enumerate(columns)) + "}"
         duplicated = f"{row} IN (SELECT {row} FROM {frame.sql} GROUP BY ALL HAVING count(*) > 1)"
         return _Condition(f"(NOT ({all_null}) AND {duplicated})", all_null)
-    column = _ident(kwargs["column"])
+    column = sql_identifier(kwargs["column"])
     if kind == "expect_column_values_to_not_be_null":
         return _Condition(f"{column} IS NULL", None)
     nonnull = f"{column} IS NOT NULL"
@@ -246,9 +247,9 @@ def re2_pattern(regex: str, con: duckdb.DuckDBPyConnection) -> str | None:
 
 def _python_regex(frame: _Frame, base: ExpectationResult, regex: str, mostly: float) -> ExpectationResult:
     """The regex searched with Python's ``re`` over the column streamed in batches, in frame order."""
-    pattern, column = re.compile(regex), _ident(base.columns[0])
+    pattern, column = re.compile(regex), sql_identifier(base.columns[0])
     n, missing = frame.con.sql(f"SELECT count(*), count(*) - count({column}) FROM {frame.sql}").fetchone()
-    reader = frame.con.sql(f"SELECT {_ident(frame.key)}, {column} FROM {frame.sql} WHERE {column} IS NOT NULL "
+    reader = frame.con.sql(f"SELECT {sql_identifier(frame.key)}, {column} FROM {frame.sql} WHERE {column} IS NOT NULL "
                            f"ORDER BY {frame.order}").to_arrow_reader(_BATCH_ROWS)
     unexpected, rows = 0, []
     for batch in reader:
@@ -265,15 +266,15 @@ def _python_regex(frame: _Frame, base: ExpectationResult, regex: str, mostly: fl
 def check_key_links(con: duckdb.DuckDBPyConnection, table: str) -> ValidationOutcome:
     """Every key link of ``table`` over the whole table, one result each: the values that name no row, with the key
     of the rows holding them."""
-    frame = _Frame(con, table, f'SELECT * FROM {_ident(table)}')
+    frame = _Frame(con, table, f'SELECT * FROM {sql_identifier(table)}')
     results = []
     for position, link in enumerate((link for link in KEY_LINKS if link.table == table), 1):
         base = ExpectationResult(position=position, expectation="key_link", columns=(link.column,),
                                  arguments={"references": f"{link.target}.{link.target_column}"}, success=False)
-        column = _ident(link.column)
+        column = sql_identifier(link.column)
         dangling = (f"({column} IS NOT NULL AND {column} NOT IN "
-                    f"(SELECT {_ident(link.target_column)} FROM {_ident(link.target)} "
-                    f"WHERE {_ident(link.target_column)} IS NOT NULL))")
+                    f"(SELECT {sql_identifier(link.target_column)} FROM {sql_identifier(link.target)} "
+                    f"WHERE {sql_identifier(link.target_column)} IS NOT NULL))")
         condition = _Condition(dangling, f"{column} IS NULL")
         try:
             n, missing, unexpected = frame.counts(condition)
@@ -283,10 +284,6 @@ def check_key_links(con: duckdb.DuckDBPyConnection, table: str) -> ValidationOut
             results.append(replace(base, error=str(exc).splitlines()[0]))
     return ValidationOutcome(table=table, success=all(r.success for r in results), evaluated=len(results),
                              results=results, key=frame.key)
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _literal(value) -> str:

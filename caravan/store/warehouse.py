@@ -367,11 +367,12 @@ def own_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     a time). A plain cursor starts in the database's default catalog, not in the one ``con`` uses, a DuckLake's."""
     catalog, schema = con.sql("SELECT current_database(), current_schema()").fetchone()
     cursor = con.cursor()
-    cursor.execute(f"USE {_identifier(catalog)}.{_identifier(schema)}")
+    cursor.execute(f"USE {sql_identifier(catalog)}.{sql_identifier(schema)}")
     return cursor
 
 
-def _identifier(name: str) -> str:
+def sql_identifier(name: str) -> str:
+    """``name`` quoted as a SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
 
 
