@@ -4,9 +4,9 @@ Incremental: only new or changed articles are extracted again (all of them when 
 changed); the records of removed articles go. The result equals a full rebuild.
 
 The articles are split into partitions by a stable hash of their id. Each partition is a step of its
-own that writes its records in one transaction, so on a distributed executor (Dask) the partitions run
-on several workers at once, and a partition that fails half-way leaves nothing behind: its re-run
-extracts what is still to do. On one machine the default is one partition, extracted on every core.
+own, so on a distributed executor (Dask) the partitions run on several workers at once. A partition stores
+its records a batch of articles per transaction, each batch with its articles' extraction state, so one
+that fails half-way keeps the batches it stored and its re-run extracts what is still to do. On one machine the default is one partition, extracted on every core.
 
 An article whose extraction runs past the time budget (the ``extraction`` resource) is set aside without
 records, and listed in ``quarantine`` with the reason; it is tried again only when its text, the
@@ -15,6 +15,7 @@ extractors or the budget change.
 
 import json
 from datetime import datetime, timezone
+from functools import partial
 
 import dagster as dg
 
@@ -47,7 +48,7 @@ def prepare_extraction(warehouse: WarehouseResource):
 def _partition_op(partition: int, partitions: int) -> dg.OpDefinition:
     @dg.op(name=f"extract_partition_{partition:03d}", ins={"ready": dg.In(dg.Nothing)}, out=dg.Out(dg.Nothing),
            description=f"Extracts the new and changed articles of partition {partition} of {partitions} and stores "
-                       "their records in one transaction.")
+                       "their records, a batch of articles per transaction.")
     def extract_partition(context: dg.OpExecutionContext, warehouse: WarehouseResource,
                           extraction: ExtractionResource) -> None:
         version, run_id, budget = extractor_version(), _first_run_id(context), extraction.time_budget_seconds
@@ -64,38 +65,48 @@ def _partition_op(partition: int, partitions: int) -> dg.OpDefinition:
             context.log.info(f"partition {partition} of {partitions}: extracting {len(plan.extract)} articles, "
                              f"reusing {len(plan.reuse)}, removing {len(plan.remove)}")
 
-            def store() -> None:
-                for spec in (*EXTRACTED.values(), EXTRACTION_STATE, EXTRACTION_QUARANTINE):
-                    replace_articles_rows(con, spec, list(plan.replaced), to_arrow(spec, []))
-                # In batches, so that only two batches of articles and records are in memory at a time: the
-                # one being stored and the next, which the workers extract meanwhile.
-                batches = (load_articles(con, list(plan.extract[start:start + _BATCH]))
-                           for start in range(0, len(plan.extract), _BATCH))
-                now = datetime.now(timezone.utc)
-                for batch, records, quarantined in extract_batches(batches, time_budget=budget):
-                    for kind, spec in EXTRACTED.items():
-                        replace_articles_rows(con, spec, [], to_arrow(spec, records[kind]))
-                    replace_articles_rows(con, EXTRACTION_STATE, [], to_arrow(EXTRACTION_STATE, [
-                        {"article_id": a.article_id, "sha256": a.sha256, "extractor_version": version}
-                        for a in batch if a.article_id not in quarantined]))
-                    replace_articles_rows(con, EXTRACTION_QUARANTINE, [], to_arrow(EXTRACTION_QUARANTINE, [
-                        {"article_id": a.article_id, "sha256": a.sha256, "extractor_version": version,
-                         "time_budget": budget, "reason": quarantined[a.article_id], "detected_at": now}
-                        for a in batch if a.article_id in quarantined]))
-                    for a in batch:
-                        if a.article_id in quarantined:
-                            context.log.warning(f"{a.source_path}: {quarantined[a.article_id]} (quarantined)")
+            # The stale records go first, with their articles' state: from then on the stored records and the
+            # state agree after every commit, so a partition stopped between batches keeps what it stored and its
+            # re-run extracts the rest.
+            in_transaction(con, lambda: [replace_articles_rows(con, spec, list(plan.replaced), to_arrow(spec, []))
+                                         for spec in (*EXTRACTED.values(), EXTRACTION_STATE, EXTRACTION_QUARANTINE)])
+            # In batches, so that only two batches of articles and records are in memory at a time: the one being
+            # stored and the next, which the workers extract meanwhile. A transaction per batch, as DuckDB holds a
+            # transaction's inserted rows in memory until it commits.
+            batches = (load_articles(con, list(plan.extract[start:start + _BATCH]))
+                       for start in range(0, len(plan.extract), _BATCH))
+            now = datetime.now(timezone.utc)
+            for batch, records, quarantined in extract_batches(batches, time_budget=budget):
+                in_transaction(con, partial(_store_batch, con, batch, records, quarantined, version, budget, now))
+                for a in batch:
+                    if a.article_id in quarantined:
+                        context.log.warning(f"{a.source_path}: {quarantined[a.article_id]} (quarantined)")
+
+            def report() -> None:
                 # What the partition did, for the run's report: through the warehouse, so that it reaches
-                # the reporting step wherever that runs, and only if the partition's records were stored.
+                # the reporting step wherever that runs, and only once the partition's records are stored.
                 step_id = f"{run_id}/{partition}"
                 con.execute("DELETE FROM stg_extraction_runs WHERE step_id = ?", [step_id])
                 con.execute("INSERT INTO stg_extraction_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
                             [step_id, run_id, partition, len(plan.extract), len(plan.reuse), len(plan.remove),
                              json.dumps(list(plan.extract[:100]))])
-
-            in_transaction(con, store)
+            in_transaction(con, report)
 
     return extract_partition
+
+
+def _store_batch(con, batch: list, records: dict, quarantined: dict, version: str, budget: float,
+                 now: datetime) -> None:
+    """A batch's records with its articles' extraction state (or quarantine rows): stored together, or not at all."""
+    for kind, spec in EXTRACTED.items():
+        replace_articles_rows(con, spec, [], to_arrow(spec, records[kind]))
+    replace_articles_rows(con, EXTRACTION_STATE, [], to_arrow(EXTRACTION_STATE, [
+        {"article_id": a.article_id, "sha256": a.sha256, "extractor_version": version}
+        for a in batch if a.article_id not in quarantined]))
+    replace_articles_rows(con, EXTRACTION_QUARANTINE, [], to_arrow(EXTRACTION_QUARANTINE, [
+        {"article_id": a.article_id, "sha256": a.sha256, "extractor_version": version, "time_budget": budget,
+         "reason": quarantined[a.article_id], "detected_at": now}
+        for a in batch if a.article_id in quarantined]))
 
 
 def _first_run_id(context: dg.OpExecutionContext) -> str:

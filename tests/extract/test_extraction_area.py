@@ -104,3 +104,62 @@ def test_an_article_in_another_language_is_kept_but_not_extracted():
     assert set_aside == {"ru": "language ru, not English: kept, not extracted",
                          "ru_ru": "language ru-RU, not English: kept, not extracted"}
     assert extract.is_english("EN_us") and extract.is_english(None) and not extract.is_english("tg")
+
+
+def _staged(warehouse: Path) -> dict:
+    """Every extraction staging table's rows, ordered."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {t: con.sql(f"SELECT * EXCLUDE (detected_at) FROM {t} ORDER BY ALL" if t.endswith("quarantine")
+                           else f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+                for t in ("stg_quotes", "stg_incident_mentions", "stg_economic_figures", "stg_extraction_state",
+                          "stg_extraction_quarantine")}
+
+
+def _extract(corpus: Path, out: Path):
+    """The ingest and the extraction alone, as the build runs them."""
+    import dagster as dg
+
+    from pipelines.definitions import build_definitions
+
+    defs = build_definitions(str(corpus), str(out / "caravan.duckdb"), str(out / "releases"), None)
+    keys = [dg.AssetKey(name) for name in ("articles", "stg_quotes", "stg_incident_mentions", "stg_economic_figures")]
+    return defs.resolve_job_def("build").execute_in_process(instance=dg.DagsterInstance.ephemeral(),
+                                                           asset_selection=keys, raise_on_error=False)
+
+
+def test_a_partition_stopped_between_batches_keeps_its_stored_batches_and_its_re_run_does_the_rest(
+        tmp_path: Path, monkeypatch):
+    import shutil
+
+    import assets.extraction as area
+    from tests.conftest import REPO
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REPO / "tests" / "data" / "synthetic" / "corpus", corpus)
+    articles = len(list(corpus.glob("*.txt")))
+    monkeypatch.setattr(area, "_BATCH", 3)
+    whole = area.extract_batches
+
+    def stops_after_two(batches, **kwargs):
+        for i, stored in enumerate(whole(batches, **kwargs)):
+            if i == 2:
+                raise RuntimeError("worker lost")
+            yield stored
+
+    monkeypatch.setattr(area, "extract_batches", stops_after_two)
+    stopped = _extract(corpus, tmp_path / "inc")
+    assert not stopped.success
+    warehouse = tmp_path / "inc" / "caravan.duckdb"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        kept = {a for (a,) in con.sql("SELECT article_id FROM stg_extraction_state").fetchall()}
+        assert len(kept) == 6  # the two batches committed before the stop
+        with_records = {a for (a,) in con.sql("SELECT DISTINCT article_id FROM stg_quotes UNION "
+                                               "SELECT DISTINCT article_id FROM stg_incident_mentions").fetchall()}
+        assert with_records and with_records <= kept  # no records without their state
+
+    monkeypatch.setattr(area, "extract_batches", whole)
+    again = _extract(corpus, tmp_path / "inc")
+    assert again.success
+    assert _extracted(again) == {"articles_extracted": articles - 6, "articles_reused": 6}
+    assert _extract(corpus, tmp_path / "full").success
+    assert _staged(warehouse) == _staged(tmp_path / "full" / "caravan.duckdb")
