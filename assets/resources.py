@@ -24,8 +24,8 @@ class CorpusResource(dg.ConfigurableResource):
 
 
 class ExtractionResource(dg.ConfigurableResource):
-    """How extraction guards the build: an article whose extraction runs longer than ``time_budget_seconds``
-    is quarantined with that reason, without records (0: no limit). It is tried again when its text, the
+    """How extraction guards the build: an article whose extraction takes more than ``time_budget_seconds`` of
+    CPU time is quarantined with that reason, without records (0: no limit). It is tried again when its text, the
     extractors or the budget change."""
 
     time_budget_seconds: float = 10.0

@@ -34,14 +34,17 @@ def run_build(corpus: Path, out: Path, version: str = "2024.04.01", **settings):
 
 @pytest.fixture
 def slow_extractor(monkeypatch):
-    """Figure extraction that never ends on an article holding SLOW-MARKER, as a pathological text would."""
+    """Figure extraction that keeps the CPU busy without end on an article holding SLOW-MARKER, as a pathological
+    text would."""
     from caravan.extract import records as extract
 
     figures = extract._EXTRACTORS["economic_figures"]
 
     def slow(article):
         if "SLOW-MARKER" in article.text:
-            time.sleep(120)
+            busy_until = time.process_time() + 120
+            while time.process_time() < busy_until:
+                pass
         return figures(article)
 
     monkeypatch.setitem(extract._EXTRACTORS, "economic_figures", slow)
