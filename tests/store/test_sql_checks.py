@@ -286,6 +286,10 @@ def test_the_gx_sample_has_the_whole_frames_values_of_its_rows():
             sample = gx_sample_frame(con, table, list(whole.columns), limit=limit)
             assert 0 < len(sample) <= limit
             assert sample.equals(whole[whole[key].isin(sample[key])].reset_index(drop=True)), (table, limit)
+    # So GX finds the bad changed row: s2's incident is in no row of incidents.
+    sample = gx_sample_frame(con, "incident_sources", suite_columns(load_suite("incident_sources")))
+    failed = validate_frame(sample, load_suite("incident_sources"), "source_id").failures
+    assert [(r.columns, r.unexpected_keys) for r in failed] == [(("incident_exists",), ["s2"])]
 
 
 @pytest.mark.parametrize("before, after", [("1GB", "512.0 MiB"), ("300MB", "286.1 MiB")])
