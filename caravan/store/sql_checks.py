@@ -26,6 +26,13 @@ from caravan.store.warehouse import sql_identifier
 PARTIAL_UNEXPECTED = 20  # unexpected values listed per expectation: as many as GX's SUMMARY result lists
 _BATCH_ROWS = 50_000  # rows per batch where Python searches a regex
 
+# DuckDB's memory for a check, at most (bytes). The checks run in the build's own process, which still holds what the
+# earlier steps left; a check reads each table once, so a buffer pool larger than what its joins need (the articles'
+# texts for the spans fit in this at 100,000 articles) only caches blocks it will not read again. What needs more
+# spills to disk.
+CHECK_MEMORY_LIMIT = 512 * 2**20
+_MEMORY_UNITS = {"bytes": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40, "PiB": 2**50}
+
 
 @dataclass(frozen=True)
 class KeyLink:
@@ -70,6 +77,14 @@ def check_table(con: duckdb.DuckDBPyConnection, table: str, folder: Path = EXPEC
                       links=check_key_links(con, table), gx_rows=len(sample))
 
 
+def bound_check_memory(con: duckdb.DuckDBPyConnection, limit: int = CHECK_MEMORY_LIMIT) -> None:
+    """Lower the memory limit of ``con``'s database to ``limit`` bytes where it is higher. The limit is the whole
+    database's: for a connection opened for the check, as the assets' are."""
+    number, unit = con.sql("SELECT current_setting('memory_limit')").fetchone()[0].split()
+    if float(number) * _MEMORY_UNITS[unit] > limit:
+        con.execute(f"SET memory_limit = '{int(limit)}B'")
+
+
 def combined(sql: ValidationOutcome, gx: ValidationOutcome) -> ValidationOutcome:
     """SQL's results, except where GX failed on its sample and SQL did not: there GX's (a disagreement)."""
     results = [g if r.success and not g.success else r for r, g in zip(sql.results, gx.results)]
@@ -87,24 +102,57 @@ class _Condition:
     missing: str | None
 
 
+_EVALUATION_ERRORS = (duckdb.Error, re.error, ValueError)  # an expectation that cannot be evaluated fails with it
+
+
 def evaluate_suite(con: duckdb.DuckDBPyConnection, table: str, suite_json: dict,
                    frame_query: str | None = None) -> ValidationOutcome:
     """The suite over the table's whole validation frame (``VALIDATION_QUERIES``), in SQL: one result per
     expectation, in suite order, as GX's pandas path reports it. ``frame_query`` selects the frame instead, when
     it is held elsewhere (a copy made once for the whole suite, say)."""
     frame = _Frame(con, table, frame_query)
-    results = []
+    results: dict[int, ExpectationResult] = {}
+    conditions: dict[int, tuple[ExpectationResult, _Condition, float]] = {}
     for position, spec in enumerate(suite_json["expectations"], 1):
-        kwargs = spec.get("kwargs") or {}
-        base = ExpectationResult(position=position, expectation=spec["type"],
+        kind, kwargs = spec["type"], spec.get("kwargs") or {}
+        base = ExpectationResult(position=position, expectation=kind,
                                  columns=tuple(expectation_columns(kwargs)), success=False,
                                  arguments={k: v for k, v in kwargs.items() if k not in COLUMN_KWARGS})
         try:
-            results.append(_evaluate(frame, base, spec["type"], kwargs))
-        except (duckdb.Error, re.error, ValueError) as exc:
-            results.append(replace(base, error=str(exc).splitlines()[0]))
-    return ValidationOutcome(table=suite_json["name"], success=all(r.success for r in results),
-                             evaluated=len(results), results=results, key=frame.key)
+            if kind == "expect_column_values_to_match_regex" and re2_pattern(kwargs["regex"], con) is None:
+                results[position] = _python_regex(frame, base, kwargs["regex"], kwargs.get("mostly", 1))
+            else:
+                conditions[position] = (base, _condition(kind, kwargs, frame), kwargs.get("mostly", 1))
+        except _EVALUATION_ERRORS as exc:
+            results[position] = _error_result(base, exc)
+    results.update(_counted(frame, conditions))
+    ordered = [results[position] for position in sorted(results)]
+    return ValidationOutcome(table=suite_json["name"], success=all(r.success for r in ordered),
+                             evaluated=len(ordered), results=ordered, key=frame.key)
+
+
+def _error_result(base: ExpectationResult, exc: Exception) -> ExpectationResult:
+    return replace(base, error=str(exc).splitlines()[0])
+
+
+def _counted(frame: _Frame, conditions: dict[int, tuple[ExpectationResult, _Condition, float]]
+             ) -> dict[int, ExpectationResult]:
+    """The results of the expectations written as conditions, by position. Their counts come from one pass over the
+    frame (its joins, the articles' texts for the spans, run once, not once per expectation); where that pass fails
+    (a column the frame lacks, say), each is counted alone, so that the error is its own."""
+    try:
+        counts = frame.counts_of([condition for _, condition, _ in conditions.values()]) if conditions else []
+    except duckdb.Error:
+        counts = None
+    results = {}
+    for i, (position, (base, condition, mostly)) in enumerate(conditions.items()):
+        try:
+            n, missing, unexpected = counts[i] if counts is not None else frame.counts(condition)
+            rows = frame.first_unexpected(base.columns, condition) if unexpected else []
+            results[position] = _result(base, n, missing, unexpected, mostly, rows)
+        except _EVALUATION_ERRORS as exc:
+            results[position] = _error_result(base, exc)
+    return results
 
 
 class _Frame:
@@ -118,25 +166,21 @@ class _Frame:
 
     def counts(self, condition: _Condition) -> tuple[int, int | None, int]:
         """Rows, missing rows (None when not counted) and unexpected rows."""
+        return self.counts_of([condition])[0]
+
+    def counts_of(self, conditions: list[_Condition]) -> list[tuple[int, int | None, int]]:
+        """``counts`` of each condition, in one pass over the frame."""
         # count_if is NULL over no rows, where GX counts 0.
-        missing = f"coalesce(count_if({condition.missing}), 0)" if condition.missing else "NULL"
-        return self.con.sql(f"SELECT count(*), {missing}, coalesce(count_if({condition.unexpected}), 0) "
-                            f"FROM {self.sql}").fetchone()
+        columns = [f"coalesce(count_if({c.missing}), 0)" if c.missing else "NULL" for c in conditions]
+        columns += [f"coalesce(count_if({c.unexpected}), 0)" for c in conditions]
+        row = self.con.sql(f"SELECT count(*), {', '.join(columns)} FROM {self.sql}").fetchone()
+        return [(row[0], row[1 + i], row[1 + len(conditions) + i]) for i in range(len(conditions))]
 
     def first_unexpected(self, columns: tuple[str, ...], condition: _Condition) -> list[tuple]:
         """(key, values...) of the first unexpected rows in frame order."""
         select = ", ".join(sql_identifier(c) for c in (self.key, *columns))
         return self.con.sql(f"SELECT {select} FROM {self.sql} WHERE {condition.unexpected} "
                             f"ORDER BY {self.order} LIMIT {PARTIAL_UNEXPECTED}").fetchall()
-
-
-def _evaluate(frame: _Frame, base: ExpectationResult, kind: str, kwargs: dict) -> ExpectationResult:
-    if kind == "expect_column_values_to_match_regex" and re2_pattern(kwargs["regex"], frame.con) is None:
-        return _python_regex(frame, base, kwargs["regex"], kwargs.get("mostly", 1))
-    condition = _condition(kind, kwargs, frame)
-    n, missing, unexpected = frame.counts(condition)
-    rows = frame.first_unexpected(base.columns, condition) if unexpected else []
-    return _result(base, n, missing, unexpected, kwargs.get("mostly", 1), rows)
 
 
 def _condition(kind: str, kwargs: dict, frame: _Frame) -> _Condition:
@@ -281,7 +325,7 @@ def check_key_links(con: duckdb.DuckDBPyConnection, table: str) -> ValidationOut
             rows = frame.first_unexpected(base.columns, condition) if unexpected else []
             results.append(_result(base, n, missing, unexpected, 1, rows))
         except duckdb.Error as exc:
-            results.append(replace(base, error=str(exc).splitlines()[0]))
+            results.append(_error_result(base, exc))
     return ValidationOutcome(table=table, success=all(r.success for r in results), evaluated=len(results),
                              results=results, key=frame.key)
 

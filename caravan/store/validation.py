@@ -182,7 +182,7 @@ def gx_sample_frame(con: duckdb.DuckDBPyConnection, table: str, columns: list[st
     bucket = f"md5_number_lower(CAST({key} AS VARCHAR))"
     picked = (f'SELECT {key} FROM "{table}" WHERE {changed} OR {bucket} % {GX_SAMPLE_BUCKETS} = 0 '
               f"ORDER BY {changed} DESC, {bucket}, {key} LIMIT {int(limit)}")
-    return _frame(con, table, columns, where=f"{key} IN ({picked})")
+    return _frame(con, table, columns, rows=f'SELECT * FROM "{table}" WHERE {key} IN ({picked})')
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
@@ -190,10 +190,14 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
                                           [table]).fetchall()}
 
 
-def _frame(con: duckdb.DuckDBPyConnection, table: str, columns: list[str] | None, where: str = "") -> pd.DataFrame:
+def _frame(con: duckdb.DuckDBPyConnection, table: str, columns: list[str] | None, rows: str = "") -> pd.DataFrame:
+    """The validation frame, of the table's ``rows`` (a query) only when given."""
     # In key order: a join returns its rows in any order, and the Data Docs print a fingerprint of the frame.
     select = "*" if columns is None else ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
-    query = f"SELECT {select} FROM ({VALIDATION_QUERIES[table]}) {'WHERE ' + where if where else ''} ORDER BY {ALL_TABLES[table].order_by()}"
+    # Named as the table, the rows stand for it in the frame's query (no frame reads its own table elsewhere): its
+    # joins then read what these rows need, not the whole table's (the articles' texts, for the spans).
+    with_rows = f'WITH "{table}" AS ({rows}) ' if rows else ""
+    query = f"{with_rows}SELECT {select} FROM ({VALIDATION_QUERIES[table]}) ORDER BY {ALL_TABLES[table].order_by()}"
     # Through Arrow: DuckDB's own .df() calls a pandas API that pandas 3 deprecates.
     frame = con.sql(query).to_arrow_table().to_pandas()
     return frame.drop(columns=["span_text"], errors="ignore")

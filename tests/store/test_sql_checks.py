@@ -12,7 +12,8 @@ from datetime import datetime, timedelta, timezone
 import duckdb
 import pytest
 
-from caravan.store.sql_checks import check_key_links, check_table, combined, evaluate_suite, re2_pattern
+from caravan.store.sql_checks import (bound_check_memory, check_key_links, check_table, combined, evaluate_suite,
+                                      re2_pattern)
 from caravan.store.tables import ALL_TABLES, TABLES
 from caravan.store.validation import (expectations_markdown, failing_values_markdown, gx_sample_frame, load_suite,
                                       suite_columns, validate_frame, validation_frame)
@@ -115,6 +116,29 @@ def test_sql_agrees_with_gx_on_a_whole_suite_and_where_nothing_fails(con):
     clean = duckdb.connect()
     store(clean, "articles", [article("a1"), article("a2", published="2023", published_precision="year")])
     assert_agree(*gx_and_sql(clean, "articles", load_suite("articles")))
+
+
+class QueryLog:
+    """A connection that notes the queries run through ``sql``."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con, self.queries = con, []
+
+    def sql(self, query: str):
+        self.queries.append(query)
+        return self.con.sql(query)
+
+    def execute(self, *args):
+        return self.con.execute(*args)
+
+
+def test_a_suite_is_counted_in_one_pass_over_its_frame(con):
+    # Every case but the regex Python searches, which reads its column on its own.
+    conditions = suite(*(case for name, case in CASES.items() if name != "regex_python"))
+    log = QueryLog(con)
+    outcome = evaluate_suite(log, "articles", conditions)
+    assert [q for q in log.queries if q.startswith("SELECT count(*)")] == [log.queries[0]]
+    assert outcome == evaluate_suite(con, "articles", conditions) and not outcome.success
 
 
 def test_sql_agrees_with_gx_on_an_empty_table():
@@ -249,3 +273,27 @@ def test_the_gx_sample_is_bounded_deterministic_and_holds_the_changed_rows():
     store(con, "articles", rows + [article(f"more{i:04}", ingested_at=old) for i in range(500)])
     grown = set(gx_sample_frame(con, "articles", columns)["article_id"])
     assert fixed <= grown and {f"new{i:02}" for i in range(30)} <= grown
+
+
+def test_the_gx_sample_has_the_whole_frames_values_of_its_rows():
+    # The sample's frame is made from its rows alone: what it joins from other tables is still whole.
+    con = duckdb.connect()
+    span_tables(con)
+    for table in ("incidents", "incident_sources"):
+        key = ALL_TABLES[table].primary_key
+        whole = validation_frame(con, table)
+        for limit in (1, 2, 3):
+            sample = gx_sample_frame(con, table, list(whole.columns), limit=limit)
+            assert 0 < len(sample) <= limit
+            assert sample.equals(whole[whole[key].isin(sample[key])].reset_index(drop=True)), (table, limit)
+    # So GX finds the bad changed row: s2's incident is in no row of incidents.
+    sample = gx_sample_frame(con, "incident_sources", suite_columns(load_suite("incident_sources")))
+    failed = validate_frame(sample, load_suite("incident_sources"), "source_id").failures
+    assert [(r.columns, r.unexpected_keys) for r in failed] == [(("incident_exists",), ["s2"])]
+
+
+@pytest.mark.parametrize("before, after", [("1GB", "512.0 MiB"), ("300MB", "286.1 MiB")])
+def test_a_check_bounds_duckdbs_memory_lower_never_higher(before, after):
+    con = duckdb.connect(config={"memory_limit": before})
+    bound_check_memory(con)
+    assert con.sql("SELECT current_setting('memory_limit')").fetchone()[0] == after
