@@ -26,7 +26,7 @@ from caravan.common.ids import sha256_file
 from caravan.release.changelog import CHANGE_KINDS, CHANGES_SCHEMA, TableChanges
 from caravan.release.licences import DEFAULT as DEFAULT_LICENCES, AllowList
 from caravan.release.duckdb_copy import DuckDBCopy
-from caravan.release.page import render_index_page, render_release_page
+from caravan.release.page import render_index_page, write_release_page
 from caravan.release.reports import Reports
 from caravan.release.table_files import (RELEASE_TABLES, TableData, WarehouseTables, write_table_files,
                                          write_warehouse_table_files)
@@ -89,9 +89,11 @@ def _resource(name: str, path: Path, rows: int, description: str, schema: dict) 
 def attributions(tables: dict[str, pa.Table]) -> list[dict]:
     """The sources a user must credit: each outlet with its articles' licence, each statistics publisher."""
     outlets: dict[tuple[str, str], int] = {}
-    for row in tables["articles"].select(["outlet", "license"]).to_pylist():
+    # Counted by Arrow, then named: a row per article as Python objects would take 80 MB at 100,000 articles.
+    pairs = tables["articles"].group_by(["outlet", "license"]).aggregate([([], "count_all")])
+    for row in pairs.to_pylist():
         key = (row["outlet"] or "unknown outlet", row["license"] or "licence not stated")
-        outlets[key] = outlets.get(key, 0) + 1
+        outlets[key] = outlets.get(key, 0) + row["count_all"]
     sources = [{"title": outlet, "kind": "news outlet", "license": licence, "articles": n}
                for (outlet, licence), n in sorted(outlets.items())]
     publishers = sorted({r["publisher"] for r in tables["official_figures"].select(["publisher"]).to_pylist()})
@@ -240,7 +242,7 @@ def write_release(tables: Mapping[str, TableData | Callable[[], TableData]] | Wa
             _write_descriptions(staging, version, written, changed_rows, texts)
             copy.wait()
         (staging / "SHA256SUMS").write_text(_checksums(staging), encoding="utf-8")
-        (staging / "index.html").write_text(render_release_page(staging), encoding="utf-8")
+        write_release_page(staging)
         os.chmod(staging, 0o755)
         os.rename(staging, final)
     except BaseException:
