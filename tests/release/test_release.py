@@ -357,6 +357,23 @@ def test_failing_reports_name_the_release_and_leave_no_half_release(tmp_path: Pa
     assert (tmp_path / "releases" / "latest").resolve().name == "2024.04.01"
 
 
+def test_a_failing_page_names_the_release_and_leaves_no_half_release(tmp_path: Path, monkeypatch):
+    from caravan.release import writer
+    from caravan.release.page import ReleasePageError
+
+    checksums = writer._checksums
+
+    def checksums_then_damage(folder: Path) -> str:
+        (folder / "datapackage.json").write_text("not json", encoding="utf-8")  # read by the page's child process
+        return checksums(folder)
+
+    monkeypatch.setattr(writer, "_checksums", checksums_then_damage)
+    with pytest.raises(ReleasePageError, match=r"\.2024\.04\.01\.\w+: writing the release's page failed: "
+                                               r"JSONDecodeError"):
+        write_release(_empty_tables(), tmp_path / "releases", "2024.04.01")
+    _assert_no_half_release(tmp_path / "releases")
+
+
 def test_the_duckdb_copy_is_bounded_as_the_warehouse_connections_are(tmp_path: Path, monkeypatch):
     from caravan.release.duckdb_copy import DuckDBCopyError
 
