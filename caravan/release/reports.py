@@ -1,5 +1,5 @@
 """The release's reports on its own tables: the changelog against the previous release (``changes.parquet``,
-``CHANGES.md``) and the Great Expectations Data Docs (``validation/``), written by a child process of their own.
+``CHANGES.md``) and the Great Expectations Data Docs (``validation/``), each written by a child process of its own.
 
 Both run in DuckDB over the release's Parquet files, which holds up to its memory limit in buffers until its
 connection closes, and the Data Docs import GX: in a child, that memory goes with the child, and the build's
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 import pyarrow.parquet as pq
 
@@ -24,23 +25,38 @@ class ReportsError(RuntimeError):
     pass
 
 
-class Reports(ChildProcess):
-    """The reports of the release in ``staging`` (its tables written), against the ``previous`` release (None: the
+def _error(staging: Path, report: str) -> Callable[[str], ReportsError]:
+    return lambda message: ReportsError(f"{staging}: writing the release's {report} failed: {message}")
+
+
+class Changelog(ChildProcess):
+    """The changelog of the release in ``staging`` (its tables written) against the ``previous`` release (None: the
     first), written by a child process started when this is made. DuckDB spills into the folder ``spill``."""
 
     def __init__(self, staging: Path, previous: Path | None, version: str, spill: Path):
-        request = {"staging": str(staging), "previous": str(previous) if previous else None, "version": version,
-                   "spill": str(spill)}
-        super().__init__("caravan.release.reports", request, lambda message: ReportsError(
-            f"{staging}: writing the release's changelog and Data Docs failed: {message}"))
+        request = {"report": "changes", "staging": str(staging), "previous": str(previous) if previous else None,
+                   "version": version, "spill": str(spill)}
+        super().__init__("caravan.release.reports", request, _error(staging, "changelog"))
 
     def wait(self) -> tuple[list[TableChanges], int]:
-        """Waits for the reports: each table's changes, and the rows of ``changes.parquet``."""
+        """Waits for the changelog: each table's changes, and the rows of ``changes.parquet``."""
         result = self.result()
         summary = [TableChanges(c["table"], c["counts"], {kind: [tuple(row) for row in rows]
                                                            for kind, rows in c["first"].items()})
                    for c in result["summary"]]
         return summary, result["changed_rows"]
+
+
+class DataDocs(ChildProcess):
+    """The Data Docs of the release in ``staging`` (its tables written), written by a child process of its own (not
+    the changelog's: what that one's DuckDB and Arrow keep after their work would add to the Data Docs' peak)."""
+
+    def __init__(self, staging: Path, version: str, spill: Path):
+        request = {"report": "data_docs", "staging": str(staging), "version": version, "spill": str(spill)}
+        super().__init__("caravan.release.reports", request, _error(staging, "Data Docs"))
+
+    def wait(self) -> None:
+        self.result()
 
 
 def write_changes(staging: Path, previous: Path | None, version: str, spill: Path) -> tuple[list[TableChanges], int]:
@@ -69,14 +85,18 @@ def write_data_docs(staging: Path, version: str, spill: Path) -> None:
         con.close()
 
 
-def _write_reports(request: dict) -> dict:
-    staging, spill = Path(request["staging"]), Path(request["spill"])
+def _write_changes(request: dict) -> dict:
     previous = Path(request["previous"]) if request["previous"] else None
-    summary, changed_rows = write_changes(staging, previous, request["version"], spill)
-    write_data_docs(staging, request["version"], spill)
+    summary, changed_rows = write_changes(Path(request["staging"]), previous, request["version"], Path(request["spill"]))
     return {"summary": [{"table": c.table, "counts": c.counts, "first": c.first} for c in summary],
             "changed_rows": changed_rows}
 
 
+def _write_data_docs(request: dict) -> None:
+    write_data_docs(Path(request["staging"]), request["version"], Path(request["spill"]))
+
+
+_REPORTS = {"changes": _write_changes, "data_docs": _write_data_docs}
+
 if __name__ == "__main__":
-    serve(_write_reports)
+    serve(lambda request: _REPORTS[request["report"]](request))

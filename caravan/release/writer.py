@@ -27,7 +27,7 @@ from caravan.release.changelog import CHANGE_KINDS, CHANGES_SCHEMA, TableChanges
 from caravan.release.licences import DEFAULT as DEFAULT_LICENCES, AllowList
 from caravan.release.duckdb_copy import DuckDBCopy
 from caravan.release.page import render_index_page, write_release_page
-from caravan.release.reports import Reports
+from caravan.release.reports import Changelog, DataDocs
 from caravan.release.table_files import (RELEASE_TABLES, TableData, WarehouseTables, write_table_files,
                                          write_warehouse_table_files)
 from caravan.store.tables import TABLES
@@ -232,14 +232,16 @@ def write_release(tables: Mapping[str, TableData | Callable[[], TableData]] | Wa
         if not named and previous is not None and _same_tables(staging, previous):
             shutil.rmtree(staging)
             return _unchanged(previous, {n: r for n, (_, r) in written.items()})
-        # The DuckDB copy, and the changelog with the Data Docs, are written from the Parquet files by child
-        # processes (see ``reports``) while this one writes the other files: only the checksums need them all.
-        # The reports' DuckDB spills beside the staging folder, not into it.
+        # The DuckDB copy, the changelog and the Data Docs are written from the Parquet files by child processes
+        # (see ``reports``), the copy beside the others, while this one writes the other files: only the checksums
+        # need them all. The reports' DuckDB spills beside the staging folder, not into it.
         with tempfile.TemporaryDirectory(prefix=".spill.", dir=releases_dir) as spill, \
-                DuckDBCopy(staging / "caravan.duckdb", {name: path for name, (path, _) in written.items()}) as copy, \
-                Reports(staging, previous, version, Path(spill)) as reports:
-            summary, changed_rows = reports.wait()
-            _write_descriptions(staging, version, written, changed_rows, texts)
+                DuckDBCopy(staging / "caravan.duckdb", {name: path for name, (path, _) in written.items()}) as copy:
+            with Changelog(staging, previous, version, Path(spill)) as changelog:
+                summary, changed_rows = changelog.wait()
+            with DataDocs(staging, version, Path(spill)) as data_docs:
+                _write_descriptions(staging, version, written, changed_rows, texts)
+                data_docs.wait()
             copy.wait()
         (staging / "SHA256SUMS").write_text(_checksums(staging), encoding="utf-8")
         write_release_page(staging)

@@ -338,23 +338,37 @@ def test_an_error_beside_the_running_children_ends_them_and_leaves_no_half_relea
     monkeypatch.setattr("caravan.release.child.subprocess.Popen", recorded)
     with pytest.raises(RuntimeError, match="the descriptions failed"):
         write_release(_empty_tables(), tmp_path / "releases", "2024.04.01")
-    # The DuckDB copy's and the reports' (which were waited for): none left writing into a removed folder.
-    assert len(children) == 2 and all(child.poll() is not None for child in children)
+    # The DuckDB copy's, the changelog's (waited for) and the Data Docs': none left writing into a removed folder.
+    assert len(children) == 3 and all(child.poll() is not None for child in children)
     _assert_no_half_release(tmp_path / "releases")
 
 
-def test_failing_reports_name_the_release_and_leave_no_half_release(tmp_path: Path, monkeypatch):
+def test_a_failing_changelog_names_the_release_and_leaves_no_half_release(tmp_path: Path, monkeypatch):
     from caravan.release.reports import ReportsError
 
     # The previous release's quotes are not a Parquet file: the child's changelog fails as on a damaged release.
     write_release(_empty_tables(), tmp_path / "releases", "2024.04.01")
     (tmp_path / "releases" / "2024.04.01" / "quotes.parquet").write_bytes(b"not parquet")
-    with pytest.raises(ReportsError, match=r"\.2024\.04\.02\.\w+: writing the release's changelog and Data Docs "
-                                           r"failed: ArrowInvalid: Parquet magic bytes not found"):
+    with pytest.raises(ReportsError, match=r"\.2024\.04\.02\.\w+: writing the release's changelog failed: "
+                                           r"ArrowInvalid: Parquet magic bytes not found"):
         write_release(_empty_tables(), tmp_path / "releases", "2024.04.02")
     assert sorted(p.name for p in (tmp_path / "releases").iterdir()) == ["2024.04.01", "index.html", "index.json",
                                                                          "latest"]
     assert (tmp_path / "releases" / "latest").resolve().name == "2024.04.01"
+
+
+def test_failing_data_docs_name_the_release_and_leave_no_half_release(tmp_path: Path, monkeypatch):
+    from caravan.release import writer
+    from caravan.release.reports import DataDocs, ReportsError
+
+    def damaged_first(staging: Path, version: str, spill: Path) -> DataDocs:
+        (staging / "speakers.parquet").write_bytes(b"not parquet")  # read by the Data Docs' child process
+        return DataDocs(staging, version, spill)
+
+    monkeypatch.setattr(writer, "DataDocs", damaged_first)
+    with pytest.raises(ReportsError, match=r"\.2024\.04\.01\.\w+: writing the release's Data Docs failed: .*speakers"):
+        write_release(_empty_tables(), tmp_path / "releases", "2024.04.01")
+    _assert_no_half_release(tmp_path / "releases")
 
 
 def test_a_failing_page_names_the_release_and_leaves_no_half_release(tmp_path: Path, monkeypatch):
