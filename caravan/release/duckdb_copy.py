@@ -15,15 +15,11 @@ new release. DuckDB (1.5) leaves three things to chance, each closed here:
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 import duckdb
 
+from caravan.release.child import ChildProcess, serve
 from caravan.store.tables import TABLES
 from caravan.store.views import create_views
 from caravan.store.warehouse import memory_limit
@@ -36,35 +32,19 @@ class DuckDBCopyError(RuntimeError):
     pass
 
 
-class DuckDBCopy:
+class DuckDBCopy(ChildProcess):
     """The DuckDB copy at ``path``, written from ``parquet_files`` by a child process started when this is made,
     so that the release's other files are written meanwhile. ``wait`` where the file is needed. Leaving the
-    ``with`` block without waiting (an error elsewhere) ends the child: no process is left writing into a
-    release folder that is being removed."""
+    ``with`` block without waiting (an error elsewhere) ends the child."""
 
     def __init__(self, path: Path, parquet_files: dict[str, Path]):
         self.path = path
-        spec = json.dumps({"path": str(path), "tables": {name: str(p) for name, p in parquet_files.items()}})
-        # A file, not a pipe: a child that filled a pipe nobody reads until it ends would wait forever.
-        self._stderr = tempfile.TemporaryFile()
-        self._child = subprocess.Popen([sys.executable, "-m", "caravan.release.duckdb_copy", spec],
-                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._stderr,
-                                       env={**os.environ, **_ZERO_FILL})
+        request = {"path": str(path), "tables": {name: str(p) for name, p in parquet_files.items()}}
+        super().__init__("caravan.release.duckdb_copy", request, lambda message: DuckDBCopyError(
+            f"{path}: writing the release's DuckDB copy failed: {message}"), env=_ZERO_FILL)
 
     def wait(self) -> None:
-        if self._child.wait() != 0:
-            self._stderr.seek(0)
-            message = self._stderr.read().decode("utf-8", errors="replace").strip()[-2000:]
-            raise DuckDBCopyError(f"{self.path}: writing the release's DuckDB copy failed: {message}")
-
-    def __enter__(self) -> DuckDBCopy:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        if self._child.poll() is None:
-            self._child.kill()
-            self._child.wait()
-        self._stderr.close()
+        self.result()
 
 
 def write_duckdb_copy(path: Path, parquet_files: dict[str, Path]) -> None:
@@ -88,9 +68,9 @@ def _write(path: Path, parquet_files: dict[str, Path]) -> None:
         con.close()
 
 
+def _write_request(request: dict) -> None:
+    _write(Path(request["path"]), {name: Path(p) for name, p in request["tables"].items()})
+
+
 if __name__ == "__main__":
-    request = json.loads(sys.argv[1])
-    try:
-        _write(Path(request["path"]), {name: Path(p) for name, p in request["tables"].items()})
-    except duckdb.Error as exc:
-        sys.exit(str(exc))  # the message alone, for the parent's error
+    serve(_write_request)

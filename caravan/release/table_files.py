@@ -7,10 +7,6 @@ writes the release's other files afterwards, does not carry it."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import tempfile
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import partial
@@ -21,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from caravan.release.child import ChildProcess, serve
 from caravan.release.licences import AllowList
 from caravan.store.tables import TABLES, Table
 
@@ -150,24 +147,11 @@ class TableFilesError(RuntimeError):
 def write_warehouse_table_files(source: WarehouseTables, staging: Path, licences: AllowList) -> TableFiles:
     """``write_table_files`` of ``source``'s published tables, in a child process. The warehouse must not be
     open for writing meanwhile (DuckDB allows one process per file)."""
-    spec = json.dumps({"target": source.target, "lake_data_path": source.lake_data_path, "staging": str(staging),
-                       "licences": sorted(licences.kinds)})
-    # Files, not pipes: a child that filled a pipe nobody reads until it ends would wait forever.
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        child = subprocess.Popen([sys.executable, "-m", "caravan.release.table_files", spec],
-                                 stdin=subprocess.DEVNULL, stdout=out, stderr=err)
-        try:
-            code = child.wait()
-        finally:
-            if child.poll() is None:  # interrupted here: no child goes on writing into a staging folder
-                child.kill()
-                child.wait()
-        if code != 0:
-            err.seek(0)
-            message = err.read().decode("utf-8", errors="replace").strip()[-2000:]
-            raise TableFilesError(f"{source.target}: writing the release's Parquet files failed: {message}")
-        out.seek(0)
-        result = json.loads(out.read().decode("utf-8").strip().splitlines()[-1])
+    request = {"target": source.target, "lake_data_path": source.lake_data_path, "staging": str(staging),
+               "licences": sorted(licences.kinds)}
+    with ChildProcess("caravan.release.table_files", request, lambda message: TableFilesError(
+            f"{source.target}: writing the release's Parquet files failed: {message}")) as child:
+        result = child.result()
     return TableFiles({name: (staging / f"{name}.parquet", rows) for name, rows in result["rows"].items()},
                       result["withheld"])
 
@@ -186,7 +170,4 @@ def _write_from_warehouse(request: dict) -> dict:
 
 
 if __name__ == "__main__":
-    try:
-        print(json.dumps(_write_from_warehouse(json.loads(sys.argv[1]))))
-    except Exception as exc:  # the message alone, for the parent's error
-        sys.exit(f"{type(exc).__name__}: {exc}")
+    serve(_write_from_warehouse)

@@ -14,7 +14,7 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -23,16 +23,14 @@ import pyarrow.parquet as pq
 
 from caravan import __version__
 from caravan.common.ids import sha256_file
-from caravan.release.changelog import CHANGE_KINDS, CHANGES_SCHEMA, TableChanges, changes_markdown, diff_releases, summarise
-from caravan.release.data_docs import build_data_docs
+from caravan.release.changelog import CHANGE_KINDS, CHANGES_SCHEMA, TableChanges
 from caravan.release.licences import DEFAULT as DEFAULT_LICENCES, AllowList
 from caravan.release.duckdb_copy import DuckDBCopy
-from caravan.release.page import render_index_page, render_release_page
+from caravan.release.page import render_index_page, write_release_page
+from caravan.release.reports import Changelog, DataDocs
 from caravan.release.table_files import (RELEASE_TABLES, TableData, WarehouseTables, write_table_files,
                                          write_warehouse_table_files)
 from caravan.store.tables import TABLES
-from caravan.store.validation import load_suite
-from caravan.store.warehouse import scratch_connection
 
 DATA_LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
                 "path": "https://creativecommons.org/licenses/by/4.0/"}
@@ -91,9 +89,11 @@ def _resource(name: str, path: Path, rows: int, description: str, schema: dict) 
 def attributions(tables: dict[str, pa.Table]) -> list[dict]:
     """The sources a user must credit: each outlet with its articles' licence, each statistics publisher."""
     outlets: dict[tuple[str, str], int] = {}
-    for row in tables["articles"].select(["outlet", "license"]).to_pylist():
+    # Counted by Arrow, then named: a row per article as Python objects would take 80 MB at 100,000 articles.
+    pairs = tables["articles"].group_by(["outlet", "license"]).aggregate([([], "count_all")])
+    for row in pairs.to_pylist():
         key = (row["outlet"] or "unknown outlet", row["license"] or "licence not stated")
-        outlets[key] = outlets.get(key, 0) + 1
+        outlets[key] = outlets.get(key, 0) + row["count_all"]
     sources = [{"title": outlet, "kind": "news outlet", "license": licence, "articles": n}
                for (outlet, licence), n in sorted(outlets.items())]
     publishers = sorted({r["publisher"] for r in tables["official_figures"].select(["publisher"]).to_pylist()})
@@ -173,22 +173,6 @@ def _checksums(folder: Path) -> str:
     return "".join(f"{sha256_file(p)}  {p.relative_to(folder).as_posix()}\n" for p in files)
 
 
-def _write_data_docs(staging: Path, version: str, written: dict[str, tuple[Path, int]], spill: Path) -> None:
-    """Great Expectations Data Docs of the release's own tables: each suite evaluated in SQL over the table as
-    published."""
-    suites = {name: load_suite(name) for name in RELEASE_TABLES}
-    day = datetime.strptime(version[:10], "%Y.%m.%d").replace(tzinfo=timezone.utc)  # fixed run time: stable pages
-    # Views named like the published tables, over their Parquet files (the DuckDB copy holds the same rows):
-    # the pages need not wait for the copy.
-    con = scratch_connection(spill)
-    try:
-        for name, (path, _) in written.items():
-            con.read_parquet(str(path)).create_view(name)
-        build_data_docs(con, suites, staging / "validation", run_name=version, run_time=day)
-    finally:
-        con.close()
-
-
 def previous_release(releases_dir: Path) -> Path | None:
     latest = Path(releases_dir) / "latest"
     return latest.resolve() if latest.is_symlink() and latest.resolve().is_dir() else None
@@ -207,16 +191,6 @@ def _unchanged(latest: Path, row_counts: dict[str, int]) -> Release:
                  for name in RELEASE_TABLES)
     return Release(latest.name, latest, row_counts, latest / "caravan.duckdb", none, latest.name,
                    unchanged_since=latest.name)
-
-
-def _write_changes(staging: Path, previous: Path | None, version: str, spill: Path) -> tuple[list[TableChanges], int]:
-    """changes.parquet and CHANGES.md against the ``previous`` release: the summary and the rows changed."""
-    changes = diff_releases(previous, staging, RELEASE_TABLES, spill)
-    pq.write_table(changes, staging / "changes.parquet", compression="zstd", compression_level=9)
-    summary = summarise(changes, RELEASE_TABLES)
-    (staging / "CHANGES.md").write_text(changes_markdown(version, previous.name if previous else None, summary),
-                                        encoding="utf-8")
-    return summary, changes.num_rows
 
 
 def _write_descriptions(staging: Path, version: str, written: dict[str, tuple[Path, int]], changed_rows: int,
@@ -258,17 +232,19 @@ def write_release(tables: Mapping[str, TableData | Callable[[], TableData]] | Wa
         if not named and previous is not None and _same_tables(staging, previous):
             shutil.rmtree(staging)
             return _unchanged(previous, {n: r for n, (_, r) in written.items()})
-        # The DuckDB copy is written by a child process from the Parquet files while this one writes the
-        # other files: only the checksums need it.
-        # The changelog's and the Data Docs' DuckDB spill beside the staging folder, not into it.
-        with DuckDBCopy(staging / "caravan.duckdb", {name: path for name, (path, _) in written.items()}) as copy, \
-                tempfile.TemporaryDirectory(prefix=".spill.", dir=releases_dir) as spill:
-            summary, changed_rows = _write_changes(staging, previous, version, Path(spill))
-            _write_descriptions(staging, version, written, changed_rows, texts)
-            _write_data_docs(staging, version, written, Path(spill))
+        # The DuckDB copy, the changelog and the Data Docs are written from the Parquet files by child processes
+        # (see ``reports``), the copy beside the others, while this one writes the other files: only the checksums
+        # need them all. The reports' DuckDB spills beside the staging folder, not into it.
+        with tempfile.TemporaryDirectory(prefix=".spill.", dir=releases_dir) as spill, \
+                DuckDBCopy(staging / "caravan.duckdb", {name: path for name, (path, _) in written.items()}) as copy:
+            with Changelog(staging, previous, version, Path(spill)) as changelog:
+                summary, changed_rows = changelog.wait()
+            with DataDocs(staging, version, Path(spill)) as data_docs:
+                _write_descriptions(staging, version, written, changed_rows, texts)
+                data_docs.wait()
             copy.wait()
         (staging / "SHA256SUMS").write_text(_checksums(staging), encoding="utf-8")
-        (staging / "index.html").write_text(render_release_page(staging), encoding="utf-8")
+        write_release_page(staging)
         os.chmod(staging, 0o755)
         os.rename(staging, final)
     except BaseException:

@@ -320,7 +320,7 @@ def test_a_failing_duckdb_copy_leaves_no_half_release(tmp_path: Path, monkeypatc
     _assert_no_half_release(tmp_path / "releases")
 
 
-def test_an_error_beside_the_running_duckdb_copy_ends_it_and_leaves_no_half_release(tmp_path: Path, monkeypatch):
+def test_an_error_beside_the_running_children_ends_them_and_leaves_no_half_release(tmp_path: Path, monkeypatch):
     import subprocess
 
     from caravan.release import writer
@@ -331,14 +331,60 @@ def test_an_error_beside_the_running_duckdb_copy_ends_it_and_leaves_no_half_rele
         children.append(popen(*args, **kwargs))
         return children[-1]
 
-    def diff_fails(*args):
-        raise RuntimeError("the diff failed")
+    def descriptions_fail(*args):
+        raise RuntimeError("the descriptions failed")
 
-    monkeypatch.setattr(writer, "diff_releases", diff_fails)  # the first step beside the running copy
-    monkeypatch.setattr("caravan.release.duckdb_copy.subprocess.Popen", recorded)
-    with pytest.raises(RuntimeError, match="the diff failed"):
+    monkeypatch.setattr(writer, "_write_descriptions", descriptions_fail)  # written beside the running copy
+    monkeypatch.setattr("caravan.release.child.subprocess.Popen", recorded)
+    with pytest.raises(RuntimeError, match="the descriptions failed"):
         write_release(_empty_tables(), tmp_path / "releases", "2024.04.01")
-    assert len(children) == 1 and children[0].poll() is not None  # no child left writing into a removed folder
+    # The DuckDB copy's, the changelog's (waited for) and the Data Docs': none left writing into a removed folder.
+    assert len(children) == 3 and all(child.poll() is not None for child in children)
+    _assert_no_half_release(tmp_path / "releases")
+
+
+def test_a_failing_changelog_names_the_release_and_leaves_no_half_release(tmp_path: Path, monkeypatch):
+    from caravan.release.reports import ReportsError
+
+    # The previous release's quotes are not a Parquet file: the child's changelog fails as on a damaged release.
+    write_release(_empty_tables(), tmp_path / "releases", "2024.04.01")
+    (tmp_path / "releases" / "2024.04.01" / "quotes.parquet").write_bytes(b"not parquet")
+    with pytest.raises(ReportsError, match=r"\.2024\.04\.02\.\w+: writing the release's changelog failed: "
+                                           r"ArrowInvalid: Parquet magic bytes not found"):
+        write_release(_empty_tables(), tmp_path / "releases", "2024.04.02")
+    assert sorted(p.name for p in (tmp_path / "releases").iterdir()) == ["2024.04.01", "index.html", "index.json",
+                                                                         "latest"]
+    assert (tmp_path / "releases" / "latest").resolve().name == "2024.04.01"
+
+
+def test_failing_data_docs_name_the_release_and_leave_no_half_release(tmp_path: Path, monkeypatch):
+    from caravan.release import writer
+    from caravan.release.reports import DataDocs, ReportsError
+
+    def damaged_first(staging: Path, version: str, spill: Path) -> DataDocs:
+        (staging / "speakers.parquet").write_bytes(b"not parquet")  # read by the Data Docs' child process
+        return DataDocs(staging, version, spill)
+
+    monkeypatch.setattr(writer, "DataDocs", damaged_first)
+    with pytest.raises(ReportsError, match=r"\.2024\.04\.01\.\w+: writing the release's Data Docs failed: .*speakers"):
+        write_release(_empty_tables(), tmp_path / "releases", "2024.04.01")
+    _assert_no_half_release(tmp_path / "releases")
+
+
+def test_a_failing_page_names_the_release_and_leaves_no_half_release(tmp_path: Path, monkeypatch):
+    from caravan.release import writer
+    from caravan.release.page import ReleasePageError
+
+    checksums = writer._checksums
+
+    def checksums_then_damage(folder: Path) -> str:
+        (folder / "datapackage.json").write_text("not json", encoding="utf-8")  # read by the page's child process
+        return checksums(folder)
+
+    monkeypatch.setattr(writer, "_checksums", checksums_then_damage)
+    with pytest.raises(ReleasePageError, match=r"\.2024\.04\.01\.\w+: writing the release's page failed: "
+                                               r"JSONDecodeError"):
+        write_release(_empty_tables(), tmp_path / "releases", "2024.04.01")
     _assert_no_half_release(tmp_path / "releases")
 
 
@@ -359,8 +405,10 @@ def test_the_duckdb_copy_is_bounded_as_the_warehouse_connections_are(tmp_path: P
 
 def test_the_data_docs_connection_is_bounded_and_spills_outside_the_release(tmp_path: Path, monkeypatch):
     # The limit the warehouse's connections take applies: a bad one fails the release, which leaves nothing.
-    monkeypatch.setenv("CARAVAN_DUCKDB_MEMORY_LIMIT", "a lot")
-    with pytest.raises(duckdb.Error, match="(?i)memory"):
+    from caravan.release.reports import ReportsError
+
+    monkeypatch.setenv("CARAVAN_DUCKDB_MEMORY_LIMIT", "a lot")  # the child process takes the setting too
+    with pytest.raises(ReportsError, match="(?i)memory"):
         write_release(_empty_tables(), tmp_path / "releases", "2024.04.01")
     _assert_no_half_release(tmp_path / "releases")
     monkeypatch.setenv("CARAVAN_DUCKDB_MEMORY_LIMIT", "64MB")

@@ -1,0 +1,102 @@
+"""The release's reports on its own tables: the changelog against the previous release (``changes.parquet``,
+``CHANGES.md``) and the Great Expectations Data Docs (``validation/``), each written by a child process of its own.
+
+Both run in DuckDB over the release's Parquet files, which holds up to its memory limit in buffers until its
+connection closes, and the Data Docs import GX: in a child, that memory goes with the child, and the build's
+long-lived process, which goes on with the release's other files, does not carry it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import pyarrow.parquet as pq
+
+from caravan.release.changelog import TableChanges, changes_markdown, diff_releases, summarise
+from caravan.release.child import ChildProcess, serve
+from caravan.release.data_docs import build_data_docs
+from caravan.release.table_files import RELEASE_TABLES
+from caravan.store.validation import load_suite
+from caravan.store.warehouse import scratch_connection
+
+
+class ReportsError(RuntimeError):
+    pass
+
+
+def _error(staging: Path, report: str) -> Callable[[str], ReportsError]:
+    return lambda message: ReportsError(f"{staging}: writing the release's {report} failed: {message}")
+
+
+class Changelog(ChildProcess):
+    """The changelog of the release in ``staging`` (its tables written) against the ``previous`` release (None: the
+    first), written by a child process started when this is made. DuckDB spills into the folder ``spill``."""
+
+    def __init__(self, staging: Path, previous: Path | None, version: str, spill: Path):
+        request = {"report": "changes", "staging": str(staging), "previous": str(previous) if previous else None,
+                   "version": version, "spill": str(spill)}
+        super().__init__("caravan.release.reports", request, _error(staging, "changelog"))
+
+    def wait(self) -> tuple[list[TableChanges], int]:
+        """Waits for the changelog: each table's changes, and the rows of ``changes.parquet``."""
+        result = self.result()
+        summary = [TableChanges(c["table"], c["counts"], {kind: [tuple(row) for row in rows]
+                                                           for kind, rows in c["first"].items()})
+                   for c in result["summary"]]
+        return summary, result["changed_rows"]
+
+
+class DataDocs(ChildProcess):
+    """The Data Docs of the release in ``staging`` (its tables written), written by a child process of its own (not
+    the changelog's: what that one's DuckDB and Arrow keep after their work would add to the Data Docs' peak)."""
+
+    def __init__(self, staging: Path, version: str, spill: Path):
+        request = {"report": "data_docs", "staging": str(staging), "version": version, "spill": str(spill)}
+        super().__init__("caravan.release.reports", request, _error(staging, "Data Docs"))
+
+    def wait(self) -> None:
+        self.result()
+
+
+def write_changes(staging: Path, previous: Path | None, version: str, spill: Path) -> tuple[list[TableChanges], int]:
+    """changes.parquet and CHANGES.md against the ``previous`` release: the summary and the rows changed."""
+    changes = diff_releases(previous, staging, RELEASE_TABLES, spill)
+    pq.write_table(changes, staging / "changes.parquet", compression="zstd", compression_level=9)
+    summary = summarise(changes, RELEASE_TABLES)
+    (staging / "CHANGES.md").write_text(changes_markdown(version, previous.name if previous else None, summary),
+                                        encoding="utf-8")
+    return summary, changes.num_rows
+
+
+def write_data_docs(staging: Path, version: str, spill: Path) -> None:
+    """Great Expectations Data Docs of the release's own tables: each suite evaluated in SQL over the table as
+    published."""
+    suites = {name: load_suite(name) for name in RELEASE_TABLES}
+    day = datetime.strptime(version[:10], "%Y.%m.%d").replace(tzinfo=timezone.utc)  # fixed run time: stable pages
+    # Views named like the published tables, over their Parquet files (the DuckDB copy holds the same rows):
+    # the pages need not wait for the copy.
+    con = scratch_connection(spill)
+    try:
+        for name in RELEASE_TABLES:
+            con.read_parquet(str(staging / f"{name}.parquet")).create_view(name)
+        build_data_docs(con, suites, staging / "validation", run_name=version, run_time=day)
+    finally:
+        con.close()
+
+
+def _write_changes(request: dict) -> dict:
+    previous = Path(request["previous"]) if request["previous"] else None
+    summary, changed_rows = write_changes(Path(request["staging"]), previous, request["version"], Path(request["spill"]))
+    return {"summary": [{"table": c.table, "counts": c.counts, "first": c.first} for c in summary],
+            "changed_rows": changed_rows}
+
+
+def _write_data_docs(request: dict) -> None:
+    write_data_docs(Path(request["staging"]), request["version"], Path(request["spill"]))
+
+
+_REPORTS = {"changes": _write_changes, "data_docs": _write_data_docs}
+
+if __name__ == "__main__":
+    serve(lambda request: _REPORTS[request["report"]](request))
