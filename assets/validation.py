@@ -3,9 +3,10 @@ SQL over the whole table, and Great Expectations over the changed rows and a fix
 
 import dagster as dg
 
-from caravan.store.sql_checks import bound_check_memory, check_table
+from caravan.store.sql_checks import check_table
 from caravan.store.tables import TABLES
 from caravan.store.validation import EXPECTATIONS_DIR, expectations_markdown, failing_values_markdown
+from caravan.store.warehouse import lower_memory_limit
 from assets.resources import WarehouseResource
 
 
@@ -15,7 +16,7 @@ def expectation_check(table: str) -> dg.AssetChecksDefinition:
                                 "a failure blocks the release.")
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         with warehouse.get_connection() as con:
-            bound_check_memory(con)
+            lower_memory_limit(con)  # the build's process still holds what earlier steps left
             check = check_table(con, table, EXPECTATIONS_DIR)
         outcome, links = check.suite, check.links
         # Counts to plot over runs; the tables to read.

@@ -157,10 +157,11 @@ def write_warehouse_table_files(source: WarehouseTables, staging: Path, licences
 
 
 def _write_from_warehouse(request: dict) -> dict:
-    from caravan.store.warehouse import connect, own_cursor, stream_publishable
+    from caravan.store.warehouse import connect, lower_memory_limit, own_cursor, stream_publishable
 
     con = connect(request["target"], read_only=True, lake_data_path=request["lake_data_path"])
     try:
+        lower_memory_limit(con)
         # Read as written, a row group at a time, each table on a cursor of its own.
         tables = {name: partial(stream_publishable, own_cursor(con), name) for name in RELEASE_TABLES}
         files = write_table_files(tables, Path(request["staging"]), AllowList(frozenset(request["licences"])))

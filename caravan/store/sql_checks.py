@@ -26,13 +26,6 @@ from caravan.store.warehouse import sql_identifier
 PARTIAL_UNEXPECTED = 20  # unexpected values listed per expectation: as many as GX's SUMMARY result lists
 _BATCH_ROWS = 50_000  # rows per batch where Python searches a regex
 
-# DuckDB's memory for a check, at most (bytes). The checks run in the build's own process, which still holds what the
-# earlier steps left; a check reads each table once, so a buffer pool larger than what its joins need (the articles'
-# texts for the spans fit in this at 100,000 articles) only caches blocks it will not read again. What needs more
-# spills to disk.
-CHECK_MEMORY_LIMIT = 512 * 2**20
-_MEMORY_UNITS = {"bytes": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40, "PiB": 2**50}
-
 
 @dataclass(frozen=True)
 class KeyLink:
@@ -75,14 +68,6 @@ def check_table(con: duckdb.DuckDBPyConnection, table: str, folder: Path = EXPEC
     sample = gx_sample_frame(con, table, columns if key in columns else [*columns, key])
     return TableCheck(suite=combined(evaluate_suite(con, table, suite), validate_frame(sample, suite, key)),
                       links=check_key_links(con, table), gx_rows=len(sample))
-
-
-def bound_check_memory(con: duckdb.DuckDBPyConnection, limit: int = CHECK_MEMORY_LIMIT) -> None:
-    """Lower the memory limit of ``con``'s database to ``limit`` bytes where it is higher. The limit is the whole
-    database's: for a connection opened for the check, as the assets' are."""
-    number, unit = con.sql("SELECT current_setting('memory_limit')").fetchone()[0].split()
-    if float(number) * _MEMORY_UNITS[unit] > limit:
-        con.execute(f"SET memory_limit = '{int(limit)}B'")
 
 
 def combined(sql: ValidationOutcome, gx: ValidationOutcome) -> ValidationOutcome:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 import duckdb
 import pytest
 
-from caravan.store.sql_checks import (bound_check_memory, check_key_links, check_table, combined, evaluate_suite,
+from caravan.store.sql_checks import (check_key_links, check_table, combined, evaluate_suite,
                                       re2_pattern)
 from caravan.store.tables import ALL_TABLES, TABLES
 from caravan.store.validation import (expectations_markdown, failing_values_markdown, gx_sample_frame, load_suite,
@@ -290,10 +290,3 @@ def test_the_gx_sample_has_the_whole_frames_values_of_its_rows():
     sample = gx_sample_frame(con, "incident_sources", suite_columns(load_suite("incident_sources")))
     failed = validate_frame(sample, load_suite("incident_sources"), "source_id").failures
     assert [(r.columns, r.unexpected_keys) for r in failed] == [(("incident_exists",), ["s2"])]
-
-
-@pytest.mark.parametrize("before, after", [("1GB", "512.0 MiB"), ("300MB", "286.1 MiB")])
-def test_a_check_bounds_duckdbs_memory_lower_never_higher(before, after):
-    con = duckdb.connect(config={"memory_limit": before})
-    bound_check_memory(con)
-    assert con.sql("SELECT current_setting('memory_limit')").fetchone()[0] == after

@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from caravan.store.tables import QUARANTINE
-from caravan.store.warehouse import describe, ensure_table, in_transaction, is_lake
+from caravan.store.warehouse import describe, ensure_table, in_transaction, is_lake, lower_memory_limit
 
 
 def test_a_lake_is_told_from_a_file_and_its_password_never_printed():
@@ -62,3 +62,10 @@ def test_a_table_replaced_in_batches_is_old_or_new_never_half(tmp_path):
     assert [n for (n,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()] == ["quarantine"]
     assert con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'quarantine'").fetchone()[0]
     con.close()
+
+
+@pytest.mark.parametrize("before, after", [("1GB", "512.0 MiB"), ("300MB", "286.1 MiB")])
+def test_a_reading_connections_memory_is_lowered_never_raised(before, after):
+    con = duckdb.connect(config={"memory_limit": before})
+    lower_memory_limit(con)
+    assert con.sql("SELECT current_setting('memory_limit')").fetchone()[0] == after
