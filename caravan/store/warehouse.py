@@ -69,12 +69,12 @@ def connect(target: str | Path, read_only: bool = False, wait_seconds: float = 6
 
 # DuckDB's own default is 80 % of the machine's memory, its buffer pool filling it as tables are read; bounded,
 # it spills to a temporary folder beside the file instead.
-DEFAULT_MEMORY_LIMIT = "1GB"
+DEFAULT_MEMORY_LIMIT = "512MB"
 
 
 def memory_limit() -> str:
     """DuckDB's memory limit for Caravan's connections: CARAVAN_DUCKDB_MEMORY_LIMIT (a DuckDB size, e.g. "4GB"),
-    else 1 GB."""
+    else 512 MB."""
     return os.environ.get("CARAVAN_DUCKDB_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
 
 

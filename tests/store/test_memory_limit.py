@@ -16,7 +16,7 @@ def _limit(con) -> str:
 def test_the_warehouse_connection_is_bounded_by_default_and_by_the_setting(tmp_path: Path, monkeypatch):
     monkeypatch.delenv("CARAVAN_DUCKDB_MEMORY_LIMIT", raising=False)
     con = connect(tmp_path / "w.duckdb")
-    assert _limit(con) == "953.6 MiB"  # 1 GB, as DuckDB prints it
+    assert _limit(con) == "488.2 MiB"  # 512 MB, as DuckDB prints it
     con.close()
     monkeypatch.setenv("CARAVAN_DUCKDB_MEMORY_LIMIT", "300MB")
     con = connect(tmp_path / "w.duckdb", read_only=True)
