@@ -233,15 +233,15 @@ def write_release(tables: Mapping[str, TableData | Callable[[], TableData]] | Wa
             shutil.rmtree(staging)
             return _unchanged(previous, {n: r for n, (_, r) in written.items()})
         # The DuckDB copy, the changelog and the Data Docs are written from the Parquet files by child processes
-        # (see ``reports``), the copy beside the others, while this one writes the other files: only the checksums
-        # need them all. The reports' DuckDB spills beside the staging folder, not into it.
+        # (see ``reports``), side by side, while this one writes the other files: only the checksums need them all.
+        # The reports' DuckDB spill beside the staging folder, not into it, each into a folder of its own.
         with tempfile.TemporaryDirectory(prefix=".spill.", dir=releases_dir) as spill, \
-                DuckDBCopy(staging / "caravan.duckdb", {name: path for name, (path, _) in written.items()}) as copy:
-            with Changelog(staging, previous, version, Path(spill)) as changelog:
-                summary, changed_rows = changelog.wait()
-            with DataDocs(staging, version, Path(spill)) as data_docs:
-                _write_descriptions(staging, version, written, changed_rows, texts)
-                data_docs.wait()
+                DuckDBCopy(staging / "caravan.duckdb", {name: path for name, (path, _) in written.items()}) as copy, \
+                Changelog(staging, previous, version, Path(spill) / "changes") as changelog, \
+                DataDocs(staging, version, Path(spill) / "data_docs") as data_docs:
+            summary, changed_rows = changelog.wait()
+            _write_descriptions(staging, version, written, changed_rows, texts)
+            data_docs.wait()
             copy.wait()
         (staging / "SHA256SUMS").write_text(_checksums(staging), encoding="utf-8")
         write_release_page(staging)

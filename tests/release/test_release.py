@@ -361,12 +361,12 @@ def test_failing_data_docs_name_the_release_and_leave_no_half_release(tmp_path: 
     from caravan.release import writer
     from caravan.release.reports import DataDocs, ReportsError
 
-    def damaged_first(staging: Path, version: str, spill: Path) -> DataDocs:
-        (staging / "speakers.parquet").write_bytes(b"not parquet")  # read by the Data Docs' child process
-        return DataDocs(staging, version, spill)
+    def undated(staging: Path, version: str, spill: Path) -> DataDocs:
+        return DataDocs(staging, "undated", spill)  # the child cannot date the run: it fails, the changelog not
 
-    monkeypatch.setattr(writer, "DataDocs", damaged_first)
-    with pytest.raises(ReportsError, match=r"\.2024\.04\.01\.\w+: writing the release's Data Docs failed: .*speakers"):
+    monkeypatch.setattr(writer, "DataDocs", undated)
+    with pytest.raises(ReportsError, match=r"\.2024\.04\.01\.\w+: writing the release's Data Docs failed: "
+                                           r"ValueError: .*undated"):
         write_release(_empty_tables(), tmp_path / "releases", "2024.04.01")
     _assert_no_half_release(tmp_path / "releases")
 
