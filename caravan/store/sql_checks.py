@@ -147,7 +147,7 @@ class _Frame:
         spec = ALL_TABLES[table]
         self.con, self.key = con, spec.primary_key
         self.sql = f"({query or VALIDATION_QUERIES[table]})"
-        self.order = ", ".join(sql_identifier(c) for c in spec.sort_by)
+        self.order = spec.order_by()
 
     def counts(self, condition: _Condition) -> tuple[int, int | None, int]:
         """Rows, missing rows (None when not counted) and unexpected rows."""

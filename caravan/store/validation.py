@@ -24,6 +24,7 @@ import duckdb
 import pandas as pd
 
 from caravan.store.tables import ALL_TABLES
+from caravan.store.warehouse import sql_identifier
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
 
@@ -174,15 +175,15 @@ def gx_sample_frame(con: duckdb.DuckDBPyConnection, table: str, columns: list[st
     the new and changed texts, which the extraction after that ingest extracted. When the extractors changed it
     extracted every article; the fixed sample stands for the rest. A table without ``article_id``, or a warehouse
     without ``ingested_at``, has only the fixed sample."""
-    key = '"' + ALL_TABLES[table].primary_key.replace('"', '""') + '"'
+    key, name = sql_identifier(ALL_TABLES[table].primary_key), sql_identifier(table)
     changed = "false"
     if {"article_id", "ingested_at"} <= _columns(con, "articles") and "article_id" in _columns(con, table):
         changed = ("article_id IN (SELECT article_id FROM articles "
                    "WHERE ingested_at = (SELECT max(ingested_at) FROM articles))")
     bucket = f"md5_number_lower(CAST({key} AS VARCHAR))"
-    picked = (f'SELECT {key} FROM "{table}" WHERE {changed} OR {bucket} % {GX_SAMPLE_BUCKETS} = 0 '
+    picked = (f'SELECT {key} FROM {name} WHERE {changed} OR {bucket} % {GX_SAMPLE_BUCKETS} = 0 '
               f"ORDER BY {changed} DESC, {bucket}, {key} LIMIT {int(limit)}")
-    return _frame(con, table, columns, rows=f'SELECT * FROM "{table}" WHERE {key} IN ({picked})')
+    return _frame(con, table, columns, rows=f'SELECT * FROM {name} WHERE {key} IN ({picked})')
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
@@ -193,10 +194,10 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
 def _frame(con: duckdb.DuckDBPyConnection, table: str, columns: list[str] | None, rows: str = "") -> pd.DataFrame:
     """The validation frame, of the table's ``rows`` (a query) only when given."""
     # In key order: a join returns its rows in any order, and the Data Docs print a fingerprint of the frame.
-    select = "*" if columns is None else ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
+    select = "*" if columns is None else ", ".join(sql_identifier(c) for c in columns)
     # Named as the table, the rows stand for it in the frame's query (no frame reads its own table elsewhere): its
     # joins then read what these rows need, not the whole table's (the articles' texts, for the spans).
-    with_rows = f'WITH "{table}" AS ({rows}) ' if rows else ""
+    with_rows = f"WITH {sql_identifier(table)} AS ({rows}) " if rows else ""
     query = f"{with_rows}SELECT {select} FROM ({VALIDATION_QUERIES[table]}) ORDER BY {ALL_TABLES[table].order_by()}"
     # Through Arrow: DuckDB's own .df() calls a pandas API that pandas 3 deprecates.
     frame = con.sql(query).to_arrow_table().to_pandas()
