@@ -1,13 +1,15 @@
 """A step of the release run by a child process of its own: the memory the step takes (DuckDB's buffers, Arrow's
 pools, Python objects) goes with the child, and the build's long-lived process does not carry it.
 
-The child is ``python -m <module> <request as JSON>``; the module's ``__main__`` calls ``serve``, which prints the
-step's result as JSON on its last line of output, or exits with the error's message."""
+The child is ``python -m <module> <request as JSON> <result file>``; the module's ``__main__`` calls ``serve``, which
+pickles the step's result into the result file (pickled, not JSON: dates and tuples come back as they were), or
+exits with the error's message."""
 
 from __future__ import annotations
 
 import json
 import os
+import pickle
 import subprocess
 import sys
 import tempfile
@@ -23,17 +25,25 @@ class ChildProcess:
     def __init__(self, module: str, request: dict, error: Callable[[str], Exception],
                  env: dict[str, str] | None = None):
         self._error = error
-        # Files, not pipes: a child that filled a pipe nobody reads until it ends would wait forever.
-        self._stdout, self._stderr = tempfile.TemporaryFile(), tempfile.TemporaryFile()
-        self._child = subprocess.Popen([sys.executable, "-m", module, json.dumps(request)], stdin=subprocess.DEVNULL,
-                                       stdout=self._stdout, stderr=self._stderr, env={**os.environ, **(env or {})})
+        # A file, not a pipe: a child that filled a pipe nobody reads until it ends would wait forever.
+        self._stderr = tempfile.TemporaryFile()
+        handle, self._result = tempfile.mkstemp(prefix="caravan-child-", suffix=".pickle")
+        os.close(handle)
+        try:
+            self._child = subprocess.Popen([sys.executable, "-m", module, json.dumps(request), self._result],
+                                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._stderr,
+                                           env={**os.environ, **(env or {})})
+        except BaseException:
+            self._stderr.close()
+            os.unlink(self._result)
+            raise
 
     def result(self) -> Any:
         if self._child.wait() != 0:
             self._stderr.seek(0)
             raise self._error(self._stderr.read().decode("utf-8", errors="replace").strip()[-2000:])
-        self._stdout.seek(0)
-        return json.loads(self._stdout.read().decode("utf-8").strip().splitlines()[-1])
+        with open(self._result, "rb") as fh:
+            return pickle.load(fh)
 
     def __enter__(self) -> ChildProcess:
         return self
@@ -42,15 +52,16 @@ class ChildProcess:
         if self._child.poll() is None:
             self._child.kill()
             self._child.wait()
-        self._stdout.close()
         self._stderr.close()
+        os.unlink(self._result)
 
 
 def serve(step: Callable[[dict], Any]) -> None:
-    """The child's side: run ``step`` on the request and print its result as JSON; on an error, exit with its
-    message alone (for the parent's error)."""
+    """The child's side: run ``step`` on the request and pickle its result into the result file; on an error, exit
+    with its message alone (for the parent's error)."""
     try:
         result = step(json.loads(sys.argv[1]))
     except Exception as exc:
         sys.exit(f"{type(exc).__name__}: {exc}")
-    print(json.dumps(result))
+    with open(sys.argv[2], "wb") as fh:
+        pickle.dump(result, fh)

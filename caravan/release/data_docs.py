@@ -62,6 +62,18 @@ def build_data_docs(con: duckdb.DuckDBPyConnection, suites: dict[str, dict], out
     release's version and date to make them reproducible, otherwise ``run_time`` is now. Returns the path of
     ``index.html``.
     """
+    return render_data_docs(evaluate_suites(con, suites), suites, out_dir, run_name=run_name, run_time=run_time)
+
+
+def evaluate_suites(con: duckdb.DuckDBPyConnection, suites: dict[str, dict]) -> dict[str, ValidationOutcome]:
+    """Each table's suite evaluated over the whole table in ``con``: DuckDB alone, no GX."""
+    return {table: evaluate_table(con, table, suite_json) for table, suite_json in suites.items()}
+
+
+def render_data_docs(outcomes: dict[str, ValidationOutcome], suites: dict[str, dict], out_dir: Path, *,
+                     run_name: str = "release", run_time: datetime | None = None) -> Path:
+    """GX Data Docs of the suites' ``outcomes`` (as ``evaluate_suites`` gives them) under ``out_dir``: see
+    ``build_data_docs``. No table is read here: the evaluation may run elsewhere (a child process)."""
     import great_expectations as gx  # lazy: importing GX takes seconds
     from great_expectations.core import ExpectationSuite
     from great_expectations.core.run_identifier import RunIdentifier
@@ -90,7 +102,7 @@ def build_data_docs(con: duckdb.DuckDBPyConnection, suites: dict[str, dict], out
     for table, suite_json in suites.items():
         suite = context.suites.add(ExpectationSuite(name=suite_json["name"], expectations=suite_json["expectations"],
                                                     meta=suite_json.get("meta") or {}))
-        result = suite_validation_result(evaluate_table(con, table, suite_json), suite, table, run_id)
+        result = suite_validation_result(outcomes[table], suite, table, run_id)
         suite_id = ExpectationSuiteIdentifier(name=suite.name)
         context.validation_results_store.store_validation_results(
             result, ValidationResultIdentifier(suite_id, run_id, result.batch_id), suite_id)

@@ -1,9 +1,11 @@
 """The release's reports on its own tables: the changelog against the previous release (``changes.parquet``,
-``CHANGES.md``) and the Great Expectations Data Docs (``validation/``), each written by a child process of its own.
+``CHANGES.md``) and the Great Expectations Data Docs (``validation/``), each read by a child process of its own.
 
-Both run in DuckDB over the release's Parquet files, which holds up to its memory limit in buffers until its
-connection closes, and the Data Docs import GX: in a child, that memory goes with the child, and the build's
-long-lived process, which goes on with the release's other files, does not carry it."""
+Both read the release's Parquet files in DuckDB, which holds up to its memory limit in buffers until its connection
+closes: in a child, that memory goes with the child, and the build's long-lived process, which goes on with the
+release's other files, does not carry it. The Data Docs' child evaluates the suites only; GX renders the pages in
+the caller, which has GX loaded already (the build's checks use it): a child importing GX anew took some 4 s of
+CPU per release."""
 
 from __future__ import annotations
 
@@ -15,9 +17,9 @@ import pyarrow.parquet as pq
 
 from caravan.release.changelog import TableChanges, changes_markdown, diff_releases, summarise
 from caravan.release.child import ChildProcess, serve
-from caravan.release.data_docs import build_data_docs
+from caravan.release.data_docs import evaluate_suites, render_data_docs
 from caravan.release.table_files import RELEASE_TABLES
-from caravan.store.validation import load_suite
+from caravan.store.validation import ValidationOutcome, load_suite
 from caravan.store.warehouse import scratch_connection
 
 
@@ -48,15 +50,23 @@ class Changelog(ChildProcess):
 
 
 class DataDocs(ChildProcess):
-    """The Data Docs of the release in ``staging`` (its tables written), written by a child process of its own (not
-    the changelog's: what that one's DuckDB and Arrow keep after their work would add to the Data Docs' peak)."""
+    """The Data Docs of the release in ``staging`` (its tables written): the suites evaluated by a child process of
+    its own (not the changelog's: what that one's DuckDB and Arrow keep after their work would add to the
+    evaluation's peak), the pages rendered by ``wait``."""
 
     def __init__(self, staging: Path, version: str, spill: Path):
+        self._staging, self._version = staging, version
         request = {"report": "data_docs", "staging": str(staging), "version": version, "spill": str(spill)}
         super().__init__("caravan.release.reports", request, _error(staging, "Data Docs"))
 
     def wait(self) -> None:
-        self.result()
+        """Waits for the evaluation and writes the pages."""
+        outcomes, day = self.result()
+        try:
+            render_data_docs(outcomes, {name: load_suite(name) for name in outcomes}, self._staging / "validation",
+                             run_name=self._version, run_time=day)
+        except Exception as exc:  # named as the child's failures are
+            raise _error(self._staging, "Data Docs")(f"{type(exc).__name__}: {exc}") from exc
 
 
 def write_changes(staging: Path, previous: Path | None, version: str, spill: Path) -> tuple[list[TableChanges], int]:
@@ -69,18 +79,17 @@ def write_changes(staging: Path, previous: Path | None, version: str, spill: Pat
     return summary, changes.num_rows
 
 
-def write_data_docs(staging: Path, version: str, spill: Path) -> None:
-    """Great Expectations Data Docs of the release's own tables: each suite evaluated in SQL over the table as
-    published."""
-    suites = {name: load_suite(name) for name in RELEASE_TABLES}
-    day = datetime.strptime(version[:10], "%Y.%m.%d").replace(tzinfo=timezone.utc)  # fixed run time: stable pages
+def evaluate_release(staging: Path, version: str, spill: Path) -> tuple[dict[str, ValidationOutcome], datetime]:
+    """Each release table's suite evaluated in SQL over the table as published, and the run time its Data Docs
+    name: the release's day, fixed, so that the pages are stable."""
+    day = datetime.strptime(version[:10], "%Y.%m.%d").replace(tzinfo=timezone.utc)
     # Views named like the published tables, over their Parquet files (the DuckDB copy holds the same rows):
-    # the pages need not wait for the copy.
+    # the evaluation need not wait for the copy.
     con = scratch_connection(spill)
     try:
         for name in RELEASE_TABLES:
             con.read_parquet(str(staging / f"{name}.parquet")).create_view(name)
-        build_data_docs(con, suites, staging / "validation", run_name=version, run_time=day)
+        return evaluate_suites(con, {name: load_suite(name) for name in RELEASE_TABLES}), day
     finally:
         con.close()
 
@@ -92,11 +101,11 @@ def _write_changes(request: dict) -> dict:
             "changed_rows": changed_rows}
 
 
-def _write_data_docs(request: dict) -> None:
-    write_data_docs(Path(request["staging"]), request["version"], Path(request["spill"]))
+def _evaluate_release(request: dict) -> tuple[dict[str, ValidationOutcome], datetime]:
+    return evaluate_release(Path(request["staging"]), request["version"], Path(request["spill"]))
 
 
-_REPORTS = {"changes": _write_changes, "data_docs": _write_data_docs}
+_REPORTS = {"changes": _write_changes, "data_docs": _evaluate_release}
 
 if __name__ == "__main__":
     serve(lambda request: _REPORTS[request["report"]](request))

@@ -213,3 +213,14 @@ def test_frames_come_in_key_order(release_con):
                 for row in frame[list(keys)].astype(object).where(frame[list(keys)].notna(), None).itertuples(index=False)]
         assert rows == sorted(rows), table
         assert len(frame) == len(frame.drop_duplicates(subset=[ALL_TABLES[table].primary_key])), table
+
+
+def test_the_release_pages_are_those_one_process_writes(release: Path, release_con, suites: dict, tmp_path: Path):
+    # The writer evaluates the suites in a child process and renders the pages itself, from the results the child
+    # hands back: the pages must be what evaluating and rendering in one process gives.
+    alone = build_data_docs(release_con, suites, tmp_path / "validation", run_name=release.name, run_time=RUN_TIME)
+    written = release / "validation"
+    files = sorted(p.relative_to(written) for p in written.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(alone.parent) for p in alone.parent.rglob("*") if p.is_file())
+    for name in files:
+        assert (written / name).read_bytes() == (alone.parent / name).read_bytes(), name

@@ -371,6 +371,23 @@ def test_failing_data_docs_name_the_release_and_leave_no_half_release(tmp_path: 
     _assert_no_half_release(tmp_path / "releases")
 
 
+def test_data_docs_failing_to_render_name_the_release_and_leave_no_half_release(tmp_path: Path, monkeypatch):
+    # The child evaluates the suites; the pages are rendered in this process, from what it handed back.
+    from caravan.release import reports
+    from caravan.release.reports import ReportsError
+
+    def render_fails(outcomes, suites, out_dir, **run):
+        assert set(outcomes) == set(RELEASE_TABLES) and all(o.table == name for name, o in outcomes.items())
+        assert run["run_time"].isoformat() == "2024-04-01T00:00:00+00:00"
+        raise OSError("disk full")
+
+    monkeypatch.setattr(reports, "render_data_docs", render_fails)
+    with pytest.raises(ReportsError, match=r"\.2024\.04\.01\.\w+: writing the release's Data Docs failed: "
+                                           r"OSError: disk full"):
+        write_release(_empty_tables(), tmp_path / "releases", "2024.04.01")
+    _assert_no_half_release(tmp_path / "releases")
+
+
 def test_a_failing_page_names_the_release_and_leaves_no_half_release(tmp_path: Path, monkeypatch):
     from caravan.release import writer
     from caravan.release.page import ReleasePageError
