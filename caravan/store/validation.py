@@ -17,14 +17,18 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from caravan.store.tables import ALL_TABLES
 from caravan.store.warehouse import sql_identifier
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
 
@@ -356,11 +360,18 @@ def _error(info: dict | None) -> str | None:
     return "; ".join(dict.fromkeys(m for m in messages if m)) or None
 
 
+def _is_pandas_missing(value) -> bool:
+    # pandas' missing values come only from a pandas frame, and then pandas is loaded: the SQL checks and the
+    # release's child processes need not import it (half a second each).
+    pd = sys.modules.get("pandas")
+    return pd is not None and (value is pd.NA or value is pd.NaT)
+
+
 def plain_value(value):
     """JSON-friendly sample values for reports and Dagster metadata."""
     if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):  # a NumPy scalar
         value = value.item()
-    if value is None or value is pd.NA or value is pd.NaT:
+    if value is None or _is_pandas_missing(value):
         return None
     if isinstance(value, (str, int, bool)):
         return value
