@@ -10,7 +10,8 @@ from pathlib import Path
 
 import duckdb
 
-from caravan.ingest.corpus import FileState, Unchanged, fingerprint, scan_corpus
+from caravan.ingest.corpus import fingerprint
+from caravan.store.tables import ARTICLES
 from tests.conftest import SAMPLE_CORPUS
 
 
@@ -36,13 +37,16 @@ def _write(folder: Path, stem: str, text: str, meta: dict | None = None) -> None
 
 
 def _tables(warehouse: Path) -> dict:
+    """The ingest's tables, but when it ran."""
+    queries = {"articles": "SELECT * EXCLUDE (ingested_at) FROM articles ORDER BY article_id",
+               "quarantine": "SELECT path, reason FROM quarantine ORDER BY path",
+               "stg_corpus_files": "SELECT * FROM stg_corpus_files ORDER BY source_path",
+               "stg_article_signatures": "SELECT * FROM stg_article_signatures ORDER BY sha256"}
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        articles = con.sql("SELECT * EXCLUDE (ingested_at) FROM articles ORDER BY article_id").fetchall()
-        quarantine = con.sql("SELECT path, reason FROM quarantine ORDER BY path").fetchall()
+        return {name: con.sql(query).fetchall() for name, query in queries.items()}
     finally:
         con.close()
-    return {"articles": articles, "quarantine": quarantine}
 
 
 def _ingest_meta(result) -> dict:
@@ -83,28 +87,29 @@ def test_a_file_replaced_by_a_link_outside_is_checked_again(tmp_path: Path):
     corpus, outside = tmp_path / "corpus", tmp_path / "outside"
     corpus.mkdir(), outside.mkdir()
     _write(corpus, "tomsk", TOMSK)
-    states: dict[str, FileState] = {}
-    signatures: dict[str, bytes] = {}
-    [article] = list(scan_corpus(corpus, signatures=signatures, states=states))
-    assert list(states) == ["tomsk.txt"] and states["tomsk.txt"].article_id == article.article_id
-    [again] = list(scan_corpus(corpus, signatures=signatures, known=states))
-    assert again == Unchanged("tomsk.txt", article.article_id, article.sha256)
+    _write(corpus, "omsk", OMSK)
+    assert _ingest(corpus, tmp_path / "inc").success
 
-    _write(outside, "secret", TOMSK)
+    _write(outside, "secret", TOMSK.replace("14", "41"))
     (corpus / "tomsk.txt").unlink()
     os.symlink(outside / "secret.txt", corpus / "tomsk.txt")
     assert fingerprint(corpus / "tomsk.txt") is None  # a link is never taken for a known file
-    [rejected] = list(scan_corpus(corpus, signatures=signatures, known=states))
-    assert rejected.reason == "outside the corpus folder"
+    result = _ingest(corpus, tmp_path / "inc")
+    assert _ingest_meta(result) == {"articles_read": 0, "articles_unchanged": 1}
+    tables = _tables(tmp_path / "inc" / "caravan.duckdb")
+    assert tables["quarantine"] == [("tomsk.txt", "outside the corpus folder")]
+    assert [row[ARTICLES.column_names.index("source_path")] for row in tables["articles"]] == ["omsk.txt"]
+    assert _ingest(corpus, tmp_path / "scratch").success
+    assert tables == _tables(tmp_path / "scratch" / "caravan.duckdb")
 
 
 def test_a_file_written_again_with_the_same_size_is_read_again(tmp_path: Path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     _write(corpus, "tomsk", TOMSK)
-    states: dict[str, FileState] = {}
-    signatures: dict[str, bytes] = {}
-    list(scan_corpus(corpus, signatures=signatures, states=states))
+    assert _ingest(corpus, tmp_path / "inc").success
     _write(corpus, "tomsk", TOMSK.replace("14", "41"))  # same size, new change time
-    [article] = list(scan_corpus(corpus, signatures=signatures, known=states))
-    assert not isinstance(article, Unchanged) and "41 migrants" in article.text
+    result = _ingest(corpus, tmp_path / "inc")
+    assert _ingest_meta(result) == {"articles_read": 1, "articles_unchanged": 0}
+    [row] = _tables(tmp_path / "inc" / "caravan.duckdb")["articles"]
+    assert "41 migrants" in row[ARTICLES.column_names.index("text")]
