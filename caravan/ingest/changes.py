@@ -54,7 +54,8 @@ def corpus_prints(folder: Path) -> dict[str, str | None]:
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(folder, "corpus folder does not exist")
-    return {name: fingerprint(folder / name) for name in corpus_names(folder)}
+    base = os.fspath(folder)
+    return {name: fingerprint(os.path.join(base, name)) for name in corpus_names(folder)}
 
 
 @dataclass

@@ -248,16 +248,17 @@ class FileState:
     rank: tuple
 
 
-def fingerprint(txt_path: Path) -> str | None:
+def fingerprint(txt_path: Path | str) -> str | None:
     """What the directory entries of an article file and its metadata file say of them (device, inode, size,
     modification and change times), or None when either is not a plain regular file (a link, a pipe...):
     such a file is checked and read every time. A file written again gets a new change time."""
+    txt = os.fspath(txt_path)  # as a string: a corpus has many files, and Path objects cost more than the lstat
     parts = []
-    for path in (txt_path, _meta_path(txt_path)):
+    for path in (txt, txt.removesuffix(".txt") + ".meta.json"):
         try:
             st = os.lstat(path)
         except FileNotFoundError:
-            if path == txt_path:
+            if path == txt:
                 return None
             parts.append("none")
             continue
@@ -412,6 +413,8 @@ def read_and_sign(paths: list[Path], max_bytes: int, known: dict[str, bytes],
     global _known_signatures
     _known_signatures = known  # forked workers inherit it: the stored signatures are never sent to them
     workers = 1 if len(paths) < _PARALLEL_FROM else worker_count(workers)
+    if workers > 1:
+        _permutations()  # drawn (and datasketch imported) once, before the workers fork, rather than in each of them
     windows = (paths[start:start + _WINDOW] for start in range(0, len(paths), _WINDOW))
     for _, results in map_batches(partial(_read_one, max_bytes=max_bytes), windows, workers):
         yield from results

@@ -311,14 +311,14 @@ def file_state_rows(states: dict[str, FileState], version: str) -> pa.Table:
 
 def files_to_read(con: duckdb.DuckDBPyConnection, prints: dict[str, str | None]) -> list[str]:
     """The names of ``prints`` (the corpus's files → their fingerprints) an ingest reads: all but the files untouched
-    since the last ingest (same fingerprint) whose article it kept. Those stay in the temporary table
-    ``_unchanged_articles`` with their stored state, for the functions below."""
+    since the last ingest (same fingerprint) whose article it kept. Those are left in the temporary table
+    ``_unchanged_articles`` (source_path), for the functions below."""
     listing = pa.table({"name": list(prints), "fingerprint": list(prints.values())},
                        schema=pa.schema([("name", pa.string()), ("fingerprint", pa.string())]))
     con.register("_corpus_prints", listing)
     try:
         con.execute(f"""CREATE OR REPLACE TEMP TABLE _unchanged_articles AS
-            SELECT f.source_path, f.copy_rank, f.article_id, f.sha256
+            SELECT f.source_path
             FROM _corpus_prints l
             JOIN {CORPUS_FILES.name} f ON f.source_path = l.name AND f.fingerprint = l.fingerprint
             JOIN articles a ON a.source_path = f.source_path AND a.article_id = f.article_id AND a.sha256 = f.sha256
@@ -341,10 +341,11 @@ def unchanged_neighbours(con: duckdb.DuckDBPyConnection, keys: NeighbourKeys) ->
     """The unchanged articles (``files_to_read``) that share an article id, a text or a signature band with ``keys``,
     with their stored rank and signature."""
     bands = " OR ".join(f"s.signature[{start + 1}:{end}] IN (SELECT unnest(?::BLOB[]))" for start, end in keys.band_ranges)
-    rows = con.execute(f"""SELECT u.source_path, u.copy_rank, u.article_id, u.sha256, s.signature
-        FROM _unchanged_articles u JOIN {ARTICLE_SIGNATURES.name} s USING (sha256)
-        WHERE u.article_id IN (SELECT unnest(?::VARCHAR[])) OR u.sha256 IN (SELECT unnest(?::VARCHAR[])) OR {bands}
-        ORDER BY u.source_path""", [keys.article_ids, keys.sha256s, *keys.bands]).fetchall()
+    rows = con.execute(f"""SELECT f.source_path, f.copy_rank, f.article_id, f.sha256, s.signature
+        FROM {CORPUS_FILES.name} f JOIN {ARTICLE_SIGNATURES.name} s USING (sha256)
+        WHERE (f.article_id IN (SELECT unnest(?::VARCHAR[])) OR f.sha256 IN (SELECT unnest(?::VARCHAR[])) OR {bands})
+          AND f.source_path IN (SELECT source_path FROM _unchanged_articles)
+        ORDER BY f.source_path""", [keys.article_ids, keys.sha256s, *keys.bands]).fetchall()
     return [Candidate(name, tuple(json.loads(rank)), article_id, sha256, signature)
             for name, rank, article_id, sha256, signature in rows]
 
