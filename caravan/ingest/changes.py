@@ -1,10 +1,11 @@
-"""Ingest of what changed since the last ingest: only the files written since are read, and the decisions about
-copies are made again only where a file read could move them.
+"""Ingest of what changed since the last ingest: only the files written since (or set aside by it) are read, and the
+decisions about copies are made again only where those files could move them.
 
-A file's decision depends only on its neighbours (files sharing its article id, its text or a band of its signature,
-``CopyDecisions``): decided in rank order over the files read and every unchanged article connected to them through
-neighbours, the decisions are those of a first ingest of the whole corpus. An unchanged article outside them keeps
-its place, since none of its neighbours changed."""
+A file's decision depends only on the kept files before it among its neighbours (files sharing its article id, its
+text or a band of its signature, ``CopyDecisions``). An unchanged article was kept last time, beside its unchanged
+neighbours: only a file read can set it aside now. So the decisions made in rank order over the files read and the
+unchanged articles that neighbour them are those a first ingest of the whole corpus makes; every other unchanged
+article stays."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from caravan.ingest.corpus import (Article, CopyDecisions, CorpusError, FileState, Rejected, read_and_sign, fingerprint,
-                                   corpus_names, rank_file, signature_bands)
+from caravan.ingest.corpus import (Article, CopyDecisions, CorpusError, FileState, Rejected, corpus_names, fingerprint,
+                                   rank_file, read_and_sign, signature_bands)
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def corpus_prints(folder: Path) -> dict[str, str | None]:
 
 @dataclass
 class ChangedFiles:
-    """The files of ``folder`` an ingest reads again (new, written since the last ingest, or set aside by it), and what
+    """The files of ``folder`` an ingest reads (new, written since the last ingest, or set aside by it), and what
     reading them taught: their candidates for the decisions about copies, their states for the next ingest, and the
     files that could not be read."""
 
@@ -95,13 +96,13 @@ class ChangedFiles:
             yield article
 
     def decide(self, unchanged_neighbours: Callable[[NeighbourKeys], list[Candidate]]) -> CopyOutcome:
-        """The decisions about copies over the files read and the unchanged articles connected to them, found by
+        """The decisions about copies over the files read and the unchanged articles that neighbour them, found by
         ``unchanged_neighbours`` (the unchanged articles that share one of the keys)."""
-        unchanged = self._connected(unchanged_neighbours)
         decisions = CopyDecisions(self.near_duplicate)
         kept, set_aside, rejected = [], [], list(self.unreadable)
         read = {c.name for c in self.candidates}
-        for c in sorted(self.candidates + unchanged, key=lambda c: c.rank):
+        neighbours = unchanged_neighbours(self._keys()) if self.candidates else []
+        for c in sorted(self.candidates + neighbours, key=lambda c: c.rank):
             reason = decisions.decide(c.name, c.article_id, c.sha256, c.signature)
             if reason is not None:
                 rejected.append(Rejected(c.name, reason))
@@ -111,18 +112,7 @@ class ChangedFiles:
                 kept.append(c)
         return CopyOutcome(kept, set_aside, sorted(rejected, key=lambda r: r.path))
 
-    def _connected(self, unchanged_neighbours: Callable[[NeighbourKeys], list[Candidate]]) -> list[Candidate]:
-        """The unchanged articles connected to the files read through neighbours, a ring of neighbours at a time."""
-        seen = {c.name for c in self.candidates}
-        connected: list[Candidate] = []
-        ring = self.candidates
-        while ring:
-            ring = [c for c in unchanged_neighbours(self._keys(ring)) if c.name not in seen]
-            seen.update(c.name for c in ring)
-            connected += ring
-        return connected
-
-    def _keys(self, candidates: list[Candidate]) -> NeighbourKeys:
+    def _keys(self) -> NeighbourKeys:
         ranges = signature_bands(self.near_duplicate)
-        return NeighbourKeys(sorted({c.article_id for c in candidates}), sorted({c.sha256 for c in candidates}), ranges,
-                             [sorted({c.signature[start:end] for c in candidates}) for start, end in ranges])
+        return NeighbourKeys(sorted({c.article_id for c in self.candidates}), sorted({c.sha256 for c in self.candidates}),
+                             ranges, [sorted({c.signature[start:end] for c in self.candidates}) for start, end in ranges])
