@@ -15,9 +15,9 @@ from assets.metadata import table_metadata
 from caravan.ingest.changes import ChangedFiles, corpus_prints
 from caravan.ingest.corpus import Rejected, scan_corpus
 from caravan.store.tables import ARTICLE_SIGNATURES, ARTICLES, CORPUS_FILES, QUARANTINE
-from caravan.store.warehouse import (article_rows, file_state_rows, files_to_read, first_seen, has_file_states, has_table,
-                                     last_signatures, reader_version, replace_table, replace_table_batches, stage_articles,
-                                     to_arrow, unchanged_neighbours, update_ingest)
+from caravan.store.warehouse import (article_rows, file_state_rows, files_to_read, first_seen, has_file_states,
+                                     has_table, last_signatures, reader_version, replace_table, replace_table_batches,
+                                     stage_articles, to_arrow, unchanged_neighbours, update_ingest)
 from assets.resources import CorpusResource, WarehouseResource
 
 _BATCH = 2000
@@ -68,7 +68,8 @@ def _ingest_all(con: duckdb.DuckDBPyConnection, corpus: CorpusResource, version:
     read = [0]
 
     def batches():
-        items = scan_corpus(corpus.folder, corpus.max_bytes, corpus.near_duplicate_similarity, signatures, states=states)
+        items = scan_corpus(corpus.folder, corpus.max_bytes, corpus.near_duplicate_similarity, signatures,
+                            states=states)
         while chunk := list(islice(items, _BATCH)):
             found = []
             for item in chunk:
@@ -80,8 +81,9 @@ def _ingest_all(con: duckdb.DuckDBPyConnection, corpus: CorpusResource, version:
     replace_table(con, CORPUS_FILES, file_state_rows(states, version))
     # Kept for the texts still in the corpus only, so the table does not grow with every edit.
     kept_texts = [h for (h,) in con.execute("SELECT sha256 FROM articles").fetchall()]
-    replace_table(con, ARTICLE_SIGNATURES, pa.table({"sha256": kept_texts, "signature": [signatures[h] for h in kept_texts]},
-                                                    schema=ARTICLE_SIGNATURES.arrow_schema()))
+    kept_signatures = pa.table({"sha256": kept_texts, "signature": [signatures[h] for h in kept_texts]},
+                               schema=ARTICLE_SIGNATURES.arrow_schema())
+    replace_table(con, ARTICLE_SIGNATURES, kept_signatures)
     return _Ingested(rejected, read[0], 0, len(signatures) - stored)
 
 

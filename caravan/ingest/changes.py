@@ -76,16 +76,15 @@ class ChangedFiles:
              workers: int | None = None) -> Iterator[Article]:
         """Every readable article of the files of ``prints`` (name → fingerprint taken before reading), on every core;
         ``signatures`` (sha256 → signature) spares the hashing of texts known already."""
-        folder = Path(self.folder)
-        root = Path(os.path.realpath(folder))
+        root = Path(os.path.realpath(self.folder))
         ranks = {}
         for name in prints:
-            outcome = rank_file(folder / name, root)
+            outcome = rank_file(self.folder / name, root)
             if isinstance(outcome, Rejected):
                 self.unreadable.append(outcome)
             else:
                 ranks[name] = outcome
-        for name, outcome in read_and_sign([folder / name for name in ranks], self.max_bytes, signatures, workers):
+        for name, outcome in read_and_sign([self.folder / name for name in ranks], self.max_bytes, signatures, workers):
             if isinstance(outcome, str):
                 self.unreadable.append(Rejected(name, outcome))
                 continue
@@ -100,19 +99,20 @@ class ChangedFiles:
         ``unchanged_neighbours`` (the unchanged articles that share one of the keys)."""
         decisions = CopyDecisions(self.near_duplicate)
         kept, set_aside, rejected = [], [], list(self.unreadable)
-        read = {c.name for c in self.candidates}
+        read_names = {c.name for c in self.candidates}
         neighbours = unchanged_neighbours(self._keys()) if self.candidates else []
         for c in sorted(self.candidates + neighbours, key=lambda c: c.rank):
             reason = decisions.decide(c.name, c.article_id, c.sha256, c.signature)
             if reason is not None:
                 rejected.append(Rejected(c.name, reason))
-                if c.name not in read:
+                if c.name not in read_names:
                     set_aside.append(c.name)
-            elif c.name in read:
+            elif c.name in read_names:
                 kept.append(c)
         return CopyOutcome(kept, set_aside, sorted(rejected, key=lambda r: r.path))
 
     def _keys(self) -> NeighbourKeys:
         ranges = signature_bands(self.near_duplicate)
-        return NeighbourKeys(sorted({c.article_id for c in self.candidates}), sorted({c.sha256 for c in self.candidates}),
-                             ranges, [sorted({c.signature[start:end] for c in self.candidates}) for start, end in ranges])
+        read = self.candidates
+        return NeighbourKeys(sorted({c.article_id for c in read}), sorted({c.sha256 for c in read}), ranges,
+                             [sorted({c.signature[start:end] for c in read}) for start, end in ranges])

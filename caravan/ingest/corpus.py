@@ -306,7 +306,8 @@ def scan_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES, near_duplicate
     signatures = {} if signatures is None else signatures
     ranked, prints = [], {}
     for name in corpus_names(folder):
-        if states is not None:  # taken before the file is read: a file written while it is read has another one next time
+        if states is not None:
+            # Taken before the file is read: a file written while it is read has another one next time.
             prints[name] = fingerprint(folder / name)
         outcome = rank_file(folder / name, root)
         if isinstance(outcome, Rejected):

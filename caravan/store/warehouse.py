@@ -7,6 +7,7 @@ import json
 import os
 import re
 import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import partial
 from itertools import chain
@@ -296,8 +297,9 @@ def has_file_states(con: duckdb.DuckDBPyConnection, version: str) -> bool:
     the articles it kept and their signatures: then only what changed since is read."""
     if not all(has_table(con, t.name) for t in (CORPUS_FILES, ARTICLES, ARTICLE_SIGNATURES)):
         return False
-    same, other = con.execute(f"SELECT count(*) FILTER (WHERE reader_version = ?), count(*) FILTER (WHERE reader_version "
-                              f"<> ?) FROM {CORPUS_FILES.name}", [version, version]).fetchone()
+    same, other = con.execute(f"SELECT count(*) FILTER (WHERE reader_version = ?), "
+                              f"count(*) FILTER (WHERE reader_version <> ?) FROM {CORPUS_FILES.name}",
+                              [version, version]).fetchone()
     return same > 0 and other == 0
 
 
@@ -313,39 +315,46 @@ def files_to_read(con: duckdb.DuckDBPyConnection, prints: dict[str, str | None])
     """The names of ``prints`` (the corpus's files → their fingerprints) an ingest reads: all but the files untouched
     since the last ingest (same fingerprint) whose article it kept. Those are left in the temporary table
     ``_unchanged_articles`` (source_path), for the functions below."""
-    listing = pa.table({"name": list(prints), "fingerprint": list(prints.values())},
-                       schema=pa.schema([("name", pa.string()), ("fingerprint", pa.string())]))
-    con.register("_corpus_prints", listing)
-    try:
+    listing = pa.table({"name": pa.array(list(prints), pa.string()),
+                        "fingerprint": pa.array(list(prints.values()), pa.string())})
+    with _registered(con, _corpus_prints=listing):
         con.execute(f"""CREATE OR REPLACE TEMP TABLE _unchanged_articles AS
             SELECT f.source_path
             FROM _corpus_prints l
             JOIN {CORPUS_FILES.name} f ON f.source_path = l.name AND f.fingerprint = l.fingerprint
             JOIN articles a ON a.source_path = f.source_path AND a.article_id = f.article_id AND a.sha256 = f.sha256
             WHERE f.sha256 IN (SELECT sha256 FROM {ARTICLE_SIGNATURES.name})""")
-        return [name for (name,) in con.execute("SELECT name FROM _corpus_prints WHERE name NOT IN "
-                                                "(SELECT source_path FROM _unchanged_articles) ORDER BY name").fetchall()]
-    finally:
-        con.unregister("_corpus_prints")
+        unread = con.execute("SELECT name FROM _corpus_prints WHERE name NOT IN "
+                             "(SELECT source_path FROM _unchanged_articles) ORDER BY name").fetchall()
+    return [name for (name,) in unread]
 
 
 def last_signatures(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, bytes]:
     """sha256 → signature of the texts the files ``names`` had at the last ingest, where they are stored: a file
     written again with the same text, or set aside as a copy, is not hashed again."""
-    return dict(con.execute(f"SELECT DISTINCT s.sha256, s.signature FROM {CORPUS_FILES.name} f JOIN "
-                            f"{ARTICLE_SIGNATURES.name} s USING (sha256) WHERE f.source_path IN "
-                            "(SELECT unnest(?::VARCHAR[]))", [names]).fetchall())
+    with _registered(con, _names=pa.table({"source_path": pa.array(names, pa.string())})):
+        return dict(con.execute(f"SELECT DISTINCT s.sha256, s.signature FROM {CORPUS_FILES.name} f JOIN "
+                                f"{ARTICLE_SIGNATURES.name} s USING (sha256) WHERE f.source_path IN "
+                                "(SELECT source_path FROM _names)").fetchall())
 
 
 def unchanged_neighbours(con: duckdb.DuckDBPyConnection, keys: NeighbourKeys) -> list[Candidate]:
     """The unchanged articles (``files_to_read``) that share an article id, a text or a signature band with ``keys``,
     with their stored rank and signature."""
-    bands = " OR ".join(f"s.signature[{start + 1}:{end}] IN (SELECT unnest(?::BLOB[]))" for start, end in keys.band_ranges)
-    rows = con.execute(f"""SELECT f.source_path, f.copy_rank, f.article_id, f.sha256, s.signature
-        FROM {CORPUS_FILES.name} f JOIN {ARTICLE_SIGNATURES.name} s USING (sha256)
-        WHERE (f.article_id IN (SELECT unnest(?::VARCHAR[])) OR f.sha256 IN (SELECT unnest(?::VARCHAR[])) OR {bands})
-          AND f.source_path IN (SELECT source_path FROM _unchanged_articles)
-        ORDER BY f.source_path""", [keys.article_ids, keys.sha256s, *keys.bands]).fetchall()
+    # The keys as tables rather than list parameters: a list parameter is planned as a constant, slowly when long.
+    key_tables = {"_neighbour_ids": pa.table({"v": pa.array(keys.article_ids, pa.string())}),
+                  "_neighbour_texts": pa.table({"v": pa.array(keys.sha256s, pa.string())}),
+                  **{f"_neighbour_band{i}": pa.table({"v": pa.array(band, pa.binary())})
+                     for i, band in enumerate(keys.bands)}}
+    bands = " OR ".join(f"s.signature[{start + 1}:{end}] IN (SELECT v FROM _neighbour_band{i})"
+                        for i, (start, end) in enumerate(keys.band_ranges))
+    with _registered(con, **key_tables):
+        rows = con.execute(f"""SELECT f.source_path, f.copy_rank, f.article_id, f.sha256, s.signature
+            FROM {CORPUS_FILES.name} f JOIN {ARTICLE_SIGNATURES.name} s USING (sha256)
+            WHERE (f.article_id IN (SELECT v FROM _neighbour_ids) OR f.sha256 IN (SELECT v FROM _neighbour_texts)
+                   OR {bands})
+              AND f.source_path IN (SELECT source_path FROM _unchanged_articles)
+            ORDER BY f.source_path""").fetchall()
     return [Candidate(name, tuple(json.loads(rank)), article_id, sha256, signature)
             for name, rank, article_id, sha256, signature in rows]
 
@@ -363,24 +372,39 @@ def update_ingest(con: duckdb.DuckDBPyConnection, kept: list[Candidate], set_asi
     """The ingest's tables as it found the corpus, in one transaction: the articles of the unchanged files stay, but
     those ``set_aside``; the staged articles (``stage_articles``) of ``kept`` join them, with their signatures; the
     file states are those of the unchanged files and ``states`` (of the files read). Every other row goes."""
-    signatures = pa.table({"sha256": [c.sha256 for c in kept], "signature": [c.signature for c in kept]},
-                          schema=ARTICLE_SIGNATURES.arrow_schema())
+    kept_files = pa.table({"source_path": pa.array([c.name for c in kept], pa.string()),
+                           "sha256": pa.array([c.sha256 for c in kept], pa.string()),
+                           "signature": pa.array([c.signature for c in kept], pa.binary())})
 
     def update() -> None:
         con.execute("DELETE FROM articles WHERE source_path NOT IN (SELECT source_path FROM _unchanged_articles) "
-                    "OR source_path IN (SELECT unnest(?::VARCHAR[]))", [set_aside])
+                    "OR source_path IN (SELECT source_path FROM _set_aside_files)")
         con.execute("INSERT INTO articles SELECT * FROM _read_articles WHERE source_path IN "
-                    "(SELECT unnest(?::VARCHAR[])) ORDER BY article_id", [[c.name for c in kept]])
-        con.execute(f"DELETE FROM {CORPUS_FILES.name} WHERE source_path NOT IN (SELECT source_path FROM _unchanged_articles)")
+                    "(SELECT source_path FROM _kept_files) ORDER BY article_id")
+        con.execute(f"DELETE FROM {CORPUS_FILES.name} WHERE source_path NOT IN "
+                    "(SELECT source_path FROM _unchanged_articles)")
         insert_rows(con, CORPUS_FILES, states, order=CORPUS_FILES.order_by())
         # Kept for the texts still in the corpus only, so the table does not grow with every edit.
         con.execute(f"DELETE FROM {ARTICLE_SIGNATURES.name} WHERE sha256 NOT IN (SELECT sha256 FROM articles)")
-        con.register("_new_signatures", signatures)
-        con.execute(f"INSERT INTO {ARTICLE_SIGNATURES.name} SELECT * FROM _new_signatures WHERE sha256 NOT IN "
-                    f"(SELECT sha256 FROM {ARTICLE_SIGNATURES.name}) ORDER BY sha256")
-        con.unregister("_new_signatures")
-    in_transaction(con, update)
+        con.execute(f"INSERT INTO {ARTICLE_SIGNATURES.name} SELECT sha256, signature FROM _kept_files "
+                    f"WHERE sha256 NOT IN (SELECT sha256 FROM {ARTICLE_SIGNATURES.name}) ORDER BY sha256")
+
+    set_aside_files = pa.table({"source_path": pa.array(set_aside, pa.string())})
+    with _registered(con, _kept_files=kept_files, _set_aside_files=set_aside_files):
+        in_transaction(con, update)
     con.execute("DROP TABLE _read_articles")
+
+
+@contextmanager
+def _registered(con: duckdb.DuckDBPyConnection, **tables: pa.Table) -> Iterator[None]:
+    """``tables`` readable by their names in ``con``'s queries, for the time of the block."""
+    for name, data in tables.items():
+        con.register(name, data)
+    try:
+        yield
+    finally:
+        for name in tables:
+            con.unregister(name)
 
 
 def mentions_by_type(con: duckdb.DuckDBPyConnection, synthetic: bool) -> Iterator[list[dict]]:

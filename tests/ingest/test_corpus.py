@@ -194,8 +194,8 @@ def test_a_signature_is_datasketchs_minhash_of_the_word_5_grams(text: str):
 
 
 def _datasketch_near_duplicates(threshold: float, signatures: list[tuple[str, bytes]]) -> list:
-    """What NearDuplicates answered when it kept datasketch's MinHashLSH as its index: each signature's earlier near-copy
-    (with the similarity), else None and it is remembered."""
+    """What NearDuplicates answered when it kept datasketch's MinHashLSH as its index: each signature's earlier
+    near-copy (with the similarity), else None and it is remembered."""
     import numpy as np
     from datasketch import MinHash, MinHashLSH
 

@@ -165,13 +165,15 @@ def test_copies_between_new_and_unchanged_articles_are_decided_as_by_a_first_ing
     _write(corpus, "tomsk", TOMSK, {"published": "2024-04-08"})
     _write(corpus, "tomsk-copy", TOMSK)  # the same text, without metadata
     _, tables = _ingest_as_from_scratch(corpus, tmp_path)
-    assert _quarantine(tables) == {"later.txt": "near-duplicate of original.txt", "tomsk-copy.txt": "duplicate of tomsk.txt"}
+    assert _quarantine(tables) == {"later.txt": "near-duplicate of original.txt",
+                                   "tomsk-copy.txt": "duplicate of tomsk.txt"}
 
     # A better copy of an unchanged article (more metadata) takes its place; the copy it had set aside comes back,
     # not being a near-copy of the new one.
     _write(corpus, "earlier", earlier, {"published": "2024-04-01", "outlet": "Test", "title": "Earlier"})
     meta, tables = _ingest_as_from_scratch(corpus, tmp_path)
-    assert _quarantine(tables) == {"original.txt": "near-duplicate of earlier.txt", "tomsk-copy.txt": "duplicate of tomsk.txt"}
+    assert _quarantine(tables) == {"original.txt": "near-duplicate of earlier.txt",
+                                   "tomsk-copy.txt": "duplicate of tomsk.txt"}
     assert meta == {"articles_read": 2, "articles_unchanged": 2}  # earlier and later read; the sample and tomsk kept
     assert sha256_text(original) not in _signed(tables) and sha256_text(later) in _signed(tables)
 
