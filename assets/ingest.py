@@ -88,8 +88,8 @@ def _ingest_all(con: duckdb.DuckDBPyConnection, corpus: CorpusResource, version:
 
 
 def _ingest_changes(con: duckdb.DuckDBPyConnection, corpus: CorpusResource, version: str, now: datetime) -> _Ingested:
-    """Only the files new, written since the last ingest or set aside by it read; the decisions about copies made
-    again where those files could move them."""
+    """Only the files that are new, written since the last ingest or set aside by it are read; the decisions about
+    copies are made again where those files could move them (``ChangedFiles``)."""
     prints = corpus_prints(Path(corpus.folder))
     to_read = files_to_read(con, prints)
     signatures = last_signatures(con, to_read)
