@@ -248,25 +248,17 @@ class FileState:
     rank: tuple
 
 
-@dataclass(frozen=True)
-class Unchanged:
-    """A file the last ingest read, untouched since (same fingerprint): its article is as it was stored."""
-
-    path: str
-    article_id: str
-    sha256: str
-
-
-def fingerprint(txt_path: Path) -> str | None:
+def fingerprint(txt_path: Path | str) -> str | None:
     """What the directory entries of an article file and its metadata file say of them (device, inode, size,
     modification and change times), or None when either is not a plain regular file (a link, a pipe...):
     such a file is checked and read every time. A file written again gets a new change time."""
+    txt = os.fspath(txt_path)  # as a string: a corpus has many files, and Path objects cost more than the lstat
     parts = []
-    for path in (txt_path, _meta_path(txt_path)):
+    for path in (txt, txt.removesuffix(".txt") + ".meta.json"):
         try:
             st = os.lstat(path)
         except FileNotFoundError:
-            if path == txt_path:
+            if path == txt:
                 return None
             parts.append("none")
             continue
@@ -284,10 +276,15 @@ class CorpusReading:
     rejected: list[Rejected]
 
 
+def corpus_names(folder: Path) -> list[str]:
+    """The names of the article files (``*.txt``) of ``folder``, sorted (the order never depends on the file system)."""
+    with os.scandir(folder) as entries:
+        return sorted(entry.name for entry in entries if entry.name.endswith(".txt"))
+
+
 def scan_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES, near_duplicate: float = 0.9,
                 signatures: dict[str, bytes] | None = None, workers: int | None = None,
-                known: dict[str, FileState] | None = None,
-                states: dict[str, FileState] | None = None) -> Iterator[Article | Unchanged | Rejected]:
+                states: dict[str, FileState] | None = None) -> Iterator[Article | Rejected]:
     """Every readable article of ``folder`` once, one at a time (the corpus is never held in memory);
     files that cannot be read, second copies of an article already read, and near-copies of one
     (syndicated versions: similarity of word 5-grams at least ``near_duplicate``) come as Rejected with
@@ -295,67 +292,87 @@ def scan_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES, near_duplicate
     (links elsewhere, pipes, devices) are rejected without being opened.
 
     Of several copies the one kept is the best by ``_copy_rank`` (what its metadata carries, then the
-    file name): files are read in that order, so the first copy seen is the kept one.
+    file name): files are read in that order, so the first copy seen is the kept one (``CopyDecisions``).
 
     ``signatures`` (text sha256 → MinHash signature) is read and filled in: with the signatures of the
     last ingest, only new or changed texts are hashed again. Files are read and hashed on every core
     (``workers``); which file is a copy of which is decided in rank order, as in one process.
 
-    ``known`` (file name → FileState of the last ingest, read with the same settings and code): a file
-    whose fingerprint is unchanged is not read again and comes as Unchanged (or as a copy, Rejected), its
-    stored signature standing for its text. ``states``, when given, is filled with the state of every file
-    read or known, for the next ingest."""
+    ``states``, when given, is filled with the state of every file read, for the next ingest."""
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(folder, "corpus folder does not exist")
     root = Path(os.path.realpath(folder))
     signatures = {} if signatures is None else signatures
-    known = known or {}
-    ranked, unchanged, prints = [], {}, {}
-    for path in sorted(folder.glob("*.txt")):
-        # Taken before the file is read: a file written while it is read has another one next time.
-        prints[path.name] = now = fingerprint(path)
-        state = known.get(path.name)
-        if state is not None and now is not None and now == state.fingerprint and state.sha256 in signatures:
-            unchanged[path.name] = state  # a regular file in the folder, as when it was read
-            ranked.append((state.rank, path))
-            continue
-        try:
-            _real_file(path, root)  # before its metadata is read for the rank
-        except CorpusError as exc:
-            yield Rejected(path.name, exc.problem)
-            continue
-        ranked.append((_copy_rank(path, root), path))
-    kept_by_id: dict[str, str] = {}
-    kept_by_text: dict[str, str] = {}  # the same text under another URL, or with and without metadata
-    near = NearDuplicates(near_duplicate)
-    ranks = {path.name: rank for rank, path in ranked}
-    for name, outcome in _read_and_sign([path for _, path in sorted(ranked)], max_bytes, signatures, workers,
-                                        unchanged):
+    ranked, prints = [], {}
+    for name in corpus_names(folder):
+        if states is not None:
+            # Taken before the file is read: a file written while it is read has another one next time.
+            prints[name] = fingerprint(folder / name)
+        outcome = rank_file(folder / name, root)
+        if isinstance(outcome, Rejected):
+            yield outcome
+        else:
+            ranked.append((outcome, name))
+    decisions = CopyDecisions(near_duplicate)
+    ranks = {name: rank for rank, name in ranked}
+    for name, outcome in read_and_sign([folder / name for _, name in sorted(ranked)], max_bytes, signatures, workers):
         if isinstance(outcome, str):
             yield Rejected(name, outcome)
             continue
         article, signature = outcome
-        if states is not None:
-            state = unchanged.get(name)
-            if state is None and prints[name] is not None:
-                state = FileState(prints[name], article.article_id, article.sha256, ranks[name])
-            if state is not None:
-                states[name] = state
-        if article.article_id in kept_by_id or article.sha256 in kept_by_text:
-            kept, same = ((kept_by_id[article.article_id], "article") if article.article_id in kept_by_id
-                          else (kept_by_text[article.sha256], "text"))
-            yield Rejected(name, f"duplicate of {kept} (same {same})")
-            continue
-        signatures.setdefault(article.sha256, signature)
-        copy_of = near.find_or_add(name, signature)
+        if states is not None and prints[name] is not None:
+            states[name] = FileState(prints[name], article.article_id, article.sha256, ranks[name])
+        reason = decisions.copy_of(article.article_id, article.sha256)
+        if reason is None:
+            signatures.setdefault(article.sha256, signature)
+            reason = decisions.near_copy_or_keep(name, article.article_id, article.sha256, signature)
+        yield article if reason is None else Rejected(name, reason)
+
+
+def rank_file(txt_path: Path, root: Path) -> tuple | Rejected:
+    """The rank of an article file among copies (``_copy_rank``), or Rejected when it is not a regular file inside
+    ``root`` (checked before its metadata is read for the rank)."""
+    try:
+        _real_file(txt_path, root)
+    except CorpusError as exc:
+        return Rejected(txt_path.name, exc.problem)
+    return _copy_rank(txt_path, root)
+
+
+class CopyDecisions:
+    """Which files are kept and which are copies of a kept one, decided file by file in rank order: a second copy
+    of an article (same id or same text) or a near-copy of a kept text (``NearDuplicates``) is set aside.
+
+    A file's decision depends only on the kept files before it that share its article id, its text or a band of
+    its signature (``NearDuplicates.bands``): its neighbours."""
+
+    def __init__(self, near_duplicate: float):
+        self.kept_by_id: dict[str, str] = {}
+        self.kept_by_text: dict[str, str] = {}  # the same text under another URL, or with and without metadata
+        self.near = NearDuplicates(near_duplicate)
+
+    def copy_of(self, article_id: str, sha256: str) -> str | None:
+        """Why the file is set aside as a second copy of a kept article, else None."""
+        if article_id in self.kept_by_id:
+            return f"duplicate of {self.kept_by_id[article_id]} (same article)"
+        if sha256 in self.kept_by_text:
+            return f"duplicate of {self.kept_by_text[sha256]} (same text)"
+        return None
+
+    def near_copy_or_keep(self, name: str, article_id: str, sha256: str, signature: bytes) -> str | None:
+        """Why the file (no second copy) is set aside as a near-copy of a kept text, else None: it is kept."""
+        copy_of = self.near.find_or_add(name, signature)
         if copy_of:
-            yield Rejected(name, f"near-duplicate of {copy_of[0]} (similarity {copy_of[1]:.2f}): "
-                                 "a syndicated or lightly edited copy")
-            continue
-        kept_by_id[article.article_id] = name
-        kept_by_text[article.sha256] = name
-        yield article
+            return (f"near-duplicate of {copy_of[0]} (similarity {copy_of[1]:.2f}): "
+                    "a syndicated or lightly edited copy")
+        self.kept_by_id[article_id] = name
+        self.kept_by_text[sha256] = name
+        return None
+
+    def decide(self, name: str, article_id: str, sha256: str, signature: bytes) -> str | None:
+        """Why the file is set aside, else None: it is kept."""
+        return self.copy_of(article_id, sha256) or self.near_copy_or_keep(name, article_id, sha256, signature)
 
 
 _RANKED_FIELDS = ("outlet", "url", "title", "published", "language", "license")
@@ -390,23 +407,18 @@ def _read_one(path: Path, max_bytes: int) -> tuple[str, str | tuple[Article, byt
     return path.name, (article, signature)
 
 
-def _read_and_sign(paths: list[Path], max_bytes: int, known: dict[str, bytes], workers: int | None,
-                   unchanged: dict[str, FileState]):
-    """(file name, problem or (article, MinHash signature)) for every path, in path order; the article of an
-    unchanged file is an Unchanged (only its id and text hash), with its stored signature."""
+def read_and_sign(paths: list[Path], max_bytes: int, known: dict[str, bytes],
+                   workers: int | None) -> Iterator[tuple[str, str | tuple[Article, bytes]]]:
+    """(file name, problem or (article, MinHash signature)) for every path, in path order; a text of ``known``
+    (sha256 → signature) is not hashed again."""
     global _known_signatures
     _known_signatures = known  # forked workers inherit it: the stored signatures are never sent to them
-    to_read = [p for p in paths if p.name not in unchanged]
-    workers = 1 if len(to_read) < _PARALLEL_FROM else worker_count(workers)
-    windows = (to_read[start:start + _WINDOW] for start in range(0, len(to_read), _WINDOW))
-    read = (result for _, results in map_batches(partial(_read_one, max_bytes=max_bytes), windows, workers)
-            for result in results)
-    for path in paths:  # the read files come back in their order: merge the unchanged ones in between
-        state = unchanged.get(path.name)
-        if state is None:
-            yield next(read)
-        else:
-            yield path.name, (Unchanged(path.name, state.article_id, state.sha256), known[state.sha256])
+    workers = 1 if len(paths) < _PARALLEL_FROM else worker_count(workers)
+    if workers > 1:
+        _permutations()  # drawn (and datasketch imported) once, before the workers fork, rather than in each of them
+    windows = (paths[start:start + _WINDOW] for start in range(0, len(paths), _WINDOW))
+    for _, results in map_batches(partial(_read_one, max_bytes=max_bytes), windows, workers):
+        yield from results
 
 
 def read_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES, near_duplicate: float = 0.9) -> CorpusReading:
@@ -448,32 +460,45 @@ def _hashed(value: int) -> int:
 
 
 class NearDuplicates:
-    """Near-copies by MinHash over word 5-grams with locality-sensitive hashing: no comparison of every pair."""
+    """Near-copies by MinHash over word 5-grams with locality-sensitive hashing: no comparison of every pair.
+
+    A text is compared with the remembered texts that share a band of its signature with it (a run of values,
+    ``bands``), as datasketch's MinHashLSH does with the bands it chooses for the threshold; the bands are indexed
+    as the signature's bytes, without a MinHash object per text."""
 
     def __init__(self, threshold: float):
-        from datasketch import MinHashLSH
-
         self.threshold = threshold
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=_NUM_PERM)
-        # The signatures as stored (256 bytes each), not as MinHash objects (about 800): every text's is kept
-        # (50 MiB less at 100,000 texts).
+        self.bands = signature_bands(threshold)
+        self.buckets: list[dict[bytes, list[str]]] = [{} for _ in self.bands]
+        # The signatures as stored (256 bytes each), not as MinHash objects (about 800).
         self.signatures: dict[str, bytes] = {}
 
     def find_or_add(self, name: str, signature: bytes) -> tuple[str, float] | None:
         """The earlier file whose text this signature nearly copies, with the estimated similarity; else remember it."""
         import numpy as np
-        from datasketch import MinHash
 
         values = np.frombuffer(signature, dtype="<u4")
-        sig = MinHash(num_perm=_NUM_PERM, seed=1, hashvalues=values, permutations=_permutations(), scheme=_SCHEME)
+        candidates = {other for (start, end), bucket in zip(self.bands, self.buckets)
+                      for other in bucket.get(signature[start:end], ())}
         # MinHash.jaccard: the share of equal values.
         best = max(((other, float(np.count_nonzero(values == np.frombuffer(self.signatures[other], dtype="<u4")))
-                     / _NUM_PERM) for other in self.lsh.query(sig)), key=lambda x: (x[1], x[0]), default=None)
+                     / _NUM_PERM) for other in candidates), key=lambda x: (x[1], x[0]), default=None)
         if best and best[1] >= self.threshold:
             return best
-        self.lsh.insert(name, sig)
+        for (start, end), bucket in zip(self.bands, self.buckets):
+            bucket.setdefault(signature[start:end], []).append(name)
         self.signatures[name] = signature
         return None
+
+
+@lru_cache(maxsize=4)
+def signature_bands(threshold: float) -> tuple[tuple[int, int], ...]:
+    """The byte ranges of a signature that the near-duplicate search compares for ``threshold``: datasketch's
+    MinHashLSH bands (its choice of bands and rows for the threshold), 4 bytes a value."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=_NUM_PERM)
+    return tuple((4 * start, 4 * end) for start, end in lsh.hashranges)
 
 
 def corpus_fingerprint(folder: Path) -> dict[str, str]:

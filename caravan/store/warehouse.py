@@ -7,6 +7,7 @@ import json
 import os
 import re
 import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import partial
 from itertools import chain
@@ -17,10 +18,11 @@ from urllib.parse import urlsplit
 import duckdb
 import pyarrow as pa
 
-from caravan.ingest import corpus as corpus_module
+from caravan.ingest import changes as changes_module, corpus as corpus_module
+from caravan.ingest.changes import Candidate, NeighbourKeys
 from caravan.ingest.corpus import Article, FileState
 from caravan.store.extensions import load_extensions
-from caravan.store.tables import ALL_TABLES, ARTICLES, CORPUS_FILES, TABLES, Table
+from caravan.store.tables import ALL_TABLES, ARTICLE_SIGNATURES, ARTICLES, CORPUS_FILES, TABLES, Table
 
 
 T = TypeVar("T")
@@ -259,9 +261,14 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0])
 
 
-def first_seen(con: duckdb.DuckDBPyConnection) -> dict[str, datetime]:
-    """sha256 → when this warehouse first ingested that text."""
-    return dict(con.execute("SELECT sha256, ingested_at FROM articles").fetchall()) if has_table(con, "articles") else {}
+def first_seen(con: duckdb.DuckDBPyConnection, sha256s: list[str] | None = None) -> dict[str, datetime]:
+    """sha256 → when this warehouse first ingested that text (of the texts ``sha256s`` only, when given)."""
+    if not has_table(con, "articles"):
+        return {}
+    if sha256s is None:
+        return dict(con.execute("SELECT sha256, ingested_at FROM articles").fetchall())
+    return dict(con.execute("SELECT sha256, ingested_at FROM articles WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))",
+                            [list(sha256s)]).fetchall())
 
 
 def article_rows(con: duckdb.DuckDBPyConnection | None, articles: list[Article], now: datetime | None = None,
@@ -277,43 +284,127 @@ def article_rows(con: duckdb.DuckDBPyConnection | None, articles: list[Article],
     return rows
 
 
-def reader_version(max_bytes: int) -> str:
-    """What a stored file state was read with: the corpus reading code, the articles table's columns, the limit."""
-    code = Path(corpus_module.__file__).read_bytes()
-    return hashlib.sha256(code + ARTICLES.ddl().encode() + str(max_bytes).encode()).hexdigest()[:16]
+def reader_version(max_bytes: int, near_duplicate: float) -> str:
+    """What a stored file state was read with, and the kept articles decided with: the corpus reading code and that
+    of ingesting what changed, the articles table's columns, the size limit and the near-duplicate threshold."""
+    code = Path(corpus_module.__file__).read_bytes() + Path(changes_module.__file__).read_bytes()
+    return hashlib.sha256(code + ARTICLES.ddl().encode() + str(max_bytes).encode()
+                          + repr(float(near_duplicate)).encode()).hexdigest()[:16]
 
 
-def file_states(con: duckdb.DuckDBPyConnection, version: str) -> dict[str, FileState]:
-    """The files the last ingest read, where it read them as ``version`` does (else none: all are read again)."""
-    if not has_table(con, CORPUS_FILES.name) or not has_table(con, ARTICLES.name):
-        return {}
-    rows = con.execute(f"SELECT source_path, fingerprint, article_id, sha256, copy_rank FROM {CORPUS_FILES.name} "
-                       "WHERE reader_version = ?", [version]).fetchall()
-    return {p: FileState(f, a, h, tuple(json.loads(r))) for p, f, a, h, r in rows}
+def has_file_states(con: duckdb.DuckDBPyConnection, version: str) -> bool:
+    """Whether the last ingest left the state of the files it read, every one read as ``version`` reads them, beside
+    the articles it kept and their signatures: then only what changed since is read."""
+    if not all(has_table(con, t.name) for t in (CORPUS_FILES, ARTICLES, ARTICLE_SIGNATURES)):
+        return False
+    same, other = con.execute(f"SELECT count(*) FILTER (WHERE reader_version = ?), "
+                              f"count(*) FILTER (WHERE reader_version <> ?) FROM {CORPUS_FILES.name}",
+                              [version, version]).fetchone()
+    return same > 0 and other == 0
 
 
 def file_state_rows(states: dict[str, FileState], version: str) -> pa.Table:
-    return to_arrow(CORPUS_FILES, [{"source_path": p, "fingerprint": s.fingerprint, "article_id": s.article_id,
-                                    "sha256": s.sha256, "copy_rank": json.dumps(list(s.rank)), "reader_version": version}
-                                   for p, s in sorted(states.items())])
+    names = sorted(states)
+    return pa.table({"source_path": names, "fingerprint": [states[p].fingerprint for p in names],
+                     "article_id": [states[p].article_id for p in names], "sha256": [states[p].sha256 for p in names],
+                     "copy_rank": [json.dumps(list(states[p].rank)) for p in names],
+                     "reader_version": [version] * len(names)}).cast(CORPUS_FILES.arrow_schema())
 
 
-def update_articles(con: duckdb.DuckDBPyConnection, batches: Iterable[pa.Table], kept: list[str]) -> None:
-    """The articles table as the ingest found the corpus, in one transaction: the rows of ``batches`` (articles
-    read anew) and the stored rows of ``kept`` (their files unchanged; the list is complete once the batches are
-    consumed); every other row goes."""
-    con.execute("BEGIN TRANSACTION")
+def files_to_read(con: duckdb.DuckDBPyConnection, prints: dict[str, str | None]) -> list[str]:
+    """The names of ``prints`` (the corpus's files → their fingerprints) an ingest reads: all but the files untouched
+    since the last ingest (same fingerprint) whose article it kept. Those are left in the temporary table
+    ``_unchanged_articles`` (source_path), for the functions below."""
+    listing = pa.table({"name": pa.array(list(prints), pa.string()),
+                        "fingerprint": pa.array(list(prints.values()), pa.string())})
+    with _registered(con, _corpus_prints=listing):
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _unchanged_articles AS
+            SELECT f.source_path
+            FROM _corpus_prints l
+            JOIN {CORPUS_FILES.name} f ON f.source_path = l.name AND f.fingerprint = l.fingerprint
+            JOIN articles a ON a.source_path = f.source_path AND a.article_id = f.article_id AND a.sha256 = f.sha256
+            WHERE f.sha256 IN (SELECT sha256 FROM {ARTICLE_SIGNATURES.name})""")
+        unread = con.execute("SELECT name FROM _corpus_prints WHERE name NOT IN "
+                             "(SELECT source_path FROM _unchanged_articles) ORDER BY name").fetchall()
+    return [name for (name,) in unread]
+
+
+def last_signatures(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, bytes]:
+    """sha256 → signature of the texts the files ``names`` had at the last ingest, where they are stored: a file
+    written again with the same text, or set aside as a copy, is not hashed again."""
+    with _registered(con, _names=pa.table({"source_path": pa.array(names, pa.string())})):
+        return dict(con.execute(f"SELECT DISTINCT s.sha256, s.signature FROM {CORPUS_FILES.name} f JOIN "
+                                f"{ARTICLE_SIGNATURES.name} s USING (sha256) WHERE f.source_path IN "
+                                "(SELECT source_path FROM _names)").fetchall())
+
+
+def unchanged_neighbours(con: duckdb.DuckDBPyConnection, keys: NeighbourKeys) -> list[Candidate]:
+    """The unchanged articles (``files_to_read``) that share an article id, a text or a signature band with ``keys``,
+    with their stored rank and signature."""
+    # The keys as tables rather than list parameters: a list parameter is planned as a constant, slowly when long.
+    key_tables = {"_neighbour_ids": pa.table({"v": pa.array(keys.article_ids, pa.string())}),
+                  "_neighbour_texts": pa.table({"v": pa.array(keys.sha256s, pa.string())}),
+                  **{f"_neighbour_band{i}": pa.table({"v": pa.array(band, pa.binary())})
+                     for i, band in enumerate(keys.bands)}}
+    bands = " OR ".join(f"s.signature[{start + 1}:{end}] IN (SELECT v FROM _neighbour_band{i})"
+                        for i, (start, end) in enumerate(keys.band_ranges))
+    with _registered(con, **key_tables):
+        rows = con.execute(f"""SELECT f.source_path, f.copy_rank, f.article_id, f.sha256, s.signature
+            FROM {CORPUS_FILES.name} f JOIN {ARTICLE_SIGNATURES.name} s USING (sha256)
+            WHERE (f.article_id IN (SELECT v FROM _neighbour_ids) OR f.sha256 IN (SELECT v FROM _neighbour_texts)
+                   OR {bands})
+              AND f.source_path IN (SELECT source_path FROM _unchanged_articles)
+            ORDER BY f.source_path""").fetchall()
+    return [Candidate(name, tuple(json.loads(rank)), article_id, sha256, signature)
+            for name, rank, article_id, sha256, signature in rows]
+
+
+def stage_articles(con: duckdb.DuckDBPyConnection, batches: Iterable[pa.Table]) -> None:
+    """The rows of ``batches`` (articles read anew, ``ARTICLES``' columns) in the temporary table ``_read_articles``,
+    a batch at a time, until ``update_ingest`` takes those kept."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _read_articles AS SELECT * FROM articles LIMIT 0")
+    for data in batches:
+        insert_rows(con, ARTICLES, data, into="_read_articles")
+
+
+def update_ingest(con: duckdb.DuckDBPyConnection, kept: list[Candidate], set_aside: list[str],
+                  states: pa.Table) -> None:
+    """The ingest's tables as it found the corpus, in one transaction: the articles of the unchanged files stay, but
+    those ``set_aside``; the staged articles (``stage_articles``) of ``kept`` join them, with their signatures; the
+    file states are those of the unchanged files and ``states`` (of the files read). Every other row goes."""
+    kept_files = pa.table({"source_path": pa.array([c.name for c in kept], pa.string()),
+                           "sha256": pa.array([c.sha256 for c in kept], pa.string()),
+                           "signature": pa.array([c.signature for c in kept], pa.binary())})
+
+    def update() -> None:
+        con.execute("DELETE FROM articles WHERE source_path NOT IN (SELECT source_path FROM _unchanged_articles) "
+                    "OR source_path IN (SELECT source_path FROM _set_aside_files)")
+        con.execute("INSERT INTO articles SELECT * FROM _read_articles WHERE source_path IN "
+                    "(SELECT source_path FROM _kept_files) ORDER BY article_id")
+        con.execute(f"DELETE FROM {CORPUS_FILES.name} WHERE source_path NOT IN "
+                    "(SELECT source_path FROM _unchanged_articles)")
+        insert_rows(con, CORPUS_FILES, states, order=CORPUS_FILES.order_by())
+        # Kept for the texts still in the corpus only, so the table does not grow with every edit.
+        con.execute(f"DELETE FROM {ARTICLE_SIGNATURES.name} WHERE sha256 NOT IN (SELECT sha256 FROM articles)")
+        con.execute(f"INSERT INTO {ARTICLE_SIGNATURES.name} SELECT sha256, signature FROM _kept_files "
+                    f"WHERE sha256 NOT IN (SELECT sha256 FROM {ARTICLE_SIGNATURES.name}) ORDER BY sha256")
+
+    set_aside_files = pa.table({"source_path": pa.array(set_aside, pa.string())})
+    with _registered(con, _kept_files=kept_files, _set_aside_files=set_aside_files):
+        in_transaction(con, update)
+    con.execute("DROP TABLE _read_articles")
+
+
+@contextmanager
+def _registered(con: duckdb.DuckDBPyConnection, **tables: pa.Table) -> Iterator[None]:
+    """``tables`` readable by their names in ``con``'s queries, for the time of the block."""
+    for name, data in tables.items():
+        con.register(name, data)
     try:
-        con.execute("CREATE OR REPLACE TEMP TABLE _read_articles AS SELECT * FROM articles LIMIT 0")
-        for data in batches:
-            insert_rows(con, ARTICLES, data, into="_read_articles")
-        con.execute("DELETE FROM articles WHERE article_id NOT IN (SELECT unnest(?::VARCHAR[]))", [list(kept)])
-        con.execute("INSERT INTO articles SELECT * FROM _read_articles ORDER BY article_id")
-        con.execute("DROP TABLE _read_articles")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        yield
+    finally:
+        for name in tables:
+            con.unregister(name)
 
 
 def mentions_by_type(con: duckdb.DuckDBPyConnection, synthetic: bool) -> Iterator[list[dict]]:

@@ -191,3 +191,52 @@ def test_a_signature_is_datasketchs_minhash_of_the_word_5_grams(text: str):
     plain = MinHash(num_perm=64, seed=1, scheme="affine32")
     plain.update_batch([s.encode("utf-8") for s in shingles])
     assert corpus.minhash_signature(text) == plain.hashvalues.astype("<u4").tobytes()
+
+
+def _datasketch_near_duplicates(threshold: float, signatures: list[tuple[str, bytes]]) -> list:
+    """What NearDuplicates answered when it kept datasketch's MinHashLSH as its index: each signature's earlier
+    near-copy (with the similarity), else None and it is remembered."""
+    import numpy as np
+    from datasketch import MinHash, MinHashLSH
+
+    from caravan.ingest import corpus
+
+    lsh, kept, answers = MinHashLSH(threshold=threshold, num_perm=64), {}, []
+    for name, signature in signatures:
+        values = np.frombuffer(signature, dtype="<u4")
+        sig = MinHash(num_perm=64, seed=1, hashvalues=values, permutations=corpus._permutations(), scheme="affine32")
+        best = max(((other, float(np.count_nonzero(values == np.frombuffer(kept[other], dtype="<u4"))) / 64)
+                    for other in lsh.query(sig)), key=lambda x: (x[1], x[0]), default=None)
+        if best and best[1] >= threshold:
+            answers.append(best)
+            continue
+        lsh.insert(name, sig)
+        kept[name] = signature
+        answers.append(None)
+    return answers
+
+
+@pytest.mark.parametrize("threshold", [0.9, 0.7])
+def test_the_band_index_answers_as_datasketchs_lsh(threshold: float):
+    """Signatures that share all, some or none of their bands with an earlier one, at similarities around the
+    threshold: NearDuplicates finds the near-copies datasketch's MinHashLSH finds, with the same similarity."""
+    import numpy as np
+
+    from caravan.ingest.corpus import NearDuplicates
+
+    rng = np.random.default_rng(5)
+    signatures = []
+    for story in range(40):
+        base = rng.integers(0, 2**32, 64, dtype=np.uint64).astype("<u4")
+        signatures.append((f"{story:02d}-base", base.tobytes()))
+        for variant, changed in enumerate((3, 6, 9, 14, 20, 30)):
+            values = base.copy()
+            # the changed values fall in one band, or are spread over all of them
+            where = np.arange(changed) if variant % 2 else rng.choice(64, changed, replace=False)
+            values[where] = rng.integers(0, 2**32, changed, dtype=np.uint64).astype("<u4")
+            signatures.append((f"{story:02d}-v{variant}", values.tobytes()))
+    order = [signatures[i] for i in rng.permutation(len(signatures))]
+    near = NearDuplicates(threshold)
+    answers = [near.find_or_add(name, signature) for name, signature in order]
+    assert answers == _datasketch_near_duplicates(threshold, order)
+    assert sum(answer is not None for answer in answers) >= 40  # near-copies there were

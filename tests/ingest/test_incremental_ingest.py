@@ -10,7 +10,9 @@ from pathlib import Path
 
 import duckdb
 
-from caravan.ingest.corpus import FileState, Unchanged, fingerprint, scan_corpus
+from caravan.common.ids import sha256_text
+from caravan.ingest.corpus import fingerprint
+from caravan.store.tables import ARTICLES
 from tests.conftest import SAMPLE_CORPUS
 
 
@@ -36,13 +38,16 @@ def _write(folder: Path, stem: str, text: str, meta: dict | None = None) -> None
 
 
 def _tables(warehouse: Path) -> dict:
+    """The ingest's tables, but when it ran."""
+    queries = {"articles": "SELECT * EXCLUDE (ingested_at) FROM articles ORDER BY article_id",
+               "quarantine": "SELECT path, reason FROM quarantine ORDER BY path",
+               "stg_corpus_files": "SELECT * FROM stg_corpus_files ORDER BY source_path",
+               "stg_article_signatures": "SELECT * FROM stg_article_signatures ORDER BY sha256"}
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        articles = con.sql("SELECT * EXCLUDE (ingested_at) FROM articles ORDER BY article_id").fetchall()
-        quarantine = con.sql("SELECT path, reason FROM quarantine ORDER BY path").fetchall()
+        return {name: con.sql(query).fetchall() for name, query in queries.items()}
     finally:
         con.close()
-    return {"articles": articles, "quarantine": quarantine}
 
 
 def _ingest_meta(result) -> dict:
@@ -50,19 +55,26 @@ def _ingest_meta(result) -> dict:
     return {k: meta[k].value for k in ("articles_read", "articles_unchanged")}
 
 
+def _ingest_as_from_scratch(corpus: Path, tmp_path: Path) -> tuple[dict, dict]:
+    """The ingest into tmp_path/inc, whose tables must equal a first ingest's of the same corpus: its metadata and
+    its tables."""
+    result = _ingest(corpus, tmp_path / "inc")
+    assert result.success
+    scratch = tmp_path / f"scratch{len(list(tmp_path.glob('scratch*')))}"
+    assert _ingest(corpus, scratch).success
+    tables = _tables(tmp_path / "inc" / "caravan.duckdb")
+    assert tables == _tables(scratch / "caravan.duckdb")
+    return _ingest_meta(result), tables
+
+
 def test_each_ingest_reads_only_what_changed_and_equals_a_first_ingest(tmp_path: Path):
     corpus = tmp_path / "corpus"
     shutil.copytree(SAMPLE_CORPUS, corpus)
     _write(corpus, "tomsk", TOMSK, {"published": "2024-04-08", "outlet": "Test"})
-    inc = tmp_path / "inc"
 
     def step(expected_read: int, expected_unchanged: int) -> None:
-        result = _ingest(corpus, inc)
-        assert result.success
-        assert _ingest_meta(result) == {"articles_read": expected_read, "articles_unchanged": expected_unchanged}
-        scratch = tmp_path / f"scratch{len(list(tmp_path.glob('scratch*')))}"
-        assert _ingest(corpus, scratch).success
-        assert _tables(inc / "caravan.duckdb") == _tables(scratch / "caravan.duckdb")
+        meta, _ = _ingest_as_from_scratch(corpus, tmp_path)
+        assert meta == {"articles_read": expected_read, "articles_unchanged": expected_unchanged}
 
     step(2, 0)
     step(0, 2)  # nothing new: nothing read
@@ -83,28 +95,128 @@ def test_a_file_replaced_by_a_link_outside_is_checked_again(tmp_path: Path):
     corpus, outside = tmp_path / "corpus", tmp_path / "outside"
     corpus.mkdir(), outside.mkdir()
     _write(corpus, "tomsk", TOMSK)
-    states: dict[str, FileState] = {}
-    signatures: dict[str, bytes] = {}
-    [article] = list(scan_corpus(corpus, signatures=signatures, states=states))
-    assert list(states) == ["tomsk.txt"] and states["tomsk.txt"].article_id == article.article_id
-    [again] = list(scan_corpus(corpus, signatures=signatures, known=states))
-    assert again == Unchanged("tomsk.txt", article.article_id, article.sha256)
+    _write(corpus, "omsk", OMSK)
+    assert _ingest(corpus, tmp_path / "inc").success
 
-    _write(outside, "secret", TOMSK)
+    _write(outside, "secret", TOMSK.replace("14", "41"))
     (corpus / "tomsk.txt").unlink()
     os.symlink(outside / "secret.txt", corpus / "tomsk.txt")
     assert fingerprint(corpus / "tomsk.txt") is None  # a link is never taken for a known file
-    [rejected] = list(scan_corpus(corpus, signatures=signatures, known=states))
-    assert rejected.reason == "outside the corpus folder"
+    result = _ingest(corpus, tmp_path / "inc")
+    assert _ingest_meta(result) == {"articles_read": 0, "articles_unchanged": 1}
+    tables = _tables(tmp_path / "inc" / "caravan.duckdb")
+    assert tables["quarantine"] == [("tomsk.txt", "outside the corpus folder")]
+    assert [row[ARTICLES.column_names.index("source_path")] for row in tables["articles"]] == ["omsk.txt"]
+    assert _ingest(corpus, tmp_path / "scratch").success
+    assert tables == _tables(tmp_path / "scratch" / "caravan.duckdb")
 
 
 def test_a_file_written_again_with_the_same_size_is_read_again(tmp_path: Path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     _write(corpus, "tomsk", TOMSK)
-    states: dict[str, FileState] = {}
-    signatures: dict[str, bytes] = {}
-    list(scan_corpus(corpus, signatures=signatures, states=states))
+    assert _ingest(corpus, tmp_path / "inc").success
     _write(corpus, "tomsk", TOMSK.replace("14", "41"))  # same size, new change time
-    [article] = list(scan_corpus(corpus, signatures=signatures, known=states))
-    assert not isinstance(article, Unchanged) and "41 migrants" in article.text
+    result = _ingest(corpus, tmp_path / "inc")
+    assert _ingest_meta(result) == {"articles_read": 1, "articles_unchanged": 0}
+    [row] = _tables(tmp_path / "inc" / "caravan.duckdb")["articles"]
+    assert "41 migrants" in row[ARTICLES.column_names.index("text")]
+
+
+# Synthetic texts written for these tests: a story, and edits of it that change a few words at its start or end.
+_WORDS = ("migrants police market workers detained raid city officers documents checked hostel court fined deported "
+          "lawyer volunteers regional ministry statement construction site night said were").split()
+
+
+def _story(seed: int, words: int = 200) -> str:
+    x, out = seed, []
+    for _ in range(words):
+        x = (x * 1103515245 + 12345) % 2**31
+        out.append(_WORDS[x % len(_WORDS)])
+    return " ".join(out)
+
+
+def _edited(text: str, start: int, count: int, tag: str) -> str:
+    words = text.split()
+    words[start:start + count] = [f"{tag}{i}" for i in range(count)]
+    return " ".join(words)
+
+
+def _quarantine(tables: dict) -> dict[str, str]:
+    return {path: reason.split(" (")[0] for path, reason in tables["quarantine"]}
+
+
+def _signed(tables: dict) -> set[str]:
+    return {sha for sha, _ in tables["stg_article_signatures"]}
+
+
+def test_copies_between_new_and_unchanged_articles_are_decided_as_by_a_first_ingest(tmp_path: Path):
+    """Near-copies of unchanged articles, better copies of them, a copy taking the place of a removed original, and
+    a copy set aside whose original is set aside in turn: each ingest's tables equal a first ingest's."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SAMPLE_CORPUS, corpus)
+    original = _story(7)
+    # Near-copies of the original (similarity at least 0.9), but not of each other: edited at its end, at its start,
+    # and the latter edited at its end too.
+    later, earlier = _edited(original, 194, 6, "later"), _edited(original, 0, 6, "earlier")
+    syndicated = _edited(earlier, 194, 6, "syndicated")
+    _write(corpus, "original", original, {"published": "2024-04-01", "outlet": "Test"})
+    _write(corpus, "later", later)  # no metadata: ranked after the original
+    _write(corpus, "tomsk", TOMSK, {"published": "2024-04-08"})
+    _write(corpus, "tomsk-copy", TOMSK)  # the same text, without metadata
+    _, tables = _ingest_as_from_scratch(corpus, tmp_path)
+    assert _quarantine(tables) == {"later.txt": "near-duplicate of original.txt",
+                                   "tomsk-copy.txt": "duplicate of tomsk.txt"}
+
+    # A better copy of an unchanged article (more metadata) takes its place; the copy it had set aside comes back,
+    # not being a near-copy of the new one.
+    _write(corpus, "earlier", earlier, {"published": "2024-04-01", "outlet": "Test", "title": "Earlier"})
+    meta, tables = _ingest_as_from_scratch(corpus, tmp_path)
+    assert _quarantine(tables) == {"original.txt": "near-duplicate of earlier.txt",
+                                   "tomsk-copy.txt": "duplicate of tomsk.txt"}
+    assert meta == {"articles_read": 2, "articles_unchanged": 2}  # earlier and later read; the sample and tomsk kept
+    assert sha256_text(original) not in _signed(tables) and sha256_text(later) in _signed(tables)
+
+    # A near-copy of an unchanged article, ranked after it, is set aside.
+    _write(corpus, "syndicated", syndicated)
+    meta, tables = _ingest_as_from_scratch(corpus, tmp_path)
+    assert _quarantine(tables)["syndicated.txt"] == "near-duplicate of earlier.txt"
+    assert meta == {"articles_read": 0, "articles_unchanged": 4}
+
+    # Its original removed, the unchanged copy set aside last time is the article.
+    for name in ("tomsk.txt", "tomsk.meta.json"):
+        (corpus / name).unlink()
+    meta, tables = _ingest_as_from_scratch(corpus, tmp_path)
+    assert "tomsk-copy.txt" not in _quarantine(tables)
+    assert [row[ARTICLES.column_names.index("source_path")] for row in tables["articles"]
+            if row[ARTICLES.column_names.index("text")] == TOMSK.strip()] == ["tomsk-copy.txt"]
+
+    # The better copy removed: the original is back, and its signature; the better copy's leaves.
+    for name in ("earlier.txt", "earlier.meta.json"):
+        (corpus / name).unlink()
+    _, tables = _ingest_as_from_scratch(corpus, tmp_path)
+    assert _quarantine(tables) == {"later.txt": "near-duplicate of original.txt"}
+    assert sha256_text(original) in _signed(tables) and sha256_text(earlier) not in _signed(tables)
+
+
+def test_an_ingest_decides_again_only_the_files_it_reads_and_their_unchanged_neighbours(tmp_path: Path, monkeypatch):
+    from caravan.ingest import changes
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for story in range(100, 120):
+        _write(corpus, f"story-{story}", _story(story), {"published": "2024-04-01"})
+    assert _ingest(corpus, tmp_path / "inc").success
+
+    decided = []
+
+    class RecordedDecisions(changes.CopyDecisions):
+        def decide(self, name: str, *facts) -> str | None:
+            decided.append(name)
+            return super().decide(name, *facts)
+
+    monkeypatch.setattr(changes, "CopyDecisions", RecordedDecisions)
+    _write(corpus, "story-105-syndicated", _edited(_story(105), 194, 6, "syndicated"))
+    _, tables = _ingest_as_from_scratch(corpus, tmp_path)
+    assert _quarantine(tables) == {"story-105-syndicated.txt": "near-duplicate of story-105.txt"}
+    assert sorted(decided) == ["story-105-syndicated.txt", "story-105.txt"]  # not the 19 other stories
