@@ -4,7 +4,7 @@ and the curators' decisions."""
 import dagster as dg
 
 from assets.metadata import stored_table_metadata, table_metadata
-from caravan.curate.curation import load_decisions, needed_articles, publish_curated
+from caravan.curate.curation import decision_articles, load_decisions, publish_curated
 from caravan.curate.merge_update import merged_queries, update_merge
 from caravan.curate.speaker_table import speaker_rows
 from caravan.store.tables import (CURATION_LOG, ECONOMIC_FIGURES, INCIDENT_SOURCES, INCIDENTS, QUOTES, SPEAKERS,
@@ -33,21 +33,18 @@ _PREVIEW = {
 def curated_records(context: dg.AssetExecutionContext, curation: CurationResource, warehouse: WarehouseResource):
     decisions = load_decisions(curation.folder)
     with warehouse.get_connection() as con:
-        # Every article's url and date, but the text only of those a decision reads.
-        articles = {a: {"url": url, "published": pub, "synthetic": syn} for a, url, pub, syn in
-                    con.execute("SELECT article_id, url, published, synthetic FROM articles").fetchall()}
-        needed = needed_articles(decisions, {a: v["url"] for a, v in articles.items()})
-        for a, text in con.execute("SELECT article_id, text FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-                                   [sorted(needed)]).fetchall():
-            articles[a]["text"] = text
+        # The articles a decision reads only.
+        articles = decision_articles(con, decisions)
         # The stored merge brought up to date with the mentions that changed (synthetic test reports never merge
         # with real ones: a released event must rest on real reports only).
         merged = update_merge(con)
         context.log.info(f"incident merge: {merged.changed_mentions} mentions changed, {merged.redecided} decided "
                          f"again, {merged.rebuilt} events rebuilt")
         # Curated in the warehouse: only the rows a decision reaches come into Python.
-        machine = {"quotes": _in_order(STG_QUOTES), **merged_queries(), "economic_figures": _in_order(STG_ECONOMIC_FIGURES)}
-        log = publish_curated(con, machine, articles, decisions)
+        machine = {"quotes": _rows(STG_QUOTES), **merged_queries(), "economic_figures": _rows(STG_ECONOMIC_FIGURES)}
+        unordered = {"quotes": _rows(STG_QUOTES, ordered=False), **merged_queries(ordered=False),
+                     "economic_figures": _rows(STG_ECONOMIC_FIGURES, ordered=False)}
+        log = publish_curated(con, machine, articles, decisions, unordered)
         replace_table(con, CURATION_LOG, to_arrow(CURATION_LOG, log))
         for entry in log:
             if entry["status"] != "applied":
@@ -59,8 +56,8 @@ def curated_records(context: dg.AssetExecutionContext, curation: CurationResourc
             yield dg.MaterializeResult(asset_key=table.name, metadata=meta)
 
 
-def _in_order(table) -> str:
-    return f'SELECT * FROM "{table.name}" ORDER BY {table.order_by()}'
+def _rows(table, ordered: bool = True) -> str:
+    return f'SELECT * FROM "{table.name}"' + (f" ORDER BY {table.order_by()}" if ordered else "")
 
 
 @dg.asset(deps=["quotes", "articles"], group_name="curation", kinds={"duckdb", "python"}, owners=["team:caravan"],

@@ -30,7 +30,7 @@ from caravan.common.ids import stable_id
 from caravan.store.tables import TABLES, Column
 from caravan.extract.text import sentence_at, sentences
 from caravan.store.vocabularies import DATE_PRECISIONS, INCIDENT_TYPES, INDICATORS, QUALIFIERS, UNITS
-from caravan.store.warehouse import replace_table_from_query, to_arrow
+from caravan.store.warehouse import sync_table_from_query, to_arrow
 
 ACTIONS = ("reject", "correct", "merge", "split", "add")
 CURATED_TABLES = ("quotes", "incidents", "economic_figures")
@@ -371,24 +371,41 @@ def needed_articles(decisions: list[Decision], urls: dict[str, str | None]) -> s
     return needed
 
 
+def decision_articles(con: duckdb.DuckDBPyConnection, decisions: list[Decision]) -> dict[str, dict]:
+    """The articles of the warehouse that ``decisions`` read (``needed_articles``), article_id → {"url", "published",
+    "synthetic", "text"}: all that applying them needs of the articles. Every url is read only when an ``add`` names
+    its article by url."""
+    by_url = any(d.action == "add" and "source_url" in d.record for d in decisions)
+    urls = dict(con.execute("SELECT article_id, url FROM articles").fetchall()) if by_url else {}
+    needed = sorted(needed_articles(decisions, urls))
+    rows = con.execute("SELECT article_id, url, published, synthetic, text FROM articles "
+                       "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [needed]).fetchall()
+    return {a: {"url": url, "published": published, "synthetic": synthetic, "text": text}
+            for a, url, published, synthetic, text in rows}
+
+
 def publish_curated(con: duckdb.DuckDBPyConnection, machine: Mapping[str, str], articles: dict[str, dict],
-                    decisions: list[Decision]) -> list[dict]:
+                    decisions: list[Decision], unordered: Mapping[str, str] | None = None) -> list[dict]:
     """``apply_decisions`` inside the warehouse, so that no table is read whole: each record table of ``machine``
-    (name -> a query of its machine-made rows, in the table's columns but ``origin``) is written as published.
+    (name -> a query of its machine-made rows, in the table's columns but ``origin``, in the order decisions apply
+    to them) is brought to what is published, writing only the rows that differ from the stored table's
+    (``sync_table_from_query``). ``unordered``, when given, holds the same rows' queries in no order, cheaper to
+    read whole: what the stored tables are compared with.
 
     Only the rows a decision can reach go through Python: the records it names, every record of an article an
     ``add`` reads (its evidence is checked against them), and for incidents their mentions and the incidents of
     those mentions. Every other row is machine-made and is copied in SQL with origin machine. ``articles`` needs
-    the text of ``needed_articles`` only. Returns the curation log."""
-    ids = [(d.table, i) for d in decisions for i in d.named_ids()]
-    ids += [("read", a) for a in needed_articles(decisions, {a: v.get("url") for a, v in articles.items()})]
-    ids += [("split", s) for d in decisions for s in d.source_ids]  # a split names mentions, perhaps of other incidents
-    con.execute("CREATE OR REPLACE TEMP TABLE _curation_ids (kind VARCHAR, id VARCHAR)")
-    if ids:
-        con.executemany("INSERT INTO _curation_ids VALUES (?, ?)", sorted(set(ids)))
+    those of ``needed_articles`` only (``decision_articles``). Returns the curation log."""
+    every = unordered or machine
+    ids: dict[str, set[str]] = {"read": needed_articles(decisions, {a: v.get("url") for a, v in articles.items()}),
+                                # a split names mentions, perhaps of other incidents
+                                "split": {source for d in decisions for source in d.source_ids}}
+    for d in decisions:
+        ids.setdefault(d.table, set()).update(d.named_ids())
 
     def among(kind: str, column: str) -> str:
-        return f"{column} IN (SELECT id FROM _curation_ids WHERE kind = '{kind}')"
+        # A constant list, not a subquery: the filter then goes below a query's ORDER BY, which sorts what it keeps.
+        return f"list_contains({_sql_texts(ids.get(kind, ()))}, {column})"
 
     # As there, a null (an unknown article or key) reaches nothing.
     reached = {name: f"coalesce({among(name, KEYS[name])} OR {among('read', 'article_id')}, false)"
@@ -396,24 +413,29 @@ def publish_curated(con: duckdb.DuckDBPyConnection, machine: Mapping[str, str], 
     reached[SOURCES] = (f"coalesce({among('split', 'source_id')} OR {among('read', 'article_id')} "
                         f"OR {among('incidents', 'incident_id')}, false)")
     # The incidents of those mentions: an ``add`` compares its type with theirs.
-    reached["incidents"] = (f"({reached['incidents']} OR coalesce(incident_id IN (SELECT incident_id FROM "
-                            f"({machine[SOURCES]}) WHERE {reached[SOURCES]}), false))")
+    ids["of_sources"] = {i for (i,) in con.sql(f"SELECT DISTINCT incident_id FROM ({every[SOURCES]}) "
+                                               f"WHERE {reached[SOURCES]}").fetchall() if i is not None}
+    reached["incidents"] = f"({reached['incidents']} OR coalesce({among('of_sources', 'incident_id')}, false))"
     subset = {name: con.sql(f"SELECT * FROM ({query}) WHERE {reached[name]}").to_arrow_table().to_pylist()
               for name, query in machine.items()}
     curated, log = apply_decisions(subset, articles, decisions)
     for name, rows in curated.items():
         spec = TABLES[name]
         present = set(con.sql(f"SELECT * FROM ({machine[name]}) LIMIT 0").columns)
-        columns = ", ".join("'machine'" if c.name == "origin" else f'"{c.name}"' if c.name in present
-                            else f"NULL::{c.type}" for c in spec.columns)
+        columns = ", ".join("'machine' AS origin" if c.name == "origin" else f'"{c.name}"' if c.name in present
+                            else f'NULL::{c.type} AS "{c.name}"' for c in spec.columns)
         con.register("_curated", to_arrow(spec, rows))
         try:
-            replace_table_from_query(con, spec, f"SELECT {columns} FROM ({machine[name]}) WHERE NOT {reached[name]} "
-                                                "UNION ALL SELECT * FROM _curated")
+            sync_table_from_query(con, spec, f"SELECT {columns} FROM ({every[name]}) WHERE NOT {reached[name]} "
+                                             "UNION ALL SELECT * FROM _curated")
         finally:
             con.unregister("_curated")
-    con.execute("DROP TABLE _curation_ids")
     return log
+
+
+def _sql_texts(values) -> str:
+    """``values`` as a SQL list of text."""
+    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(values)) + "]::VARCHAR[]"
 
 
 # What applying a decision gives: (status, record_id, detail), one curation_log row.

@@ -454,8 +454,10 @@ class Remerge:
         self.unchanged: dict[str, list] = {}  # unchanged events met so far: [the event, how many members it holds]
         self.live: dict[str, _Event] = {}  # changed events as they are now
         self.changed: set[str] = set()  # ids of changed events, of either merge
-        self.dirty: set[tuple] = set()  # (city slot, time key) a changed event is filed under, in either merge
-        self.filed: dict[tuple, dict[str, tuple]] = {}  # time key: events of the last merge filed under it, from when
+        self.dirty: dict[tuple, set[str]] = {}  # (city slot, time key): the changed events filed under it by this merge
+        # time key: the primary's city (folded; None when it names none): events of the last merge filed under the
+        # key, from when
+        self.filed: dict[tuple, dict[str | None, dict[str, tuple]]] = {}
         self.first_city: dict[str, tuple] = {}  # events of the last merge: when a city was first named, and which
         self.filed_now: dict[tuple, set[str]] = {}  # time key: the changed events filed under it by this merge
         self.looked_up: dict[tuple, tuple] = {}  # (date, city): the buckets a mention looks up
@@ -488,12 +490,15 @@ class Remerge:
         for event_id, members in self.previous.members.items():
             if members[0][1] not in self.previous.event_of:
                 continue  # its first mention changed: it changes at its first turn, holding nothing of the last merge
+            # An event whose primary names a city is in that city's slot from its first turn: only mentions naming the
+            # city, or none, meet it.
+            primary_city = _fold(members[0][3]) if members[0][3] else None
             for turn, _, date, city in members:
                 if city and event_id not in self.first_city:
                     self.first_city[event_id] = (turn, _fold(city))
                 w = _when(date)
                 for key in _filed_under(self.type, w) if w else ():
-                    self.filed.setdefault(key, {}).setdefault(event_id, turn)
+                    self.filed.setdefault(key, {}).setdefault(primary_city, {}).setdefault(event_id, turn)
 
     def _mention(self, record_id: str) -> _Mention:
         if record_id not in self.mentions:
@@ -507,7 +512,7 @@ class Remerge:
         record_id = row["record_id"]
         before = self.previous.event_of.get(record_id)
         w = _when(row.get("date"))
-        if before is not None and not (self.dirty and self._mergeable(w) and self._near_change(row, w)):
+        if before is not None and not (self._mergeable(w) and self._reached(row, w, before)):
             return  # it joins the event it joined last time, which holds it as it did
         self.redecided += 1
         m = self._mention(record_id)
@@ -525,22 +530,34 @@ class Remerge:
                 self.unchanged[event_id] = [event, 0]
         self._add(event_id, event, m)
 
-    def _near_change(self, row: dict, w: _When) -> bool:
-        """Whether a bucket ``row`` looks up is dirty."""
+    def _reached(self, row: dict, w: _When, before: str) -> bool:
+        """Whether a change may reach the decision of the unchanged mention ``row``, which joined ``before`` last time:
+        that event changed, or a changed event it may meet fits it as it is now. Else every event it fits is unchanged
+        and ranks as it did, ``before`` the first of them (or none, and it starts ``before`` again)."""
+        if before in self.changed:
+            return True
+        if not self.dirty:
+            return False
         place = (row.get("date"), row.get("city"))
         if place not in self.looked_up:
             slots = _slots(self.type, _fold(place[1]) if place[1] else None)
             self.looked_up[place] = tuple((slot, key) for key in _looked_up(self.type, w) for slot in slots)
-        return not self.dirty.isdisjoint(self.looked_up[place])
+        near = set().union(*(self.dirty.get(bucket, ()) for bucket in self.looked_up[place]))
+        if not near:
+            return False
+        m = self._mention(row["record_id"])
+        return any(event.fits(m) for event in map(self.live.get, near) if event is not None)
 
     def _best(self, m: _Mention, t: tuple) -> _Event | None:
         """``_best_event`` of the events as they are at ``m``'s turn."""
         keys = _looked_up(self.type, m.when)
+        slots = _slots(self.type, m.city)
         ids: set[str] = set()
         for key in keys:
-            ids.update(event_id for event_id, since in self.filed.get(key, {}).items() if since < t)
+            by_city = self.filed.get(key, {})
+            for filed in by_city.values() if _ANY_CITY in slots else (by_city.get(slot, {}) for slot in slots):
+                ids.update(event_id for event_id, since in filed.items() if since < t)
             ids.update(self.filed_now.get(key, ()))
-        slots = _slots(self.type, m.city)
         return _best_of(self._candidates(ids, keys, slots, t), m)
 
     def _candidates(self, ids: set[str], keys: tuple, slots: tuple, t: tuple) -> Iterator[_Event]:
@@ -586,11 +603,15 @@ class Remerge:
             return
         for key in keys:
             self.filed_now.setdefault(key, set()).add(event_id)
-        self._mark(event)
+        self._mark(event_id, event)
 
-    def _mark(self, event: _Event) -> None:
+    def _mark(self, event_id: str, event: _Event) -> None:
+        """File the changed ``event`` where mentions that may meet it look: its city's slot, the slot of every event,
+        and the cityless events' slot while its primary names no city."""
         slots = {_ANY_CITY, event.city} | (set() if event.members[0].city else {None})
-        self.dirty.update((slot, key) for slot in slots for key in event.keys)
+        for slot in slots:
+            for key in event.keys:
+                self.dirty.setdefault((slot, key), set()).add(event_id)
 
     def _change(self, event_id: str, t: tuple) -> None:
         if event_id in self.changed:
@@ -600,14 +621,7 @@ class Remerge:
         self.unchanged.pop(event_id, None)
         if now is not None:
             self.live[event_id] = now
-            self._mark(now)
-        members = self.previous.members.get(event_id)
-        if members:  # where the event of the last merge was ever filed
-            slots = {_ANY_CITY} | {_fold(c) for *_, c in members if c} | (set() if members[0][3] else {None})
-            for _, _, date, _ in members:
-                w = _when(date)
-                for key in _filed_under(self.type, w) if w else ():
-                    self.dirty.update((slot, key) for slot in slots)
+            self._mark(event_id, now)
 
     @property
     def rebuilt(self) -> list[str]:

@@ -157,12 +157,13 @@ def _store(con: duckdb.DuckDBPyConnection, dropped: list[str]) -> None:
     con.execute('INSERT INTO "stg_merged_sources" SELECT * FROM _merge_sources')
 
 
-def merged_queries() -> dict[str, str]:
+def merged_queries(ordered: bool = True) -> dict[str, str]:
     """SQL of the stored merge as the incidents and incident_sources tables (all columns but origin), in merge
-    order: for curation to read in the warehouse."""
-    return {"incidents": f"SELECT {_columns(INCIDENTS, 'i')} FROM stg_merged_incidents i ORDER BY {_EVENT_ORDER}",
+    order (in none unless ``ordered``: cheaper to read whole): for curation to read in the warehouse."""
+    events, sources = (f" ORDER BY {_EVENT_ORDER}", f" ORDER BY {_EVENT_ORDER}, s.member") if ordered else ("", "")
+    return {"incidents": f"SELECT {_columns(INCIDENTS, 'i')} FROM stg_merged_incidents i{events}",
             "incident_sources": f"SELECT {_columns(INCIDENT_SOURCES, 's')} FROM stg_merged_sources s "
-                                f"JOIN stg_merged_incidents i USING (incident_id) ORDER BY {_EVENT_ORDER}, s.member"}
+                                f"JOIN stg_merged_incidents i USING (incident_id){sources}"}
 
 
 def merged_tables(con: duckdb.DuckDBPyConnection) -> tuple[pa.Table, pa.Table]:

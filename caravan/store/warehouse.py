@@ -225,6 +225,61 @@ def replace_table_from_query(con: duckdb.DuckDBPyConnection, table: Table, query
     return _replaced(con, table, fill)
 
 
+def sync_table_from_query(con: duckdb.DuckDBPyConnection, table: Table, query: str) -> int:
+    """Make ``table`` hold the rows of ``query`` (the table's columns, in order) as ``replace_table_from_query``
+    does, writing only the rows that differ, in one transaction: stored rows whose key and row are not among the
+    query's go, and the query's rows whose key and row are not stored come in (sorted as the table is, after the
+    rows kept). Rows compare by key and by DuckDB's 64-bit hash of the whole row. A table missing, of other
+    columns or descriptions, or whose rows mostly change is replaced whole. Returns the rows deleted and inserted."""
+    if not _same_table(con, table):
+        return replace_table_from_query(con, table, query)
+
+    def apply() -> int | None:
+        key = sql_identifier(table.primary_key)
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _sync_changed AS
+            SELECT n.k AS fresh, o.k AS stale
+            FROM (SELECT q.{key} AS k, {_row_hash(table, 'q', cast=True)} AS h FROM ({query}) q) n
+            FULL JOIN (SELECT t.{key} AS k, {_row_hash(table, 't')} AS h FROM {sql_identifier(table.name)} t) o
+              ON n.k = o.k AND n.h = o.h
+            WHERE n.k IS NULL OR o.k IS NULL""")
+        fresh, stale = con.execute("SELECT count(fresh), count(stale) FROM _sync_changed").fetchone()
+        kept = con.execute(f"SELECT count(*) FROM {sql_identifier(table.name)}").fetchone()[0] - stale
+        if fresh > kept:
+            return None  # written anew: a table in order, without the deleted rows
+        if stale:
+            con.execute(f"DELETE FROM {sql_identifier(table.name)} WHERE {key} IN (SELECT stale FROM _sync_changed)")
+        if fresh:
+            con.execute(f"INSERT INTO {sql_identifier(table.name)} SELECT * FROM ({query}) q "
+                        f"WHERE q.{key} IN (SELECT fresh FROM _sync_changed) ORDER BY {table.order_by('q')}")
+        return fresh + stale
+    try:
+        written = in_transaction(con, apply)
+    finally:
+        con.execute("DROP TABLE IF EXISTS _sync_changed")
+    return replace_table_from_query(con, table, query) if written is None else written
+
+
+def _same_table(con: duckdb.DuckDBPyConnection, table: Table) -> bool:
+    """Whether the stored ``table`` has the spec's columns, types, NOT NULLs and descriptions."""
+    stored = con.execute("SELECT column_name, data_type, is_nullable = 'YES', COLUMN_COMMENT FROM information_schema.columns "
+                         "WHERE table_catalog = current_database() AND table_schema = current_schema() "
+                         "AND table_name = ? ORDER BY ordinal_position", [table.name]).fetchall()
+    described = con.execute("SELECT TABLE_COMMENT FROM information_schema.tables WHERE table_catalog = current_database() "
+                            "AND table_schema = current_schema() AND table_name = ?", [table.name]).fetchall()
+    return described == [(table.description,)] and stored == [(c.name, c.type, not c.required, c.description)
+                                                                for c in table.columns]
+
+
+def _row_hash(table: Table, alias: str, cast: bool = False) -> str:
+    """DuckDB's hash of a row of ``table``'s columns (cast to their types when ``cast``); 0.0 and -0.0 hash alike,
+    so the sign of a DOUBLE is hashed too."""
+    values = []
+    for c in table.columns:
+        value = f"CAST({alias}.{sql_identifier(c.name)} AS {c.type})" if cast else f"{alias}.{sql_identifier(c.name)}"
+        values += [value, f"signbit({value})"] if c.type == "DOUBLE" else [value]
+    return f"hash({', '.join(values)})"
+
+
 def _replaced(con: duckdb.DuckDBPyConnection, table: Table, fill: Callable[[str], int]) -> int:
     """``table`` made anew and filled by ``fill`` (given the table's ORDER BY list; it returns the rows) in one
     transaction: readers see the old or the new table, never half."""

@@ -149,6 +149,24 @@ def test_a_change_far_from_the_others_redecides_little():
     assert merged_tables(con)[0].equals(full_merge(con)[0])
 
 
+def test_an_earlier_report_takes_in_the_reports_that_fit_it():
+    """A new report published before the stored ones starts an event that they, unchanged, now join."""
+    articles = {f"art_{i}": (PUBLISHED[i], False) for i in range(8)}
+    mentions = {"inc_000": row(0, ("assault", "RU", 0, "2024-03-20", 1, 0)),
+                "inc_001": row(1, ("assault", "RU", 1, "2024-03-20", 2, 0))}
+    con = warehouse()
+    write(con, mentions, articles)
+    update_merge(con)
+    mentions["inc_002"] = row(2, ("assault", "RU", 0, "2024-03-22", 0, 0))  # art_0: published first
+    write(con, mentions, articles)
+    update = update_merge(con)
+    assert (update.changed_mentions, update.redecided) == (1, 2)  # the Moscow report is not searched again
+    events, sources = merged_tables(con)
+    assert events.column("incident_id").to_pylist() == ["inc_002", "inc_001"]
+    assert events.column("n_sources").to_pylist() == [2, 1]
+    assert events.equals(full_merge(con)[0]) and sources.equals(full_merge(con)[1])
+
+
 def test_a_new_merge_version_merges_everything_again(monkeypatch):
     mentions = {f"inc_{i:03d}": row(i, ("raid", "KG", 2, DATES[i % 4], i % 8, 0)) for i in range(12)}
     con = warehouse()
