@@ -1,5 +1,6 @@
-"""Ingest on what changed: only files written since the last ingest are read; the articles table, the
-quarantine and the decisions about copies equal what a first ingest of the same corpus gives."""
+"""Ingest on what changed: only files written since the last ingest (or set aside by it) are read; the ingest's
+tables (articles, quarantine, file states, signatures) and the decisions about copies equal what a first ingest of the
+same corpus gives."""
 
 from __future__ import annotations
 
@@ -151,8 +152,8 @@ def _signed(tables: dict) -> set[str]:
 
 
 def test_copies_between_new_and_unchanged_articles_are_decided_as_by_a_first_ingest(tmp_path: Path):
-    """Near-copies of unchanged articles, better copies of them, a copy taking the place of a removed original, and
-    a copy set aside whose original is set aside in turn: each ingest's tables equal a first ingest's."""
+    """Near-copies of unchanged articles, better copies of them, a copy set aside last time back when its original is
+    set aside in turn, a copy taking the place of a removed original: each ingest's tables equal a first ingest's."""
     corpus = tmp_path / "corpus"
     shutil.copytree(SAMPLE_CORPUS, corpus)
     original = _story(7)
