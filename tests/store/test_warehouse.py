@@ -98,9 +98,11 @@ def test_a_synced_table_writes_only_the_rows_that_differ():
     now = [("t1", 1.0, "same"), ("t2", -0.0, "same"), ("t3", 3.0, None), *before[4:], ("t8", 8.0, "new")]
     assert sync_table_from_query(con, THINGS, _things(con, now)) == 6  # t0, t2, t3 deleted; t2, t3, t8 inserted
     assert _stored(con) == [(t, str(v), n) for t, v, n in now]
-    kept = dict(con.sql("SELECT thing_id, rowid FROM things WHERE thing_id IN ('t1', 't4', 't5', 't6', 't7')").fetchall())
+    kept = dict(con.sql("SELECT thing_id, rowid FROM things WHERE thing_id IN ('t1', 't4', 't5', 't6', 't7')")
+                .fetchall())
     assert kept == {t: rowids[t] for t in kept}  # written anew, t1 would be the first row
-    assert con.sql("SELECT comment FROM duckdb_tables() WHERE table_name = 'things'").fetchone()[0] == THINGS.description
+    comment = con.sql("SELECT comment FROM duckdb_tables() WHERE table_name = 'things'").fetchone()[0]
+    assert comment == THINGS.description
     assert sync_table_from_query(con, THINGS, _things(con, now)) == 0
 
 
