@@ -404,18 +404,18 @@ def publish_curated(con: duckdb.DuckDBPyConnection, machine: Mapping[str, str], 
         ids.setdefault(d.table, set()).update(d.named_ids())
 
     def among(kind: str, column: str) -> str:
-        # A constant list, not a subquery: the filter then goes below a query's ORDER BY, which sorts what it keeps.
-        return f"list_contains({_sql_texts(ids.get(kind, ()))}, {column})"
+        # Constants, not a subquery: DuckDB then filters below a query's ORDER BY, which sorts only what it keeps. As
+        # there, a null (an unknown article or key) reaches nothing.
+        values = ids.get(kind)
+        return f"coalesce({column}, '') IN ({_sql_texts(values)})" if values else "false"
 
-    # As there, a null (an unknown article or key) reaches nothing.
-    reached = {name: f"coalesce({among(name, KEYS[name])} OR {among('read', 'article_id')}, false)"
-               for name in CURATED_TABLES}
-    reached[SOURCES] = (f"coalesce({among('split', 'source_id')} OR {among('read', 'article_id')} "
-                        f"OR {among('incidents', 'incident_id')}, false)")
+    reached = {name: f"({among(name, KEYS[name])} OR {among('read', 'article_id')})" for name in CURATED_TABLES}
+    reached[SOURCES] = (f"({among('split', 'source_id')} OR {among('read', 'article_id')} "
+                        f"OR {among('incidents', 'incident_id')})")
     # The incidents of those mentions: an ``add`` compares its type with theirs.
     ids["of_sources"] = {i for (i,) in con.sql(f"SELECT DISTINCT incident_id FROM ({every[SOURCES]}) "
                                                f"WHERE {reached[SOURCES]}").fetchall() if i is not None}
-    reached["incidents"] = f"({reached['incidents']} OR coalesce({among('of_sources', 'incident_id')}, false))"
+    reached["incidents"] = f"({reached['incidents']} OR {among('of_sources', 'incident_id')})"
     subset = {name: con.sql(f"SELECT * FROM ({query}) WHERE {reached[name]}").to_arrow_table().to_pylist()
               for name, query in machine.items()}
     curated, log = apply_decisions(subset, articles, decisions)
@@ -434,8 +434,8 @@ def publish_curated(con: duckdb.DuckDBPyConnection, machine: Mapping[str, str], 
 
 
 def _sql_texts(values) -> str:
-    """``values`` as a SQL list of text."""
-    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(values)) + "]::VARCHAR[]"
+    """``values`` as SQL text constants, separated by commas."""
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(values))
 
 
 # What applying a decision gives: (status, record_id, detail), one curation_log row.

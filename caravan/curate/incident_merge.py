@@ -454,7 +454,7 @@ class Remerge:
         self.unchanged: dict[str, list] = {}  # unchanged events met so far: [the event, how many members it holds]
         self.live: dict[str, _Event] = {}  # changed events as they are now
         self.changed: set[str] = set()  # ids of changed events, of either merge
-        self.dirty: dict[tuple, set[str]] = {}  # (city slot, time key): the changed events filed under it by this merge
+        self.dirty: dict[tuple, set[str]] = {}  # (city slot, time key): changed events filed under it by this merge
         # time key: the primary's city (folded; None when it names none): events of the last merge filed under the
         # key, from when
         self.filed: dict[tuple, dict[str | None, dict[str, tuple]]] = {}

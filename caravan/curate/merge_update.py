@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 import pyarrow as pa
@@ -62,8 +63,9 @@ _CHANGED_GROUPS_SQL = """
 
 _LIGHT_COLUMNS = ("record_id", "type", "country", "synthetic", "published", "article_id", "char_start", "char_end",
                   "city", "region", "geonames_id", "date", "fingerprint")
-_STORED_COLUMNS = ("source_id", "incident_id", "type", "country", "city", "synthetic", "published", "article_id",
-                   "char_start", "date", "fingerprint")
+_STORED_COLUMNS = ("source_id", "incident_id", "published", "article_id", "char_start", "date", "city")
+_IN_GROUP = "{0}.synthetic = ? AND {0}.type IS NOT DISTINCT FROM ? AND {0}.country IS NOT DISTINCT FROM ?"
+_BATCH = 10_000  # rows fetched at a time from a stream
 _EVENT_ORDER = "i.synthetic, i.published NULLS LAST, i.article_id, i.char_start, i.incident_id"
 
 
@@ -92,24 +94,32 @@ def update_merge(con: duckdb.DuckDBPyConnection) -> MergeUpdate:
     changed = redecided = rebuilt = 0
     dropped: set[str] = set()
     for group in sorted(groups, key=lambda g: (g[0], g[1] or "", g[2] or "")):
-        mentions = _rows(con, "_merge_now", _LIGHT_COLUMNS, group)
-        before = _rows(con, "stg_merged_sources", _STORED_COLUMNS, group)
-        light = {r["record_id"]: r for r in mentions}
-        unchanged = {s["source_id"] for s in before if s["source_id"] in light
-                     and light[s["source_id"]]["fingerprint"] == s["fingerprint"]}
-        changed += len(mentions) + len(before) - 2 * len(unchanged)
-        published = {m["article_id"]: m["published"] for m in mentions}
-        replay = remerge(group[1], group[2], mentions, published, PreviousMerge.of(before, unchanged))
-        events, sources = _rebuilt_rows(con, group, replay, light)
-        insert_rows(con, MERGED_INCIDENTS, events, into="_merge_events")
-        insert_rows(con, MERGED_SOURCES, sources, into="_merge_sources")
-        dropped.update(replay.changed)
-        redecided, rebuilt = redecided + replay.redecided, rebuilt + events.num_rows
+        update, changed_events = _replay_group(con, group)
+        changed, redecided = changed + update.changed_mentions, redecided + update.redecided
+        rebuilt += update.rebuilt
+        dropped.update(changed_events)
     con.execute("DROP TABLE _merge_now; DROP TABLE _merge_groups")
     if groups:
         in_transaction(con, lambda: _store(con, sorted(dropped)))
     con.execute("DROP TABLE _merge_events; DROP TABLE _merge_sources")
     return MergeUpdate(changed_mentions=changed, redecided=redecided, rebuilt=rebuilt)
+
+
+def _replay_group(con: duckdb.DuckDBPyConnection, group: tuple) -> tuple[MergeUpdate, set[str]]:
+    """The merge of ``group`` replayed, its rebuilt rows set aside in ``_merge_events`` and ``_merge_sources``: what
+    changed, and the ids of the events whose stored rows go. The group's rows in Python go when it returns."""
+    mentions = _rows(con, "_merge_now", _LIGHT_COLUMNS, group)
+    light = {r["record_id"]: r for r in mentions}
+    unchanged = _unchanged(con, group)
+    # The stored rows one at a time, into what the replay needs of them.
+    previous = PreviousMerge.of(_stream(con, "stg_merged_sources", _STORED_COLUMNS, group), unchanged)
+    changed = len(mentions) + sum(map(len, previous.members.values())) - 2 * len(unchanged)
+    published = {m["article_id"]: m["published"] for m in mentions}
+    replay = remerge(group[1], group[2], mentions, published, previous)
+    events, sources = _rebuilt_rows(con, group, replay, light)
+    insert_rows(con, MERGED_INCIDENTS, events, into="_merge_events")
+    insert_rows(con, MERGED_SOURCES, sources, into="_merge_sources")
+    return MergeUpdate(changed_mentions=changed, redecided=replay.redecided, rebuilt=events.num_rows), replay.changed
 
 
 def _ensure_state(con: duckdb.DuckDBPyConnection) -> None:
@@ -125,10 +135,24 @@ def _ensure_state(con: duckdb.DuckDBPyConnection) -> None:
 
 def _rows(con: duckdb.DuckDBPyConnection, name: str, columns: tuple[str, ...], group: tuple) -> list[dict]:
     """Rows of ``name`` in ``group`` (synthetic, type, country)."""
+    return list(_stream(con, name, columns, group))
+
+
+def _stream(con: duckdb.DuckDBPyConnection, name: str, columns: tuple[str, ...], group: tuple) -> Iterator[dict]:
+    """``_rows`` as they are read, a batch at a time: nothing else may run on ``con`` until the last is taken."""
     select = ", ".join(f"t.{c}" for c in columns)
-    cursor = con.execute(f"SELECT {select} FROM {name} t WHERE t.synthetic = ? AND t.type IS NOT DISTINCT FROM ? "
-                         "AND t.country IS NOT DISTINCT FROM ?", list(group))
-    return [dict(zip(columns, values)) for values in cursor.fetchall()]
+    cursor = con.execute(f"SELECT {select} FROM {name} t WHERE {_IN_GROUP.format('t')}", list(group))
+    while batch := cursor.fetchmany(_BATCH):
+        for values in batch:
+            yield dict(zip(columns, values))
+
+
+def _unchanged(con: duckdb.DuckDBPyConnection, group: tuple) -> set[str]:
+    """The mentions of ``group`` as they were at the last merge: their fingerprint is the stored one."""
+    return {source_id for (source_id,) in con.execute(
+        "SELECT s.source_id FROM stg_merged_sources s JOIN _merge_now n ON n.record_id = s.source_id "
+        f"AND n.fingerprint = s.fingerprint WHERE {_IN_GROUP.format('s')} AND {_IN_GROUP.format('n')}",
+        [*group, *group]).fetchall()}
 
 
 def _rebuilt_rows(con: duckdb.DuckDBPyConnection, group: tuple, replay: Remerge,

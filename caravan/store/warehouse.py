@@ -261,11 +261,11 @@ def sync_table_from_query(con: duckdb.DuckDBPyConnection, table: Table, query: s
 
 def _same_table(con: duckdb.DuckDBPyConnection, table: Table) -> bool:
     """Whether the stored ``table`` has the spec's columns, types, NOT NULLs and descriptions."""
-    stored = con.execute("SELECT column_name, data_type, is_nullable = 'YES', COLUMN_COMMENT FROM information_schema.columns "
-                         "WHERE table_catalog = current_database() AND table_schema = current_schema() "
-                         "AND table_name = ? ORDER BY ordinal_position", [table.name]).fetchall()
-    described = con.execute("SELECT TABLE_COMMENT FROM information_schema.tables WHERE table_catalog = current_database() "
-                            "AND table_schema = current_schema() AND table_name = ?", [table.name]).fetchall()
+    here = "table_catalog = current_database() AND table_schema = current_schema() AND table_name = ?"
+    stored = con.execute("SELECT column_name, data_type, is_nullable = 'YES', COLUMN_COMMENT FROM "
+                         f"information_schema.columns WHERE {here} ORDER BY ordinal_position", [table.name]).fetchall()
+    described = con.execute(f"SELECT TABLE_COMMENT FROM information_schema.tables WHERE {here}",
+                            [table.name]).fetchall()
     return described == [(table.description,)] and stored == [(c.name, c.type, not c.required, c.description)
                                                                 for c in table.columns]
 

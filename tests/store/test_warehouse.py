@@ -5,8 +5,9 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from caravan.store.tables import QUARANTINE
-from caravan.store.warehouse import describe, ensure_table, in_transaction, is_lake, lower_memory_limit
+from caravan.store.tables import QUARANTINE, Column, Table
+from caravan.store.warehouse import (describe, ensure_table, in_transaction, is_lake, lower_memory_limit,
+                                     replace_table_from_query, sync_table_from_query)
 
 
 def test_a_lake_is_told_from_a_file_and_its_password_never_printed():
@@ -69,3 +70,50 @@ def test_a_reading_connections_memory_is_lowered_never_raised(before, after):
     con = duckdb.connect(config={"memory_limit": before})
     lower_memory_limit(con)
     assert con.sql("SELECT current_setting('memory_limit')").fetchone()[0] == after
+
+
+# A table of the test's own: rows compare whole, a DOUBLE's sign included.
+THINGS = Table("things", "Things of the test.", "thing_id",
+               (Column("thing_id", "VARCHAR", "The thing.", required=True), Column("value", "DOUBLE", "Its value."),
+                Column("note", "VARCHAR", "A note.")), sort_by=("thing_id",))
+
+
+def _things(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> str:
+    """A query of ``rows`` (thing_id, value, note), in no particular order."""
+    con.execute("CREATE OR REPLACE TABLE source (thing_id VARCHAR, value DOUBLE, note VARCHAR)")
+    con.executemany("INSERT INTO source VALUES (?, ?, ?)", rows[::-1])
+    return "SELECT * FROM source"
+
+
+def _stored(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return con.sql("SELECT thing_id, value::VARCHAR, note FROM things ORDER BY thing_id").fetchall()
+
+
+def test_a_synced_table_writes_only_the_rows_that_differ():
+    con = duckdb.connect()
+    before = [(f"t{i}", float(i) if i != 2 else 0.0, "same") for i in range(8)]
+    replace_table_from_query(con, THINGS, _things(con, before))
+    rowids = dict(con.sql("SELECT thing_id, rowid FROM things").fetchall())
+    # t0 gone, t2's 0.0 now -0.0, t3's note gone, t8 new; the rest as they were.
+    now = [("t1", 1.0, "same"), ("t2", -0.0, "same"), ("t3", 3.0, None), *before[4:], ("t8", 8.0, "new")]
+    assert sync_table_from_query(con, THINGS, _things(con, now)) == 6  # t0, t2, t3 deleted; t2, t3, t8 inserted
+    assert _stored(con) == [(t, str(v), n) for t, v, n in now]
+    kept = dict(con.sql("SELECT thing_id, rowid FROM things WHERE thing_id IN ('t1', 't4', 't5', 't6', 't7')")
+                .fetchall())
+    assert kept == {t: rowids[t] for t in kept}  # written anew, t1 would be the first row
+    comment = con.sql("SELECT comment FROM duckdb_tables() WHERE table_name = 'things'").fetchone()[0]
+    assert comment == THINGS.description
+    assert sync_table_from_query(con, THINGS, _things(con, now)) == 0
+
+
+def test_a_table_of_other_columns_or_mostly_changed_is_written_anew_in_order():
+    con = duckdb.connect()
+    con.execute("CREATE TABLE things (thing_id VARCHAR NOT NULL, value DOUBLE)")  # made by an older version
+    con.execute("INSERT INTO things VALUES ('t1', 1.0)")
+    rows = [(f"t{i}", float(i), "note") for i in range(5)]
+    assert sync_table_from_query(con, THINGS, _things(con, rows)) == 5
+    assert _stored(con) == [(t, str(v), n) for t, v, n in rows]
+    changed = [(t, v + 10, n) for t, v, n in rows[:4]] + rows[4:]
+    assert sync_table_from_query(con, THINGS, _things(con, changed)) == 5
+    assert con.sql("SELECT list(thing_id ORDER BY rowid) FROM things").fetchone()[0] == [t for t, *_ in changed]
+    assert _stored(con) == [(t, str(v), n) for t, v, n in changed]
