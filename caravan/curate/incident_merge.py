@@ -37,11 +37,11 @@ Merging again after a change (``remerge``, used by ``merge_update``) gives exact
 mention gives, with work near the changes only. Mentions of one type and country merge among themselves
 alone, and an event's rows depend only on its members in order, so the merge is replayed per (type,
 country) group in the same global order, knowing each unchanged mention's event of the last merge. A
-mention's decision depends only on the events in the buckets it looks up, as they are at its turn; so
-an unchanged mention whose buckets hold no event that differs from the last merge's at that point (in
-either merge) decides as it did, and nothing is done for it. Bucket-level marking (city slot and time
-key, every bucket a differing event was or is filed under) over-approximates where a change can reach;
-events rank by creation, the order of their primaries, which the unchanged ones keep. See ``Remerge``.
+mention's decision depends only on the events it fits among those in the buckets it looks up, as they
+are at its turn; so an unchanged mention whose event of the last merge is unchanged at its turn, and
+which fits no changed event filed under its buckets, decides as it did (the events it fits are last
+time's, ranked alike: events rank by creation, the order of their primaries, which the unchanged ones
+keep), and nothing is done for it. See ``Remerge``.
 """
 
 from __future__ import annotations
@@ -437,13 +437,14 @@ class Remerge:
 
     An event "changed" once its members so far differ from those the event of the same id had at that point of the
     last merge (or it had none): a mention new, removed or changed joined either, or one searched for again joined
-    another event. A changed event's buckets (city slot and time key) in either merge are "dirty" from then on. An
-    unchanged mention whose looked-up buckets are all clean meets the same candidates, each with the same members,
-    ranked alike (events rank by creation, the order of their primaries), as last time: it joins the event it joined
-    then, and nothing is done for it. Any other mention is searched for: its candidates are the events ever filed
-    under its time keys, taken as they are at its turn (an unchanged event is the first of its last members, added
-    only when a search meets it), then filtered and ranked as ``merge_incidents`` does. So the work is near the
-    changes, plus one look at the dirty buckets per mention.
+    another event. A changed event is filed, as it is now, under its buckets (city slot and time key). An unchanged
+    mention whose event of the last merge is unchanged, and which fits no changed event filed under a bucket it looks
+    up, fits the same events, each with the same members, ranked alike (events rank by creation, the order of their
+    primaries), as last time: it joins the event it joined then, and nothing is done for it. Any other mention is
+    searched for: its candidates are the events ever filed under its time keys, taken as they are at its turn (an
+    unchanged event is the first of its last members, added only when a search meets it), then filtered and ranked as
+    ``merge_incidents`` does. So the work is near the changes, plus one look at the changed events of its buckets per
+    mention.
     """
 
     def __init__(self, type_: str, country: str | None, previous: PreviousMerge) -> None:
@@ -454,7 +455,7 @@ class Remerge:
         self.unchanged: dict[str, list] = {}  # unchanged events met so far: [the event, how many members it holds]
         self.live: dict[str, _Event] = {}  # changed events as they are now
         self.changed: set[str] = set()  # ids of changed events, of either merge
-        self.dirty: dict[tuple, set[str]] = {}  # (city slot, time key): changed events filed under it by this merge
+        self.changed_in: dict[tuple, set[str]] = {}  # (city slot, time key): the changed events filed under it now
         # time key: the primary's city (folded; None when it names none): events of the last merge filed under the
         # key, from when
         self.filed: dict[tuple, dict[str | None, dict[str, tuple]]] = {}
@@ -536,13 +537,13 @@ class Remerge:
         and ranks as it did, ``before`` the first of them (or none, and it starts ``before`` again)."""
         if before in self.changed:
             return True
-        if not self.dirty:
+        if not self.changed_in:
             return False
         place = (row.get("date"), row.get("city"))
         if place not in self.looked_up:
             slots = _slots(self.type, _fold(place[1]) if place[1] else None)
             self.looked_up[place] = tuple((slot, key) for key in _looked_up(self.type, w) for slot in slots)
-        near = set().union(*(self.dirty.get(bucket, ()) for bucket in self.looked_up[place]))
+        near = set().union(*(self.changed_in.get(bucket, ()) for bucket in self.looked_up[place]))
         if not near:
             return False
         m = self._mention(row["record_id"])
@@ -611,7 +612,7 @@ class Remerge:
         slots = {_ANY_CITY, event.city} | (set() if event.members[0].city else {None})
         for slot in slots:
             for key in event.keys:
-                self.dirty.setdefault((slot, key), set()).add(event_id)
+                self.changed_in.setdefault((slot, key), set()).add(event_id)
 
     def _change(self, event_id: str, t: tuple) -> None:
         if event_id in self.changed:
