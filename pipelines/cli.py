@@ -124,12 +124,14 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def _review(args: argparse.Namespace) -> int:
     from caravan.curate.curation import format_review, load_decisions, uncovered
+    from caravan.store.tables import TABLES
     from caravan.store.warehouse import connect
 
     decisions = load_decisions(Path(args.curation))
     con = connect(args.warehouse, read_only=True, lake_data_path=args.lake_data_path)
     try:
-        tables = {name: con.sql(f'SELECT * FROM "{name}"').to_arrow_table().to_pylist()
+        # In table order: curation writes only the rows that change, so stored order is not the table's.
+        tables = {name: con.sql(f'SELECT * FROM "{name}" ORDER BY {TABLES[name].order_by()}').to_arrow_table().to_pylist()
                   for name in ("quotes", "incidents", "incident_sources", "economic_figures")}
     finally:
         con.close()

@@ -90,6 +90,18 @@ def test_curation_decisions_are_visible_in_the_release(tmp_path: Path):
     assert review.returncode == 0, review.stderr
     assert figure["record_id"] not in review.stdout  # covered by a decision
     assert quotes[0]["record_id"] in review.stdout and quotes[0]["sentence"][:40] in review.stdout
+    # Listed in table order whatever the stored order (curation writes only the rows that change).
+    from caravan.store.tables import QUOTES
+    con = duckdb.connect(str(out / "caravan.duckdb"))
+    in_order = [r for (r,) in con.sql(f"SELECT record_id FROM quotes ORDER BY {QUOTES.order_by()}").fetchall()]
+    con.execute("CREATE TEMP TABLE moved AS SELECT * FROM quotes WHERE record_id = ?", [in_order[0]])
+    con.execute("DELETE FROM quotes WHERE record_id = ?", [in_order[0]])
+    con.execute("INSERT INTO quotes SELECT * FROM moved")  # now stored last
+    con.close()
+    review = subprocess.run([str(Path(sys.executable).parent / "caravan"), "review", "--warehouse", str(out / "caravan.duckdb"),
+                             "--curation", str(curation)], capture_output=True, text=True)
+    listed = [line.split()[0] for line in review.stdout.splitlines() if line.split() and line.split()[0] in in_order]
+    assert listed == in_order
     con = duckdb.connect(str(release / "caravan.duckdb"), read_only=True)
     assert con.sql("SELECT count(*) FROM curation_log WHERE status <> 'applied'").fetchone()[0] == 1
 
