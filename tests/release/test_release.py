@@ -357,24 +357,29 @@ def test_a_failing_changelog_names_the_release_and_leaves_no_half_release(tmp_pa
     assert (tmp_path / "releases" / "latest").resolve().name == "2024.04.01"
 
 
+def _assert_data_docs_fail(releases: Path, cause: str) -> None:
+    """Writing a release fails naming its staging folder, the Data Docs and ``cause``, and leaves nothing behind."""
+    from caravan.release.reports import ReportsError
+
+    with pytest.raises(ReportsError, match=r"\.2024\.04\.01\.\w+: writing the release's Data Docs failed: " + cause):
+        write_release(_empty_tables(), releases, "2024.04.01")
+    _assert_no_half_release(releases)
+
+
 def test_failing_data_docs_name_the_release_and_leave_no_half_release(tmp_path: Path, monkeypatch):
     from caravan.release import writer
-    from caravan.release.reports import DataDocs, ReportsError
+    from caravan.release.reports import DataDocs
 
     def undated(staging: Path, version: str, spill: Path) -> DataDocs:
         return DataDocs(staging, "undated", spill)  # the child cannot date the run: it fails, the changelog not
 
     monkeypatch.setattr(writer, "DataDocs", undated)
-    with pytest.raises(ReportsError, match=r"\.2024\.04\.01\.\w+: writing the release's Data Docs failed: "
-                                           r"ValueError: .*undated"):
-        write_release(_empty_tables(), tmp_path / "releases", "2024.04.01")
-    _assert_no_half_release(tmp_path / "releases")
+    _assert_data_docs_fail(tmp_path / "releases", r"ValueError: .*undated")
 
 
 def test_data_docs_failing_to_render_name_the_release_and_leave_no_half_release(tmp_path: Path, monkeypatch):
     # The child evaluates the suites; the pages are rendered in this process, from what it handed back.
     from caravan.release import reports
-    from caravan.release.reports import ReportsError
 
     def render_fails(outcomes, suites, out_dir, **run):
         assert set(outcomes) == set(RELEASE_TABLES) and all(o.table == name for name, o in outcomes.items())
@@ -382,10 +387,7 @@ def test_data_docs_failing_to_render_name_the_release_and_leave_no_half_release(
         raise OSError("disk full")
 
     monkeypatch.setattr(reports, "render_data_docs", render_fails)
-    with pytest.raises(ReportsError, match=r"\.2024\.04\.01\.\w+: writing the release's Data Docs failed: "
-                                           r"OSError: disk full"):
-        write_release(_empty_tables(), tmp_path / "releases", "2024.04.01")
-    _assert_no_half_release(tmp_path / "releases")
+    _assert_data_docs_fail(tmp_path / "releases", r"OSError: disk full")
 
 
 def test_a_failing_page_names_the_release_and_leaves_no_half_release(tmp_path: Path, monkeypatch):
