@@ -418,8 +418,9 @@ CORPUS_FILES = Table(
         Column("article_id", "VARCHAR", "Its article's id.", required=True),
         Column("sha256", "VARCHAR", "SHA-256 of its text.", required=True),
         Column("copy_rank", "VARCHAR", "Its rank among copies of one article (JSON), from its metadata.", required=True),
-        Column("reader_version", "VARCHAR", "Hash of the reading code, the articles table's columns and the size limit "
-               "it was read with: other ones read every file again.", required=True),
+        Column("reader_version", "VARCHAR", "Hash of the reading code (and that of ingesting what changed), the articles "
+               "table's columns, the size limit and the near-duplicate threshold it was read with: other ones read "
+               "every file again.", required=True),
     ),
     sort_by=("source_path",),
 )
