@@ -3,10 +3,10 @@ and the curators' decisions."""
 
 import dagster as dg
 
-from assets.metadata import stored_table_metadata, table_metadata
+from assets.metadata import stored_table_metadata
 from caravan.curate.curation import decision_articles, load_decisions, publish_curated
 from caravan.curate.merge_update import merged_queries, update_merge
-from caravan.curate.speaker_table import speaker_rows
+from caravan.curate.speaker_table import write_speakers
 from caravan.store.tables import (CURATION_LOG, ECONOMIC_FIGURES, INCIDENT_SOURCES, INCIDENTS, QUOTES, SPEAKERS,
                                   STG_ECONOMIC_FIGURES, STG_QUOTES)
 from caravan.store.warehouse import lower_memory_limit, replace_table, to_arrow
@@ -69,14 +69,12 @@ def _rows(table, ordered: bool = True) -> str:
           description=SPEAKERS.description)
 def speakers(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.get_connection() as con:
-        # Speakers of published articles only: a synthetic test article's speaker is nobody.
-        # The columns the table is made of only: never the quotes' texts and sentences.
-        quotes = con.sql("SELECT q.speaker, q.speaker_description, q.article_id, q.medium FROM quotes q "
-                         "JOIN articles a USING (article_id) WHERE NOT a.synthetic AND q.speaker IS NOT NULL "
-                         "ORDER BY q.record_id").to_arrow_table().to_pylist()
-        data = to_arrow(SPEAKERS, speaker_rows(quotes))
-        replace_table(con, SPEAKERS, data)
-    return dg.MaterializeResult(metadata=table_metadata(SPEAKERS, data, ("speaker", "descriptions", "n_quotes", "n_articles")))
+        # Speakers of published articles only: a synthetic test article's speaker is nobody. Made in the warehouse
+        # from the columns the table is made of only: never the quotes' texts and sentences.
+        write_speakers(con, "SELECT q.speaker, q.speaker_description, q.article_id, q.medium FROM quotes q "
+                            "JOIN articles a USING (article_id) WHERE NOT a.synthetic AND q.speaker IS NOT NULL")
+        meta = stored_table_metadata(con, SPEAKERS, ("speaker", "descriptions", "n_quotes", "n_articles"))
+    return dg.MaterializeResult(metadata=meta)
 
 
 defs = dg.Definitions(assets=[curated_records, speakers])

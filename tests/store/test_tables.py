@@ -58,21 +58,3 @@ def test_readme_documents_every_column():
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert readme.endswith(data_dictionary()), "regenerate the README's tables: python -m caravan.store.tables"
-
-
-def test_speaker_rows_group_quotes_by_name():
-    from caravan.curate.speaker_table import speaker_rows
-
-    # synthetic quotes rows
-    quotes = [
-        {"speaker": "Edward Lemon", "speaker_description": "president of X", "medium": "VOA", "article_id": "a1"},
-        {"speaker": "edward  lemon", "speaker_description": None, "medium": None, "article_id": "a2"},
-        {"speaker": "Edward Lemon", "speaker_description": "analyst", "medium": None, "article_id": "a2"},
-        {"speaker": "the ministry", "speaker_description": None, "medium": None, "article_id": "a1"},
-        {"speaker": None, "speaker_description": None, "medium": None, "article_id": "a1"},
-    ]
-    rows = {r["speaker"]: r for r in speaker_rows(quotes)}
-    assert set(rows) == {"Edward Lemon", "the ministry"}
-    lemon = rows["Edward Lemon"]
-    assert (lemon["n_quotes"], lemon["n_articles"], lemon["descriptions"], lemon["media"]) == (3, 2, "analyst; president of X", "VOA")
-    assert speaker_rows(list(reversed(quotes))) == speaker_rows(quotes)
