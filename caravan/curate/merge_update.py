@@ -28,18 +28,19 @@ from caravan.common.ids import files_digest, sha256_text
 from caravan.curate.incident_merge import PreviousMerge, Remerge, remerge
 from caravan.extract.plan import extractor_version
 from caravan.store.tables import (INCIDENT_SOURCES, INCIDENTS, MERGED_INCIDENTS, MERGED_SOURCES, ORIGIN,
-                                  STG_INCIDENT_MENTIONS, Table)
+                                  STG_INCIDENT_MENTIONS, Table, shapes)
 from caravan.store.warehouse import ensure_table, has_table, in_transaction, insert_rows, to_arrow
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 # The code whose change can change any merged event (besides the extractors', whose version is folded in too).
-_MERGE_SOURCES = ("curate/incident_merge.py", "curate/merge_update.py", "store/vocabularies.py", "store/tables.py")
+_MERGE_SOURCES = ("curate/incident_merge.py", "curate/merge_update.py", "store/vocabularies.py")
 
 
 @lru_cache(maxsize=1)
 def merge_version() -> str:
     code = files_digest((name, _PACKAGE / name) for name in _MERGE_SOURCES)
-    return sha256_text(code + extractor_version())[:16]
+    tables = shapes(INCIDENTS, INCIDENT_SOURCES, MERGED_INCIDENTS, MERGED_SOURCES, STG_INCIDENT_MENTIONS)
+    return sha256_text(code + tables + extractor_version())[:16]
 
 
 # Every mention the merge takes (those of articles known to be real or synthetic), with the columns its

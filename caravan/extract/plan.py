@@ -10,19 +10,21 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from caravan.common.ids import files_digest
+from caravan.common.ids import files_digest, sha256_text
+from caravan.store.tables import EXTRACTED, shapes
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 # The code and data whose change can change any extracted record.
 _EXTRACTION_SOURCES = tuple(f"extract/{name}.py" for name in ("records", "text", "numbers", "quotes", "speakers",
                                                                "incidents", "places", "dates", "figures")) + (
-    "store/vocabularies.py", "store/tables.py", "common/ids.py")
+    "store/vocabularies.py", "common/ids.py")
 
 
 @lru_cache(maxsize=1)
 def extractor_version() -> str:
     paths = [_PACKAGE / name for name in _EXTRACTION_SOURCES] + sorted((_PACKAGE / "data").glob("*"))
-    return files_digest((path.name, path) for path in paths if path.is_file())[:16]
+    code = files_digest((path.name, path) for path in paths if path.is_file())
+    return sha256_text(code + shapes(*EXTRACTED.values()))[:16]
 
 
 @dataclass(frozen=True)

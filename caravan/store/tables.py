@@ -65,6 +65,12 @@ class Table:
         cols = ",\n  ".join(f'"{c.name}" {c.type}' + (" NOT NULL" if c.required else "") for c in self.columns)
         return f'CREATE TABLE "{name or self.name}" (\n  {cols}\n)'
 
+    def shape(self) -> str:
+        """What its stored rows depend on: name, columns, types, NOT NULLs, key and order. Not the descriptions: a
+        version that hashed them would make a documentation change extract, merge or check every record again."""
+        types = ", ".join(f"{f.name}: {f.type}" for f in self.arrow_schema())
+        return f"{self.ddl()}\nkey {self.primary_key}; order {self.order_by()}; arrow {types}"
+
     def comment_statements(self, published_only: bool = False) -> list[str]:
         def quote(s: str) -> str:
             return "'" + s.replace("'", "''") + "'"
@@ -473,6 +479,13 @@ WORKING_TABLES: dict[str, Table] = {t.name: t for t in (QUARANTINE, STG_QUOTES, 
                                                         EXTRACTION_RUNS, ARTICLE_SIGNATURES, CORPUS_FILES,
                                                         FIGURE_CHECK_STATE, MERGED_INCIDENTS, MERGED_SOURCES)}
 ALL_TABLES: dict[str, Table] = {**TABLES, **WORKING_TABLES}
+
+
+def shapes(*tables: Table) -> str:
+    """The shapes of ``tables`` (see ``Table.shape``), for the versions of the steps that store their rows."""
+    return "\n".join(t.shape() for t in tables)
+
+
 # What the extractors of caravan.extract.records produce, by their record kind.
 EXTRACTED: dict[str, Table] = {"quotes": STG_QUOTES, "incidents": STG_INCIDENT_MENTIONS, "economic_figures": STG_ECONOMIC_FIGURES}
 RECORD_TABLES = ("quotes", "incidents", "economic_figures")

@@ -1,8 +1,11 @@
+import importlib
 import json
+from dataclasses import replace
 
 import pycountry
+import pytest
 
-from caravan.store.tables import TABLES
+from caravan.store.tables import EXTRACTED, TABLES
 from caravan.store.validation import EXPECTATIONS_DIR, VALIDATION_QUERIES
 from caravan.store.vocabularies import DATE_PRECISIONS, INCIDENT_TYPES, INDICATORS, QUALIFIERS
 
@@ -58,3 +61,55 @@ def test_readme_documents_every_column():
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert readme.endswith(data_dictionary()), "regenerate the README's tables: python -m caravan.store.tables"
+
+
+def _redescribed(table):
+    return replace(table, description="Another description.",
+                   columns=tuple(replace(c, description=f"Another word on {c.name}.") for c in table.columns))
+
+
+def _retyped(table):
+    first = table.columns[-1]
+    return replace(table, columns=(*table.columns[:-1], replace(first, type="BLOB" if first.type != "BLOB" else "VARCHAR")))
+
+
+# Each version of a step that stores rows, the module it reads a table from, and that table's name there.
+_VERSIONS = [
+    ("caravan.extract.plan", "extractor_version", None, "quotes"),
+    ("caravan.curate.merge_update", "merge_version", "INCIDENTS", None),
+    ("caravan.statistics.check_plan", "_code_version", "FIGURE_CHECKS", None),
+]
+
+
+@pytest.mark.parametrize("module, version, attribute, extracted_kind", _VERSIONS)
+def test_step_versions_follow_the_tables_shapes_not_their_descriptions(monkeypatch, module, version, attribute,
+                                                                       extracted_kind):
+    """A documentation change must not make a build extract, merge or check every record again; a column that
+    changes type must."""
+    mod = importlib.import_module(module)
+    compute = getattr(mod, version).__wrapped__  # the version as computed, not the process's cached one
+    read, files_digest = [], mod.files_digest
+    monkeypatch.setattr(mod, "files_digest", lambda files: files_digest(read.append(f) or f for f in files))
+    before = compute()
+    assert read and not [name for name, path in read if path.name == "tables.py"]  # its descriptions are in it
+    monkeypatch.undo()
+
+    def use(change):
+        if extracted_kind:
+            monkeypatch.setitem(EXTRACTED, extracted_kind, change(EXTRACTED[extracted_kind]))
+        else:
+            monkeypatch.setattr(mod, attribute, change(getattr(mod, attribute)))
+        return compute()
+
+    assert use(_redescribed) == before
+    monkeypatch.undo()
+    assert use(_retyped) != before
+
+
+def test_a_shape_leaves_out_descriptions_and_holds_the_rest():
+    quotes = TABLES["quotes"]
+    assert quotes.shape() == _redescribed(quotes).shape()
+    assert quotes.shape() != _retyped(quotes).shape()
+    assert quotes.shape() != replace(quotes, sort_by=tuple(reversed(quotes.sort_by))).shape()
+    assert quotes.shape() != replace(quotes, columns=tuple(replace(c, required=not c.required) if c.name == "speaker"
+                                                           else c for c in quotes.columns)).shape()
