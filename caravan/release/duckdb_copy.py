@@ -15,6 +15,7 @@ new release. DuckDB (1.5) leaves three things to chance, each closed here:
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -22,10 +23,14 @@ import duckdb
 from caravan.release.child import ChildProcess, serve
 from caravan.store.tables import TABLES
 from caravan.store.views import create_views
-from caravan.store.warehouse import memory_limit
 
 # jemalloc's opt.zero; glibc fills new memory with MALLOC_PERTURB_ ^ 0xff, here 0 (freed memory with 0xff).
 _ZERO_FILL = {"DUCKDB_JE_MALLOC_CONF": "zero:true", "MALLOC_PERTURB_": "255"}
+
+# DuckDB holds a table's last row group (up to 122,880 rows) in memory until the table is committed: for the articles,
+# texts and all, 350 MB at 100,000 articles (430 MB in a full row group). At the warehouse connections' 512 MB it
+# spilled to disk and was read back, 2 s of the copy's 12 s of CPU; at this limit the copy peaks at 0.9 GB RSS.
+COPY_MEMORY_LIMIT = "768MB"
 
 
 class DuckDBCopyError(RuntimeError):
@@ -53,10 +58,16 @@ def write_duckdb_copy(path: Path, parquet_files: dict[str, Path]) -> None:
         copy.wait()
 
 
+def copy_memory_limit() -> str:
+    """The copy's DuckDB memory limit: CARAVAN_DUCKDB_MEMORY_LIMIT when set, as the warehouse's connections take it,
+    else ``COPY_MEMORY_LIMIT`` (DuckDB's default is most of the machine)."""
+    return os.environ.get("CARAVAN_DUCKDB_MEMORY_LIMIT") or COPY_MEMORY_LIMIT
+
+
 def _write(path: Path, parquet_files: dict[str, Path]) -> None:
-    # Bounded as the warehouse's connections are (DuckDB's default is most of the machine); it spills into
-    # caravan.duckdb.tmp beside the file, which DuckDB removes when the connection closes.
-    con = duckdb.connect(str(path), config={"threads": 1, "memory_limit": memory_limit()})
+    # Bounded (see ``copy_memory_limit``); it spills into caravan.duckdb.tmp beside the file, which DuckDB removes when
+    # the connection closes.
+    con = duckdb.connect(str(path), config={"threads": 1, "memory_limit": copy_memory_limit()})
     try:
         con.execute("SET disabled_compression_methods = 'fsst'")  # (as a connect() option it is ignored)
         for name, parquet in parquet_files.items():

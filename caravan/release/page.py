@@ -14,6 +14,7 @@ import os
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Callable
 from urllib.parse import quote, urlsplit
 
 import duckdb
@@ -334,11 +335,10 @@ def _page(title: str, body: list[str]) -> str:
 
 # --- pages --------------------------------------------------------------------------------------
 
-def render_release_page(release_dir: Path) -> str:
-    """The HTML of ``releases/<version>/index.html``, from the release's own files."""
+def table_sections(release_dir: Path) -> list[str]:
+    """The page's sections drawn from the release's tables (the incidents' charts and places, the newest quotes): the
+    part of the page that reads the Parquet files, and needs no other file of the release."""
     release_dir = Path(release_dir)
-    package = json.loads((release_dir / "datapackage.json").read_text(encoding="utf-8"))
-    version = package.get("version") or release_dir.name
     quotes_file = release_dir / "quotes.parquet"
     newest = newest_quotes(quotes_file, release_dir / "articles.parquet", ["record_id", "article_id", "char_start",
                            "speaker", "speaker_description", "text", "partial", "medium"])
@@ -349,6 +349,21 @@ def render_release_page(release_dir: Path) -> str:
     total_quotes = pq.read_metadata(quotes_file).num_rows if quotes_file.exists() else 0
     incidents = _rows(release_dir / "incidents.parquet",
                       ["type", "city", "region", "country", "latitude", "longitude", "geonames_id", "date", "date_precision"])
+    return [_chart_section("incidents-by-type", "Incidents by type", "Incident records per type.",
+                           incidents_by_type(incidents), len(incidents)),
+            _chart_section("incidents-by-month", "Incidents by month",
+                           "Incident records per month of the event's date; dates known only to the year are counted apart.",
+                           incidents_by_month(incidents), len(incidents)),
+            _places_section(incidents), _quotes_section(newest, articles, total_quotes)]
+
+
+def render_release_page(release_dir: Path, sections: list[str] | None = None) -> str:
+    """The HTML of ``releases/<version>/index.html``, from the release's own files; ``sections`` are its
+    ``table_sections``, when they were drawn already."""
+    release_dir = Path(release_dir)
+    sections = table_sections(release_dir) if sections is None else sections
+    package = json.loads((release_dir / "datapackage.json").read_text(encoding="utf-8"))
+    version = package.get("version") or release_dir.name
     licences = ", ".join(_link(lic.get("path"), lic.get("title") or lic.get("name")) for lic in package.get("licenses", []))
     header = [f"<header><h1>Caravan release {_e(version)}</h1>",
               f'<p>{_e(package.get("title"))}. {_e(package.get("description"))}</p>',
@@ -356,13 +371,8 @@ def render_release_page(release_dir: Path) -> str:
               f'(articles.license). Cite with <a href="CITATION.cff">CITATION.cff</a>; described in '
               f'<a href="datapackage.json">datapackage.json</a> and <a href="README.md">README.md</a>. '
               f'Made by {_e(package.get("created_by"))}. <a href="../{PAGE_NAME}">All releases</a>.</p></header>']
-    main = ["<main>", _counts_section(package),
-            _chart_section("incidents-by-type", "Incidents by type", "Incident records per type.", incidents_by_type(incidents), len(incidents)),
-            _chart_section("incidents-by-month", "Incidents by month",
-                           "Incident records per month of the event's date; dates known only to the year are counted apart.",
-                           incidents_by_month(incidents), len(incidents)),
-            _places_section(incidents), _quotes_section(newest, articles, total_quotes),
-            _downloads_section(release_dir, package), _changes_section(release_dir), "</main>"]
+    main = ["<main>", _counts_section(package), *sections, _downloads_section(release_dir, package),
+            _changes_section(release_dir), "</main>"]
     return _page(f"Caravan release {version}", header + main)
 
 
@@ -405,18 +415,34 @@ class ReleasePageError(RuntimeError):
     pass
 
 
-def write_release_page(release_dir: Path) -> Path:
-    """Write the release's page by a child process: the tables it reads (the incidents, the articles, the newest
-    quotes) take some 200 MB at 100,000 articles, which go with the child, not with the build's long-lived process."""
-    with ChildProcess("caravan.release.page", {"release_dir": str(release_dir)}, lambda message: ReleasePageError(
-            f"{release_dir}: writing the release's page failed: {message}")) as child:
-        child.result()
+def _page_error(release_dir: Path) -> Callable[[str], ReleasePageError]:
+    return lambda message: ReleasePageError(f"{release_dir}: writing the release's page failed: {message}")
+
+
+class TableSections(ChildProcess):
+    """The ``table_sections`` of the release in ``release_dir`` (its tables written), drawn by a child process started
+    when this is made: the tables it reads (the incidents, the articles, the newest quotes) take some 200 MB at
+    100,000 articles, which go with the child, and it works while the release's other files are written."""
+
+    def __init__(self, release_dir: Path):
+        super().__init__("caravan.release.page", {"release_dir": str(release_dir)}, _page_error(release_dir))
+
+    def wait(self) -> list[str]:
+        return self.result()
+
+
+def write_release_page(release_dir: Path, sections: list[str]) -> Path:
+    """Write the release's page, its ``table_sections`` given (see ``TableSections``): the rest of it reads only the
+    release's small files (datapackage.json, SHA256SUMS, CHANGES.md), here."""
+    try:
+        (Path(release_dir) / PAGE_NAME).write_text(render_release_page(release_dir, sections), encoding="utf-8")
+    except Exception as exc:  # named as the child's failures are
+        raise _page_error(release_dir)(f"{type(exc).__name__}: {exc}") from exc
     return Path(release_dir) / PAGE_NAME
 
 
-def _write_release_page(request: dict) -> None:
-    release_dir = Path(request["release_dir"])
-    (release_dir / PAGE_NAME).write_text(render_release_page(release_dir), encoding="utf-8")
+def _table_sections(request: dict) -> list[str]:
+    return table_sections(Path(request["release_dir"]))
 
 
 def write_pages(release_dir: Path, releases_dir: Path) -> tuple[Path, Path]:
@@ -428,4 +454,4 @@ def write_pages(release_dir: Path, releases_dir: Path) -> tuple[Path, Path]:
 
 
 if __name__ == "__main__":
-    serve(_write_release_page)
+    serve(_table_sections)

@@ -26,7 +26,7 @@ from caravan.common.ids import sha256_file
 from caravan.release.changelog import CHANGE_KINDS, CHANGES_SCHEMA, TableChanges
 from caravan.release.licences import DEFAULT as DEFAULT_LICENCES, AllowList
 from caravan.release.duckdb_copy import DuckDBCopy
-from caravan.release.page import render_index_page, write_release_page
+from caravan.release.page import TableSections, render_index_page, write_release_page
 from caravan.release.reports import Changelog, DataDocs
 from caravan.release.table_files import (RELEASE_TABLES, TableData, WarehouseTables, write_table_files,
                                          write_warehouse_table_files)
@@ -166,11 +166,18 @@ def _citation(version: str) -> str:
     ])
 
 
-def _checksums(folder: Path) -> str:
+def _digests(folder: Path, known: dict[Path, str] | None = None, but: Callable[[Path], bool] = lambda p: False
+             ) -> dict[Path, str]:
+    """The SHA-256 of each file in ``folder`` (those in ``known`` taken from it), but the files ``but`` names."""
     # The release page shows these sums, so it cannot be among them.
     skip = {folder / "SHA256SUMS", folder / "index.html"}
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p not in skip)
-    return "".join(f"{sha256_file(p)}  {p.relative_to(folder).as_posix()}\n" for p in files)
+    known = known or {}
+    return {p: known.get(p) or sha256_file(p) for p in folder.rglob("*") if p.is_file() and p not in skip and not but(p)}
+
+
+def _checksums(folder: Path, digests: dict[Path, str]) -> str:
+    """SHA256SUMS of the files of ``folder``, their ``digests`` given."""
+    return "".join(f"{digests[p]}  {p.relative_to(folder).as_posix()}\n" for p in sorted(digests))
 
 
 def previous_release(releases_dir: Path) -> Path | None:
@@ -232,19 +239,24 @@ def write_release(tables: Mapping[str, TableData | Callable[[], TableData]] | Wa
         if not named and previous is not None and _same_tables(staging, previous):
             shutil.rmtree(staging)
             return _unchanged(previous, {n: r for n, (_, r) in written.items()})
-        # The DuckDB copy, the changelog and the Data Docs are written from the Parquet files by child processes
-        # (see ``reports``), side by side, while this one writes the other files: only the checksums need them all.
-        # The reports' DuckDB spill beside the staging folder, not into it, each into a folder of its own.
+        # The DuckDB copy, the changelog, the Data Docs and the release page's sections drawn from the tables are
+        # written from the Parquet files by child processes (see ``reports``), side by side, while this one writes the
+        # other files: only the checksums need them all. The reports' DuckDB spill beside the staging folder, not
+        # into it, each into a folder of its own.
         with tempfile.TemporaryDirectory(prefix=".spill.", dir=releases_dir) as spill, \
                 DuckDBCopy(staging / "caravan.duckdb", {name: path for name, (path, _) in written.items()}) as copy, \
                 Changelog(staging, previous, version, Path(spill) / "changes") as changelog, \
-                DataDocs(staging, version, Path(spill) / "data_docs") as data_docs:
+                DataDocs(staging, version, Path(spill) / "data_docs") as data_docs, \
+                TableSections(staging) as page_sections:
             summary, changed_rows = changelog.wait()
             _write_descriptions(staging, version, written, changed_rows, texts)
             data_docs.wait()
+            sections = page_sections.wait()
+            # Every other file is written by now: hashed while the copy is (its spill files lie beside it).
+            digests = _digests(staging, but=lambda p: p.relative_to(staging).parts[0].startswith(copy.path.name))
             copy.wait()
-        (staging / "SHA256SUMS").write_text(_checksums(staging), encoding="utf-8")
-        write_release_page(staging)
+        (staging / "SHA256SUMS").write_text(_checksums(staging, _digests(staging, digests)), encoding="utf-8")
+        write_release_page(staging, sections)
         os.chmod(staging, 0o755)
         os.rename(staging, final)
     except BaseException:

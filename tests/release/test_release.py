@@ -338,8 +338,9 @@ def test_an_error_beside_the_running_children_ends_them_and_leaves_no_half_relea
     monkeypatch.setattr("caravan.release.child.subprocess.Popen", recorded)
     with pytest.raises(RuntimeError, match="the descriptions failed"):
         write_release(_empty_tables(), tmp_path / "releases", "2024.04.01")
-    # The DuckDB copy's, the changelog's (waited for) and the Data Docs': none left writing into a removed folder.
-    assert len(children) == 3 and all(child.poll() is not None for child in children)
+    # The DuckDB copy's, the changelog's (waited for), the Data Docs' and the page's: none left writing into a removed
+    # folder.
+    assert len(children) == 4 and all(child.poll() is not None for child in children)
     _assert_no_half_release(tmp_path / "releases")
 
 
@@ -396,15 +397,37 @@ def test_a_failing_page_names_the_release_and_leaves_no_half_release(tmp_path: P
 
     checksums = writer._checksums
 
-    def checksums_then_damage(folder: Path) -> str:
-        (folder / "datapackage.json").write_text("not json", encoding="utf-8")  # read by the page's child process
-        return checksums(folder)
+    def checksums_then_damage(folder: Path, digests: dict[Path, str]) -> str:
+        (folder / "datapackage.json").write_text("not json", encoding="utf-8")  # read as the page is written
+        return checksums(folder, digests)
 
     monkeypatch.setattr(writer, "_checksums", checksums_then_damage)
     with pytest.raises(ReleasePageError, match=r"\.2024\.04\.01\.\w+: writing the release's page failed: "
                                                r"JSONDecodeError"):
         write_release(_empty_tables(), tmp_path / "releases", "2024.04.01")
     _assert_no_half_release(tmp_path / "releases")
+
+
+def test_the_page_failing_to_read_the_tables_names_it_and_leaves_no_half_release(tmp_path: Path, monkeypatch):
+    from caravan.release import writer
+    from caravan.release.page import ReleasePageError, TableSections
+
+    # The child that draws the page's sections from the tables is given a quotes file that is not Parquet.
+    (tmp_path / "damaged").mkdir()
+    (tmp_path / "damaged" / "quotes.parquet").write_bytes(b"not parquet")
+    monkeypatch.setattr(writer, "TableSections", lambda staging: TableSections(tmp_path / "damaged"))
+    with pytest.raises(ReleasePageError, match=r"damaged: writing the release's page failed: ArrowInvalid"):
+        write_release(_empty_tables(), tmp_path / "releases", "2024.04.01")
+    _assert_no_half_release(tmp_path / "releases")
+
+
+def test_the_duckdb_copy_holds_a_row_group_of_articles_unless_a_memory_limit_is_set(monkeypatch):
+    from caravan.release.duckdb_copy import copy_memory_limit
+
+    monkeypatch.delenv("CARAVAN_DUCKDB_MEMORY_LIMIT", raising=False)
+    assert copy_memory_limit() == "768MB"  # 122,880 articles' texts (430 MB) and the Parquet reader's buffers
+    monkeypatch.setenv("CARAVAN_DUCKDB_MEMORY_LIMIT", "64MB")
+    assert copy_memory_limit() == "64MB"
 
 
 def test_the_duckdb_copy_is_bounded_as_the_warehouse_connections_are(tmp_path: Path, monkeypatch):
