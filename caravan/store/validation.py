@@ -67,11 +67,13 @@ VALIDATION_QUERIES = {
           (text IS NULL) = (text_withheld IS NOT NULL) AS text_unless_withheld
         FROM articles""",
     "quotes": _with_span("quotes", _span_matches("t.span_text = t.text")),
-    "incidents": _with_span("incidents", "t.n_sources = (SELECT count(*) FROM incident_sources s "
-                                         "WHERE s.incident_id = t.incident_id) AS n_sources_matches, "
-                                         + _span_matches(_SPAN_IN_SENTENCE)),
-    "incident_sources": _with_span("incident_sources", _span_matches(_SPAN_IN_SENTENCE) + ", t.incident_id IN "
-                                                       "(SELECT incident_id FROM incidents) AS incident_exists"),
+    "incidents": _with_span("incidents", f"""
+        t.n_sources = (SELECT count(*) FROM incident_sources s WHERE s.incident_id = t.incident_id)
+          AS n_sources_matches,
+        {_span_matches(_SPAN_IN_SENTENCE)}"""),
+    "incident_sources": _with_span("incident_sources", f"""
+        {_span_matches(_SPAN_IN_SENTENCE)},
+        t.incident_id IN (SELECT incident_id FROM incidents) AS incident_exists"""),
     "curation_log": "SELECT * FROM curation_log",
     "economic_figures": _with_span("economic_figures", _span_matches("t.span_text = t.raw")),
     "official_figures": "SELECT * FROM official_figures",
