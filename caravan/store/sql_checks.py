@@ -148,6 +148,18 @@ class _Frame:
         self.con, self.key = con, spec.primary_key
         self.sql = f"({query or VALIDATION_QUERIES[table]})"
         self.order = spec.order_by()
+        self._types: dict[str, str] | None = None
+
+    def column_types(self) -> dict[str, str]:
+        """The frame's columns and their DuckDB types; none where the frame cannot be read (its query then fails
+        with the reason, as it is counted)."""
+        if self._types is None:
+            try:
+                described = self.con.execute(f"DESCRIBE SELECT * FROM {self.sql}").fetchall()
+                self._types = {row[0]: row[1] for row in described}
+            except duckdb.Error:
+                self._types = {}
+        return self._types
 
     def counts(self, condition: _Condition) -> tuple[int, int | None, int]:
         """Rows, missing rows (None when not counted) and unexpected rows."""
@@ -181,8 +193,7 @@ def _condition(kind: str, kwargs: dict, frame: _Frame) -> _Condition:
         return _Condition(f"{column} IS NULL", None)
     nonnull = f"{column} IS NOT NULL"
     if kind == "expect_column_values_to_be_in_set":
-        values = kwargs["value_set"]
-        outside = f"{column} NOT IN ({', '.join(_literal(v) for v in values)})" if values else "true"
+        outside = _outside_set(column, kwargs["value_set"], frame.column_types().get(kwargs["column"]))
         return _Condition(f"({nonnull} AND {outside})", f"{column} IS NULL")
     if kind == "expect_column_values_to_be_between":
         low, high = kwargs.get("min_value"), kwargs.get("max_value")
@@ -199,6 +210,18 @@ def _condition(kind: str, kwargs: dict, frame: _Frame) -> _Condition:
         return _Condition(f"({nonnull} AND NOT regexp_matches(CAST({column} AS VARCHAR), {pattern}))",
                           f"{column} IS NULL")
     raise ValueError(f"{kind} is not checked in SQL")
+
+
+def _outside_set(column: str, values: list, column_type: str | None) -> str:
+    """The rows whose value is not one of ``values``. A text column among texts is looked up in a list: ``NOT IN``
+    compares the value with each in turn (the 436,000 figures' units with the 180 currencies: 0.3 s, in a list
+    0.03 s). Otherwise ``NOT IN``, whose casts (of a text to the column's type, say) a list would not make."""
+    if not values:
+        return "true"
+    literals = ", ".join(_literal(v) for v in values)
+    if column_type == "VARCHAR" and all(isinstance(v, str) for v in values):
+        return f"NOT list_contains([{literals}], {column})"
+    return f"{column} NOT IN ({literals})"
 
 
 def _result(base: ExpectationResult, n: int, missing: int | None, unexpected: int, mostly: float,

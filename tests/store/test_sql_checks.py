@@ -15,8 +15,8 @@ import pytest
 from caravan.store.sql_checks import (check_key_links, check_table, combined, evaluate_suite,
                                       re2_pattern)
 from caravan.store.tables import ALL_TABLES, TABLES
-from caravan.store.validation import (expectations_markdown, failing_values_markdown, gx_sample_frame, load_suite,
-                                      suite_columns, validate_frame, validation_frame)
+from caravan.store.validation import (VALIDATION_QUERIES, expectations_markdown, failing_values_markdown,
+                                      gx_sample_frame, load_suite, suite_columns, validate_frame, validation_frame)
 
 SHA = "a" * 64
 NOW = datetime(2024, 4, 1, tzinfo=timezone.utc)
@@ -139,6 +139,46 @@ def test_a_suite_is_counted_in_one_pass_over_its_frame(con):
     outcome = evaluate_suite(log, "articles", conditions)
     assert [q for q in log.queries if q.startswith("SELECT count(*)")] == [log.queries[0]]
     assert outcome == evaluate_suite(con, "articles", conditions) and not outcome.success
+
+
+def test_a_set_of_texts_is_looked_up_in_a_list_and_other_sets_are_read_as_sql_in_reads_them():
+    con = duckdb.connect()
+    # Synthetic outlets that differ from the set's by case, a space, an accent or nothing at all.
+    outlets = ["VOA", "voa", "VOA ", "O'Hara", "Ōutlet", "Outlet", "", None]
+    store(con, "articles", [article(f"a{i}", outlet=o, n_chars=i) for i, o in enumerate(outlets)])
+    texts = suite(("expect_column_values_to_be_in_set",
+                   {"column": "outlet", "value_set": ["VOA", "O'Hara", "Ōutlet", ""]}))
+    gx, sql = gx_and_sql(con, "articles", texts)
+    assert_agree(gx, sql)
+    assert sql.results[0].unexpected_sample == ["voa", "VOA ", "Outlet"]
+    log = QueryLog(con)
+    assert evaluate_suite(log, "articles", texts) == sql and "list_contains" in log.queries[0]
+    # Texts against a number column: SQL's IN reads each as a number (a list of texts would not compare).
+    numbers = suite(("expect_column_values_to_be_in_set", {"column": "n_chars", "value_set": ["1", "2"]}))
+    assert evaluate_suite(con, "articles", numbers).results[0].unexpected_sample == [0, 3, 4, 5, 6, 7]
+
+
+def test_a_span_is_cut_once_by_characters_and_matched_with_its_evidence():
+    con = duckdb.connect()
+    # Synthetic: a text with multi-byte characters before its spans; a2's text is withheld; a9 is not an article.
+    store(con, "articles", [article("a1", text="Łódź: «Text.»", n_chars=13),
+                            article("a2", text=None, text_withheld="licence", n_chars=5)])
+    store(con, "incidents", [])
+    evidence = {"incident_id": "i1", "sentence": "Text.", "origin": "machine"}
+    store(con, "incident_sources", [
+        {**evidence, "source_id": "s1", "article_id": "a1", "char_start": 7, "char_end": 12},
+        {**evidence, "source_id": "s2", "article_id": "a1", "char_start": 6, "char_end": 11},
+        {**evidence, "source_id": "s3", "article_id": "a2", "char_start": 0, "char_end": 5},
+        {**evidence, "source_id": "s4", "article_id": "a9", "char_start": 0, "char_end": 5}])
+    frame = f"({VALIDATION_QUERIES['incident_sources']})"
+    assert con.sql(f"SELECT source_id, article_exists, span_in_article, span_text, span_matches_evidence FROM {frame} "
+                   "ORDER BY source_id").fetchall() == [("s1", True, True, "Text.", True),
+                                                        ("s2", True, True, "«Text", False),
+                                                        ("s3", True, True, None, None),
+                                                        ("s4", False, False, None, False)]
+    # DuckDB walks a text from its start for each cut: once per row, not once per column that reads the span.
+    assert all(VALIDATION_QUERIES[table].count("substring(") == 1
+               for table in ("quotes", "incidents", "incident_sources", "economic_figures"))
 
 
 def test_sql_agrees_with_gx_on_an_empty_table():
