@@ -203,7 +203,8 @@ def _frame(con: duckdb.DuckDBPyConnection, table: str, columns: list[str] | None
     # In key order: a join returns its rows in any order, and the Data Docs print a fingerprint of the frame.
     select = "*" if columns is None else ", ".join(sql_identifier(c) for c in columns)
     # Named as the table, the rows stand for it in the frame's query (no frame reads its own table elsewhere): its
-    # joins then read what these rows need, not the whole table's (the articles' texts, for the spans).
+    # derived columns are computed for these rows only (the spans cut for them alone); DuckDB 1.5 still reads every
+    # article's text for the join, even for a handful of rows.
     with_rows = f"WITH {sql_identifier(table)} AS ({rows}) " if rows else ""
     query = f"{with_rows}SELECT {select} FROM ({VALIDATION_QUERIES[table]}) ORDER BY {ALL_TABLES[table].order_by()}"
     # Through Arrow: DuckDB's own .df() calls a pandas API that pandas 3 deprecates.
