@@ -30,7 +30,7 @@ from caravan.common.ids import stable_id
 from caravan.store.tables import TABLES, Column
 from caravan.extract.text import sentence_at, sentences
 from caravan.store.vocabularies import DATE_PRECISIONS, INCIDENT_TYPES, INDICATORS, QUALIFIERS, UNITS
-from caravan.store.warehouse import sync_table_from_query, to_arrow
+from caravan.store.warehouse import sql_string, sync_table_from_query, to_arrow
 
 ACTIONS = ("reject", "correct", "merge", "split", "add")
 CURATED_TABLES = ("quotes", "incidents", "economic_figures")
@@ -435,7 +435,7 @@ def publish_curated(con: duckdb.DuckDBPyConnection, machine: Mapping[str, str], 
 
 def _sql_texts(values) -> str:
     """``values`` as SQL text constants, separated by commas."""
-    return ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(values))
+    return ", ".join(sql_string(v) for v in sorted(values))
 
 
 # What applying a decision gives: (status, record_id, detail), one curation_log row.

@@ -66,7 +66,7 @@ class DataDocs(ChildProcess):
             render_data_docs(outcomes, {name: load_suite(name) for name in outcomes}, self._staging / "validation",
                              run_name=self._version, run_time=day)
         except Exception as exc:  # named as the child's failures are
-            raise _error(self._staging, "Data Docs")(f"{type(exc).__name__}: {exc}") from exc
+            raise self._error(f"{type(exc).__name__}: {exc}") from exc
 
 
 def write_changes(staging: Path, previous: Path | None, version: str, spill: Path) -> tuple[list[TableChanges], int]:

@@ -21,7 +21,7 @@ from caravan.store.tables import ALL_TABLES
 from caravan.store.validation import (COLUMN_KWARGS, EXPECTATIONS_DIR, VALIDATION_QUERIES, ExpectationResult,
                                       ValidationOutcome, expectation_columns, plain_value, gx_sample_frame, load_suite,
                                       suite_columns, validate_frame)
-from caravan.store.warehouse import sql_identifier
+from caravan.store.warehouse import sql_identifier, sql_string
 
 PARTIAL_UNEXPECTED = 20  # unexpected values listed per expectation: as many as GX's SUMMARY result lists
 _BATCH_ROWS = 50_000  # rows per batch where Python searches a regex
@@ -343,4 +343,4 @@ def _literal(value) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, (int, float)):
         return repr(value)
-    return "'" + str(value).replace("'", "''") + "'"
+    return sql_string(str(value))

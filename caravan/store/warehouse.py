@@ -84,7 +84,7 @@ def _bounded(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """The connection with its memory bounded (``memory_limit``)."""
     limit = memory_limit()
     try:
-        con.execute(f"SET memory_limit = {_sql_string(limit)}")
+        con.execute(f"SET memory_limit = {sql_string(limit)}")
     except duckdb.Error as exc:
         con.close()
         raise ValueError(f"CARAVAN_DUCKDB_MEMORY_LIMIT={limit!r} is not a DuckDB memory size: {exc}") from exc
@@ -113,7 +113,8 @@ def scratch_connection(spill: str | Path, threads: int | None = None) -> duckdb.
     return duckdb.connect(config=config)
 
 
-def _sql_string(value: str) -> str:
+def sql_string(value: str) -> str:
+    """``value`` as a SQL string constant."""
     return "'" + value.replace("'", "''") + "'"
 
 
@@ -135,7 +136,7 @@ def _s3_secret(con: duckdb.DuckDBPyConnection) -> None:
     if endpoint:
         url = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
         options |= {"ENDPOINT": url.netloc, "URL_STYLE": "path", "USE_SSL": str(url.scheme == "https").lower()}
-    body = ", ".join(f"{k} {v if k == 'USE_SSL' else _sql_string(v)}" for k, v in options.items() if v)
+    body = ", ".join(f"{k} {v if k == 'USE_SSL' else sql_string(v)}" for k, v in options.items() if v)
     con.execute(f"CREATE OR REPLACE SECRET caravan_s3 (TYPE s3{', ' + body if body else ''})")
 
 
@@ -146,10 +147,10 @@ def _connect_lake(target: str, data_path: str | None, read_only: bool) -> duckdb
         load_extensions(con, *_LAKE_EXTENSIONS)
         if data_path and data_path.startswith("s3://"):
             _s3_secret(con)
-        options = [f"DATA_PATH {_sql_string(data_path)}"] if data_path else []
+        options = [f"DATA_PATH {sql_string(data_path)}"] if data_path else []
         if read_only:
             options.append("READ_ONLY")
-        attach = f"ATTACH {_sql_string(target)} AS lake" + (f" ({', '.join(options)})" if options else "")
+        attach = f"ATTACH {sql_string(target)} AS lake" + (f" ({', '.join(options)})" if options else "")
         for attempt in range(5):
             try:
                 con.execute(attach)
