@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from caravan.ingest.corpus import CorpusError, read_article
+from caravan.release.table_files import ZSTD_LEVEL
 from caravan.store.tables import TABLES
 from caravan.store.validation import VALIDATION_QUERIES
 
@@ -146,7 +147,7 @@ def hydrate(release_dir: Path, corpus: Path, out: Path) -> Hydration:
     filled, restored, not_found, unreadable = fill_texts(articles, corpus)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
-    pq.write_table(filled, tmp, compression="zstd", compression_level=9, store_schema=True)
+    pq.write_table(filled, tmp, compression="zstd", compression_level=ZSTD_LEVEL, store_schema=True)
     os.replace(tmp, out)  # a reader never sees half a file
     checked, unchecked, mismatches = check_spans(filled, release_dir)
     return Hydration(articles.num_rows, restored, not_found, unreadable, checked, unchecked, tuple(mismatches))

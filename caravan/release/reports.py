@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from caravan.release.changelog import TableChanges, changes_markdown, diff_releases, summarise
 from caravan.release.child import ChildProcess, serve
 from caravan.release.data_docs import evaluate_suites, render_data_docs
-from caravan.release.table_files import RELEASE_TABLES
+from caravan.release.table_files import RELEASE_TABLES, ZSTD_LEVEL
 from caravan.store.validation import ValidationOutcome, load_suite
 from caravan.store.warehouse import scratch_connection
 
@@ -72,7 +72,7 @@ class DataDocs(ChildProcess):
 def write_changes(staging: Path, previous: Path | None, version: str, spill: Path) -> tuple[list[TableChanges], int]:
     """changes.parquet and CHANGES.md against the ``previous`` release: the summary and the rows changed."""
     changes = diff_releases(previous, staging, RELEASE_TABLES, spill)
-    pq.write_table(changes, staging / "changes.parquet", compression="zstd", compression_level=9)
+    pq.write_table(changes, staging / "changes.parquet", compression="zstd", compression_level=ZSTD_LEVEL)
     summary = summarise(changes, RELEASE_TABLES)
     (staging / "CHANGES.md").write_text(changes_markdown(version, previous.name if previous else None, summary),
                                         encoding="utf-8")

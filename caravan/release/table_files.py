@@ -31,6 +31,10 @@ ARTICLE_ROW_GROUP_ROWS = 4096
 
 TableData = Union[pa.Table, pa.RecordBatchReader]
 
+# zstd's own default level: at 100,000 articles level 9 took 16 s of CPU for the six largest tables where 3 takes
+# 5, for files 7 % smaller (132 against 141 MB); every release pays the first, a download the second.
+ZSTD_LEVEL = 3
+
 
 def _batches(data: TableData) -> Iterator[pa.RecordBatch]:
     return iter(data.to_batches() if isinstance(data, pa.Table) else data)
@@ -63,7 +67,7 @@ def write_parquet(table: Table, data: TableData, path: Path, transform: Callable
     columns = [c.name for c in table.published_columns()]
     rows = 0
     # Fixed writer settings so the same rows always give the same bytes.
-    with pq.ParquetWriter(path, schema, compression="zstd", compression_level=9, use_dictionary=True,
+    with pq.ParquetWriter(path, schema, compression="zstd", compression_level=ZSTD_LEVEL, use_dictionary=True,
                           write_statistics=True, store_schema=True) as writer:
         for group in _row_groups(_batches(data), row_group_rows):
             group = transform(group) if transform else group
