@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from caravan.common.ids import files_digest, sha256_text
 from caravan.release.child import ChildProcess, serve
 from caravan.release.licences import AllowList
 from caravan.store.tables import TABLES, Table
@@ -92,10 +93,36 @@ def withhold_texts(articles: pa.Table, licences: AllowList) -> pa.Table:
 @dataclass(frozen=True)
 class TableFiles:
     """The Parquet files written: (path, rows) by table in release order, and how many articles' texts were
-    withheld."""
+    withheld; for a warehouse's tables, their ``digest`` too. When that digest is the one asked to be ``unless``,
+    nothing is written: ``written`` is empty and ``rows`` holds the row counts."""
 
     written: dict[str, tuple[Path, int]]
     withheld: int
+    digest: str | None = None
+    rows: dict[str, int] | None = None
+    skipped: bool = False
+
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+# The code that decides the bytes of the table files from the warehouse's rows: what they are read by, their
+# schemas and descriptions, the licences that withhold texts, and this writer.
+_WRITER_SOURCES = ("release/table_files.py", "release/licences.py", "store/tables.py", "store/warehouse.py")
+
+
+def tables_digest(con, licences: AllowList) -> tuple[str, dict[str, int]]:
+    """A digest of what the release's table files would be made of (the published rows of each table, the
+    writer's code and its libraries' versions, the licences), and each table's row count: the same digest
+    means the same files, found at the cost of one pass over the rows instead of writing them."""
+    import duckdb
+
+    from caravan.store.warehouse import publishable_digest
+
+    counts, parts = {}, [files_digest((name, _PACKAGE / name) for name in _WRITER_SOURCES),
+                         f"pyarrow {pa.__version__}", f"duckdb {duckdb.__version__}", " ".join(sorted(licences.kinds))]
+    for name in RELEASE_TABLES:
+        counts[name], total = publishable_digest(con, name)
+        parts.append(f"{name} {counts[name]} {total}")
+    return sha256_text("\n".join(parts)), counts
 
 
 # The tables are written two at a time (pyarrow compresses without holding the GIL), the slowest first (as
@@ -148,16 +175,20 @@ class TableFilesError(RuntimeError):
     pass
 
 
-def write_warehouse_table_files(source: WarehouseTables, staging: Path, licences: AllowList) -> TableFiles:
-    """``write_table_files`` of ``source``'s published tables, in a child process. The warehouse must not be
-    open for writing meanwhile (DuckDB allows one process per file)."""
+def write_warehouse_table_files(source: WarehouseTables, staging: Path, licences: AllowList,
+                                unless: str | None = None) -> TableFiles:
+    """``write_table_files`` of ``source``'s published tables, in a child process, unless their digest (see
+    ``tables_digest``) is ``unless``. The warehouse must not be open for writing meanwhile (DuckDB allows one
+    process per file)."""
     request = {"target": source.target, "lake_data_path": source.lake_data_path, "staging": str(staging),
-               "licences": sorted(licences.kinds)}
+               "licences": sorted(licences.kinds), "unless": unless}
     with ChildProcess("caravan.release.table_files", request, lambda message: TableFilesError(
             f"{source.target}: writing the release's Parquet files failed: {message}")) as child:
         result = child.result()
+    if result["skipped"]:
+        return TableFiles({}, 0, result["digest"], result["rows"], skipped=True)
     return TableFiles({name: (staging / f"{name}.parquet", rows) for name, rows in result["rows"].items()},
-                      result["withheld"])
+                      result["withheld"], result["digest"], result["rows"])
 
 
 def _write_from_warehouse(request: dict) -> dict:
@@ -166,12 +197,17 @@ def _write_from_warehouse(request: dict) -> dict:
     con = connect(request["target"], read_only=True, lake_data_path=request["lake_data_path"])
     try:
         lower_memory_limit(con)
+        licences = AllowList(frozenset(request["licences"]))
+        digest, counts = tables_digest(con, licences)
+        if digest == request["unless"]:
+            return {"skipped": True, "digest": digest, "rows": counts}
         # Read as written, a row group at a time, each table on a cursor of its own.
         tables = {name: partial(stream_publishable, own_cursor(con), name) for name in RELEASE_TABLES}
-        files = write_table_files(tables, Path(request["staging"]), AllowList(frozenset(request["licences"])))
+        files = write_table_files(tables, Path(request["staging"]), licences)
     finally:
         con.close()
-    return {"rows": {name: rows for name, (_, rows) in files.written.items()}, "withheld": files.withheld}
+    return {"skipped": False, "digest": digest, "rows": {name: rows for name, (_, rows) in files.written.items()},
+            "withheld": files.withheld}
 
 
 if __name__ == "__main__":

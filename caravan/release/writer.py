@@ -193,6 +193,33 @@ def _same_tables(staging: Path, previous: Path) -> bool:
                for name in RELEASE_TABLES)
 
 
+# The digest of the tables each release was written from (see ``tables_digest``), by version: a build whose tables
+# have the latest's digest writes no file. Beside the releases, not in them: it is the writer's, not the data's. A
+# cache: when it is missing or unreadable, the table files are written and compared byte for byte.
+_DIGESTS = ".tables-digests.json"
+
+
+def _recorded_digests(releases_dir: Path) -> dict[str, str]:
+    try:
+        digests = json.loads((releases_dir / _DIGESTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return digests if isinstance(digests, dict) else {}
+
+
+def _recorded_digest(releases_dir: Path, version: str) -> str | None:
+    return _recorded_digests(releases_dir).get(version)
+
+
+def _record_digest(releases_dir: Path, version: str, digest: str | None) -> None:
+    if digest is None:
+        return
+    digests = _recorded_digests(releases_dir) | {version: digest}
+    tmp = releases_dir / f".{_DIGESTS}.{os.getpid()}"
+    tmp.write_text(json.dumps(digests, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, releases_dir / _DIGESTS)
+
+
 def _unchanged(latest: Path, row_counts: dict[str, int]) -> Release:
     none = tuple(TableChanges(name, {kind: 0 for kind in CHANGE_KINDS}, {kind: [] for kind in CHANGE_KINDS})
                  for name in RELEASE_TABLES)
@@ -220,7 +247,8 @@ def write_release(tables: Mapping[str, TableData | Callable[[], TableData]] | Wa
     is held whole in memory. Article texts are published only under ``licences`` (see ``withhold_texts``).
 
     Without a ``version``, tables byte-identical to the latest release's write nothing: a daily build of
-    unchanged inputs is no new release. The result then says ``unchanged_since`` and ``latest`` stays."""
+    unchanged inputs is no new release. The result then says ``unchanged_since`` and ``latest`` stays. A
+    warehouse's tables whose digest is the one the latest release was written from are not even written."""
     releases_dir = Path(releases_dir)
     releases_dir.mkdir(parents=True, exist_ok=True)
     named = version is not None
@@ -231,13 +259,18 @@ def write_release(tables: Mapping[str, TableData | Callable[[], TableData]] | Wa
     if final.exists():
         raise FileExistsError(f"{final}: release {version} exists already; releases are immutable")
     previous = previous_release(releases_dir)
+    unless = _recorded_digest(releases_dir, previous.name) if previous is not None and not named else None
     staging = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=releases_dir))
     try:
-        files = (write_warehouse_table_files(tables, staging, licences) if isinstance(tables, WarehouseTables)
+        files = (write_warehouse_table_files(tables, staging, licences, unless) if isinstance(tables, WarehouseTables)
                  else write_table_files(tables, staging, licences))
+        if files.skipped:  # the tables the latest release was written from
+            shutil.rmtree(staging)
+            return _unchanged(previous, files.rows)
         written, texts = files.written, _Texts(licences, files.withheld, files.written["articles"][1])
         if not named and previous is not None and _same_tables(staging, previous):
             shutil.rmtree(staging)
+            _record_digest(releases_dir, previous.name, files.digest)
             return _unchanged(previous, {n: r for n, (_, r) in written.items()})
         # The DuckDB copy, the changelog, the Data Docs and the release page's sections drawn from the tables are
         # written from the Parquet files by child processes (see ``reports``), side by side, while this one writes the
@@ -262,6 +295,7 @@ def write_release(tables: Mapping[str, TableData | Callable[[], TableData]] | Wa
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    _record_digest(releases_dir, version, files.digest)
     _point_latest(releases_dir, version)
     write_index(releases_dir)
     (releases_dir / "index.html").write_text(render_index_page(releases_dir), encoding="utf-8")

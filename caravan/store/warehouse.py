@@ -475,14 +475,23 @@ def mentions_by_type(con: duckdb.DuckDBPyConnection, synthetic: bool) -> Iterato
                           [synthetic, type_]).to_arrow_table().cast(table.arrow_schema()).to_pylist()
 
 
-def _publishable_sql(name: str, part: str = "") -> str:
+def _publishable_sql(name: str, part: str = "", ordered: bool = True) -> str:
     """The published rows of ``name`` in order (those whose first sort column meets ``part``, when given)."""
     table = TABLES[name]
     cols = ", ".join(f't."{c.name}"' for c in table.published_columns())
     where = [f't."{table.sort_by[0]}" {part}'] if part else []
     if "article_id" in table.column_names:
         where.append("t.article_id NOT IN (SELECT article_id FROM articles WHERE synthetic)")
-    return f'SELECT {cols} FROM "{name}" t {"WHERE " + " AND ".join(where) if where else ""} ORDER BY {table.order_by("t")}'
+    order = f' ORDER BY {table.order_by("t")}' if ordered else ""
+    return f'SELECT {cols} FROM "{name}" t {"WHERE " + " AND ".join(where) if where else ""}{order}'
+
+
+def publishable_digest(con: duckdb.DuckDBPyConnection, name: str) -> tuple[int, int]:
+    """How many rows of ``name`` are published, and the sum of DuckDB's hash of each: equal for the same rows
+    (cheap, with no sort: the published order follows from the rows, as every table is sorted by its key)."""
+    count, total = con.execute(f"SELECT count(*), coalesce(sum(hash(p)::HUGEINT), 0) "
+                               f"FROM ({_publishable_sql(name, ordered=False)}) p").fetchone()
+    return int(count), int(total)
 
 
 def read_publishable(con: duckdb.DuckDBPyConnection, name: str) -> pa.Table:

@@ -116,7 +116,8 @@ def test_a_build_with_nothing_new_publishes_nothing_new(sample_corpus: Path, tmp
     assert (meta["version"].value, meta["status"].value) == (first.name, f"no changes since {first.name}")
     assert [meta[f"changes/{kind}"].value for kind in ("added", "removed", "changed")] == [0, 0, 0]
     assert meta["page"].value == str(first / "index.html") and "changes" not in meta
-    assert sorted(p.name for p in releases.iterdir()) == sorted([first.name, "index.html", "index.json", "latest"])
+    assert sorted(p.name for p in releases.iterdir() if not p.name.startswith(".")) == sorted(
+        [first.name, "index.html", "index.json", "latest"])
     assert (releases / "latest").resolve() == first
 
     assert main(build + ["--version", "2024.05.01"]) == 0  # a named version is released all the same
@@ -271,6 +272,53 @@ def test_a_release_written_from_streams_equals_one_written_from_whole_tables(tmp
         for name in RELEASE_TABLES:
             assert (release.path / f"{name}.parquet").read_bytes() == (whole.path / f"{name}.parquet").read_bytes(), name
         assert (release.path / "README.md").read_text() == (whole.path / "README.md").read_text()  # texts counted alike
+
+
+def test_tables_with_the_latest_releases_digest_are_not_written_again(tmp_path: Path):
+    """The digest of the tables a release was written from, kept beside the releases, tells the next build with the
+    same tables that nothing changed before any file is written; a changed row, other licences or a lost digest
+    file do not pass for it."""
+    from caravan.release.licences import DEFAULT, AllowList
+    from caravan.release.table_files import tables_digest
+    from caravan.store.warehouse import connect
+
+    db, releases = tmp_path / "build" / "caravan.duckdb", tmp_path / "releases"
+    assert run_build(SAMPLE_CORPUS, tmp_path / "build").success
+    first = write_release(WarehouseTables(str(db)), releases)
+    digests = json.loads((releases / ".tables-digests.json").read_text())
+    assert list(digests) == [first.version] and first.unchanged_since is None
+
+    # The latest release's files are not read: spoil one, and the same tables are still found unchanged.
+    quotes = first.path / "quotes.parquet"
+    original = quotes.read_bytes()
+    quotes.chmod(0o644)
+    quotes.write_bytes(b"spoiled")
+    again = write_release(WarehouseTables(str(db)), releases)
+    assert again.unchanged_since == first.version and again.row_counts == first.row_counts
+    assert sorted(p.name for p in releases.iterdir() if not p.name.startswith(".")) == sorted(
+        [first.version, "index.html", "index.json", "latest"])
+    quotes.write_bytes(original)
+
+    con = connect(db, read_only=True)
+    try:
+        assert tables_digest(con, DEFAULT)[0] == digests[first.version]
+        assert tables_digest(con, AllowList(frozenset()))[0] != digests[first.version]  # texts withheld otherwise
+    finally:
+        con.close()
+
+    # A lost or unreadable digest file: the tables are written and compared byte for byte, and it is made again.
+    (releases / ".tables-digests.json").write_text("{not json")
+    assert write_release(WarehouseTables(str(db)), releases).unchanged_since == first.version
+    assert json.loads((releases / ".tables-digests.json").read_text()) == digests
+
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE quotes SET speaker_description = 'a spokesman' "
+                "WHERE record_id = (SELECT min(record_id) FROM quotes)")
+    con.close()
+    changed = write_release(WarehouseTables(str(db)), releases)
+    assert changed.unchanged_since is None and changed.previous == first.version
+    assert {c.table: c.counts["changed"] for c in changed.changes}["quotes"] == 1
+    assert set(json.loads((releases / ".tables-digests.json").read_text())) == {first.version, changed.version}
 
 
 def test_a_warehouse_the_child_cannot_read_fails_naming_it_and_leaves_no_half_release(tmp_path: Path):
