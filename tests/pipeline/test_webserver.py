@@ -35,8 +35,11 @@ def _graphql(port: int, query: str) -> dict:
         return json.loads(resp.read())["data"]
 
 
-@pytest.fixture
-def dagster_dev(tmp_path: Path):
+@pytest.fixture(scope="module")
+def dagster_dev(tmp_path_factory):
+    """One `dagster dev` for the module (it takes ~10 s to start). Its tests pass in either order: each counts only
+    the runs it started, and the inbox's second run extracts only the new article whatever ran before."""
+    tmp_path = tmp_path_factory.mktemp("dagster_dev")
     port = _free_port()
     home = tmp_path / "dagster_home"
     home.mkdir()
