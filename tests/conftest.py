@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    import dagster as dg
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_CORPUS = REPO / "data" / "corpus"
@@ -30,6 +35,32 @@ def run_build(corpus: Path, out: Path, version: str = "2024.04.01", **settings):
 
     defs = build_definitions(str(corpus), str(out / "caravan.duckdb"), str(out / "releases"), version, **settings)
     return defs.resolve_job_def("build").execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+
+
+@dataclass(frozen=True)
+class SampleBuild:
+    """A build of the sample corpus with the default settings: its folder and the run (for its metadata)."""
+
+    out: Path
+    result: dg.ExecuteInProcessResult
+
+    @property
+    def warehouse(self) -> Path:
+        return self.out / "caravan.duckdb"
+
+    @property
+    def release(self) -> Path:
+        return self.out / "releases" / "2024.04.01"
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> SampleBuild:
+    """One build of the sample corpus per test process, shared by the tests that only read it (a build costs
+    8-10 s). A test that changes the warehouse or the releases works on a copy of them."""
+    out = tmp_path_factory.mktemp("sample_build")
+    result = run_build(SAMPLE_CORPUS, out)
+    assert result.success
+    return SampleBuild(out, result)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from tests.conftest import SAMPLE_CORPUS, run_build
+from tests.conftest import SAMPLE_CORPUS, SampleBuild, run_build
 
 # synthetic test article, written for this test: a second outlet reporting the Kaluga beating
 SECOND_REPORT = ("Three Tajik migrants were beaten by unknown attackers in Kaluga, local media reported.\n"
@@ -37,12 +37,11 @@ def test_reports_of_one_event_in_two_articles_are_one_incident(tmp_path: Path):
     assert all(texts[s["article_id"]][s["char_start"]:s["char_end"]] in s["sentence"] for s in sources)
 
 
-def test_curation_decisions_are_visible_in_the_release(tmp_path: Path):
-    first = tmp_path / "first"
-    assert run_build(SAMPLE_CORPUS, first).success
-    quotes = pq.read_table(first / "releases" / "2024.04.01" / "quotes.parquet").to_pylist()
-    incidents = pq.read_table(first / "releases" / "2024.04.01" / "incidents.parquet").to_pylist()
-    figure = pq.read_table(first / "releases" / "2024.04.01" / "economic_figures.parquet").to_pylist()[0]
+def test_curation_decisions_are_visible_in_the_release(sample_build: SampleBuild, tmp_path: Path):
+    first = sample_build.release  # without decisions
+    quotes = pq.read_table(first / "quotes.parquet").to_pylist()
+    incidents = pq.read_table(first / "incidents.parquet").to_pylist()
+    figure = pq.read_table(first / "economic_figures.parquet").to_pylist()[0]
     harassment = next(i for i in incidents if i["type"] == "harassment")
 
     curation = tmp_path / "curation"

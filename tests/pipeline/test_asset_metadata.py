@@ -7,7 +7,7 @@ import duckdb
 
 from caravan.store.tables import ALL_TABLES
 from caravan.store.validation import load_suite
-from tests.conftest import SAMPLE_CORPUS, run_build
+from tests.conftest import SampleBuild
 
 
 def test_every_asset_has_description_group_kinds_and_owner():
@@ -21,9 +21,8 @@ def test_every_asset_has_description_group_kinds_and_owner():
         assert node.owners == ["team:caravan"], key
 
 
-def test_every_table_asset_reports_rows_schema_and_preview(tmp_path):
-    result = run_build(SAMPLE_CORPUS, tmp_path)
-    assert result.success
+def test_every_table_asset_reports_rows_schema_and_preview(sample_build: SampleBuild):
+    result = sample_build.result
     seen, counts = set(), {}
     for event in result.get_asset_materialization_events():
         mat = event.event_specific_data.materialization
@@ -45,7 +44,7 @@ def test_every_table_asset_reports_rows_schema_and_preview(tmp_path):
         counts[name] = meta["dagster/row_count"].value
     assert seen == {"articles", "stg_quotes", "stg_incident_mentions", "stg_economic_figures", "quotes", "incidents",
                     "incident_sources", "economic_figures", "speakers", "official_figures", "figure_checks", "curation_log"}
-    con = duckdb.connect(str(tmp_path / "caravan.duckdb"), read_only=True)
+    con = duckdb.connect(str(sample_build.warehouse), read_only=True)
     assert counts == {name: con.sql(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in counts}
     con.close()
     checks = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]

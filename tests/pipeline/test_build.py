@@ -13,17 +13,13 @@ import pytest
 
 from caravan.release.writer import RELEASE_TABLES
 from caravan.store.tables import TABLES
-from tests.conftest import run_build
+from tests.conftest import SampleBuild, run_build
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    from tests.conftest import SAMPLE_CORPUS
-
-    out = tmp_path_factory.mktemp("build")
-    result = run_build(SAMPLE_CORPUS, out)
-    assert result.success
-    return out
+def built(sample_build: SampleBuild) -> Path:
+    """The shared build of the sample (read only: the tests below change copies of its warehouse)."""
+    return sample_build.out
 
 
 def test_release_has_every_table_as_zstd_parquet_with_descriptions(built: Path):

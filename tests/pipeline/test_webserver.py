@@ -18,6 +18,9 @@ import pytest
 from caravan.store.tables import EXTRACTED, TABLES
 from tests.conftest import REPO, SAMPLE_CORPUS
 
+# How often the tests ask the server: the runs and sensor ticks they wait for take seconds each.
+POLL_SECONDS = 0.5
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -32,15 +35,22 @@ def _graphql(port: int, query: str) -> dict:
         return json.loads(resp.read())["data"]
 
 
-@pytest.fixture
-def dagster_dev(tmp_path: Path):
+@pytest.fixture(scope="module")
+def dagster_dev(tmp_path_factory):
+    """One `dagster dev` for the module (it takes ~10 s to start). Its tests pass in either order: each counts only
+    the runs it started, and the inbox's second run extracts only the new article whatever ran before."""
+    tmp_path = tmp_path_factory.mktemp("dagster_dev")
     port = _free_port()
     home = tmp_path / "dagster_home"
     home.mkdir()
+    # Queued runs are launched within a second, not the default five (an instance setting, the test's own).
+    (home / "dagster.yaml").write_text("run_coordinator:\n  module: dagster.core.run_coordinator\n"
+                                       "  class: QueuedRunCoordinator\n  config:\n    dequeue_interval_seconds: 1\n",
+                                       encoding="utf-8")
     corpus = tmp_path / "corpus"
     shutil.copytree(SAMPLE_CORPUS, corpus)
     env = {**os.environ, "DAGSTER_HOME": str(home), "CARAVAN_CORPUS": str(corpus),
-           "CARAVAN_WAREHOUSE": str(tmp_path / "caravan.duckdb"), "CARAVAN_INBOX_INTERVAL": "5", "CARAVAN_RELEASES": str(tmp_path / "releases")}
+           "CARAVAN_WAREHOUSE": str(tmp_path / "caravan.duckdb"), "CARAVAN_INBOX_INTERVAL": "1", "CARAVAN_RELEASES": str(tmp_path / "releases")}
     proc = subprocess.Popen([str(Path(sys.executable).parent / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(port)],
                             cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
@@ -52,7 +62,7 @@ def dagster_dev(tmp_path: Path):
             except OSError:
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise RuntimeError("dagster dev did not start")
-                time.sleep(1)
+                time.sleep(POLL_SECONDS)
         yield port, tmp_path
     finally:
         # Ctrl-C, as a user stops `dagster dev`; its processes are killed if they linger (it waits on them).
@@ -83,7 +93,7 @@ def _wait_for_run(port: int, run_id: str, seconds: float = 240) -> str | None:
         status = _graphql(port, f'{{ runOrError(runId: "{run_id}") {{ ... on Run {{ status }} }} }}')["runOrError"]["status"]
         if status in ("SUCCESS", "FAILURE", "CANCELED"):
             break
-        time.sleep(2)
+        time.sleep(POLL_SECONDS)
     return status
 
 
@@ -102,7 +112,7 @@ def test_a_new_article_in_the_inbox_starts_a_run_that_extracts_only_it(dagster_d
     assert started["sensorState"]["status"] == "RUNNING"
     deadline = time.monotonic() + 150
     while not _sensor_runs(port) and time.monotonic() < deadline:  # the first tick builds the corpus as it is
-        time.sleep(2)
+        time.sleep(POLL_SECONDS)
     first = _sensor_runs(port)
     assert len(first) == 1 and _wait_for_run(port, first[0]["runId"]) == "SUCCESS"
 
@@ -112,7 +122,7 @@ def test_a_new_article_in_the_inbox_starts_a_run_that_extracts_only_it(dagster_d
         encoding="utf-8")
     deadline = time.monotonic() + 150
     while len(_sensor_runs(port)) < 2 and time.monotonic() < deadline:
-        time.sleep(2)
+        time.sleep(POLL_SECONDS)
     runs = _sensor_runs(port)
     assert len(runs) == 2
     newest = runs[0]

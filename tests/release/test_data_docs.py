@@ -15,7 +15,7 @@ from caravan.release.data_docs import build_data_docs, evaluate_table, suite_val
 from caravan.release.writer import RELEASE_TABLES
 from caravan.store.sql_checks import evaluate_suite
 from caravan.store.validation import load_suite, plain_value, validation_frame
-from tests.conftest import SAMPLE_CORPUS, run_build
+from tests.conftest import SampleBuild
 
 RUN_TIME = datetime(2024, 4, 1, tzinfo=timezone.utc)
 # GX's index draws its validation table from a JS array; each row carries the page's relative path.
@@ -24,10 +24,8 @@ STATUS = re.compile(r'Status:</span> <i [^>]*></i> (\w+)')
 
 
 @pytest.fixture(scope="module")
-def release(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("build")
-    assert run_build(SAMPLE_CORPUS, out).success
-    return out / "releases" / "2024.04.01"
+def release(sample_build: SampleBuild) -> Path:
+    return sample_build.release
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pytest
 import s3fs
 
 from caravan.release.publish import PublishError, publish_release
-from tests.conftest import SAMPLE_CORPUS, run_build
+from tests.conftest import SampleBuild
 from tests.services import free_port, s3_server
 
 VERSION = "2024.04.01"
@@ -28,11 +28,10 @@ def moto_endpoint(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="module")
-def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One real release of the sample corpus, built once for the module (a build takes ~15 s)."""
-    out = tmp_path_factory.mktemp("build")
-    assert run_build(SAMPLE_CORPUS, out, VERSION).success
-    return out / "releases" / VERSION
+def release(sample_build: SampleBuild) -> Path:
+    """One real release of the sample corpus, the build the test process shares (read only)."""
+    assert sample_build.release.name == VERSION
+    return sample_build.release
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from caravan.release.table_files import WarehouseTables
 from caravan.release.writer import RELEASE_TABLES, next_version, write_release
 from caravan.release.duckdb_copy import write_duckdb_copy
 from caravan.store.tables import TABLES
-from tests.conftest import SAMPLE_CORPUS, run_build
+from tests.conftest import SAMPLE_CORPUS, SampleBuild, run_build
 
 # synthetic test article, written for this test (never part of a release the project publishes)
 EXTRA_ARTICLE = (
@@ -38,8 +38,8 @@ def test_next_version_is_calendar_based_with_a_suffix(tmp_path: Path):
     assert next_version(tmp_path, date(2024, 4, 1)) == "2024.04.01.3"
 
 
-def test_a_published_release_is_never_overwritten(tmp_path: Path):
-    assert run_build(SAMPLE_CORPUS, tmp_path).success
+def test_a_published_release_is_never_overwritten(sample_build: SampleBuild, tmp_path: Path):
+    shutil.copytree(sample_build.out / "releases", tmp_path / "releases", symlinks=True)
     before = (tmp_path / "releases" / "2024.04.01" / "quotes.parquet").read_bytes()
     with pytest.raises(FileExistsError, match="immutable"):
         write_release({}, tmp_path / "releases", "2024.04.01")
@@ -137,9 +137,8 @@ def test_a_build_with_nothing_new_publishes_nothing_new(sample_corpus: Path, tmp
     assert f": {added} rows added, 0 removed, 0 changed" in printed and added > 3
 
 
-def test_release_files_are_checksummed_and_citable(tmp_path: Path):
-    assert run_build(SAMPLE_CORPUS, tmp_path).success
-    release = tmp_path / "releases" / "2024.04.01"
+def test_release_files_are_checksummed_and_citable(sample_build: SampleBuild):
+    release = sample_build.release
     sums = dict(reversed(line.split("  ")) for line in (release / "SHA256SUMS").read_text().splitlines())
     files = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()}
     assert set(sums) == files - {"SHA256SUMS", "index.html"}
@@ -252,11 +251,10 @@ def test_a_stream_of_batches_gives_the_same_parquet_bytes_as_the_whole_table(tmp
     assert pq.read_table(streamed).equals(data)
 
 
-def test_a_release_written_from_streams_equals_one_written_from_whole_tables(tmp_path: Path):
+def test_a_release_written_from_streams_equals_one_written_from_whole_tables(sample_build: SampleBuild, tmp_path: Path):
     from caravan.store.warehouse import connect, read_publishable, stream_publishable
 
-    assert run_build(SAMPLE_CORPUS, tmp_path / "build").success
-    con = connect(tmp_path / "build" / "caravan.duckdb", read_only=True)
+    con = connect(sample_build.warehouse, read_only=True)
     try:
         whole = write_release({n: read_publishable(con, n) for n in RELEASE_TABLES}, tmp_path / "a", "2024.04.01")
         # Each stream on a cursor of its own, as the release asset does: two tables are written at once, and
@@ -266,7 +264,7 @@ def test_a_release_written_from_streams_equals_one_written_from_whole_tables(tmp
     finally:
         con.close()
     # As the release asset does: the warehouse read by a child process of its own.
-    apart = write_release(WarehouseTables(str(tmp_path / "build" / "caravan.duckdb")), tmp_path / "c", "2024.04.01")
+    apart = write_release(WarehouseTables(str(sample_build.warehouse)), tmp_path / "c", "2024.04.01")
     assert whole.row_counts == streams.row_counts == apart.row_counts and sum(whole.row_counts.values()) > 50
     for release in (streams, apart):
         for name in RELEASE_TABLES:

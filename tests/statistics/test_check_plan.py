@@ -13,7 +13,7 @@ from caravan.statistics.check_plan import plan_checks, update_figure_checks
 from caravan.statistics.reconcile import check_figures
 from caravan.store.tables import FIGURE_CHECKS
 from caravan.store.warehouse import to_arrow
-from tests.conftest import SAMPLE_CORPUS, run_build
+from tests.conftest import SampleBuild
 
 
 def test_plan_checks_new_and_changed_figures_and_removes_gone_ones():
@@ -23,10 +23,9 @@ def test_plan_checks_new_and_changed_figures_and_removes_gone_ones():
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("checks")
-    assert run_build(SAMPLE_CORPUS, out).success
-    return out / "caravan.duckdb"
+def built(sample_build: SampleBuild) -> Path:
+    """The shared build's warehouse (read only: each test checks figures in a copy)."""
+    return sample_build.warehouse
 
 
 def _rows(con, sql: str) -> list[dict]:

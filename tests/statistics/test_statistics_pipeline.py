@@ -10,15 +10,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipelines.cli import main
-from tests.conftest import SAMPLE_CORPUS, run_build
+from tests.conftest import SampleBuild
 from tests.statistics.test_worldbank import server  # noqa: F401  (the local API fixture)
 
 
 @pytest.fixture(scope="module")
-def release(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("stats")
-    assert run_build(SAMPLE_CORPUS, out).success
-    return out / "releases" / "2024.04.01"
+def release(sample_build: SampleBuild) -> Path:
+    return sample_build.release
 
 
 def test_reference_figures_are_released_with_their_provenance(release: Path):
