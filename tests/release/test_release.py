@@ -272,7 +272,7 @@ def test_a_release_written_from_streams_equals_one_written_from_whole_tables(sam
         assert (release.path / "README.md").read_text() == (whole.path / "README.md").read_text()  # texts counted alike
 
 
-def test_tables_with_the_latest_releases_digest_are_not_written_again(tmp_path: Path):
+def test_tables_with_the_latest_releases_digest_are_not_written_again(sample_build: SampleBuild, tmp_path: Path):
     """The digest of the tables a release was written from, kept beside the releases, tells the next build with the
     same tables that nothing changed before any file is written; a changed row, other licences or a lost digest
     file do not pass for it."""
@@ -280,8 +280,8 @@ def test_tables_with_the_latest_releases_digest_are_not_written_again(tmp_path: 
     from caravan.release.table_files import tables_digest
     from caravan.store.warehouse import connect
 
-    db, releases = tmp_path / "build" / "caravan.duckdb", tmp_path / "releases"
-    assert run_build(SAMPLE_CORPUS, tmp_path / "build").success
+    db, releases = tmp_path / "caravan.duckdb", tmp_path / "releases"
+    shutil.copy(sample_build.warehouse, db)  # changed below
     first = write_release(WarehouseTables(str(db)), releases)
     digests = json.loads((releases / ".tables-digests.json").read_text())
     assert list(digests) == [first.version] and first.unchanged_since is None
