@@ -237,6 +237,7 @@ def _words_ok_as_description(words: list[str]) -> bool:
 
 
 _NON_SPACE = re.compile(r"\S+")
+_COMMA = re.compile(",")
 _NOT_BEFORE_CLAUSE = frozenset("of for in at on with from to by about and or than as like".split())
 
 
@@ -380,7 +381,7 @@ class _WordsBefore:
         for k, word in enumerate(self.words):
             start = start if _description_word(word) else k + 1
             self.undescribed_from.append(start)
-        self.commas = [m.start() for m in re.finditer(",", text[lo:end])]
+        self.commas = [m.start() - lo for m in _COMMA.finditer(text, lo, end)]
 
     def _split(self, pos: int) -> tuple[int, str | None]:
         """How many whole words lie before ``pos``, and the part of one that ``pos`` cuts."""
