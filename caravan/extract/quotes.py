@@ -32,8 +32,8 @@ from dataclasses import dataclass
 
 from caravan.ingest.corpus import Article
 from caravan.extract.speakers import (
-    DATELINE, ORG_WORDS, PERSON_NOUNS, ROLES, Entity, Roster, Run, apposition, build_roster, by_first_letter, find_medium,
-    last_sentence_start, person_head, prefix_description, sentence_end,
+    DATELINE, ORG_WORDS, PERSON_NOUNS, ROLES, Entity, Roster, Run, apposition, build_roster, by_first_letter,
+    find_medium, last_sentence_start, person_head, prefix_description, sentence_end,
 )
 from caravan.extract.text import Span, paragraphs, sentences
 
