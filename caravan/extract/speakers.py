@@ -263,7 +263,7 @@ def classify_runs(text: str, spans: list[tuple[int, int, int]], lower_words: Low
                 base, possessive, low, kind = _lone_word(word)
                 if kind is None or (_sentence_initial(text, at, floor) and low in lower_words):
                     continue
-                out.append(Run(at, at + len(base), kind, base, None, None, possessive))
+                out.append(Run(at, at + len(base), kind, base, possessive=possessive))
                 continue
             for part, tokens in enumerate(_split_run(word)):
                 skip = _leading_skip(text, at, floor, tokens, lower_words)
