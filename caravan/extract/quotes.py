@@ -32,32 +32,20 @@ from dataclasses import dataclass
 
 from caravan.ingest.corpus import Article
 from caravan.extract.speakers import (
-    DATELINE, ORG_WORDS, PERSON_NOUNS, ROLES, Entity, Roster, Run, apposition, build_roster, find_medium, last_sentence_start,
-    person_head, prefix_description, sentence_end,
+    DATELINE, ORG_WORDS, PERSON_NOUNS, ROLES, Entity, Roster, Run, apposition, build_roster, by_first_letter,
+    find_medium, last_sentence_start, person_head, prefix_description, sentence_end,
 )
 from caravan.extract.text import Span, paragraphs, sentences
 
 _DOUBLE_MARKS = re.compile(r"[“”\"«»„‟]")
+# Every mark a double- or single-quoted passage may open with: a paragraph without one holds no quote.
+_OPENING_MARKS = re.compile(r"[“”\"«»„‟‘']")
 _CLOSERS = {"“": "”", '"': '"', "«": "»", "„": "“”", "‟": "”", "”": "”"}
 _SINGLE_OPEN = re.compile(r"(?<![\w’'])[‘'](?=\w)")
 _SINGLE_CLOSE = re.compile(r"(?<=[\w.,!?…])[’'](?![\w])")
 
-def _by_first_letter(alternatives: str) -> str:
-    """The top-level alternatives of a pattern that each open with a letter (and hold no escaped bracket), those
-    with the same first letter side by side in their order: re then tests each first letter once instead of trying
-    every alternative at every word, and alternatives that open with other letters cannot match where they do."""
-    groups: dict[str, list[str]] = {}
-    depth, start = 0, 0
-    for i, ch in enumerate(alternatives + "|"):
-        depth += (ch == "(") - (ch == ")")
-        if ch == "|" and depth == 0:
-            groups.setdefault(alternatives[start], []).append(alternatives[start:i])
-            start = i + 1
-    return "|".join("(?:" + "|".join(group) + ")" for group in groups.values())
-
-
 _QUOTED_SAYING = r"\s+quoted\s+(?:by\s+[^,.]{1,40}?\s+)?as\s+saying"
-# As written for a reader, in the order tried; _by_first_letter gives the pattern to search with.
+# As written for a reader, in the order tried; by_first_letter gives the pattern to search with.
 _FINITE_WORDS = (
     r"said|says|say|told|tells|added|adds|noted|notes|observes|claims|wrote|writes|argued|argues|warned|warns|"
     r"explained|explains|stressed|stresses|insisted|insists|claimed|pointed\s+out|points\s+out|recalled|recalls|"
@@ -83,8 +71,8 @@ _PARTICIPLE_WORDS = (
     r"emphasi[sz]ing|urging|vowing|promising|asserting|maintaining|replying|responding|"
     r"calling|describing|dubbing|branding|labell?ing|terming|dismissing|denouncing|condemning|"
     r"hailing|critici[sz]ing|expressing|voicing")
-_FINITE = _by_first_letter(_FINITE_WORDS)
-_PARTICIPLE = _by_first_letter(_PARTICIPLE_WORDS)
+_FINITE = by_first_letter(_FINITE_WORDS)
+_PARTICIPLE = by_first_letter(_PARTICIPLE_WORDS)
 # "inv": the speaker follows ("according to X"); "fin": a finite verb of saying; "part": a participle.
 _VERB_RE = re.compile(rf"\b(?:(?P<inv>(?i:according)\s+to|(?i:in)\s+the\s+words\s+of)|(?P<fin>{_FINITE})"
                       rf"|(?P<part>{_PARTICIPLE}))\b")
@@ -218,6 +206,8 @@ def _single_quotes(text: str, lo: int, hi: int) -> list[tuple[int, int | None]]:
 
 
 def _scan(text: str, para: Span, index: int) -> list[_Quote]:
+    if not _OPENING_MARKS.search(text, para.start, para.end):
+        return []  # about half the paragraphs of a report: one search instead of pairing marks
     marks = _double_quotes(text, para.start, para.end)
     # Single quotes stand for quotations only in the reporter's text between double-quoted passages.
     gaps, prev = [], para.start
@@ -247,6 +237,7 @@ def _words_ok_as_description(words: list[str]) -> bool:
 
 
 _NON_SPACE = re.compile(r"\S+")
+_COMMA = re.compile(",")
 _NOT_BEFORE_CLAUSE = frozenset("of for in at on with from to by about and or than as like".split())
 
 
@@ -390,7 +381,7 @@ class _WordsBefore:
         for k, word in enumerate(self.words):
             start = start if _description_word(word) else k + 1
             self.undescribed_from.append(start)
-        self.commas = [m.start() for m in re.finditer(",", text[lo:end])]
+        self.commas = [m.start() - lo for m in _COMMA.finditer(text, lo, end)]
 
     def _split(self, pos: int) -> tuple[int, str | None]:
         """How many whole words lie before ``pos``, and the part of one that ``pos`` cuts."""
@@ -613,7 +604,7 @@ def _outlet_before(text: str, lo: int, hi: int, roster: Roster) -> str | None:
 
 # --- partial ------------------------------------------------------------------------------------
 
-_ENDS_WITH_VERB = re.compile(rf"\b(?:{_by_first_letter(_FINITE_WORDS + '|' + _PARTICIPLE_WORDS)})"
+_ENDS_WITH_VERB = re.compile(rf"\b(?:{by_first_letter(_FINITE_WORDS + '|' + _PARTICIPLE_WORDS)})"
                              r"(?:\s+(?:[A-Z][\w.]*|reporters|journalists))?\s*$")
 
 

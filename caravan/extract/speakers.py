@@ -22,6 +22,21 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
+
+def by_first_letter(alternatives: str) -> str:
+    """The top-level alternatives of a pattern that each open with a letter (and hold no escaped bracket), those
+    with the same first letter side by side in their order: re then tests each first letter once instead of trying
+    every alternative at every word, and alternatives that open with other letters cannot match where they do."""
+    groups: dict[str, list[str]] = {}
+    depth, start = 0, 0
+    for i, ch in enumerate(alternatives + "|"):
+        depth += (ch == "(") - (ch == ")")
+        if ch == "|" and depth == 0:
+            groups.setdefault(alternatives[start], []).append(alternatives[start:i])
+            start = i + 1
+    return "|".join("(?:" + "|".join(group) + ")" for group in groups.values())
+
+
 WORD_RE = re.compile(r"\w+(?:[’'.\-]\w+)*")
 _TOKEN_RE = re.compile(r"\w+(?:[’'.\-]\w+)*|[^\w\s]")
 _APOSTROPHES = "’'"
@@ -1119,10 +1134,11 @@ _MEDIUM_CUES = [re.compile(p) for p in (
     r"interview|statement|post|video|message|op-ed|article|column|commentary|podcast|broadcast|address|appearance"
     r"|tweet|letter",
     r"post|video|interview|message|broadcast|statement|tweet|op-ed|column|article|podcast|channel",
-    r"\b(?:on|via)\s",
+    r"on(?<!\won)\s|via(?<!\wvia)\s",  # "on" or "via" as a word: written to open with its letter, like the rest
     r"wrote|writes|writing",
 )]
-_ANY_MEDIUM_CUE = re.compile("|".join(cue.pattern for cue in _MEDIUM_CUES))
+# Every cue opens with a letter: grouped by it, re finds the first letters present in one fast scan.
+_ANY_MEDIUM_CUE = re.compile(by_first_letter("|".join(cue.pattern for cue in _MEDIUM_CUES)))
 _NOT_MEDIA = _MONTHS_DAYS | frozenset({"i", "he", "she", "they", "it", "we"})
 
 

@@ -388,6 +388,26 @@ def test_every_medium_holds_its_patterns_cue(text):
     assert bool(speakers._ANY_MEDIUM_CUE.search(text)) == any(cue.search(text) for cue in speakers._MEDIUM_CUES)
 
 
+ON_VIA_WORDS = ["on", "On", "via", "upon", "avia", "on-line", "_on", "éon", "2on", "onx", " ", "  ", "\n", ",", "(", "-"]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(ON_VIA_WORDS), max_size=20).map("".join), st.integers(0, 40))
+def test_the_on_or_via_cue_is_the_plain_word_boundary_pattern(text, start):
+    plain = re.compile(r"\b(?:on|via)\s")
+    cue = speakers._MEDIUM_CUES[4]
+    assert [m.span() for m in cue.finditer(text, start)] == [m.span() for m in plain.finditer(text, start)]
+
+
+def test_every_character_that_opens_a_quoted_passage_is_an_opening_mark():
+    # A paragraph without one of these marks is not paired at all: each character either pairing step may open a
+    # passage with must be among them.
+    for code in range(0x110000):
+        ch = chr(code)
+        if quotes._DOUBLE_MARKS.match(ch) or quotes._SINGLE_OPEN.match(" " + ch + "a", 1):
+            assert quotes._OPENING_MARKS.match(ch), hex(code)
+
+
 @SETTINGS
 @given(texts(NAME_WORDS))
 def test_the_words_before_each_name(text):
