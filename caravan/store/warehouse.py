@@ -260,13 +260,18 @@ def sync_table_from_query(con: duckdb.DuckDBPyConnection, table: Table, query: s
     return replace_table_from_query(con, table, query) if written is None else written
 
 
+def _stored_shape(con: duckdb.DuckDBPyConnection, name: str) -> tuple[list[tuple], list[tuple]]:
+    """The stored table's comment (in a list of one row), and its columns: name, type, nullable, comment."""
+    here = "table_catalog = current_database() AND table_schema = current_schema() AND table_name = ?"
+    described = con.execute(f"SELECT TABLE_COMMENT FROM information_schema.tables WHERE {here}", [name]).fetchall()
+    stored = con.execute("SELECT column_name, data_type, is_nullable = 'YES', COLUMN_COMMENT FROM "
+                         f"information_schema.columns WHERE {here} ORDER BY ordinal_position", [name]).fetchall()
+    return described, stored
+
+
 def _same_table(con: duckdb.DuckDBPyConnection, table: Table) -> bool:
     """Whether the stored ``table`` has the spec's columns, types, NOT NULLs and descriptions."""
-    here = "table_catalog = current_database() AND table_schema = current_schema() AND table_name = ?"
-    stored = con.execute("SELECT column_name, data_type, is_nullable = 'YES', COLUMN_COMMENT FROM "
-                         f"information_schema.columns WHERE {here} ORDER BY ordinal_position", [table.name]).fetchall()
-    described = con.execute(f"SELECT TABLE_COMMENT FROM information_schema.tables WHERE {here}",
-                            [table.name]).fetchall()
+    described, stored = _stored_shape(con, table.name)
     return described == [(table.description,)] and stored == [(c.name, c.type, not c.required, c.description)
                                                                 for c in table.columns]
 
@@ -559,11 +564,18 @@ def load_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str] | None 
 
 
 def ensure_table(con: duckdb.DuckDBPyConnection, table: Table) -> None:
-    """Create ``table`` with its comments unless it exists."""
+    """Create ``table`` with its comments unless it exists. One that exists with the spec's columns gets the spec's
+    comments when they have changed (its rows stay): whoever queries the warehouse reads the descriptions of today."""
     if not has_table(con, table.name):
         con.execute(table.ddl())
-        for stmt in table.comment_statements():
-            con.execute(stmt)
+    else:
+        described, stored = _stored_shape(con, table.name)
+        if [column[0] for column in stored] != table.column_names or (
+                described == [(table.description,)]
+                and [column[3] for column in stored] == [c.description for c in table.columns]):
+            return  # other columns (its owner makes it anew) or the same comments
+    for stmt in table.comment_statements():
+        con.execute(stmt)
 
 
 def in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], T], attempts: int = 5) -> T:

@@ -40,6 +40,23 @@ def test_a_commit_that_lost_a_race_is_run_again_and_other_errors_roll_back():
     assert con.sql("SELECT count(*) FROM quarantine WHERE path = 'half.txt'").fetchone()[0] == 0
 
 
+def test_an_existing_table_gets_the_specs_new_descriptions_and_keeps_its_rows():
+    from dataclasses import replace
+
+    con = duckdb.connect()
+    ensure_table(con, QUARANTINE)
+    con.execute("INSERT INTO quarantine (path, reason) VALUES ('a.txt', 'not UTF-8')")
+    reworded = replace(QUARANTINE, description="Files left out, reworded.",
+                       columns=(replace(QUARANTINE.columns[0], description="It's reworded too."),
+                                *QUARANTINE.columns[1:]))
+    ensure_table(con, reworded)
+    assert con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'quarantine'").fetchone() == (
+        "Files left out, reworded.",)
+    assert [c for (c,) in con.execute("SELECT comment FROM duckdb_columns() WHERE table_name = 'quarantine' "
+                                      "ORDER BY column_index").fetchall()] == [c.description for c in reworded.columns]
+    assert con.execute("SELECT count(*) FROM quarantine").fetchone() == (1,)
+
+
 def test_a_table_replaced_in_batches_is_old_or_new_never_half(tmp_path):
     import pyarrow as pa
 
