@@ -455,6 +455,7 @@ class Remerge:
         self.unchanged: dict[str, list] = {}  # unchanged events met so far: [the event, how many members it holds]
         self.live: dict[str, _Event] = {}  # changed events as they are now
         self.changed: set[str] = set()  # ids of changed events, of either merge
+        self.shrunk: set[str] = set()  # changed events that lost a member they had at that point of the last merge
         self.changed_in: dict[tuple, set[str]] = {}  # (city slot, time key): the changed events filed under it now
         # time key: the primary's city (folded; None when it names none): events of the last merge filed under the
         # key, from when
@@ -484,6 +485,7 @@ class Remerge:
                 self._take(key, what)
             else:
                 self._change(what, key)
+                self.shrunk.add(what)
         return self
 
     def _file_previous(self) -> None:
@@ -517,11 +519,12 @@ class Remerge:
             return  # it joins the event it joined last time, which holds it as it did
         self.redecided += 1
         m = self._mention(record_id)
-        event = self._best(m, t) if self._mergeable(w) else None
+        event = (self._kept(m, before) or self._best(m, t)) if self._mergeable(w) else None
         event_id = event.members[0].row["record_id"] if event else record_id
         if before != event_id:
             if before is not None:
                 self._change(before, t)
+                self.shrunk.add(before)
             self._change(event_id, t)
         if event is None:
             event = _Event(t, self.type, self.country)
@@ -539,15 +542,39 @@ class Remerge:
             return True
         if not self.changed_in:
             return False
-        place = (row.get("date"), row.get("city"))
-        if place not in self.looked_up:
-            slots = _slots(self.type, _fold(place[1]) if place[1] else None)
-            self.looked_up[place] = tuple((slot, key) for key in _looked_up(self.type, w) for slot in slots)
-        near = set().union(*(self.changed_in.get(bucket, ()) for bucket in self.looked_up[place]))
+        near = self._changed_near(row)
         if not near:
             return False
         m = self._mention(row["record_id"])
         return any(event.fits(m) for event in map(self.live.get, near) if event is not None)
+
+    def _changed_near(self, row: dict) -> set[str]:
+        """The changed events filed under a bucket the mention ``row`` looks up."""
+        place = (row.get("date"), row.get("city"))
+        if place not in self.looked_up:
+            w = _when(place[0])
+            slots = _slots(self.type, _fold(place[1]) if place[1] else None)
+            self.looked_up[place] = tuple((slot, key) for key in _looked_up(self.type, w) for slot in slots)
+        return set().union(*(self.changed_in.get(bucket, ()) for bucket in self.looked_up[place]))
+
+    def _kept(self, m: _Mention, before: str | None) -> _Event | None:
+        """The changed event ``before`` that ``m`` joined last time (not as its primary), if it is still the best event
+        for ``m`` (else None: search). It lost no member since, so it holds every member it had then, ranks as well
+        as then once it holds ``m``'s city (or ``m`` names none), and so above every unchanged event ``m`` fits, each
+        ranked as then: it is the best if ``m`` fits it and no changed event ``m`` may meet fits better."""
+        event = self.live.get(before) if before != m.row["record_id"] and before not in self.shrunk else None
+        if event is None or not event.fits(m):
+            return None
+        rank = event.rank(m)
+        if m.city and rank[0]:
+            return None  # it may have held m's city then, and a city-less event may rank above it now
+        slots = _slots(self.type, m.city)
+        for other_id in self._changed_near(m.row):
+            other = self.live.get(other_id)
+            if other is not None and other is not event and other.rank(m) < rank and other.fits(m) and (
+                    _ANY_CITY in slots or other.city in slots) and not other.keys.isdisjoint(_looked_up(self.type, m.when)):
+                return None
+        return event
 
     def _best(self, m: _Mention, t: tuple) -> _Event | None:
         """``_best_event`` of the events as they are at ``m``'s turn."""
