@@ -52,7 +52,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import pyarrow as pa
 
@@ -415,14 +415,14 @@ class PreviousMerge:
     gone: list[tuple[tuple, str]] = field(default_factory=list)  # removed or changed mentions: sort key and event then
 
     @classmethod
-    def of(cls, sources: Iterable[dict], unchanged: set[str]) -> PreviousMerge:
+    def of(cls, sources: Iterable[dict], unchanged: Callable[[dict], bool]) -> PreviousMerge:
         """From the last merge's sources (source_id, incident_id, date, city, and the published, article_id and
-        char_start that placed each mention), ``unchanged`` naming the mentions as they were then."""
+        char_start that placed each mention), ``unchanged`` telling the ones whose mention is as it was then."""
         previous = cls()
         for s in sources:
             key = _sort_key(s["published"], s["article_id"], s["char_start"], s["source_id"])
             previous.members.setdefault(s["incident_id"], []).append((key, s["source_id"], s["date"], s["city"]))
-            if s["source_id"] in unchanged:
+            if unchanged(s):
                 previous.event_of[s["source_id"]] = s["incident_id"]
             else:
                 previous.gone.append((key, s["incident_id"]))

@@ -64,8 +64,12 @@ _CHANGED_GROUPS_SQL = """
 
 _LIGHT_COLUMNS = ("record_id", "type", "country", "synthetic", "published", "article_id", "char_start", "char_end",
                   "city", "region", "geonames_id", "date", "fingerprint")
-_STORED_COLUMNS = ("source_id", "incident_id", "published", "article_id", "char_start", "date", "city")
+_STORED_COLUMNS = ("source_id", "incident_id", "published", "article_id", "char_start", "date", "city", "fingerprint")
 _IN_GROUP = "{0}.synthetic = ? AND {0}.type IS NOT DISTINCT FROM ? AND {0}.country IS NOT DISTINCT FROM ?"
+# Rows come in the order the replay sorts them in (mentions by _sort_key, stored sources by event and rank), so that
+# its sorts find them sorted.
+_MENTION_ORDER = "t.published NULLS LAST, t.article_id, t.char_start, t.record_id"
+_SOURCE_ORDER = "t.incident_id, t.member"
 _BATCH = 10_000  # rows fetched at a time from a stream
 _EVENT_ORDER = "i.synthetic, i.published NULLS LAST, i.article_id, i.char_start, i.incident_id"
 
@@ -109,12 +113,13 @@ def update_merge(con: duckdb.DuckDBPyConnection) -> MergeUpdate:
 def _replay_group(con: duckdb.DuckDBPyConnection, group: tuple) -> tuple[MergeUpdate, set[str]]:
     """The merge of ``group`` replayed, its rebuilt rows set aside in ``_merge_events`` and ``_merge_sources``: what
     changed, and the ids of the events whose stored rows go. The group's rows in Python go when it returns."""
-    mentions = _rows(con, "_merge_now", _LIGHT_COLUMNS, group)
+    mentions = _rows(con, "_merge_now", _LIGHT_COLUMNS, group, _MENTION_ORDER)
     light = {r["record_id"]: r for r in mentions}
-    unchanged = _unchanged(con, group)
-    # The stored rows one at a time, into what the replay needs of them.
-    previous = PreviousMerge.of(_stream(con, "stg_merged_sources", _STORED_COLUMNS, group), unchanged)
-    changed = len(mentions) + sum(map(len, previous.members.values())) - 2 * len(unchanged)
+    # The stored rows one at a time, into what the replay needs of them; a mention is unchanged when its fingerprint
+    # is the stored one.
+    stored = _stream(con, "stg_merged_sources", _STORED_COLUMNS, group, _SOURCE_ORDER)
+    previous = PreviousMerge.of(stored, lambda s: s["fingerprint"] == light.get(s["source_id"], {}).get("fingerprint"))
+    changed = len(mentions) + sum(map(len, previous.members.values())) - 2 * len(previous.event_of)
     published = {m["article_id"]: m["published"] for m in mentions}
     replay = remerge(group[1], group[2], mentions, published, previous)
     events, sources = _rebuilt_rows(con, group, replay, light)
@@ -134,34 +139,29 @@ def _ensure_state(con: duckdb.DuckDBPyConnection) -> None:
         ensure_table(con, table)
 
 
-def _rows(con: duckdb.DuckDBPyConnection, name: str, columns: tuple[str, ...], group: tuple) -> list[dict]:
-    """Rows of ``name`` in ``group`` (synthetic, type, country)."""
-    return list(_stream(con, name, columns, group))
+def _rows(con: duckdb.DuckDBPyConnection, name: str, columns: tuple[str, ...], group: tuple, order: str) -> list[dict]:
+    """Rows of ``name`` in ``group`` (synthetic, type, country), in ``order``."""
+    return list(_stream(con, name, columns, group, order))
 
 
-def _stream(con: duckdb.DuckDBPyConnection, name: str, columns: tuple[str, ...], group: tuple) -> Iterator[dict]:
+def _stream(con: duckdb.DuckDBPyConnection, name: str, columns: tuple[str, ...], group: tuple,
+            order: str) -> Iterator[dict]:
     """``_rows`` as they are read, a batch at a time: nothing else may run on ``con`` until the last is taken."""
     select = ", ".join(f"t.{c}" for c in columns)
-    cursor = con.execute(f"SELECT {select} FROM {name} t WHERE {_IN_GROUP.format('t')}", list(group))
+    cursor = con.execute(f"SELECT {select} FROM {name} t WHERE {_IN_GROUP.format('t')} ORDER BY {order}", list(group))
     while batch := cursor.fetchmany(_BATCH):
         for values in batch:
             yield dict(zip(columns, values))
-
-
-def _unchanged(con: duckdb.DuckDBPyConnection, group: tuple) -> set[str]:
-    """The mentions of ``group`` as they were at the last merge: their fingerprint is the stored one."""
-    return {source_id for (source_id,) in con.execute(
-        "SELECT s.source_id FROM stg_merged_sources s JOIN _merge_now n ON n.record_id = s.source_id "
-        f"AND n.fingerprint = s.fingerprint WHERE {_IN_GROUP.format('s')} AND {_IN_GROUP.format('n')}",
-        [*group, *group]).fetchall()}
 
 
 def _rebuilt_rows(con: duckdb.DuckDBPyConnection, group: tuple, replay: Remerge,
                   light: dict[str, dict]) -> tuple[pa.Table, pa.Table]:
     """The state rows of the group's changed events, from their members' full rows (read for those only)."""
     synthetic, type_, _ = group
-    full = con.execute("SELECT * FROM stg_incident_mentions WHERE record_id IN (SELECT unnest(?::VARCHAR[]))",
-                       [replay.rebuilt]).to_arrow_table().cast(STG_INCIDENT_MENTIONS.arrow_schema())
+    con.register("_merge_rebuilt", pa.table({"record_id": pa.array(replay.rebuilt, pa.string())}))
+    full = con.execute("SELECT * FROM stg_incident_mentions WHERE record_id IN (SELECT record_id FROM _merge_rebuilt)"
+                       ).to_arrow_table().cast(STG_INCIDENT_MENTIONS.arrow_schema())
+    con.unregister("_merge_rebuilt")
     group_events, group_sources = replay.rows({r["record_id"]: r for r in full.to_pylist()})
     del full
     events, sources, start = [], [], 0
