@@ -431,6 +431,22 @@ class PreviousMerge:
         return previous
 
 
+@dataclass
+class _Near:
+    """The changed events filed under some buckets: their union, made again only when the buckets grew (they never
+    shrink, so the same count means the same events)."""
+
+    buckets: list[set[str]]
+    held: int = 0
+    union: set[str] = field(default_factory=set)
+
+    def events(self) -> set[str]:
+        held = sum(map(len, self.buckets))
+        if held != self.held:
+            self.held, self.union = held, set().union(*self.buckets)
+        return self.union
+
+
 class Remerge:
     """The greedy merge of one group replayed in order, where a mention keeps the event it joined last time unless a
     change may reach it: the events and decisions are those of ``merge_incidents`` of the group's mentions now.
@@ -462,7 +478,7 @@ class Remerge:
         self.filed: dict[tuple, dict[str | None, dict[str, tuple]]] = {}
         self.first_city: dict[str, tuple] = {}  # events of the last merge: when a city was first named, and which
         self.filed_now: dict[tuple, set[str]] = {}  # time key: the changed events filed under it by this merge
-        self.looked_up: dict[tuple, tuple] = {}  # (date, city): the buckets a mention looks up
+        self.near: dict[tuple, _Near] = {}  # (date, city): the changed events a mention so placed may meet
         self.redecided = 0
 
     def replay(self, mentions: list[dict], published: dict[str, str | None]) -> Remerge:
@@ -515,7 +531,7 @@ class Remerge:
         record_id = row["record_id"]
         before = self.previous.event_of.get(record_id)
         w = _when(row.get("date"))
-        if before is not None and not (self._mergeable(w) and self._reached(row, w, before)):
+        if before is not None and not (self._mergeable(w) and self._reached(row, before)):
             return  # it joins the event it joined last time, which holds it as it did
         self.redecided += 1
         m = self._mention(record_id)
@@ -534,14 +550,12 @@ class Remerge:
                 self.unchanged[event_id] = [event, 0]
         self._add(event_id, event, m)
 
-    def _reached(self, row: dict, w: _When, before: str) -> bool:
+    def _reached(self, row: dict, before: str) -> bool:
         """Whether a change may reach the decision of the unchanged mention ``row``, which joined ``before`` last time:
         that event changed, or a changed event it may meet fits it as it is now. Else every event it fits is unchanged
         and ranks as it did, ``before`` the first of them (or none, and it starts ``before`` again)."""
         if before in self.changed:
             return True
-        if not self.changed_in:
-            return False
         near = self._changed_near(row)
         if not near:
             return False
@@ -551,11 +565,11 @@ class Remerge:
     def _changed_near(self, row: dict) -> set[str]:
         """The changed events filed under a bucket the mention ``row`` looks up."""
         place = (row.get("date"), row.get("city"))
-        if place not in self.looked_up:
-            w = _when(place[0])
+        if place not in self.near:
             slots = _slots(self.type, _fold(place[1]) if place[1] else None)
-            self.looked_up[place] = tuple((slot, key) for key in _looked_up(self.type, w) for slot in slots)
-        return set().union(*(self.changed_in.get(bucket, ()) for bucket in self.looked_up[place]))
+            self.near[place] = _Near([self.changed_in.setdefault((slot, key), set())
+                                      for key in _looked_up(self.type, _when(place[0])) for slot in slots])
+        return self.near[place].events()
 
     def _kept(self, m: _Mention, before: str | None) -> _Event | None:
         """The changed event ``before`` that ``m`` joined last time (not as its primary), if it is still the best event
@@ -568,11 +582,11 @@ class Remerge:
         rank = event.rank(m)
         if m.city and rank[0]:
             return None  # it may have held m's city then, and a city-less event may rank above it now
-        slots = _slots(self.type, m.city)
+        slots, keys = _slots(self.type, m.city), _looked_up(self.type, m.when)
         for other_id in self._changed_near(m.row):
             other = self.live.get(other_id)
             if other is not None and other is not event and other.rank(m) < rank and other.fits(m) and (
-                    _ANY_CITY in slots or other.city in slots) and not other.keys.isdisjoint(_looked_up(self.type, m.when)):
+                    _ANY_CITY in slots or other.city in slots) and not other.keys.isdisjoint(keys):
                 return None
         return event
 
