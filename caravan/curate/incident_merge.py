@@ -41,7 +41,9 @@ mention's decision depends only on the events it fits among those in the buckets
 are at its turn; so an unchanged mention whose event of the last merge is unchanged at its turn, and
 which fits no changed event filed under its buckets, decides as it did (the events it fits are last
 time's, ranked alike: events rank by creation, the order of their primaries, which the unchanged ones
-keep), and nothing is done for it. See ``Remerge``.
+keep), and nothing is done for it. An unchanged mention whose event changed but lost no member keeps it without a
+search when it still fits it and no changed event it may meet fits it better: the event holds every member it had
+then, so it ranks at least as well as then, above every unchanged event the mention fits. See ``Remerge``.
 """
 
 from __future__ import annotations
@@ -456,11 +458,12 @@ class Remerge:
     another event. A changed event is filed, as it is now, under its buckets (city slot and time key). An unchanged
     mention whose event of the last merge is unchanged, and which fits no changed event filed under a bucket it looks
     up, fits the same events, each with the same members, ranked alike (events rank by creation, the order of their
-    primaries), as last time: it joins the event it joined then, and nothing is done for it. Any other mention is
-    searched for: its candidates are the events ever filed under its time keys, taken as they are at its turn (an
-    unchanged event is the first of its last members, added only when a search meets it), then filtered and ranked as
-    ``merge_incidents`` does. So the work is near the changes, plus one look at the changed events of its buckets per
-    mention.
+    primaries), as last time: it joins the event it joined then, and nothing is done for it. One whose event changed
+    but lost no member (``shrunk``) keeps it if it still fits it and no changed event of its buckets fits it better
+    (``_kept``). Any other mention is searched for: its candidates are the events ever filed under its time keys,
+    taken as they are at its turn (an unchanged event is the first of its last members, added only when a search
+    meets it), then filtered and ranked as ``merge_incidents`` does. So the work is near the changes, plus one look
+    at the changed events of its buckets per mention.
     """
 
     def __init__(self, type_: str, country: str | None, previous: PreviousMerge) -> None:

@@ -7,8 +7,9 @@ fingerprint, so nothing is reused; md5 of the row as JSON took four times as lon
 changed when its fingerprint is new, gone or different. Mentions of real and synthetic articles never merge, nor
 mentions of different types or countries: each (synthetic, type, country) group merges alone, and a group
 without a change keeps its events as they are. A group with one is replayed by ``incident_merge.remerge`` from
-light columns only (what the merge decides by), re-deciding only the mentions a change may reach; the events
-whose members changed are built anew from their members' full rows, and every other event's stored rows stay.
+light columns only (what the merge decides by), read in the order it takes them (mentions by publication, stored
+sources by event and rank), re-deciding only the mentions a change may reach; the events whose members changed are
+built anew from their members' full rows, and every other event's stored rows stay.
 
 Both tables come back in the order of ``merge_incidents_in_parts``, real articles' events first: by the first
 report's publication date (unknown last), article, offset and id, and sources by event, then rank in it.
