@@ -673,18 +673,19 @@ class Remerge:
         """Record ids of the members of the events to write anew (the changed ones)."""
         return [m.row["record_id"] for e in self.live.values() for m in e.members]
 
-    def rows(self, full_rows: dict[str, dict]) -> tuple[list[dict], list[dict]]:
-        """Rows of the changed events (``EVENT_COLUMNS``) and of their sources (``SOURCE_COLUMNS``, grouped by
-        event), from the full mention rows of ``rebuilt``; every other event is as the last merge wrote it. The
-        replay lets go of its events then, so that one group's full rows at a time are held."""
-        events, sources = [], []
+    def rows(self, full_rows: dict[str, dict]) -> tuple[list[dict], list[tuple[str, str, int]]]:
+        """Rows of the changed events (``EVENT_COLUMNS``), from the full mention rows of ``rebuilt``, and their
+        members (source_id, incident_id, rank in the event); every other event is as the last merge wrote it. A
+        source's row is its mention's columns of ``SOURCE_COLUMNS`` with its event's id. The replay lets go of its
+        events then, so that one group's full rows at a time are held."""
+        events, members = [], []
         for e in sorted(self.live.values(), key=lambda e: e.index):
             for m in e.members:
                 m.row = full_rows[m.row["record_id"]]
             events.append(_event_row(e))
-            sources += [_source_row(m, events[-1]["incident_id"]) for m in e.members]
+            members += [(m.row["record_id"], events[-1]["incident_id"], rank) for rank, m in enumerate(e.members)]
         self.live, self.unchanged, self.mentions = {}, {}, {}
-        return events, sources
+        return events, members
 
 
 def remerge(type_: str, country: str | None, mentions: list[dict], published: dict[str, str | None],

@@ -26,7 +26,7 @@ import duckdb
 import pyarrow as pa
 
 from caravan.common.ids import files_digest, sha256_text
-from caravan.curate.incident_merge import PreviousMerge, Remerge, remerge
+from caravan.curate.incident_merge import SOURCE_COLUMNS, PreviousMerge, Remerge, remerge
 from caravan.extract.plan import extractor_version
 from caravan.store.tables import (INCIDENT_SOURCES, INCIDENTS, MERGED_INCIDENTS, MERGED_SOURCES, ORIGIN,
                                   STG_INCIDENT_MENTIONS, Table, shapes)
@@ -72,6 +72,15 @@ _IN_GROUP = "{0}.synthetic = ? AND {0}.type IS NOT DISTINCT FROM ? AND {0}.count
 _MENTION_ORDER = "t.published NULLS LAST, t.article_id, t.char_start, t.record_id"
 _SOURCE_ORDER = "t.incident_id, t.member"
 _BATCH = 10_000  # rows fetched at a time from a stream
+# The members of the rebuilt events, whose source rows are made in the warehouse from their mentions' rows, all groups
+# at once.
+_MEMBERS = pa.schema([("source_id", pa.string()), ("incident_id", pa.string()), ("member", pa.int64())])
+_REBUILT_SOURCES_SQL = f"""
+    INSERT INTO _merge_sources BY NAME
+    SELECT r.source_id, r.incident_id, {", ".join(f"m.{c}" for c in SOURCE_COLUMNS[2:])}, r.member, m.type,
+           n.synthetic, n.published, n.fingerprint
+    FROM _merge_members r JOIN stg_incident_mentions m ON m.record_id = r.source_id
+    JOIN _merge_now n ON n.record_id = r.source_id"""
 _EVENT_ORDER = "i.synthetic, i.published NULLS LAST, i.article_id, i.char_start, i.incident_id"
 
 
@@ -97,6 +106,7 @@ def update_merge(con: duckdb.DuckDBPyConnection) -> MergeUpdate:
     # not every mention.
     for table, temp in ((MERGED_INCIDENTS, "_merge_events"), (MERGED_SOURCES, "_merge_sources")):
         con.execute(f'CREATE OR REPLACE TEMP TABLE {temp} AS SELECT * FROM "{table.name}" LIMIT 0')
+    con.execute("CREATE OR REPLACE TEMP TABLE _merge_members (source_id VARCHAR, incident_id VARCHAR, member BIGINT)")
     changed = redecided = rebuilt = 0
     dropped: set[str] = set()
     for group in sorted(groups, key=lambda g: (g[0], g[1] or "", g[2] or "")):
@@ -104,7 +114,8 @@ def update_merge(con: duckdb.DuckDBPyConnection) -> MergeUpdate:
         changed, redecided = changed + update.changed_mentions, redecided + update.redecided
         rebuilt += update.rebuilt
         dropped.update(changed_events)
-    con.execute("DROP TABLE _merge_now; DROP TABLE _merge_groups")
+    con.execute(_REBUILT_SOURCES_SQL)
+    con.execute("DROP TABLE _merge_now; DROP TABLE _merge_groups; DROP TABLE _merge_members")
     if groups:
         in_transaction(con, lambda: _store(con, sorted(dropped)))
     con.execute("DROP TABLE _merge_events; DROP TABLE _merge_sources")
@@ -123,9 +134,11 @@ def _replay_group(con: duckdb.DuckDBPyConnection, group: tuple) -> tuple[MergeUp
     changed = len(mentions) + sum(map(len, previous.members.values())) - 2 * len(previous.event_of)
     published = {m["article_id"]: m["published"] for m in mentions}
     replay = remerge(group[1], group[2], mentions, published, previous)
-    events, sources = _rebuilt_rows(con, group, replay, light)
+    events, members = _rebuilt_rows(con, group, replay, light)
     insert_rows(con, MERGED_INCIDENTS, events, into="_merge_events")
-    insert_rows(con, MERGED_SOURCES, sources, into="_merge_sources")
+    con.register("_merge_group_members", members)
+    con.execute("INSERT INTO _merge_members SELECT * FROM _merge_group_members")
+    con.unregister("_merge_group_members")
     return MergeUpdate(changed_mentions=changed, redecided=replay.redecided, rebuilt=events.num_rows), replay.changed
 
 
@@ -157,23 +170,19 @@ def _stream(con: duckdb.DuckDBPyConnection, name: str, columns: tuple[str, ...],
 
 def _rebuilt_rows(con: duckdb.DuckDBPyConnection, group: tuple, replay: Remerge,
                   light: dict[str, dict]) -> tuple[pa.Table, pa.Table]:
-    """The state rows of the group's changed events, from their members' full rows (read for those only)."""
-    synthetic, type_, _ = group
+    """The state rows of the group's changed events, from their members' full rows (read for those only), and their
+    members (``_MEMBERS``)."""
+    synthetic = group[0]
     con.register("_merge_rebuilt", pa.table({"record_id": pa.array(replay.rebuilt, pa.string())}))
     full = con.execute("SELECT * FROM stg_incident_mentions WHERE record_id IN (SELECT record_id FROM _merge_rebuilt)"
                        ).to_arrow_table().cast(STG_INCIDENT_MENTIONS.arrow_schema())
     con.unregister("_merge_rebuilt")
-    group_events, group_sources = replay.rows({r["record_id"]: r for r in full.to_pylist()})
+    group_events, members = replay.rows({r["record_id"]: r for r in full.to_pylist()})
     del full
-    events, sources, start = [], [], 0
-    for event in group_events:
-        events.append(event | {"synthetic": synthetic, "published": light[event["incident_id"]]["published"]})
-        for member, source in enumerate(group_sources[start:start + event["n_sources"]]):
-            mention = light[source["source_id"]]
-            sources.append(source | {"member": member, "type": type_, "synthetic": synthetic,
-                                     "published": mention["published"], "fingerprint": mention["fingerprint"]})
-        start += event["n_sources"]
-    return to_arrow(MERGED_INCIDENTS, events), to_arrow(MERGED_SOURCES, sources)
+    events = [event | {"synthetic": synthetic, "published": light[event["incident_id"]]["published"]}
+              for event in group_events]
+    return to_arrow(MERGED_INCIDENTS, events), pa.Table.from_pylist(
+        [dict(zip(_MEMBERS.names, member)) for member in members], schema=_MEMBERS)
 
 
 def _store(con: duckdb.DuckDBPyConnection, dropped: list[str]) -> None:
