@@ -584,7 +584,7 @@ class Remerge:
             return None
         rank = event.rank(m)
         if m.city and rank[0]:
-            return None  # it may have held m's city then, and a city-less event may rank above it now
+            return None  # it may have named m's city then (a travel advisory's first city can change) and ranked higher
         slots, keys = _slots(self.type, m.city), _looked_up(self.type, m.when)
         for other_id in self._changed_near(m.row):
             other = self.live.get(other_id)
