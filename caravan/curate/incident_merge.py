@@ -41,7 +41,9 @@ mention's decision depends only on the events it fits among those in the buckets
 are at its turn; so an unchanged mention whose event of the last merge is unchanged at its turn, and
 which fits no changed event filed under its buckets, decides as it did (the events it fits are last
 time's, ranked alike: events rank by creation, the order of their primaries, which the unchanged ones
-keep), and nothing is done for it. See ``Remerge``.
+keep), and nothing is done for it. An unchanged mention whose event changed but lost no member keeps it without a
+search when it still fits it and no changed event it may meet fits it better: the event holds every member it had
+then, so it ranks at least as well as then, above every unchanged event the mention fits. See ``Remerge``.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import pyarrow as pa
 
@@ -415,20 +417,36 @@ class PreviousMerge:
     gone: list[tuple[tuple, str]] = field(default_factory=list)  # removed or changed mentions: sort key and event then
 
     @classmethod
-    def of(cls, sources: Iterable[dict], unchanged: set[str]) -> PreviousMerge:
+    def of(cls, sources: Iterable[dict], unchanged: Callable[[dict], bool]) -> PreviousMerge:
         """From the last merge's sources (source_id, incident_id, date, city, and the published, article_id and
-        char_start that placed each mention), ``unchanged`` naming the mentions as they were then."""
+        char_start that placed each mention), ``unchanged`` telling the ones whose mention is as it was then."""
         previous = cls()
         for s in sources:
             key = _sort_key(s["published"], s["article_id"], s["char_start"], s["source_id"])
             previous.members.setdefault(s["incident_id"], []).append((key, s["source_id"], s["date"], s["city"]))
-            if s["source_id"] in unchanged:
+            if unchanged(s):
                 previous.event_of[s["source_id"]] = s["incident_id"]
             else:
                 previous.gone.append((key, s["incident_id"]))
         for members in previous.members.values():
             members.sort()
         return previous
+
+
+@dataclass
+class _Near:
+    """The changed events filed under some buckets: their union, made again only when the buckets grew (they never
+    shrink, so the same count means the same events)."""
+
+    buckets: list[set[str]]
+    held: int = 0
+    union: set[str] = field(default_factory=set)
+
+    def events(self) -> set[str]:
+        held = sum(map(len, self.buckets))
+        if held != self.held:
+            self.held, self.union = held, set().union(*self.buckets)
+        return self.union
 
 
 class Remerge:
@@ -440,11 +458,12 @@ class Remerge:
     another event. A changed event is filed, as it is now, under its buckets (city slot and time key). An unchanged
     mention whose event of the last merge is unchanged, and which fits no changed event filed under a bucket it looks
     up, fits the same events, each with the same members, ranked alike (events rank by creation, the order of their
-    primaries), as last time: it joins the event it joined then, and nothing is done for it. Any other mention is
-    searched for: its candidates are the events ever filed under its time keys, taken as they are at its turn (an
-    unchanged event is the first of its last members, added only when a search meets it), then filtered and ranked as
-    ``merge_incidents`` does. So the work is near the changes, plus one look at the changed events of its buckets per
-    mention.
+    primaries), as last time: it joins the event it joined then, and nothing is done for it. One whose event changed
+    but lost no member (``shrunk``) keeps it if it still fits it and no changed event of its buckets fits it better
+    (``_kept``). Any other mention is searched for: its candidates are the events ever filed under its time keys,
+    taken as they are at its turn (an unchanged event is the first of its last members, added only when a search
+    meets it), then filtered and ranked as ``merge_incidents`` does. So the work is near the changes, plus one look
+    at the changed events of its buckets per mention.
     """
 
     def __init__(self, type_: str, country: str | None, previous: PreviousMerge) -> None:
@@ -455,13 +474,14 @@ class Remerge:
         self.unchanged: dict[str, list] = {}  # unchanged events met so far: [the event, how many members it holds]
         self.live: dict[str, _Event] = {}  # changed events as they are now
         self.changed: set[str] = set()  # ids of changed events, of either merge
+        self.shrunk: set[str] = set()  # changed events that lost a member they had at that point of the last merge
         self.changed_in: dict[tuple, set[str]] = {}  # (city slot, time key): the changed events filed under it now
         # time key: the primary's city (folded; None when it names none): events of the last merge filed under the
         # key, from when
         self.filed: dict[tuple, dict[str | None, dict[str, tuple]]] = {}
         self.first_city: dict[str, tuple] = {}  # events of the last merge: when a city was first named, and which
         self.filed_now: dict[tuple, set[str]] = {}  # time key: the changed events filed under it by this merge
-        self.looked_up: dict[tuple, tuple] = {}  # (date, city): the buckets a mention looks up
+        self.near: dict[tuple, _Near] = {}  # (date, city): the changed events a mention so placed may meet
         self.redecided = 0
 
     def replay(self, mentions: list[dict], published: dict[str, str | None]) -> Remerge:
@@ -484,6 +504,7 @@ class Remerge:
                 self._take(key, what)
             else:
                 self._change(what, key)
+                self.shrunk.add(what)
         return self
 
     def _file_previous(self) -> None:
@@ -513,15 +534,16 @@ class Remerge:
         record_id = row["record_id"]
         before = self.previous.event_of.get(record_id)
         w = _when(row.get("date"))
-        if before is not None and not (self._mergeable(w) and self._reached(row, w, before)):
+        if before is not None and not (self._mergeable(w) and self._reached(row, before)):
             return  # it joins the event it joined last time, which holds it as it did
         self.redecided += 1
         m = self._mention(record_id)
-        event = self._best(m, t) if self._mergeable(w) else None
+        event = (self._kept(m, before) or self._best(m, t)) if self._mergeable(w) else None
         event_id = event.members[0].row["record_id"] if event else record_id
         if before != event_id:
             if before is not None:
                 self._change(before, t)
+                self.shrunk.add(before)
             self._change(event_id, t)
         if event is None:
             event = _Event(t, self.type, self.country)
@@ -531,23 +553,45 @@ class Remerge:
                 self.unchanged[event_id] = [event, 0]
         self._add(event_id, event, m)
 
-    def _reached(self, row: dict, w: _When, before: str) -> bool:
+    def _reached(self, row: dict, before: str) -> bool:
         """Whether a change may reach the decision of the unchanged mention ``row``, which joined ``before`` last time:
         that event changed, or a changed event it may meet fits it as it is now. Else every event it fits is unchanged
         and ranks as it did, ``before`` the first of them (or none, and it starts ``before`` again)."""
         if before in self.changed:
             return True
-        if not self.changed_in:
-            return False
-        place = (row.get("date"), row.get("city"))
-        if place not in self.looked_up:
-            slots = _slots(self.type, _fold(place[1]) if place[1] else None)
-            self.looked_up[place] = tuple((slot, key) for key in _looked_up(self.type, w) for slot in slots)
-        near = set().union(*(self.changed_in.get(bucket, ()) for bucket in self.looked_up[place]))
+        near = self._changed_near(row)
         if not near:
             return False
         m = self._mention(row["record_id"])
         return any(event.fits(m) for event in map(self.live.get, near) if event is not None)
+
+    def _changed_near(self, row: dict) -> set[str]:
+        """The changed events filed under a bucket the mention ``row`` looks up."""
+        place = (row.get("date"), row.get("city"))
+        if place not in self.near:
+            slots = _slots(self.type, _fold(place[1]) if place[1] else None)
+            self.near[place] = _Near([self.changed_in.setdefault((slot, key), set())
+                                      for key in _looked_up(self.type, _when(place[0])) for slot in slots])
+        return self.near[place].events()
+
+    def _kept(self, m: _Mention, before: str | None) -> _Event | None:
+        """The changed event ``before`` that ``m`` joined last time (not as its primary), if it is still the best event
+        for ``m`` (else None: search). It lost no member since, so it holds every member it had then, ranks as well
+        as then once it holds ``m``'s city (or ``m`` names none), and so above every unchanged event ``m`` fits, each
+        ranked as then: it is the best if ``m`` fits it and no changed event ``m`` may meet fits better."""
+        event = self.live.get(before) if before != m.row["record_id"] and before not in self.shrunk else None
+        if event is None or not event.fits(m):
+            return None
+        rank = event.rank(m)
+        if m.city and rank[0]:
+            return None  # it may have named m's city then (a travel advisory's first city can change) and ranked higher
+        slots, keys = _slots(self.type, m.city), _looked_up(self.type, m.when)
+        for other_id in self._changed_near(m.row):
+            other = self.live.get(other_id)
+            if other is not None and other is not event and other.rank(m) < rank and other.fits(m) and (
+                    _ANY_CITY in slots or other.city in slots) and not other.keys.isdisjoint(keys):
+                return None
+        return event
 
     def _best(self, m: _Mention, t: tuple) -> _Event | None:
         """``_best_event`` of the events as they are at ``m``'s turn."""
@@ -629,18 +673,19 @@ class Remerge:
         """Record ids of the members of the events to write anew (the changed ones)."""
         return [m.row["record_id"] for e in self.live.values() for m in e.members]
 
-    def rows(self, full_rows: dict[str, dict]) -> tuple[list[dict], list[dict]]:
-        """Rows of the changed events (``EVENT_COLUMNS``) and of their sources (``SOURCE_COLUMNS``, grouped by
-        event), from the full mention rows of ``rebuilt``; every other event is as the last merge wrote it. The
-        replay lets go of its events then, so that one group's full rows at a time are held."""
-        events, sources = [], []
+    def rows(self, full_rows: dict[str, dict]) -> tuple[list[dict], list[tuple[str, str, int]]]:
+        """Rows of the changed events (``EVENT_COLUMNS``), from the full mention rows of ``rebuilt``, and their
+        members (source_id, incident_id, rank in the event); every other event is as the last merge wrote it. A
+        source's row is its mention's columns of ``SOURCE_COLUMNS`` with its event's id. The replay lets go of its
+        events then, so that one group's full rows at a time are held."""
+        events, members = [], []
         for e in sorted(self.live.values(), key=lambda e: e.index):
             for m in e.members:
                 m.row = full_rows[m.row["record_id"]]
             events.append(_event_row(e))
-            sources += [_source_row(m, events[-1]["incident_id"]) for m in e.members]
+            members += [(m.row["record_id"], events[-1]["incident_id"], rank) for rank, m in enumerate(e.members)]
         self.live, self.unchanged, self.mentions = {}, {}, {}
-        return events, sources
+        return events, members
 
 
 def remerge(type_: str, country: str | None, mentions: list[dict], published: dict[str, str | None],

@@ -7,8 +7,9 @@ fingerprint, so nothing is reused; md5 of the row as JSON took four times as lon
 changed when its fingerprint is new, gone or different. Mentions of real and synthetic articles never merge, nor
 mentions of different types or countries: each (synthetic, type, country) group merges alone, and a group
 without a change keeps its events as they are. A group with one is replayed by ``incident_merge.remerge`` from
-light columns only (what the merge decides by), re-deciding only the mentions a change may reach; the events
-whose members changed are built anew from their members' full rows, and every other event's stored rows stay.
+light columns only (what the merge decides by), read in the order it takes them (mentions by publication, stored
+sources by event and rank), re-deciding only the mentions a change may reach; the events whose members changed are
+built anew from their members' full rows, and every other event's stored rows stay.
 
 Both tables come back in the order of ``merge_incidents_in_parts``, real articles' events first: by the first
 report's publication date (unknown last), article, offset and id, and sources by event, then rank in it.
@@ -25,7 +26,7 @@ import duckdb
 import pyarrow as pa
 
 from caravan.common.ids import files_digest, sha256_text
-from caravan.curate.incident_merge import PreviousMerge, Remerge, remerge
+from caravan.curate.incident_merge import SOURCE_COLUMNS, PreviousMerge, Remerge, remerge
 from caravan.extract.plan import extractor_version
 from caravan.store.tables import (INCIDENT_SOURCES, INCIDENTS, MERGED_INCIDENTS, MERGED_SOURCES, ORIGIN,
                                   STG_INCIDENT_MENTIONS, Table, shapes)
@@ -64,9 +65,22 @@ _CHANGED_GROUPS_SQL = """
 
 _LIGHT_COLUMNS = ("record_id", "type", "country", "synthetic", "published", "article_id", "char_start", "char_end",
                   "city", "region", "geonames_id", "date", "fingerprint")
-_STORED_COLUMNS = ("source_id", "incident_id", "published", "article_id", "char_start", "date", "city")
+_STORED_COLUMNS = ("source_id", "incident_id", "published", "article_id", "char_start", "date", "city", "fingerprint")
 _IN_GROUP = "{0}.synthetic = ? AND {0}.type IS NOT DISTINCT FROM ? AND {0}.country IS NOT DISTINCT FROM ?"
+# Rows come in the order the replay sorts them in (mentions by _sort_key, stored sources by event and rank), so that
+# its sorts find them sorted.
+_MENTION_ORDER = "t.published NULLS LAST, t.article_id, t.char_start, t.record_id"
+_SOURCE_ORDER = "t.incident_id, t.member"
 _BATCH = 10_000  # rows fetched at a time from a stream
+# The members of the rebuilt events, whose source rows are made in the warehouse from their mentions' rows, all groups
+# at once.
+_MEMBERS = pa.schema([("source_id", pa.string()), ("incident_id", pa.string()), ("member", pa.int64())])
+_REBUILT_SOURCES_SQL = f"""
+    INSERT INTO _merge_sources BY NAME
+    SELECT r.source_id, r.incident_id, {", ".join(f"m.{c}" for c in SOURCE_COLUMNS[2:])}, r.member, m.type,
+           n.synthetic, n.published, n.fingerprint
+    FROM _merge_members r JOIN stg_incident_mentions m ON m.record_id = r.source_id
+    JOIN _merge_now n ON n.record_id = r.source_id"""
 _EVENT_ORDER = "i.synthetic, i.published NULLS LAST, i.article_id, i.char_start, i.incident_id"
 
 
@@ -92,6 +106,7 @@ def update_merge(con: duckdb.DuckDBPyConnection) -> MergeUpdate:
     # not every mention.
     for table, temp in ((MERGED_INCIDENTS, "_merge_events"), (MERGED_SOURCES, "_merge_sources")):
         con.execute(f'CREATE OR REPLACE TEMP TABLE {temp} AS SELECT * FROM "{table.name}" LIMIT 0')
+    con.execute("CREATE OR REPLACE TEMP TABLE _merge_members (source_id VARCHAR, incident_id VARCHAR, member BIGINT)")
     changed = redecided = rebuilt = 0
     dropped: set[str] = set()
     for group in sorted(groups, key=lambda g: (g[0], g[1] or "", g[2] or "")):
@@ -99,7 +114,8 @@ def update_merge(con: duckdb.DuckDBPyConnection) -> MergeUpdate:
         changed, redecided = changed + update.changed_mentions, redecided + update.redecided
         rebuilt += update.rebuilt
         dropped.update(changed_events)
-    con.execute("DROP TABLE _merge_now; DROP TABLE _merge_groups")
+    con.execute(_REBUILT_SOURCES_SQL)
+    con.execute("DROP TABLE _merge_now; DROP TABLE _merge_groups; DROP TABLE _merge_members")
     if groups:
         in_transaction(con, lambda: _store(con, sorted(dropped)))
     con.execute("DROP TABLE _merge_events; DROP TABLE _merge_sources")
@@ -109,17 +125,20 @@ def update_merge(con: duckdb.DuckDBPyConnection) -> MergeUpdate:
 def _replay_group(con: duckdb.DuckDBPyConnection, group: tuple) -> tuple[MergeUpdate, set[str]]:
     """The merge of ``group`` replayed, its rebuilt rows set aside in ``_merge_events`` and ``_merge_sources``: what
     changed, and the ids of the events whose stored rows go. The group's rows in Python go when it returns."""
-    mentions = _rows(con, "_merge_now", _LIGHT_COLUMNS, group)
+    mentions = _rows(con, "_merge_now", _LIGHT_COLUMNS, group, _MENTION_ORDER)
     light = {r["record_id"]: r for r in mentions}
-    unchanged = _unchanged(con, group)
-    # The stored rows one at a time, into what the replay needs of them.
-    previous = PreviousMerge.of(_stream(con, "stg_merged_sources", _STORED_COLUMNS, group), unchanged)
-    changed = len(mentions) + sum(map(len, previous.members.values())) - 2 * len(unchanged)
+    # The stored rows one at a time, into what the replay needs of them; a mention is unchanged when its fingerprint
+    # is the stored one.
+    stored = _stream(con, "stg_merged_sources", _STORED_COLUMNS, group, _SOURCE_ORDER)
+    previous = PreviousMerge.of(stored, lambda s: s["fingerprint"] == light.get(s["source_id"], {}).get("fingerprint"))
+    changed = len(mentions) + sum(map(len, previous.members.values())) - 2 * len(previous.event_of)
     published = {m["article_id"]: m["published"] for m in mentions}
     replay = remerge(group[1], group[2], mentions, published, previous)
-    events, sources = _rebuilt_rows(con, group, replay, light)
+    events, members = _rebuilt_rows(con, group, replay, light)
     insert_rows(con, MERGED_INCIDENTS, events, into="_merge_events")
-    insert_rows(con, MERGED_SOURCES, sources, into="_merge_sources")
+    con.register("_merge_group_members", members)
+    con.execute("INSERT INTO _merge_members SELECT * FROM _merge_group_members")
+    con.unregister("_merge_group_members")
     return MergeUpdate(changed_mentions=changed, redecided=replay.redecided, rebuilt=events.num_rows), replay.changed
 
 
@@ -134,45 +153,36 @@ def _ensure_state(con: duckdb.DuckDBPyConnection) -> None:
         ensure_table(con, table)
 
 
-def _rows(con: duckdb.DuckDBPyConnection, name: str, columns: tuple[str, ...], group: tuple) -> list[dict]:
-    """Rows of ``name`` in ``group`` (synthetic, type, country)."""
-    return list(_stream(con, name, columns, group))
+def _rows(con: duckdb.DuckDBPyConnection, name: str, columns: tuple[str, ...], group: tuple, order: str) -> list[dict]:
+    """Rows of ``name`` in ``group`` (synthetic, type, country), in ``order``."""
+    return list(_stream(con, name, columns, group, order))
 
 
-def _stream(con: duckdb.DuckDBPyConnection, name: str, columns: tuple[str, ...], group: tuple) -> Iterator[dict]:
+def _stream(con: duckdb.DuckDBPyConnection, name: str, columns: tuple[str, ...], group: tuple,
+            order: str) -> Iterator[dict]:
     """``_rows`` as they are read, a batch at a time: nothing else may run on ``con`` until the last is taken."""
     select = ", ".join(f"t.{c}" for c in columns)
-    cursor = con.execute(f"SELECT {select} FROM {name} t WHERE {_IN_GROUP.format('t')}", list(group))
+    cursor = con.execute(f"SELECT {select} FROM {name} t WHERE {_IN_GROUP.format('t')} ORDER BY {order}", list(group))
     while batch := cursor.fetchmany(_BATCH):
         for values in batch:
             yield dict(zip(columns, values))
 
 
-def _unchanged(con: duckdb.DuckDBPyConnection, group: tuple) -> set[str]:
-    """The mentions of ``group`` as they were at the last merge: their fingerprint is the stored one."""
-    return {source_id for (source_id,) in con.execute(
-        "SELECT s.source_id FROM stg_merged_sources s JOIN _merge_now n ON n.record_id = s.source_id "
-        f"AND n.fingerprint = s.fingerprint WHERE {_IN_GROUP.format('s')} AND {_IN_GROUP.format('n')}",
-        [*group, *group]).fetchall()}
-
-
 def _rebuilt_rows(con: duckdb.DuckDBPyConnection, group: tuple, replay: Remerge,
                   light: dict[str, dict]) -> tuple[pa.Table, pa.Table]:
-    """The state rows of the group's changed events, from their members' full rows (read for those only)."""
-    synthetic, type_, _ = group
-    full = con.execute("SELECT * FROM stg_incident_mentions WHERE record_id IN (SELECT unnest(?::VARCHAR[]))",
-                       [replay.rebuilt]).to_arrow_table().cast(STG_INCIDENT_MENTIONS.arrow_schema())
-    group_events, group_sources = replay.rows({r["record_id"]: r for r in full.to_pylist()})
+    """The state rows of the group's changed events, from their members' full rows (read for those only), and their
+    members (``_MEMBERS``)."""
+    synthetic = group[0]
+    con.register("_merge_rebuilt", pa.table({"record_id": pa.array(replay.rebuilt, pa.string())}))
+    full = con.execute("SELECT * FROM stg_incident_mentions WHERE record_id IN (SELECT record_id FROM _merge_rebuilt)"
+                       ).to_arrow_table().cast(STG_INCIDENT_MENTIONS.arrow_schema())
+    con.unregister("_merge_rebuilt")
+    group_events, members = replay.rows({r["record_id"]: r for r in full.to_pylist()})
     del full
-    events, sources, start = [], [], 0
-    for event in group_events:
-        events.append(event | {"synthetic": synthetic, "published": light[event["incident_id"]]["published"]})
-        for member, source in enumerate(group_sources[start:start + event["n_sources"]]):
-            mention = light[source["source_id"]]
-            sources.append(source | {"member": member, "type": type_, "synthetic": synthetic,
-                                     "published": mention["published"], "fingerprint": mention["fingerprint"]})
-        start += event["n_sources"]
-    return to_arrow(MERGED_INCIDENTS, events), to_arrow(MERGED_SOURCES, sources)
+    events = [event | {"synthetic": synthetic, "published": light[event["incident_id"]]["published"]}
+              for event in group_events]
+    return to_arrow(MERGED_INCIDENTS, events), pa.Table.from_pylist(
+        [dict(zip(_MEMBERS.names, member)) for member in members], schema=_MEMBERS)
 
 
 def _store(con: duckdb.DuckDBPyConnection, dropped: list[str]) -> None:

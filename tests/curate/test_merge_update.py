@@ -186,3 +186,42 @@ def test_a_record_id_twice_is_refused():
           {f"art_{i}": (None, False) for i in range(8)})
     with pytest.raises(ValueError, match="inc_001"):
         update_merge(con)
+
+
+def merged_with(con: duckdb.DuckDBPyConnection, mentions: dict[str, dict], articles: dict[str, tuple]) -> list[list]:
+    """The stored merge brought up to date with ``mentions``, checked against a full merge: each event's sources."""
+    write(con, mentions, articles)
+    assert_update_equals_full_merge(con)
+    sources = merged_tables(con)[1]
+    events: dict[str, list] = {}
+    for source, event in zip(sources.column("source_id").to_pylist(), sources.column("incident_id").to_pylist()):
+        events.setdefault(event, []).append(source)
+    return list(events.values())
+
+
+DAILY = {f"art_{i}": (f"2024-03-{i + 1:02d}", False) for i in range(8)}  # art_0 published first
+
+
+def test_a_report_whose_event_lost_a_member_is_searched_again():
+    """A cityless report joined the Moscow event, the closer in time; once that event's report of the 7th is gone, the
+    Kaluga one (the 6th) is closer, and the report, unchanged itself, moves there."""
+    mentions = {"inc_000": mention("inc_000", "art_0", place=MOSCOW, date="2024-03-05"),
+                "inc_001": mention("inc_001", "art_1", place=MOSCOW, date="2024-03-07"),
+                "inc_002": mention("inc_002", "art_2", place=KALUGA, date="2024-03-06"),
+                "inc_003": mention("inc_003", "art_3", place=NO_CITY, date="2024-03-12")}
+    con = warehouse()
+    assert merged_with(con, mentions, DAILY) == [["inc_000", "inc_001", "inc_003"], ["inc_002"]]
+    del mentions["inc_001"]
+    assert merged_with(con, mentions, DAILY) == [["inc_000"], ["inc_002", "inc_003"]]
+
+
+def test_a_report_whose_event_grew_moves_to_a_closer_new_event():
+    """The Moscow event gains a report, and a new Kaluga event is closer in time to the cityless report of the 12th,
+    which moves there."""
+    mentions = {"inc_000": mention("inc_000", "art_0", place=MOSCOW, date="2024-03-05"),
+                "inc_003": mention("inc_003", "art_5", place=NO_CITY, date="2024-03-12")}
+    con = warehouse()
+    assert merged_with(con, mentions, DAILY) == [["inc_000", "inc_003"]]
+    mentions["inc_001"] = mention("inc_001", "art_1", place=MOSCOW, date="2024-03-06")
+    mentions["inc_002"] = mention("inc_002", "art_2", place=KALUGA, date="2024-03-11")
+    assert merged_with(con, mentions, DAILY) == [["inc_000", "inc_001"], ["inc_002", "inc_003"]]
