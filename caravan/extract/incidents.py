@@ -18,6 +18,7 @@ from __future__ import annotations
 import heapq
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -26,7 +27,7 @@ from caravan.ingest.corpus import Article
 from caravan.extract.dates import DateMention, find_anchored, find_dates, publication_date, shift_date
 from caravan.extract.numbers import VAGUE_NUMBERS, WORD_NUMBERS, parse_number, qualifier_before
 from caravan.extract.places import (STORY_COUNTRIES, City, Place, Region, citizen_adjective, country_name, demonym_country,
-                            find_places, gazetteer)
+                            find_places, gazetteer, may_find)
 from caravan.extract.text import Span, paragraphs, sentences
 
 DEFAULT_COUNTRY = "RU"  # where this story's events happen when an article gives no other clue
@@ -986,36 +987,47 @@ class _Setting:
 
     regions: frozenset  # regions named anywhere: they tell which of two same-named towns is meant
     story_cities: dict  # country -> the city the story is set in: named in the lead (dateline included) and again
-    cities: tuple  # every city named as a scene, in text order ("the city's market" is the last one)
-    cities_by_country: dict  # country -> those cities and their ends (which rise with their starts)
 
 
 @lru_cache(maxsize=16)
 def _setting(text: str) -> _Setting:
-    regions, named, cities = set(), [], []
-    for sent in sentences(text):
-        for place in find_places(text, sent.start, sent.end):
-            if place.kind == "region":
-                regions.add(place.region)
-            elif place.kind == "city" and not _aside(text, place):
-                named.append(place)  # how often the story names a city, wherever it goes or comes from
-                if place.preposition not in ("to", "towards", "into", "from"):
-                    cities.append(place)
-    counts: dict[str, int] = {}
-    for place in named:
-        counts[place.city.name] = counts.get(place.city.name, 0) + 1
+    """The lead's places, and those of the other sentences that may name a region or one of the lead's cities:
+    most sentences name neither, and which towns their names mean is not asked."""
+    sents = sentences(text)
     lead_end = next((p.end for p in paragraphs(text)), 0)
+    lead = [s for s in sents if s.start < lead_end]  # sentences are in text order: the lead's come first
+    places = [place for sent in lead for place in find_places(text, sent.start, sent.end)]
+    lead_cities = [place for place in places if _scene_city(text, place)]
+    names = frozenset(place.city.name for place in lead_cities)
+    places += [place for sent in sents[len(lead):] if may_find(text, sent.start, sent.end, names)
+               for place in find_places(text, sent.start, sent.end)]
+    # how often the story names a city, wherever it goes or comes from
+    counts = Counter(place.city.name for place in places if place.kind == "city" and not _aside(text, place))
     story: dict[str, Place] = {}
-    for place in cities:
-        if place.start < lead_end and counts[place.city.name] >= 2 and (
+    for place in lead_cities:
+        if counts[place.city.name] >= 2 and (
                 place.country not in story or counts[place.city.name] > counts[story[place.country].city.name]):
             story[place.country] = place
+    return _Setting(frozenset(place.region for place in places if place.kind == "region"), story)
+
+
+@lru_cache(maxsize=16)
+def _scene_cities(text: str) -> dict[str, tuple[list[Place], list[int]]]:
+    """Country -> every city of it named as a scene, in text order ("the city's market" is the last one), and their
+    ends (which rise with their starts)."""
     by_country: dict[str, tuple[list[Place], list[int]]] = {}
-    for place in cities:
-        of_country, ends = by_country.setdefault(place.country, ([], []))
-        of_country.append(place)
-        ends.append(place.end)
-    return _Setting(frozenset(regions), story, tuple(cities), by_country)
+    for sent in sentences(text):
+        for place in find_places(text, sent.start, sent.end):
+            if _scene_city(text, place):
+                of_country, ends = by_country.setdefault(place.country, ([], []))
+                of_country.append(place)
+                ends.append(place.end)
+    return by_country
+
+
+def _scene_city(text: str, place: Place) -> bool:
+    """A city named as where something is or happens: not a landmark, a destination or an origin."""
+    return place.kind == "city" and not _aside(text, place) and place.preposition not in ("to", "towards", "into", "from")
 
 
 def _aside(text: str, place: Place) -> bool:
@@ -1317,7 +1329,7 @@ def _inherited_city(text: str, m: _Mention, default: str, setting: _Setting, quo
     if _names_a_country(text, m.sentence):
         return None
     if _found_in(_THE_CITY, m.sentence.text):
-        before = _last_city_before(setting, m.sentence.start, default)
+        before = _last_city_before(text, m.sentence.start, default)
         if before:
             return before
     return setting.story_cities.get(default)
@@ -1331,9 +1343,9 @@ def _names_a_country(text: str, sent: Span) -> bool:
                for p in _places_in(text, sent))
 
 
-def _last_city_before(setting: _Setting, pos: int, country: str) -> Place | None:
+def _last_city_before(text: str, pos: int, country: str) -> Place | None:
     """The last city of ``country`` named as a scene before ``pos``."""
-    cities, ends = setting.cities_by_country.get(country, ((), ()))
+    cities, ends = _scene_cities(text).get(country, ((), ()))
     i = bisect_right(ends, pos) - 1
     return cities[i] if i >= 0 else None
 
@@ -1573,5 +1585,5 @@ def _record(m: _Mention, published: str | None) -> dict:
 
 # What the caches above keep of one article.
 _ARTICLE_CACHES = (_found_in, _first_end, _next_match_cache, _trim, _clause_breaks, _destinations, _counts_in,
-                   _first_match, _agent_named, _sentence_places, _setting, _relative_clauses, _place_index,
+                   _first_match, _agent_named, _sentence_places, _setting, _scene_cities, _relative_clauses, _place_index,
                    _places_apart, _names_a_country, _dates_in, _dates_at, _subordinators, _dateline_end)

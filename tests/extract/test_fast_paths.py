@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from itertools import combinations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from caravan.extract import dates, figures, incidents, numbers, places, quotes, speakers
@@ -121,6 +121,25 @@ def test_the_word_before_a_name_read_back_from_it(text, start):
     for end in range(len(text) + 1):  # a position in the text: where a name starts
         plain = places._PREV_WORD_RE.search(text, start, end)
         assert places._previous_word(text, start, end) == ((plain.start(1), plain.group(1)) if plain else None)
+
+
+NAME_WORDS_OF_PLACES = ["in", "near", "to", "from", "of", "the", "said", "police", "Police", "Edward", "We", ",", ".", "\n",
+                        "Moscow", "Moscow’s", "Kaluga", "Ekaterinburg", "Yekaterinburg", "St. Petersburg", "Osh", "Nice",
+                        "Almaty", "Almaty Region", "Amur Oblast", "the Amur region", "Zheleznogorsk", "Krasnoyarsk Krai",
+                        "the Krasnoyarsk regional police", "Krasnoyarsk Regional Court", "Kyrgyzstan", "Kyrgyzstan's capital",
+                        "the capital of Kyrgyzstan", "the capital of", "the Kyrgyz capital", "“Samara”", "Washington Post"]
+CITY_NAMES = ["Moscow", "Yekaterinburg", "Saint Petersburg", "Kaluga", "Bishkek", "Almaty", "Krasnoyarsk", "Zheleznogorsk"]
+
+
+@SETTINGS
+@given(texts(NAME_WORDS_OF_PLACES), st.sets(st.sampled_from(CITY_NAMES)), st.integers(0, 60))
+@example("the capital of Kyrgyzstan", {"Bishkek"}, len("the capital "))  # "of" opens the span
+def test_a_span_that_may_not_find_a_region_or_city_finds_none(text, cities, start):
+    # may_find reads the names of a span alone: where it says no, find_places finds no region, nor a city of these names
+    start = min(start, len(text))
+    found = [p for p in places.find_places(text, start, len(text))
+             if p.kind == "region" or (p.kind == "city" and p.city.name in cities)]
+    assert places.may_find(text, start, len(text), frozenset(cities)) or not found, found
 
 
 def test_the_region_of_each_city_is_kept_as_the_plain_rule_finds_it():
@@ -253,6 +272,42 @@ def test_the_date_of_an_event_word(text):
                  if not incidents._SUBORDINATOR.search(text, min(d.end, m.end), max(d.start, m.start))]
         plain = min(found, key=lambda d: abs(d.start - m.start)) if found else None
         assert incidents._nearest_date(text, m, "2024-03-30") == plain
+
+
+SETTING_WORDS = ["In", "in", "near", "to", "from", "the", "city", "Police", "police", "detained", "migrants", "said", ".",
+                 "\n", "Moscow", "Kazan", "Kaluga", "Novosibirsk", "Bishkek", "Yekaterinburg", "Ekaterinburg", "Osh",
+                 "Kyrgyzstan", "Amur Oblast", "the Krasnoyarsk regional police", "the Kyrgyz capital", "outside Kazan",
+                 "east of Moscow"]
+
+
+def plain_setting(text: str) -> tuple[frozenset, dict]:
+    """The regions and story cities of an article, every sentence's places read."""
+    from caravan.extract.places import find_places
+    from caravan.extract.text import paragraphs, sentences
+
+    regions, counts, lead_cities = set(), {}, []
+    lead_end = next((p.end for p in paragraphs(text)), 0)
+    for sent in sentences(text):
+        for place in find_places(text, sent.start, sent.end):
+            if place.kind == "region":
+                regions.add(place.region)
+            elif place.kind == "city" and not incidents._aside(text, place):
+                counts[place.city.name] = counts.get(place.city.name, 0) + 1
+                if place.preposition not in ("to", "towards", "into", "from") and place.start < lead_end:
+                    lead_cities.append(place)
+    story = {}
+    for place in lead_cities:
+        if counts[place.city.name] >= 2 and (
+                place.country not in story or counts[place.city.name] > counts[story[place.country].city.name]):
+            story[place.country] = place
+    return frozenset(regions), story
+
+
+@SETTINGS
+@given(texts(SETTING_WORDS, most=60))
+def test_the_setting_reads_only_the_sentences_that_may_change_it(text):
+    setting = incidents._setting.__wrapped__(text)
+    assert (setting.regions, setting.story_cities) == plain_setting(text)
 
 
 # --- speakers and quotes --------------------------------------------------------------------------
