@@ -1027,7 +1027,8 @@ def _scene_cities(text: str) -> dict[str, tuple[list[Place], list[int]]]:
 
 def _scene_city(text: str, place: Place) -> bool:
     """A city named as where something is or happens: not a landmark, a destination or an origin."""
-    return place.kind == "city" and not _aside(text, place) and place.preposition not in ("to", "towards", "into", "from")
+    return (place.kind == "city" and not _aside(text, place)
+            and place.preposition not in ("to", "towards", "into", "from"))
 
 
 def _aside(text: str, place: Place) -> bool:
@@ -1585,5 +1586,5 @@ def _record(m: _Mention, published: str | None) -> dict:
 
 # What the caches above keep of one article.
 _ARTICLE_CACHES = (_found_in, _first_end, _next_match_cache, _trim, _clause_breaks, _destinations, _counts_in,
-                   _first_match, _agent_named, _sentence_places, _setting, _scene_cities, _relative_clauses, _place_index,
-                   _places_apart, _names_a_country, _dates_in, _dates_at, _subordinators, _dateline_end)
+                   _first_match, _agent_named, _sentence_places, _setting, _scene_cities, _relative_clauses,
+                   _place_index, _places_apart, _names_a_country, _dates_in, _dates_at, _subordinators, _dateline_end)

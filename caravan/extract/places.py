@@ -541,7 +541,8 @@ def _resolve(text: str, start: int, end: int, focus: tuple[str, ...], known: fro
             if not _may_name_a_city(h):  # asked first: most names it rules out are shared by many towns
                 continue
             city = _best_city_of(gaz.city_keys[h.key], admin1s, known, countries, focus)
-            if city.country not in focus and not (h.preposition in _LOCATIVE or city.population >= MIN_FOREIGN_POPULATION):
+            if city.country not in focus and not (h.preposition in _LOCATIVE
+                                                  or city.population >= MIN_FOREIGN_POPULATION):
                 continue  # a small town abroad needs "in X"
             if h.next_word and h.next_word.lower() == "regional":  # "the Krasnoyarsk regional police": the region
                 region = gaz.region_of(city)
