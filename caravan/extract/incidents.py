@@ -27,7 +27,7 @@ from caravan.ingest.corpus import Article
 from caravan.extract.dates import DateMention, find_anchored, find_dates, publication_date, shift_date
 from caravan.extract.numbers import VAGUE_NUMBERS, WORD_NUMBERS, parse_number, qualifier_before
 from caravan.extract.places import (STORY_COUNTRIES, City, Place, Region, citizen_adjective, country_name, demonym_country,
-                            find_places, gazetteer, may_find)
+                            find_places, gazetteer, may_name_city, may_name_region, reads_context)
 from caravan.extract.text import Span, paragraphs, sentences
 
 DEFAULT_COUNTRY = "RU"  # where this story's events happen when an article gives no other clue
@@ -448,9 +448,9 @@ def _incidents(article: Article) -> list[dict]:
     if not mentions:
         return []
     default = _default_country(text, mentions)
-    setting = _setting(text)
+    story = _story_cities(text)
     for m in mentions:
-        _locate(text, m, default, setting, quotes)
+        _locate(text, m, default, story, quotes)
         m.date = _nearest_date(text, m, article.published) or _anchored_date(text, m, article.published)
         if m.type == "terror_attack":
             _date_known_attack(text, m)
@@ -969,7 +969,10 @@ def _agent_named(text: str, start: int, end: int) -> tuple[str | None] | None:
 # --- where and when -----------------------------------------------------------------------------------------------
 @lru_cache(maxsize=256)
 def _sentence_places(text: str, sent: Span) -> tuple[Place, ...]:
-    return tuple(find_places(text, _dateline_end(text, sent), sent.end, context=_setting(text).regions))
+    start = _dateline_end(text, sent)
+    # the regions named in the article are looked for only where they may tell which town a name means
+    context = _regions(text) if reads_context(text, start, sent.end) else ()
+    return tuple(find_places(text, start, sent.end, context=context))
 
 
 @lru_cache(maxsize=256)  # asked by every event word of the sentence
@@ -981,34 +984,47 @@ def _dateline_end(text: str, sent: Span) -> int:
     return dateline.end() if dateline else start
 
 
-@dataclass(frozen=True)
-class _Setting:
-    """Where an article's story is set: what its place-less sentences about events refer to."""
-
-    regions: frozenset  # regions named anywhere: they tell which of two same-named towns is meant
-    story_cities: dict  # country -> the city the story is set in: named in the lead (dateline included) and again
+@lru_cache(maxsize=16)
+def _regions(text: str) -> frozenset[Region]:
+    """The regions named anywhere in the article: they tell which of two same-named towns is meant."""
+    return frozenset(place.region for sent in sentences(text) if may_name_region(text, sent.start, sent.end)
+                     for place in find_places(text, sent.start, sent.end) if place.kind == "region")
 
 
 @lru_cache(maxsize=16)
-def _setting(text: str) -> _Setting:
-    """The lead's places, and those of the other sentences that may name a region or one of the lead's cities:
-    most sentences name neither, and which towns their names mean is not asked."""
+def _story_cities(text: str) -> dict[str, Place]:
+    """Country -> the city the story is set in, which its place-less sentences about events refer to: of the cities
+    the lead (dateline included) names as a scene, the most named in the article, if named again.
+
+    The other sentences are read only while a count is asked, and only where they may name a city asked about: a
+    country of one city in the lead asks only whether it is named twice."""
     sents = sentences(text)
     lead_end = next((p.end for p in paragraphs(text)), 0)
-    lead = [s for s in sents if s.start < lead_end]  # sentences are in text order: the lead's come first
+    lead = [sent for sent in sents if sent.start < lead_end]  # sentences are in text order: the lead's come first
     places = [place for sent in lead for place in find_places(text, sent.start, sent.end)]
     lead_cities = [place for place in places if _scene_city(text, place)]
-    names = frozenset(place.city.name for place in lead_cities)
-    places += [place for sent in sents[len(lead):] if may_find(text, sent.start, sent.end, names)
-               for place in find_places(text, sent.start, sent.end)]
-    # how often the story names a city, wherever it goes or comes from
-    counts = Counter(place.city.name for place in places if place.kind == "city" and not _aside(text, place))
+    counts = Counter(_names_of_cities(text, places))
+    names_by_country: dict[str, set[str]] = {}
+    for place in lead_cities:
+        names_by_country.setdefault(place.country, set()).add(place.city.name)
+    for sent in sents[len(lead):]:
+        asked = frozenset(name for names in names_by_country.values() for name in names
+                          if len(names) > 1 or counts[name] < 2)
+        if not asked:
+            break
+        if may_name_city(text, sent.start, sent.end, asked):
+            counts.update(_names_of_cities(text, find_places(text, sent.start, sent.end)))
     story: dict[str, Place] = {}
     for place in lead_cities:
         if counts[place.city.name] >= 2 and (
                 place.country not in story or counts[place.city.name] > counts[story[place.country].city.name]):
             story[place.country] = place
-    return _Setting(frozenset(place.region for place in places if place.kind == "region"), story)
+    return story
+
+
+def _names_of_cities(text: str, places: Iterable[Place]) -> list[str]:
+    """The names of the cities among places, as the story names them, wherever it goes or comes from."""
+    return [place.city.name for place in places if place.kind == "city" and not _aside(text, place)]
 
 
 @lru_cache(maxsize=16)
@@ -1079,7 +1095,7 @@ def _places_in(text: str, sent: Span, start: int | None = None, end: int | None 
 def _default_country(text: str, mentions: list[_Mention]) -> str:
     """The country of the article's events: the one most named where its events are told, and where its story is
     set, else the default."""
-    votes = {country: 2 for country in _setting(text).story_cities}
+    votes = {country: 2 for country in _story_cities(text)}
     for sent in {m.sentence for m in mentions}:
         for place in _places_in(text, sent):
             if place.preposition in ("to", "towards", "into", "from"):
@@ -1227,7 +1243,7 @@ def _places_apart(text: str, sent: Span) -> bool:
     return all(a.end <= b.start for a, b in zip(places, places[1:]))
 
 
-def _locate(text: str, m: _Mention, default: str, setting: _Setting, quotes: _Quotes) -> None:
+def _locate(text: str, m: _Mention, default: str, story: dict[str, Place], quotes: _Quotes) -> None:
     """Place and country of the event: a city, region or "in <country>" near its word; else the city the story
     is set in, where the sentence names no other scene; else the default country."""
     if m.type == "travel_advisory":
@@ -1252,7 +1268,7 @@ def _locate(text: str, m: _Mention, default: str, setting: _Setting, quotes: _Qu
         m.country = doer.country
         return
     if nearest is None and not m.anaphoric:  # "the killing" is where the killing told before was
-        m.place = _inherited_city(text, m, default, setting, quotes)
+        m.place = _inherited_city(text, m, default, story, quotes)
         m.inherited = m.place is not None
     if nearest is not None:
         city = nearest if nearest.kind == "city" else scene.nearest(
@@ -1321,7 +1337,7 @@ def _country_subject(text: str, m: _Mention) -> Place | None:
     return None
 
 
-def _inherited_city(text: str, m: _Mention, default: str, setting: _Setting, quotes: _Quotes) -> Place | None:
+def _inherited_city(text: str, m: _Mention, default: str, story: dict[str, Place], quotes: _Quotes) -> Place | None:
     """The city of a sentence that names no scene: "the city's market" is the last city named, and an event told
     without a place is in the city the story is set in. Not in quoted speech, nor where the sentence speaks of a
     whole country ("Kazakhstan deported", "raids across the country")."""
@@ -1333,7 +1349,7 @@ def _inherited_city(text: str, m: _Mention, default: str, setting: _Setting, quo
         before = _last_city_before(text, m.sentence.start, default)
         if before:
             return before
-    return setting.story_cities.get(default)
+    return story.get(default)
 
 
 @lru_cache(maxsize=256)
@@ -1586,5 +1602,6 @@ def _record(m: _Mention, published: str | None) -> dict:
 
 # What the caches above keep of one article.
 _ARTICLE_CACHES = (_found_in, _first_end, _next_match_cache, _trim, _clause_breaks, _destinations, _counts_in,
-                   _first_match, _agent_named, _sentence_places, _setting, _scene_cities, _relative_clauses,
-                   _place_index, _places_apart, _names_a_country, _dates_in, _dates_at, _subordinators, _dateline_end)
+                   _first_match, _agent_named, _sentence_places, _regions, _story_cities, _scene_cities,
+                   _relative_clauses, _place_index, _places_apart, _names_a_country, _dates_in, _dates_at,
+                   _subordinators, _dateline_end)

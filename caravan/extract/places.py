@@ -486,18 +486,45 @@ def find_places(text: str, start: int = 0, end: int | None = None,
     return list(_resolve(text, start, end, focus, known))
 
 
-def may_find(text: str, start: int, end: int, cities: frozenset[str] = frozenset()) -> bool:
-    """Whether ``find_places(text, start, end)`` may find a region, or a city of one of the names ``cities``;
-    False only where it finds none. Read from the names alone, without the words around them or which town
-    each means, which is most of the work of finding places."""
+def may_name_region(text: str, start: int, end: int) -> bool:
+    """Whether ``find_places(text, start, end)`` may find a region; False only where it finds none. Read from the
+    names alone, without the words around them or which town each means, which is most of the work of finding
+    places."""
+    return any(name.kind == "region" or (name.kind == "city" and (_next_word(text, name.words_end, end) or "").lower()
+                                         == "regional") for name in _names(text, start, end))
+
+
+def may_name_city(text: str, start: int, end: int, cities: frozenset[str]) -> bool:
+    """Whether ``find_places(text, start, end)`` may find a city of one of the names ``cities``; False only where it
+    finds none. Read from the names alone, as ``may_name_region``."""
     gaz = gazetteer()
-    for name in _names(text, start, end):
-        if name.kind == "region" or (name.kind == "city" and (
-                any(city.name in cities for city in gaz.city_keys[name.key])
-                or (_next_word(text, name.words_end, end) or "").lower() == "regional")):
-            return True
+    if any(name.kind == "city" and any(city.name in cities for city in gaz.city_keys[name.key])
+           for name in _names(text, start, end)):
+        return True
     # "the capital of" may open before the span: the country named in it may be its first word
     return text.find("capital", max(0, start - 40), end) >= 0
+
+
+def reads_context(text: str, start: int, end: int, focus: tuple[str, ...] = STORY_COUNTRIES) -> bool:
+    """Whether regions of the gazetteer named elsewhere (``context``) may change what ``find_places(text, start, end)``
+    finds: they tell which of several towns of one name is meant, and change it only where a town in one of them
+    is not the one meant without them."""
+    gaz = gazetteer()
+    hits = _hits(text, start, end)
+    admin1s, countries = _named_with(hits)
+    for h in hits:
+        if h.kind == "city" and len(gaz.city_keys[h.key]) > 1 and _may_name_a_city(h):
+            towns = gaz.city_keys[h.key]
+            meant = _best_city_of(towns, admin1s, frozenset(), countries, focus)
+            if any(town is not meant and (town.country, town.admin1) in gaz.regions for town in towns):
+                return True
+    return False
+
+
+def _named_with(names: tuple[_Name, ...] | tuple[_Hit, ...]) -> tuple[frozenset, set[str]]:
+    """The regions (as ``_admin1s``) and countries named in a span: a name shared by several towns is read by
+    them first."""
+    return _admin1s(_regions_hit(names)), {gazetteer().country_keys[n.key] for n in names if n.kind == "country"}
 
 
 def _regions_hit(names: tuple[_Name, ...]) -> set[Region]:
@@ -517,9 +544,7 @@ def _resolve(text: str, start: int, end: int, focus: tuple[str, ...], known: fro
     once)."""
     gaz = gazetteer()
     hits = _hits(text, start, end)
-    regions = _regions_hit(hits)
-    countries = {gaz.country_keys[h.key] for h in hits if h.kind == "country"}
-    admin1s = _admin1s(regions)  # once, not for each name
+    admin1s, countries = _named_with(hits)
     places = []
     for h in hits:
         if h.kind == "region":
