@@ -184,6 +184,13 @@ _TYPES_BY_WORD = {w: frozenset(t for t, (openers, _) in _TRIGGERS.items() if w i
 # An opening word as a whole run of letters a-z (as in the lower-cased sentence): the words of a sentence that open
 # an event word, found without listing all its words.
 _OPENER_WORD = re.compile(rf"(?<![a-z])(?:{_words(_OPENERS)})(?![a-z])")
+# The words a match of each type's pattern begins with, as whole runs of letters a-z: its opening words, and the
+# first words of its branches that open otherwise ("checked the documents of", "of Slavic origin").
+_MORE_FIRST_WORDS = {"raid": "checked conducted conducting carried carrying launched", "discrimination": "of with",
+                     "travel_advisory": "issued published posted"}
+_FIRST_WORDS = {t: frozenset(openers.split()) | frozenset(_MORE_FIRST_WORDS.get(t, "").split())
+                for t, (openers, _) in _TRIGGERS.items()}
+_FIRST_WORD = re.compile(rf"(?<![a-z])(?:{_words(set().union(*_FIRST_WORDS.values()))})(?![a-z])")
 # Forms of the event word: a base verb or participle can be a plan ("to arrest", "could be deported").
 _BASE_FORM = re.compile(r"beat|attack|arrest|raid|threaten|protest|rally|assault|murder|harass|insult|expel|detain|evict"
                         r"|deport|torch|punch|stab|kill|sweep", _I)
@@ -603,9 +610,30 @@ def _window(text: str, clause_start: int, pos: int, max_words: int = 12) -> str:
 
 
 # --- event words in a sentence ------------------------------------------------------------------------------------
+def _event_words(text: str, sent: Span, types: set[str]) -> list[tuple[int, int, str]]:
+    """Where the patterns of ``types`` match in the sentence, each type's matches as its ``finditer`` gives them.
+
+    A match begins at one of its type's first words: in a sentence of ASCII, where lower-casing keeps every offset
+    and no letter but A-Z lower-cases to a-z, a pattern is tried only there, not at every character."""
+    patterns = [(type_, pattern) for type_, (_, pattern) in _TRIGGERS.items() if type_ in types]
+    if not sent.text.isascii():
+        return [(m.start(), m.end(), type_) for type_, pattern in patterns
+                for m in pattern.finditer(text, sent.start, sent.end)]
+    firsts = [(sent.start + w.start(), w.group()) for w in _FIRST_WORD.finditer(sent.text.lower())]
+    found = []
+    for type_, pattern in patterns:
+        words, searched_to = _FIRST_WORDS[type_], sent.start  # finditer goes on from the end of its last match
+        for pos, word in firsts:
+            if pos >= searched_to and word in words:
+                m = pattern.match(text, pos, sent.end)
+                if m:
+                    found.append((pos, m.end(), type_))
+                    searched_to = m.end()
+    return found
+
+
 def _sentence_mentions(text: str, sent: Span, quotes: list[tuple[int, int]], types: set[str]) -> list[_Mention]:
-    found = sorted(((m.start(), m.end(), type_) for type_, (_, pattern) in _TRIGGERS.items() if type_ in types
-                    for m in pattern.finditer(text, sent.start, sent.end)), key=lambda f: (f[0], f[0] - f[1]))
+    found = sorted(_event_words(text, sent, types), key=lambda f: (f[0], f[0] - f[1]))
     kept: list[tuple[int, int, str]] = []
     for f in found:  # the longest event word wins where two overlap ("stabbed to death" over "stabbed")
         if not kept or f[0] >= kept[-1][1]:  # in text order, the last one kept reaches furthest

@@ -275,6 +275,51 @@ def test_the_opening_words_of_a_sentence(text):
     assert set(incidents._OPENER_WORD.findall(lower)) == incidents._OPENERS.intersection(re.findall(r"[a-z]+", lower))
 
 
+def top_level_branches(pattern: re.Pattern) -> list[re.Pattern]:
+    """The branches of a pattern's outermost alternation, each as a pattern of its own."""
+    branches, depth, in_class, start, i, source = [], 0, False, 0, 0, pattern.pattern
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 1  # an escaped character
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            i += source[i + 1:i + 2] == "]"  # "[]...]": the first "]" is a member
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            branches.append(source[start:i])
+            start = i + 1
+        i += 1
+    return [re.compile(branch, pattern.flags) for branch in branches + [source[start:]]]
+
+
+def event_word_texts() -> st.SearchStrategy[str]:
+    """ASCII texts of matches of every branch of every type's pattern, among other words."""
+    branches = [branch for type_, (_, pattern) in incidents._TRIGGERS.items() if type_ != "incident"  # it looks back
+                for branch in top_level_branches(pattern)]
+    matches = st.sampled_from(branches).flatmap(  # as likely one as another
+        lambda branch: st.from_regex(branch, fullmatch=True, alphabet=st.characters(codec="ascii")))
+    words = st.sampled_from(INCIDENT_WORDS + ["The incident took place", "the episode happened", "Of", "of", "-", "x"])
+    return st.lists(words | matches, max_size=12).map(" ".join)
+
+
+def test_the_branches_of_a_pattern_are_its_alternatives():
+    for _, pattern in incidents._TRIGGERS.values():
+        assert "|".join(b.pattern for b in top_level_branches(pattern)) == pattern.pattern
+    assert len(top_level_branches(incidents._TRIGGERS["raid"][1])) == 7
+
+
+@settings(SETTINGS, max_examples=600)  # a branch is drawn in one example of 90: each is drawn some times
+@given(event_word_texts())
+def test_a_pattern_is_tried_only_at_its_first_words(text):
+    plain = [(m.start(), m.end(), type_) for type_, (_, pattern) in incidents._TRIGGERS.items()
+             for m in pattern.finditer(text)]
+    assert incidents._event_words(text, Span(0, len(text), text), set(incidents._TRIGGERS)) == plain
+
+
 @SETTINGS
 @given(texts(INCIDENT_WORDS))
 def test_the_date_of_an_event_word(text):
