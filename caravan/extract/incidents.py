@@ -191,6 +191,10 @@ _MORE_FIRST_WORDS = {"raid": "checked conducted conducting carried carrying laun
 _FIRST_WORDS = {t: frozenset(openers.split()) | frozenset(_MORE_FIRST_WORDS.get(t, "").split())
                 for t, (openers, _) in _TRIGGERS.items()}
 _FIRST_WORD = re.compile(rf"(?<![a-z])(?:{_words(set().union(*_FIRST_WORDS.values()))})(?![a-z])")
+# The letters that lower-casing makes two characters of (İ), or that re's IGNORECASE reads as a letter a-z which
+# lower-casing does not make (ı, ſ): in a sentence without them, the lower-cased sentence keeps every offset, and a
+# pattern's first word is a run of a-z in it.
+_UNLIKE_CASES = re.compile("[\u0130\u0131\u017f]")
 # Forms of the event word: a base verb or participle can be a plan ("to arrest", "could be deported").
 _BASE_FORM = re.compile(r"beat|attack|arrest|raid|threaten|protest|rally|assault|murder|harass|insult|expel|detain|evict"
                         r"|deport|torch|punch|stab|kill|sweep", _I)
@@ -613,10 +617,10 @@ def _window(text: str, clause_start: int, pos: int, max_words: int = 12) -> str:
 def _event_words(text: str, sent: Span, types: set[str]) -> list[tuple[int, int, str]]:
     """Where the patterns of ``types`` match in the sentence, each type's matches as its ``finditer`` gives them.
 
-    A match begins at one of its type's first words: in a sentence of ASCII, where lower-casing keeps every offset
-    and no letter but A-Z lower-cases to a-z, a pattern is tried only there, not at every character."""
+    A match begins at one of its type's first words: but in a sentence with ``_UNLIKE_CASES``, a pattern is tried
+    only there, not at every character."""
     patterns = [(type_, pattern) for type_, (_, pattern) in _TRIGGERS.items() if type_ in types]
-    if not sent.text.isascii():
+    if _UNLIKE_CASES.search(sent.text):
         return [(m.start(), m.end(), type_) for type_, pattern in patterns
                 for m in pattern.finditer(text, sent.start, sent.end)]
     firsts = [(sent.start + w.start(), w.group()) for w in _FIRST_WORD.finditer(sent.text.lower())]

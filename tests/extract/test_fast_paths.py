@@ -297,13 +297,21 @@ def top_level_branches(pattern: re.Pattern) -> list[re.Pattern]:
 
 
 def event_word_texts() -> st.SearchStrategy[str]:
-    """ASCII texts of matches of every branch of every type's pattern, among other words."""
+    """Texts of matches of every branch of every type's pattern, among other words."""
     branches = [branch for type_, (_, pattern) in incidents._TRIGGERS.items() if type_ != "incident"  # it looks back
                 for branch in top_level_branches(pattern)]
     matches = st.sampled_from(branches).flatmap(  # as likely one as another
         lambda branch: st.from_regex(branch, fullmatch=True, alphabet=st.characters(codec="ascii")))
-    words = st.sampled_from(INCIDENT_WORDS + ["The incident took place", "the episode happened", "Of", "of", "-", "x"])
+    words = st.sampled_from(INCIDENT_WORDS + ["The incident took place", "the episode happened", "Of", "of", "-", "x",
+                                              "“", "’", "é", "éraid", "ſtabbed", "detaıned", "İ"])
     return st.lists(words | matches, max_size=12).map(" ".join)
+
+
+def test_the_letters_that_lower_case_unlike_re_reads_them():
+    every_character = "".join(map(chr, range(0x110000)))
+    odd = {c for c in every_character if len(c.lower()) != 1 or (re.fullmatch("(?i)[a-z]", c) and not
+                                                                  re.fullmatch("[a-z]", c.lower()))}
+    assert odd == set(incidents._UNLIKE_CASES.pattern.strip("[]"))
 
 
 def test_the_branches_of_a_pattern_are_its_alternatives():
