@@ -190,7 +190,7 @@ _MORE_FIRST_WORDS = {"raid": "checked conducted conducting carried carrying laun
                      "travel_advisory": "issued published posted"}
 _FIRST_WORDS = {t: frozenset(openers.split()) | frozenset(_MORE_FIRST_WORDS.get(t, "").split())
                 for t, (openers, _) in _TRIGGERS.items()}
-_FIRST_WORD = re.compile(rf"(?<![a-z])(?:{_words(set().union(*_FIRST_WORDS.values()))})(?![a-z])")
+_MORE_FIRST_WORD = re.compile(rf"(?<![a-z])(?:{_words(' '.join(_MORE_FIRST_WORDS.values()).split())})(?![a-z])")
 # The letters that lower-casing makes two characters of (İ), or that re's IGNORECASE reads as a letter a-z which
 # lower-casing does not make (ı, ſ): in a sentence without them, the lower-cased sentence keeps every offset, and a
 # pattern's first word is a run of a-z in it.
@@ -452,10 +452,11 @@ def _incidents(article: Article) -> list[dict]:
     quotes = _quote_spans(text)
     mentions: list[_Mention] = []
     for sent in sentences(text):
-        openers = set(_OPENER_WORD.findall(sent.text.lower()))
+        lower = sent.text.lower()
+        openers = [(w.start(), w.group()) for w in _OPENER_WORD.finditer(lower)]
         if openers:
-            types = set().union(*(_TYPES_BY_WORD[w] for w in openers))
-            mentions += _sentence_mentions(text, sent, quotes, types)
+            types = set().union(*(_TYPES_BY_WORD[w] for _, w in openers))
+            mentions += _sentence_mentions(text, sent, quotes, types, _first_words_at(lower, openers, types))
     if not mentions:
         return []
     default = _default_country(text, mentions)
@@ -614,20 +615,28 @@ def _window(text: str, clause_start: int, pos: int, max_words: int = 12) -> str:
 
 
 # --- event words in a sentence ------------------------------------------------------------------------------------
-def _event_words(text: str, sent: Span, types: set[str]) -> list[tuple[int, int, str]]:
+def _first_words_at(lower: str, openers: list[tuple[int, str]], types: set[str]) -> list[tuple[int, str]]:
+    """The first words of the patterns of ``types`` in a lower-cased sentence, and where each begins, in text order:
+    its opening words (``openers``), and the other first words where a type has them."""
+    if types.isdisjoint(_MORE_FIRST_WORDS):
+        return openers
+    return sorted(set(openers).union((w.start(), w.group()) for w in _MORE_FIRST_WORD.finditer(lower)))
+
+
+def _event_words(text: str, sent: Span, types: set[str], firsts: list[tuple[int, str]]) -> list[tuple[int, int, str]]:
     """Where the patterns of ``types`` match in the sentence, each type's matches as its ``finditer`` gives them.
 
-    A match begins at one of its type's first words: but in a sentence with ``_UNLIKE_CASES``, a pattern is tried
-    only there, not at every character."""
+    A match begins at one of its type's first words (``firsts``, offsets into the sentence): in a sentence without
+    ``_UNLIKE_CASES``, a pattern is tried only there, not at every character."""
     patterns = [(type_, pattern) for type_, (_, pattern) in _TRIGGERS.items() if type_ in types]
     if _UNLIKE_CASES.search(sent.text):
         return [(m.start(), m.end(), type_) for type_, pattern in patterns
                 for m in pattern.finditer(text, sent.start, sent.end)]
-    firsts = [(sent.start + w.start(), w.group()) for w in _FIRST_WORD.finditer(sent.text.lower())]
     found = []
     for type_, pattern in patterns:
         words, searched_to = _FIRST_WORDS[type_], sent.start  # finditer goes on from the end of its last match
-        for pos, word in firsts:
+        for offset, word in firsts:
+            pos = sent.start + offset
             if pos >= searched_to and word in words:
                 m = pattern.match(text, pos, sent.end)
                 if m:
@@ -636,8 +645,9 @@ def _event_words(text: str, sent: Span, types: set[str]) -> list[tuple[int, int,
     return found
 
 
-def _sentence_mentions(text: str, sent: Span, quotes: list[tuple[int, int]], types: set[str]) -> list[_Mention]:
-    found = sorted(_event_words(text, sent, types), key=lambda f: (f[0], f[0] - f[1]))
+def _sentence_mentions(text: str, sent: Span, quotes: _Quotes, types: set[str],
+                       firsts: list[tuple[int, str]]) -> list[_Mention]:
+    found = sorted(_event_words(text, sent, types, firsts), key=lambda f: (f[0], f[0] - f[1]))
     kept: list[tuple[int, int, str]] = []
     for f in found:  # the longest event word wins where two overlap ("stabbed to death" over "stabbed")
         if not kept or f[0] >= kept[-1][1]:  # in text order, the last one kept reaches furthest

@@ -325,7 +325,10 @@ def test_the_branches_of_a_pattern_are_its_alternatives():
 def test_a_pattern_is_tried_only_at_its_first_words(text):
     plain = [(m.start(), m.end(), type_) for type_, (_, pattern) in incidents._TRIGGERS.items()
              for m in pattern.finditer(text)]
-    assert incidents._event_words(text, Span(0, len(text), text), set(incidents._TRIGGERS)) == plain
+    lower, types = text.lower(), set(incidents._TRIGGERS)
+    openers = [(w.start(), w.group()) for w in incidents._OPENER_WORD.finditer(lower)]
+    firsts = incidents._first_words_at(lower, openers, types)
+    assert incidents._event_words(text, Span(0, len(text), text), types, firsts) == plain
 
 
 @SETTINGS
