@@ -18,6 +18,7 @@ from __future__ import annotations
 import heapq
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -26,7 +27,7 @@ from caravan.ingest.corpus import Article
 from caravan.extract.dates import DateMention, find_anchored, find_dates, publication_date, shift_date
 from caravan.extract.numbers import VAGUE_NUMBERS, WORD_NUMBERS, parse_number, qualifier_before
 from caravan.extract.places import (STORY_COUNTRIES, City, Place, Region, citizen_adjective, country_name, demonym_country,
-                            find_places, gazetteer)
+                            find_places, gazetteer, may_name_city, may_name_region, reads_context)
 from caravan.extract.text import Span, paragraphs, sentences
 
 DEFAULT_COUNTRY = "RU"  # where this story's events happen when an article gives no other clue
@@ -183,6 +184,17 @@ _TYPES_BY_WORD = {w: frozenset(t for t, (openers, _) in _TRIGGERS.items() if w i
 # An opening word as a whole run of letters a-z (as in the lower-cased sentence): the words of a sentence that open
 # an event word, found without listing all its words.
 _OPENER_WORD = re.compile(rf"(?<![a-z])(?:{_words(_OPENERS)})(?![a-z])")
+# The words a match of each type's pattern begins with, as whole runs of letters a-z: its opening words, and the
+# first words of its branches that open otherwise ("checked the documents of", "of Slavic origin").
+_MORE_FIRST_WORDS = {"raid": "checked conducted conducting carried carrying launched", "discrimination": "of with",
+                     "travel_advisory": "issued published posted"}
+_FIRST_WORDS = {t: frozenset(openers.split()) | frozenset(_MORE_FIRST_WORDS.get(t, "").split())
+                for t, (openers, _) in _TRIGGERS.items()}
+_MORE_FIRST_WORD = re.compile(rf"(?<![a-z])(?:{_words(' '.join(_MORE_FIRST_WORDS.values()).split())})(?![a-z])")
+# The letters that lower-casing makes two characters of (İ), or that re's IGNORECASE reads as a letter a-z which
+# lower-casing does not make (ı, ſ): in a sentence without them, the lower-cased sentence keeps every offset, and a
+# pattern's first word is a run of a-z in it.
+_UNLIKE_CASES = re.compile("[\u0130\u0131\u017f]")
 # Forms of the event word: a base verb or participle can be a plan ("to arrest", "could be deported").
 _BASE_FORM = re.compile(r"beat|attack|arrest|raid|threaten|protest|rally|assault|murder|harass|insult|expel|detain|evict"
                         r"|deport|torch|punch|stab|kill|sweep", _I)
@@ -440,16 +452,17 @@ def _incidents(article: Article) -> list[dict]:
     quotes = _quote_spans(text)
     mentions: list[_Mention] = []
     for sent in sentences(text):
-        openers = set(_OPENER_WORD.findall(sent.text.lower()))
+        lower = sent.text.lower()
+        openers = [(w.start(), w.group()) for w in _OPENER_WORD.finditer(lower)]
         if openers:
-            types = set().union(*(_TYPES_BY_WORD[w] for w in openers))
-            mentions += _sentence_mentions(text, sent, quotes, types)
+            types = set().union(*(_TYPES_BY_WORD[w] for _, w in openers))
+            mentions += _sentence_mentions(text, sent, quotes, types, _first_words_at(lower, openers, types))
     if not mentions:
         return []
     default = _default_country(text, mentions)
-    setting = _setting(text)
+    story = _story_cities(text)
     for m in mentions:
-        _locate(text, m, default, setting, quotes)
+        _locate(text, m, default, story, quotes)
         m.date = _nearest_date(text, m, article.published) or _anchored_date(text, m, article.published)
         if m.type == "terror_attack":
             _date_known_attack(text, m)
@@ -602,9 +615,39 @@ def _window(text: str, clause_start: int, pos: int, max_words: int = 12) -> str:
 
 
 # --- event words in a sentence ------------------------------------------------------------------------------------
-def _sentence_mentions(text: str, sent: Span, quotes: list[tuple[int, int]], types: set[str]) -> list[_Mention]:
-    found = sorted(((m.start(), m.end(), type_) for type_, (_, pattern) in _TRIGGERS.items() if type_ in types
-                    for m in pattern.finditer(text, sent.start, sent.end)), key=lambda f: (f[0], f[0] - f[1]))
+def _first_words_at(lower: str, openers: list[tuple[int, str]], types: set[str]) -> list[tuple[int, str]]:
+    """The first words of the patterns of ``types`` in a lower-cased sentence, and where each begins, in text order:
+    its opening words (``openers``), and the other first words where a type has them."""
+    if types.isdisjoint(_MORE_FIRST_WORDS):
+        return openers
+    return sorted(set(openers).union((w.start(), w.group()) for w in _MORE_FIRST_WORD.finditer(lower)))
+
+
+def _event_words(text: str, sent: Span, types: set[str], firsts: list[tuple[int, str]]) -> list[tuple[int, int, str]]:
+    """Where the patterns of ``types`` match in the sentence, each type's matches as its ``finditer`` gives them.
+
+    A match begins at one of its type's first words (``firsts``, offsets into the sentence): in a sentence without
+    ``_UNLIKE_CASES``, a pattern is tried only there, not at every character."""
+    patterns = [(type_, pattern) for type_, (_, pattern) in _TRIGGERS.items() if type_ in types]
+    if _UNLIKE_CASES.search(sent.text):
+        return [(m.start(), m.end(), type_) for type_, pattern in patterns
+                for m in pattern.finditer(text, sent.start, sent.end)]
+    found = []
+    for type_, pattern in patterns:
+        words, searched_to = _FIRST_WORDS[type_], sent.start  # finditer goes on from the end of its last match
+        for offset, word in firsts:
+            pos = sent.start + offset
+            if pos >= searched_to and word in words:
+                m = pattern.match(text, pos, sent.end)
+                if m:
+                    found.append((pos, m.end(), type_))
+                    searched_to = m.end()
+    return found
+
+
+def _sentence_mentions(text: str, sent: Span, quotes: _Quotes, types: set[str],
+                       firsts: list[tuple[int, str]]) -> list[_Mention]:
+    found = sorted(_event_words(text, sent, types, firsts), key=lambda f: (f[0], f[0] - f[1]))
     kept: list[tuple[int, int, str]] = []
     for f in found:  # the longest event word wins where two overlap ("stabbed to death" over "stabbed")
         if not kept or f[0] >= kept[-1][1]:  # in text order, the last one kept reaches furthest
@@ -968,7 +1011,10 @@ def _agent_named(text: str, start: int, end: int) -> tuple[str | None] | None:
 # --- where and when -----------------------------------------------------------------------------------------------
 @lru_cache(maxsize=256)
 def _sentence_places(text: str, sent: Span) -> tuple[Place, ...]:
-    return tuple(find_places(text, _dateline_end(text, sent), sent.end, context=_setting(text).regions))
+    start = _dateline_end(text, sent)
+    # the regions named in the article are looked for only where they may tell which town a name means
+    context = _regions(text) if reads_context(text, start, sent.end) else ()
+    return tuple(find_places(text, start, sent.end, context=context))
 
 
 @lru_cache(maxsize=256)  # asked by every event word of the sentence
@@ -980,42 +1026,67 @@ def _dateline_end(text: str, sent: Span) -> int:
     return dateline.end() if dateline else start
 
 
-@dataclass(frozen=True)
-class _Setting:
-    """Where an article's story is set: what its place-less sentences about events refer to."""
-
-    regions: frozenset  # regions named anywhere: they tell which of two same-named towns is meant
-    story_cities: dict  # country -> the city the story is set in: named in the lead (dateline included) and again
-    cities: tuple  # every city named as a scene, in text order ("the city's market" is the last one)
-    cities_by_country: dict  # country -> those cities and their ends (which rise with their starts)
+@lru_cache(maxsize=16)
+def _regions(text: str) -> frozenset[Region]:
+    """The regions named anywhere in the article: they tell which of two same-named towns is meant."""
+    return frozenset(place.region for sent in sentences(text) if may_name_region(text, sent.start, sent.end)
+                     for place in find_places(text, sent.start, sent.end) if place.kind == "region")
 
 
 @lru_cache(maxsize=16)
-def _setting(text: str) -> _Setting:
-    regions, named, cities = set(), [], []
-    for sent in sentences(text):
-        for place in find_places(text, sent.start, sent.end):
-            if place.kind == "region":
-                regions.add(place.region)
-            elif place.kind == "city" and not _aside(text, place):
-                named.append(place)  # how often the story names a city, wherever it goes or comes from
-                if place.preposition not in ("to", "towards", "into", "from"):
-                    cities.append(place)
-    counts: dict[str, int] = {}
-    for place in named:
-        counts[place.city.name] = counts.get(place.city.name, 0) + 1
+def _story_cities(text: str) -> dict[str, Place]:
+    """Country -> the city the story is set in, which its place-less sentences about events refer to: of the cities
+    the lead (dateline included) names as a scene, the most named in the article, if named again.
+
+    The other sentences are read only while a count is asked, and only where they may name a city asked about: a
+    country of one city in the lead asks only whether it is named twice."""
+    sents = sentences(text)
     lead_end = next((p.end for p in paragraphs(text)), 0)
+    lead = [sent for sent in sents if sent.start < lead_end]  # sentences are in text order: the lead's come first
+    places = [place for sent in lead for place in find_places(text, sent.start, sent.end)]
+    lead_cities = [place for place in places if _scene_city(text, place)]
+    counts = Counter(_names_of_cities(text, places))
+    names_by_country: dict[str, set[str]] = {}
+    for place in lead_cities:
+        names_by_country.setdefault(place.country, set()).add(place.city.name)
+    for sent in sents[len(lead):]:
+        asked = frozenset(name for names in names_by_country.values() for name in names
+                          if len(names) > 1 or counts[name] < 2)
+        if not asked:
+            break
+        if may_name_city(text, sent.start, sent.end, asked):
+            counts.update(_names_of_cities(text, find_places(text, sent.start, sent.end)))
     story: dict[str, Place] = {}
-    for place in cities:
-        if place.start < lead_end and counts[place.city.name] >= 2 and (
+    for place in lead_cities:
+        if counts[place.city.name] >= 2 and (
                 place.country not in story or counts[place.city.name] > counts[story[place.country].city.name]):
             story[place.country] = place
+    return story
+
+
+def _names_of_cities(text: str, places: Iterable[Place]) -> list[str]:
+    """The names of the cities among places, as the story names them, wherever it goes or comes from."""
+    return [place.city.name for place in places if place.kind == "city" and not _aside(text, place)]
+
+
+@lru_cache(maxsize=16)
+def _scene_cities(text: str) -> dict[str, tuple[list[Place], list[int]]]:
+    """Country -> every city of it named as a scene, in text order ("the city's market" is the last one), and their
+    ends (which rise with their starts)."""
     by_country: dict[str, tuple[list[Place], list[int]]] = {}
-    for place in cities:
-        of_country, ends = by_country.setdefault(place.country, ([], []))
-        of_country.append(place)
-        ends.append(place.end)
-    return _Setting(frozenset(regions), story, tuple(cities), by_country)
+    for sent in sentences(text):
+        for place in find_places(text, sent.start, sent.end):
+            if _scene_city(text, place):
+                of_country, ends = by_country.setdefault(place.country, ([], []))
+                of_country.append(place)
+                ends.append(place.end)
+    return by_country
+
+
+def _scene_city(text: str, place: Place) -> bool:
+    """A city named as where something is or happens: not a landmark, a destination or an origin."""
+    return (place.kind == "city" and not _aside(text, place)
+            and place.preposition not in ("to", "towards", "into", "from"))
 
 
 def _aside(text: str, place: Place) -> bool:
@@ -1066,7 +1137,7 @@ def _places_in(text: str, sent: Span, start: int | None = None, end: int | None 
 def _default_country(text: str, mentions: list[_Mention]) -> str:
     """The country of the article's events: the one most named where its events are told, and where its story is
     set, else the default."""
-    votes = {country: 2 for country in _setting(text).story_cities}
+    votes = {country: 2 for country in _story_cities(text)}
     for sent in {m.sentence for m in mentions}:
         for place in _places_in(text, sent):
             if place.preposition in ("to", "towards", "into", "from"):
@@ -1214,7 +1285,7 @@ def _places_apart(text: str, sent: Span) -> bool:
     return all(a.end <= b.start for a, b in zip(places, places[1:]))
 
 
-def _locate(text: str, m: _Mention, default: str, setting: _Setting, quotes: _Quotes) -> None:
+def _locate(text: str, m: _Mention, default: str, story: dict[str, Place], quotes: _Quotes) -> None:
     """Place and country of the event: a city, region or "in <country>" near its word; else the city the story
     is set in, where the sentence names no other scene; else the default country."""
     if m.type == "travel_advisory":
@@ -1239,7 +1310,7 @@ def _locate(text: str, m: _Mention, default: str, setting: _Setting, quotes: _Qu
         m.country = doer.country
         return
     if nearest is None and not m.anaphoric:  # "the killing" is where the killing told before was
-        m.place = _inherited_city(text, m, default, setting, quotes)
+        m.place = _inherited_city(text, m, default, story, quotes)
         m.inherited = m.place is not None
     if nearest is not None:
         city = nearest if nearest.kind == "city" else scene.nearest(
@@ -1308,7 +1379,7 @@ def _country_subject(text: str, m: _Mention) -> Place | None:
     return None
 
 
-def _inherited_city(text: str, m: _Mention, default: str, setting: _Setting, quotes: _Quotes) -> Place | None:
+def _inherited_city(text: str, m: _Mention, default: str, story: dict[str, Place], quotes: _Quotes) -> Place | None:
     """The city of a sentence that names no scene: "the city's market" is the last city named, and an event told
     without a place is in the city the story is set in. Not in quoted speech, nor where the sentence speaks of a
     whole country ("Kazakhstan deported", "raids across the country")."""
@@ -1317,10 +1388,10 @@ def _inherited_city(text: str, m: _Mention, default: str, setting: _Setting, quo
     if _names_a_country(text, m.sentence):
         return None
     if _found_in(_THE_CITY, m.sentence.text):
-        before = _last_city_before(setting, m.sentence.start, default)
+        before = _last_city_before(text, m.sentence.start, default)
         if before:
             return before
-    return setting.story_cities.get(default)
+    return story.get(default)
 
 
 @lru_cache(maxsize=256)
@@ -1331,9 +1402,9 @@ def _names_a_country(text: str, sent: Span) -> bool:
                for p in _places_in(text, sent))
 
 
-def _last_city_before(setting: _Setting, pos: int, country: str) -> Place | None:
+def _last_city_before(text: str, pos: int, country: str) -> Place | None:
     """The last city of ``country`` named as a scene before ``pos``."""
-    cities, ends = setting.cities_by_country.get(country, ((), ()))
+    cities, ends = _scene_cities(text).get(country, ((), ()))
     i = bisect_right(ends, pos) - 1
     return cities[i] if i >= 0 else None
 
@@ -1573,5 +1644,6 @@ def _record(m: _Mention, published: str | None) -> dict:
 
 # What the caches above keep of one article.
 _ARTICLE_CACHES = (_found_in, _first_end, _next_match_cache, _trim, _clause_breaks, _destinations, _counts_in,
-                   _first_match, _agent_named, _sentence_places, _setting, _relative_clauses, _place_index,
-                   _places_apart, _names_a_country, _dates_in, _dates_at, _subordinators, _dateline_end)
+                   _first_match, _agent_named, _sentence_places, _regions, _story_cities, _scene_cities,
+                   _relative_clauses, _place_index, _places_apart, _names_a_country, _dates_in, _dates_at,
+                   _subordinators, _dateline_end)

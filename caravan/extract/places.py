@@ -334,7 +334,16 @@ def _best_city_of(candidates, admin1s, known, countries, focus) -> City | None:
                                           c.country in countries, c.country in focus, c.population, -c.geonames_id))
 
 
-class _Hit(NamedTuple):  # one per name in every sentence: a tuple is made faster than a frozen dataclass
+class _Name(NamedTuple):  # one per name in every sentence: a tuple is made faster than a frozen dataclass
+    start: int
+    end: int  # without a possessive or final period
+    kind: str
+    key: str
+    possessive: bool
+    words_end: int  # of its words, with their possessive or period
+
+
+class _Hit(NamedTuple):  # a name with the words around it
     start: int
     end: int
     kind: str
@@ -349,10 +358,10 @@ _QUOTED_NAME_MARKS = frozenset({"«»", "“”", '""', "‘’", "„“"})
 
 
 @lru_cache(maxsize=512)
-def _hits(text: str, start: int, end: int) -> tuple[_Hit, ...]:
+def _names(text: str, start: int, end: int) -> tuple[_Name, ...]:
     """Longest known names starting at capitalised words, scanning left to right (cached: an article's
     sentences are read for its setting and again for its events)."""
-    hits: list[_Hit] = []
+    names: list[_Name] = []
     pos = start
     for m in _CAPITALISED_RE.finditer(text, start, end):
         ws, word_end = m.span()
@@ -378,19 +387,29 @@ def _hits(text: str, start: int, end: int) -> tuple[_Hit, ...]:
             # «Samara», “Astana”: a name set off in quotation marks names a shop, hotel or club, not a place.
             pos = we
             continue
-        prev = _previous_word(text, max(start, ws - 40), ws)
+        names.append(_Name(ws, we, kind, key, possessive, ends[n - 1]))
+        pos = ends[n - 1]
+    return tuple(names)
+
+
+@lru_cache(maxsize=512)
+def _hits(text: str, start: int, end: int) -> tuple[_Hit, ...]:
+    """The names of text[start:end] with the word before each and the word after it."""
+    hits: list[_Hit] = []
+    for name in _names(text, start, end):
+        prev = _previous_word(text, max(start, name.start - 40), name.start)
         prev_word = prev[1].rstrip(".") if prev else None
-        name_end = ends[n - 1]
-        if n < len(ends):  # the word after the name was read already
-            next_word = text[name_end + 1:ends[n]].rstrip(".")
-        else:
-            nxt = _WORD_RE.match(text, name_end + 1, end) if text[name_end:name_end + 1] == " " else None
-            next_word = nxt.group().rstrip(".") if nxt else None
         prev_cap = bool(prev_word and prev_word[0].isupper() and prev_word.lower() not in _FUNCTION_WORDS
                         and not _sentence_start(text, prev[0]))
-        hits.append(_Hit(ws, we, kind, key, prev_word.lower() if prev_word else None, possessive, prev_cap, next_word))
-        pos = name_end
+        hits.append(_Hit(name.start, name.end, name.kind, name.key, prev_word.lower() if prev_word else None,
+                         name.possessive, prev_cap, _next_word(text, name.words_end, end)))
     return tuple(hits)
+
+
+def _next_word(text: str, pos: int, end: int) -> str | None:
+    """The word after the one space at ``pos``, without a final period."""
+    nxt = _WORD_RE.match(text, pos + 1, end) if text[pos:pos + 1] == " " else None
+    return nxt.group().rstrip(".") if nxt else None
 
 
 def _previous_word(text: str, start: int, end: int) -> tuple[int, str] | None:
@@ -460,21 +479,62 @@ def find_places(text: str, start: int = 0, end: int | None = None,
     the ``context`` regions (those named elsewhere in the article), then by the focus countries and size.
     """
     end = len(text) if end is None else end
-    hits = _hits(text, start, end)
-    if not hits and text.find("capital", start, end) < 0:
+    names = _names(text, start, end)
+    if not names and text.find("capital", start, end) < 0:
         return []  # a sentence without a name (a third of them): nothing to resolve
-    known = _admin1s(frozenset(context) - _regions_hit(hits)) & _towns_admin1s(hits) if context else frozenset()
+    known = _admin1s(frozenset(context) - _regions_hit(names)) & _towns_admin1s(names) if context else frozenset()
     return list(_resolve(text, start, end, focus, known))
 
 
-def _regions_hit(hits: tuple[_Hit, ...]) -> set[Region]:
-    return {gazetteer().region_keys[h.key] for h in hits if h.kind == "region"}
+def may_name_region(text: str, start: int, end: int) -> bool:
+    """Whether ``find_places(text, start, end)`` may find a region; False only where it finds none. Read from the
+    names alone, without the words around them or which town each means, which is most of the work of finding
+    places."""
+    return any(name.kind == "region" or (name.kind == "city" and (_next_word(text, name.words_end, end) or "").lower()
+                                         == "regional") for name in _names(text, start, end))
 
 
-def _towns_admin1s(hits: tuple[_Hit, ...]) -> frozenset:
-    """The regions (as ``_admin1s``) that hold a town of one of the names hit: of the regions named elsewhere,
-    only these can change which town a name means."""
-    return frozenset().union(*(_admin1s(gazetteer().city_keys[h.key]) for h in hits if h.kind == "city"))
+def may_name_city(text: str, start: int, end: int, cities: frozenset[str]) -> bool:
+    """Whether ``find_places(text, start, end)`` may find a city of one of the names ``cities``; False only where it
+    finds none. Read from the names alone, as ``may_name_region``."""
+    gaz = gazetteer()
+    if any(name.kind == "city" and any(city.name in cities for city in gaz.city_keys[name.key])
+           for name in _names(text, start, end)):
+        return True
+    # "the capital of" may open before the span: the country named in it may be its first word
+    return text.find("capital", max(0, start - 40), end) >= 0
+
+
+def reads_context(text: str, start: int, end: int, focus: tuple[str, ...] = STORY_COUNTRIES) -> bool:
+    """Whether regions of the gazetteer named elsewhere (``context``) may change what ``find_places(text, start, end)``
+    finds: they tell which of several towns of one name is meant, and change it only where a town in one of them
+    is not the one meant without them."""
+    gaz = gazetteer()
+    hits = _hits(text, start, end)
+    admin1s, countries = _named_with(hits)
+    for h in hits:
+        if h.kind == "city" and len(gaz.city_keys[h.key]) > 1 and _may_name_a_city(h):
+            towns = gaz.city_keys[h.key]
+            meant = _best_city_of(towns, admin1s, frozenset(), countries, focus)
+            if any(town is not meant and (town.country, town.admin1) in gaz.regions for town in towns):
+                return True
+    return False
+
+
+def _named_with(names: tuple[_Name, ...] | tuple[_Hit, ...]) -> tuple[frozenset, set[str]]:
+    """The regions (as ``_admin1s``) and countries named in a span: a name shared by several towns is read by
+    them first."""
+    return _admin1s(_regions_hit(names)), {gazetteer().country_keys[n.key] for n in names if n.kind == "country"}
+
+
+def _regions_hit(names: tuple[_Name, ...]) -> set[Region]:
+    return {gazetteer().region_keys[n.key] for n in names if n.kind == "region"}
+
+
+def _towns_admin1s(names: tuple[_Name, ...]) -> frozenset:
+    """The regions (as ``_admin1s``) that hold a town of one of the names: of the regions named elsewhere, only
+    these can change which town a name means."""
+    return frozenset().union(*(_admin1s(gazetteer().city_keys[n.key]) for n in names if n.kind == "city"))
 
 
 @lru_cache(maxsize=512)
@@ -484,9 +544,7 @@ def _resolve(text: str, start: int, end: int, focus: tuple[str, ...], known: fro
     once)."""
     gaz = gazetteer()
     hits = _hits(text, start, end)
-    regions = _regions_hit(hits)
-    countries = {gaz.country_keys[h.key] for h in hits if h.kind == "country"}
-    admin1s = _admin1s(regions)  # once, not for each name
+    admin1s, countries = _named_with(hits)
     places = []
     for h in hits:
         if h.kind == "region":
@@ -505,9 +563,12 @@ def _resolve(text: str, start: int, end: int, focus: tuple[str, ...], known: fro
                 continue
             places.append(Place(h.start, h.end, "country", country, preposition=h.preposition, possessive=h.possessive))
         else:
-            city = _best_city_of(gaz.city_keys[h.key], admin1s, known, countries, focus)
-            if city is None or not _is_city_mention(h, city, focus):
+            if not _may_name_a_city(h):  # asked first: most names it rules out are shared by many towns
                 continue
+            city = _best_city_of(gaz.city_keys[h.key], admin1s, known, countries, focus)
+            if city.country not in focus and not (h.preposition in _LOCATIVE
+                                                  or city.population >= MIN_FOREIGN_POPULATION):
+                continue  # a small town abroad needs "in X"
             if h.next_word and h.next_word.lower() == "regional":  # "the Krasnoyarsk regional police": the region
                 region = gaz.region_of(city)
                 if region is not None:
@@ -539,15 +600,13 @@ def _capital_after(text: str, h: _Hit, end: int) -> tuple[int, int, str | None] 
     return None
 
 
-def _is_city_mention(h: _Hit, city: City, focus: tuple[str, ...]) -> bool:
-    locative = h.preposition in _LOCATIVE
-    if h.key in _COMMON_WORDS and not locative:
+def _may_name_a_city(h: _Hit) -> bool:
+    """Whether the name may be a town's, whichever town it is."""
+    if h.key in _COMMON_WORDS and h.preposition not in _LOCATIVE:
         return False
     if h.prev_capitalised:  # "Edward Lemon", "University Moscow"
         return False
     if h.next_word and h.next_word[0].isupper() and h.next_word.lower() not in _INSTITUTION_WORDS \
             and fold(h.next_word) not in gazetteer().region_keys and not h.possessive:
         return False  # "Washington Post", "Orlando Bloom"
-    if city.country not in focus:
-        return locative or city.population >= MIN_FOREIGN_POPULATION
     return True

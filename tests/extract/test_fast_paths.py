@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from itertools import combinations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from caravan.extract import dates, figures, incidents, numbers, places, quotes, speakers
@@ -121,6 +121,40 @@ def test_the_word_before_a_name_read_back_from_it(text, start):
     for end in range(len(text) + 1):  # a position in the text: where a name starts
         plain = places._PREV_WORD_RE.search(text, start, end)
         assert places._previous_word(text, start, end) == ((plain.start(1), plain.group(1)) if plain else None)
+
+
+NAME_WORDS_OF_PLACES = ["in", "near", "to", "from", "of", "the", "said", "police", "Police", "Edward", "We", ",", ".",
+                        "\n", "Moscow", "Moscow’s", "Kaluga", "Ekaterinburg", "Yekaterinburg", "St. Petersburg", "Osh",
+                        "Nice", "Almaty", "Almaty Region", "Amur Oblast", "the Amur region", "Zheleznogorsk",
+                        "Krasnoyarsk Krai", "the Krasnoyarsk regional police", "Krasnoyarsk Regional Court",
+                        "Kyrgyzstan", "Kyrgyzstan's capital", "the capital of Kyrgyzstan", "the capital of",
+                        "the Kyrgyz capital", "“Samara”", "Washington Post"]
+CITY_NAMES = ["Moscow", "Yekaterinburg", "Saint Petersburg", "Kaluga", "Bishkek", "Almaty", "Krasnoyarsk",
+              "Zheleznogorsk"]
+
+
+@SETTINGS
+@given(texts(NAME_WORDS_OF_PLACES), st.sets(st.sampled_from(CITY_NAMES)), st.integers(0, 60))
+@example("the capital of Kyrgyzstan", {"Bishkek"}, len("the capital "))  # "of" opens the span
+def test_a_span_that_may_not_name_a_region_or_city_names_none(text, cities, start):
+    # read from the names of a span alone: where they say no, find_places finds no region, nor a city of these names
+    start = min(start, len(text))
+    found = places.find_places(text, start, len(text))
+    assert places.may_name_region(text, start, len(text)) or not [p for p in found if p.kind == "region"]
+    assert places.may_name_city(text, start, len(text), frozenset(cities)) or \
+        not [p for p in found if p.kind == "city" and p.city.name in cities]
+
+
+@SETTINGS
+@given(texts(NAME_WORDS_OF_PLACES + ["Sovetsk", "Kirovsk", "Troitsk", "Blagoveshchensk", "Kirov Oblast", "Kazakhstan",
+                                     "Leningrad Oblast", "Bashkortostan", "in Blagoveshchensk", "in Sovetsk"]),
+       st.sets(st.sampled_from(["Krasnoyarsk Krai", "Kirov Oblast", "Murmansk Oblast", "Leningrad Oblast",
+                                "Amur Oblast", "Moscow Oblast", "Kaliningrad Oblast", "Bashkortostan",
+                                "Chelyabinsk Oblast", "Kursk Oblast"]), min_size=1))
+def test_regions_named_elsewhere_change_only_the_spans_that_read_them(text, names):
+    context = [places.gazetteer().region_keys[places.fold(name)] for name in names]
+    assert places.reads_context(text, 0, len(text)) or \
+        places.find_places(text, context=context) == places.find_places(text)
 
 
 def test_the_region_of_each_city_is_kept_as_the_plain_rule_finds_it():
@@ -241,6 +275,62 @@ def test_the_opening_words_of_a_sentence(text):
     assert set(incidents._OPENER_WORD.findall(lower)) == incidents._OPENERS.intersection(re.findall(r"[a-z]+", lower))
 
 
+def top_level_branches(pattern: re.Pattern) -> list[re.Pattern]:
+    """The branches of a pattern's outermost alternation, each as a pattern of its own."""
+    branches, depth, in_class, start, i, source = [], 0, False, 0, 0, pattern.pattern
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 1  # an escaped character
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            i += source[i + 1:i + 2] == "]"  # "[]...]": the first "]" is a member
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            branches.append(source[start:i])
+            start = i + 1
+        i += 1
+    return [re.compile(branch, pattern.flags) for branch in branches + [source[start:]]]
+
+
+def event_word_texts() -> st.SearchStrategy[str]:
+    """Texts of matches of every branch of every type's pattern, among other words."""
+    branches = [branch for type_, (_, pattern) in incidents._TRIGGERS.items() if type_ != "incident"  # it looks back
+                for branch in top_level_branches(pattern)]
+    matches = st.sampled_from(branches).flatmap(  # as likely one as another
+        lambda branch: st.from_regex(branch, fullmatch=True, alphabet=st.characters(codec="ascii")))
+    words = st.sampled_from(INCIDENT_WORDS + ["The incident took place", "the episode happened", "Of", "of", "-", "x",
+                                              "“", "’", "é", "éraid", "ſtabbed", "detaıned", "İ"])
+    return st.lists(words | matches, max_size=12).map(" ".join)
+
+
+def test_the_letters_that_lower_case_unlike_re_reads_them():
+    every_character = "".join(map(chr, range(0x110000)))
+    odd = {c for c in every_character if len(c.lower()) != 1 or (re.fullmatch("(?i)[a-z]", c) and not
+                                                                  re.fullmatch("[a-z]", c.lower()))}
+    assert odd == set(incidents._UNLIKE_CASES.pattern.strip("[]"))
+
+
+def test_the_branches_of_a_pattern_are_its_alternatives():
+    for _, pattern in incidents._TRIGGERS.values():
+        assert "|".join(b.pattern for b in top_level_branches(pattern)) == pattern.pattern
+    assert len(top_level_branches(incidents._TRIGGERS["raid"][1])) == 7
+
+
+@settings(SETTINGS, max_examples=600)  # a branch is drawn in one example of 90: each is drawn some times
+@given(event_word_texts())
+def test_a_pattern_is_tried_only_at_its_first_words(text):
+    plain = [(m.start(), m.end(), type_) for type_, (_, pattern) in incidents._TRIGGERS.items()
+             for m in pattern.finditer(text)]
+    lower, types = text.lower(), set(incidents._TRIGGERS)
+    openers = [(w.start(), w.group()) for w in incidents._OPENER_WORD.finditer(lower)]
+    firsts = incidents._first_words_at(lower, openers, types)
+    assert incidents._event_words(text, Span(0, len(text), text), types, firsts) == plain
+
+
 @SETTINGS
 @given(texts(INCIDENT_WORDS))
 def test_the_date_of_an_event_word(text):
@@ -253,6 +343,44 @@ def test_the_date_of_an_event_word(text):
                  if not incidents._SUBORDINATOR.search(text, min(d.end, m.end), max(d.start, m.start))]
         plain = min(found, key=lambda d: abs(d.start - m.start)) if found else None
         assert incidents._nearest_date(text, m, "2024-03-30") == plain
+
+
+SETTING_WORDS = ["In", "in", "near", "to", "from", "the", "city", "Police", "police", "detained", "migrants", "said",
+                 ".", "\n", "Moscow", "Kazan", "Kaluga", "Novosibirsk", "Bishkek", "Yekaterinburg", "Ekaterinburg",
+                 "Osh", "Kyrgyzstan", "Amur Oblast", "the Krasnoyarsk regional police", "the Kyrgyz capital",
+                 "outside Kazan", "east of Moscow"]
+
+
+def plain_setting(text: str) -> tuple[frozenset, dict]:
+    """The regions and story cities of an article, every sentence's places read."""
+    from caravan.extract.places import find_places
+    from caravan.extract.text import paragraphs, sentences
+
+    regions, counts, lead_cities = set(), {}, []
+    lead_end = next((p.end for p in paragraphs(text)), 0)
+    for sent in sentences(text):
+        for place in find_places(text, sent.start, sent.end):
+            if place.kind == "region":
+                regions.add(place.region)
+            elif place.kind == "city" and not incidents._aside(text, place):
+                counts[place.city.name] = counts.get(place.city.name, 0) + 1
+                if place.preposition not in ("to", "towards", "into", "from") and place.start < lead_end:
+                    lead_cities.append(place)
+    story = {}
+    for place in lead_cities:
+        if counts[place.city.name] >= 2 and (
+                place.country not in story or counts[place.city.name] > counts[story[place.country].city.name]):
+            story[place.country] = place
+    return frozenset(regions), story
+
+
+@SETTINGS
+@given(texts(SETTING_WORDS, most=60))
+# two cities of a country in the lead: each is counted to the end ("Kazan" is named last, and most)
+@example("In Moscow and Kazan police detained migrants.\nIn Kazan police said.\nIn Moscow police said.\n"
+         "In Kazan police said.")
+def test_the_setting_reads_only_the_sentences_that_may_change_it(text):
+    assert (incidents._regions.__wrapped__(text), incidents._story_cities.__wrapped__(text)) == plain_setting(text)
 
 
 # --- speakers and quotes --------------------------------------------------------------------------
