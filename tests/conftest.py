@@ -19,6 +19,20 @@ SAMPLE_STEM = "voa-2024-03-central-asian-migrants-backlash"
 GOLD_DIR = REPO / "tests" / "data" / "gold"
 
 
+# The modules whose tests take the longest (whole builds, services, a Dask cluster): collected first, so that the
+# xdist workers start on them and the many short tests fill in around them, instead of one worker finishing a
+# minute-long test alone at the end.
+SLOW_FIRST = ("tests/pipeline/test_distributed.py", "tests/pipeline/test_webserver.py", "tests/pipeline/test_faults.py",
+              "tests/pipeline/test_incremental_merge.py", "tests/extract/test_incremental.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = Path(str(item.fspath)).relative_to(REPO).as_posix()
+        return SLOW_FIRST.index(path) if path in SLOW_FIRST else len(SLOW_FIRST)
+    items.sort(key=rank)  # stable: the order within each module, and of the other modules, stays
+
+
 @pytest.fixture
 def sample_corpus(tmp_path: Path) -> Path:
     """A private copy of the sample corpus that a test may add files to."""
