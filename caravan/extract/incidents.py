@@ -100,7 +100,7 @@ _TRIGGERS: dict[str, tuple[str, re.Pattern]] = {
                    r"(?:homes?|apartments?|flats?|housing|dormitor(?:y|ies)|hostels?|rooms?)\b", _I)),
     "raid": (
         "raid raids raided raiding sweep sweeps roundup roundups round searched searching visited inspected addresses "
-        "documents operation",
+        "documents operation checked",
         re.compile(r"\braid(?:s|ed|ing)?\b|\bsweeps?\b|\bround-?ups?\b"
                    # police searching a mosque, visiting 2,000 addresses, checking people's papers, "an operation"
                    r"|\bsearch(?:ed|ing)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:mosques?|hostels?|dormitor(?:y|ies)|homes"
@@ -185,8 +185,8 @@ _TYPES_BY_WORD = {w: frozenset(t for t, (openers, _) in _TRIGGERS.items() if w i
 # an event word, found without listing all its words.
 _OPENER_WORD = re.compile(rf"(?<![a-z])(?:{_words(_OPENERS)})(?![a-z])")
 # The words a match of each type's pattern begins with, as whole runs of letters a-z: its opening words, and the
-# first words of its branches that open otherwise ("checked the documents of", "of Slavic origin").
-_MORE_FIRST_WORDS = {"raid": "checked conducted conducting carried carrying launched", "discrimination": "of with",
+# first words of its branches that open otherwise ("conducted an operation", "of Slavic origin").
+_MORE_FIRST_WORDS = {"raid": "conducted conducting carried carrying launched", "discrimination": "of with",
                      "travel_advisory": "issued published posted"}
 _FIRST_WORDS = {t: frozenset(openers.split()) | frozenset(_MORE_FIRST_WORDS.get(t, "").split())
                 for t, (openers, _) in _TRIGGERS.items()}

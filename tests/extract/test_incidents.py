@@ -167,6 +167,9 @@ SNIPPETS = [
                                          "date_precision": "month", "region": "Moscow Oblast"})]),
     ("Last year police raided dozens of construction sites in Yekaterinburg.", "2024",
      [("raid", "RU", "Yekaterinburg", {"date": "2023", "date_precision": "year"})]),
+    # checking hundreds of homes is a raid, told without any other raid word
+    ("Officers checked 300 homes in Tver on Tuesday looking for undocumented workers.", "2024-03-28",
+     [("raid", "RU", "Tver", {"date": "2024-03-26"})]),
     # an earlier event and its later mention are one record
     ("The attackers killed 145 people at a concert hall on March 22. The attack was claimed by Islamic State.",
      "2024-03-28", [("terror_attack", "RU", None, {"killed": 145, "date": "2024-03-22"})]),
