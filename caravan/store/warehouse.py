@@ -22,7 +22,7 @@ from caravan.ingest import changes as changes_module, corpus as corpus_module
 from caravan.ingest.changes import Candidate, NeighbourKeys
 from caravan.ingest.corpus import Article, FileState
 from caravan.store.extensions import load_extensions
-from caravan.store.tables import ALL_TABLES, ARTICLE_SIGNATURES, ARTICLES, CORPUS_FILES, TABLES, Table
+from caravan.store.tables import ALL_TABLES, ARTICLE_SIGNATURES, ARTICLES, CORPUS_FILES, TABLES, Column, Table
 
 
 T = TypeVar("T")
@@ -276,11 +276,11 @@ def _same_table(con: duckdb.DuckDBPyConnection, table: Table) -> bool:
                                                                 for c in table.columns]
 
 
-def _row_hash(table: Table, alias: str, cast: bool = False) -> str:
-    """DuckDB's hash of a row of ``table``'s columns (cast to their types when ``cast``); 0.0 and -0.0 hash alike,
-    so the sign of a DOUBLE is hashed too."""
+def _row_hash(table: Table, alias: str, cast: bool = False, columns: Iterable[Column] | None = None) -> str:
+    """DuckDB's hash of a row of ``table``'s columns, or of ``columns`` (cast to their types when ``cast``); 0.0 and
+    -0.0 hash alike, so the sign of a DOUBLE is hashed too."""
     values = []
-    for c in table.columns:
+    for c in table.columns if columns is None else columns:
         value = f"CAST({alias}.{sql_identifier(c.name)} AS {c.type})" if cast else f"{alias}.{sql_identifier(c.name)}"
         values += [value, f"signbit({value})"] if c.type == "DOUBLE" else [value]
     return f"hash({', '.join(values)})"
@@ -494,7 +494,8 @@ def _publishable_sql(name: str, part: str = "", ordered: bool = True) -> str:
 def publishable_digest(con: duckdb.DuckDBPyConnection, name: str) -> tuple[int, int]:
     """How many rows of ``name`` are published, and the sum of DuckDB's hash of each: equal for the same rows
     (cheap, with no sort: the published order follows from the rows, as every table is sorted by its key)."""
-    count, total = con.execute(f"SELECT count(*), coalesce(sum(hash(p)::HUGEINT), 0) "
+    row = _row_hash(TABLES[name], "p", columns=TABLES[name].published_columns())
+    count, total = con.execute(f"SELECT count(*), coalesce(sum({row}::HUGEINT), 0) "
                                f"FROM ({_publishable_sql(name, ordered=False)}) p").fetchone()
     return int(count), int(total)
 

@@ -57,6 +57,25 @@ def test_an_existing_table_gets_the_specs_new_descriptions_and_keeps_its_rows():
     assert con.execute("SELECT count(*) FROM quarantine").fetchone() == (1,)
 
 
+def test_the_published_digest_changes_with_any_value_even_the_sign_of_zero():
+    from caravan.store.tables import OFFICIAL_FIGURES
+    from caravan.store.warehouse import publishable_digest
+
+    con = duckdb.connect()
+    ensure_table(con, OFFICIAL_FIGURES)
+
+    def digest_of(value: str, note: str = "NULL") -> tuple[int, int]:
+        row = {c.name: ("2024" if c.type == "BIGINT" else "NULL" if not c.required else "'x'")
+               for c in OFFICIAL_FIGURES.columns} | {"value": f"CAST('{value}' AS DOUBLE)", "note": note}
+        con.execute("DELETE FROM official_figures")
+        con.execute(f"INSERT INTO official_figures VALUES ({', '.join(row.values())})")
+        return publishable_digest(con, "official_figures")
+
+    digests = [digest_of("0.0"), digest_of("-0.0"), digest_of("0.0", "'a note'")]
+    assert [count for count, _ in digests] == [1, 1, 1] and len(set(digests)) == 3
+    assert digest_of("0.0") == digests[0]
+
+
 def test_a_table_replaced_in_batches_is_old_or_new_never_half(tmp_path):
     import pyarrow as pa
 
