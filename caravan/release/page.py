@@ -405,7 +405,8 @@ def render_index_page(releases_dir: Path) -> str:
     return _page("Caravan releases", body)
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` by renaming a whole file over it: a reader never sees half of one."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
@@ -448,8 +449,8 @@ def _table_sections(request: dict) -> list[str]:
 def write_pages(release_dir: Path, releases_dir: Path) -> tuple[Path, Path]:
     """Write the release's page and the page of all releases; returns their paths."""
     release_page, index_page = Path(release_dir) / PAGE_NAME, Path(releases_dir) / PAGE_NAME
-    _write_atomic(release_page, render_release_page(Path(release_dir)))
-    _write_atomic(index_page, render_index_page(Path(releases_dir)))
+    write_atomic(release_page, render_release_page(Path(release_dir)))
+    write_atomic(index_page, render_index_page(Path(releases_dir)))
     return release_page, index_page
 
 

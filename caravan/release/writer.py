@@ -26,7 +26,7 @@ from caravan.common.ids import sha256_file
 from caravan.release.changelog import CHANGE_KINDS, CHANGES_SCHEMA, TableChanges
 from caravan.release.licences import DEFAULT as DEFAULT_LICENCES, AllowList
 from caravan.release.duckdb_copy import DuckDBCopy
-from caravan.release.page import TableSections, render_index_page, write_release_page
+from caravan.release.page import TableSections, render_index_page, write_atomic, write_release_page
 from caravan.release.reports import Changelog, DataDocs
 from caravan.release.table_files import (RELEASE_TABLES, TableData, WarehouseTables, write_table_files,
                                          write_warehouse_table_files)
@@ -215,9 +215,7 @@ def _record_digest(releases_dir: Path, version: str, digest: str | None) -> None
     if digest is None:
         return
     digests = _recorded_digests(releases_dir) | {version: digest}
-    tmp = releases_dir / f".{_DIGESTS}.{os.getpid()}"
-    tmp.write_text(json.dumps(digests, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, releases_dir / _DIGESTS)
+    write_atomic(releases_dir / _DIGESTS, json.dumps(digests, indent=1, sort_keys=True) + "\n")
 
 
 def _unchanged(latest: Path, row_counts: dict[str, int]) -> Release:

@@ -571,10 +571,11 @@ def ensure_table(con: duckdb.DuckDBPyConnection, table: Table) -> None:
         con.execute(table.ddl())
     else:
         described, stored = _stored_shape(con, table.name)
-        if [column[0] for column in stored] != table.column_names or (
-                described == [(table.description,)]
-                and [column[3] for column in stored] == [c.description for c in table.columns]):
-            return  # other columns (its owner makes it anew) or the same comments
+        if [column[0] for column in stored] != table.column_names:
+            return  # other columns: its owner makes it anew
+        if described == [(table.description,)] and [column[3] for column in stored] == [c.description
+                                                                                       for c in table.columns]:
+            return  # the comments of the spec
     for stmt in table.comment_statements():
         con.execute(stmt)
 
