@@ -46,19 +46,23 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("weekday", re.compile(rf"\b(?:((?i:last|this|on|early|late))\s+)?({_WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?\b")),
 ]
 # A word that every match of a pattern holds (as the pattern reads it: in any case where it ignores case): a span
-# without it is not searched for that pattern. Most spans hold a date of one or two kinds only.
+# without it is not searched for that pattern. Most spans hold a date of one or two kinds only. Kinds that share a
+# cue share the object, which a span is asked for once.
+_MONTH_CUE = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
+_CENTURY_CUE = re.compile(r"19|20")
 _PATTERN_CUES: dict[str, re.Pattern] = {
     "iso": re.compile(r"(?:19|20)\d\d-"),
-    "calendar": re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"),
-    "month_year": re.compile(r"19|20"),
-    "month": re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"),
-    "year": re.compile(r"19|20"),
+    "calendar": _MONTH_CUE,
+    "month_year": _CENTURY_CUE,
+    "month": _MONTH_CUE,
+    "year": _CENTURY_CUE,
     "ago": re.compile(r"ago", re.IGNORECASE),
-    "weekday": re.compile(r"day"),
+    "weekday": re.compile(_WEEKDAY),  # the weekday's name, not "today" or "days"
 }
-# Every relative date holds one of these in some case. Their letters have no case forms but those that lower-case to
-# them (the Kelvin sign is a "k"), so the lower-cased span holds it too: found faster than by a pattern ignoring case.
-_RELATIVE_CUES = ("day", "ght", "week", "month", "year")
+# Every relative date holds one of these in some case ("terday" of "yesterday": "day" alone is in "days" and
+# "Sunday"). Their letters have no case forms but those that lower-case to them (the Kelvin sign is a "k"), so the
+# lower-cased span holds it too: found faster than by a pattern ignoring case.
+_RELATIVE_CUES = ("terday", "today", "ght", "week", "month", "year")
 
 
 def _may_hold(kind: str, text: str, start: int, end: int) -> bool:
@@ -129,8 +133,12 @@ def find_dates(text: str, published: str | None, start: int = 0, end: int | None
         return []
     base = _base(published)
     found: list[DateMention] = []  # in text order: they do not overlap, so their ends rise with their starts
+    held: dict[object, bool] = {}  # whether the span holds each cue
     for kind, pattern in _PATTERNS:
-        if not _may_hold(kind, text, start, end):
+        cue = _PATTERN_CUES.get(kind, kind)
+        if cue not in held:
+            held[cue] = _may_hold(kind, text, start, end)
+        if not held[cue]:
             continue
         for m in pattern.finditer(text, start, end):
             i = bisect_left(found, m.end(), key=lambda f: f.start) - 1  # the last one that starts before it ends
