@@ -56,7 +56,6 @@ _PATTERN_CUES: dict[str, re.Pattern] = {
     "month_year": _CENTURY_CUE,
     "month": _MONTH_CUE,
     "year": _CENTURY_CUE,
-    "ago": re.compile(r"ago", re.IGNORECASE),
     "weekday": re.compile(_WEEKDAY),  # the weekday's name, not "today" or "days"
 }
 # Every relative date holds one of these in some case ("terday" of "yesterday": "day" alone is in "days" and
@@ -67,6 +66,8 @@ _RELATIVE_CUES = ("terday", "today", "ght", "week", "month", "year")
 
 def _may_hold(kind: str, text: str, start: int, end: int) -> bool:
     """Whether text[start:end] holds the cue of the pattern of ``kind``."""
+    if kind == "ago":  # its letters, as the relative cues', have no other case forms
+        return "ago" in text[start:end].lower()
     if kind == "relative":
         lower = text[start:end].lower()
         return any(word in lower for word in _RELATIVE_CUES)
