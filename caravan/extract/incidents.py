@@ -747,7 +747,8 @@ def _is_event(text: str, m: _Mention) -> bool:
         return False
     if not lower.endswith("ed") and _NOT_EVENT_NOUN.search(before):
         return False  # "face deportation", "a rise in hate speech"
-    if _WINDOW_CUES.search(window) or _NEGATION.search(_NOT_NEGATION.sub(" ", window)):
+    # "no more than" and "not only" are not negations; taking them out leaves no other that was not there
+    if _WINDOW_CUES.search(window) or (_NEGATION.search(window) and _NEGATION.search(_NOT_NEGATION.sub(" ", window))):
         return False
     if m.type in ("detention", "deportation", "arrest", "attack", "assault") and _GENERIC_AFTER.match(text, m.end, ce):
         return False  # "detention centre", "arrest warrant"
@@ -1169,6 +1170,8 @@ def _relative_clauses(text: str, sent: Span) -> tuple[list[int], list[int]]:
     """Where the "who/which ..." clauses of the sentence start and end (both rise: each ends at the first stop
     after its word); they tell about someone or something else than the event."""
     starts, ends = [], []
+    if "wh" not in sent.text:  # most sentences: no "who" or "which"
+        return starts, ends
     stops = [m.start() for m in _RELATIVE_END.finditer(text, sent.start, sent.end)]
     for m in _RELATIVE.finditer(text, sent.start, sent.end):
         i = bisect_left(stops, m.end())

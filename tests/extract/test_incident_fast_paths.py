@@ -139,3 +139,34 @@ def test_a_protest_names_no_target_group():
                            (0, len(text)))
     incidents._describe(text, m, [m], 0)
     assert m.target_group is None and m.counts == {}
+
+
+RELATIVE_WORDS = ["who", "whom", "whose", "which", "Who", "somewhat", "police", "detained", ",", "(", "“", "—", "x"]
+
+
+@SETTINGS
+@given(texts(RELATIVE_WORDS))
+def test_the_relative_clauses_of_a_sentence(text):
+    from caravan.extract.text import Span
+
+    stops = [m.start() for m in incidents._RELATIVE_END.finditer(text)]
+    starts = [m.start() for m in incidents._RELATIVE.finditer(text)]
+    ends = [next((s for s in stops if s >= m.end()), len(text)) for m in incidents._RELATIVE.finditer(text)]
+    assert incidents._relative_clauses.__wrapped__(text, Span(0, len(text), text)) == (starts, ends)
+
+
+NEGATION_WORDS = ["no", "No", "fewer", "less", "more", "than", "not", "Not", "only", "never", "none", "without",
+                  "don’t", "can't", "x", "nothing", "notonly", "one"]
+
+
+@SETTINGS
+@given(texts(NEGATION_WORDS))
+def test_a_window_without_a_negation_has_none_once_its_false_ones_are_out(text):
+    plain = incidents._NEGATION.search(incidents._NOT_NEGATION.sub(" ", text))
+    assert bool(incidents._NEGATION.search(text) and plain) == bool(plain)
+
+
+def test_the_ago_cue_lower_cases_as_the_pattern_reads_it():
+    every_character = "".join(map(chr, range(0x110000)))
+    for letter in "ago":
+        assert {c.lower() for c in re.findall(letter, every_character, re.IGNORECASE)} == {letter}
