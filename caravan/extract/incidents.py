@@ -192,6 +192,7 @@ _TRIGGERS: dict[str, tuple[str, re.Pattern]] = {
                    r"|\bgathered\s+(?:[\w’'-]+\s+){0,8}?to\s+(?:demand|protest|call\s+for|denounce|condemn)\b", _I)),
 }
 _OPENERS = frozenset(w for openers, _ in _TRIGGERS.values() for w in openers.split())
+_TYPE_ORDER = {type_: i for i, type_ in enumerate(_TRIGGERS)}  # the types' patterns are tried in this order
 _TYPES_BY_WORD = {w: frozenset(t for t, (openers, _) in _TRIGGERS.items() if w in openers.split()) for w in _OPENERS}
 # An opening word as a whole run of letters a-z (as in the lower-cased sentence): the words of a sentence that open
 # an event word, found without listing all its words.
@@ -218,6 +219,12 @@ _NOUN_ONLY = re.compile(r".*(?:ions?|ments?|isms?|ies|[^s]s)|attack|arrest|raid|
 _LIGHT_VERB = re.compile(r"\b(?:launch(?:ed|es)?|conduct(?:ed|s)?|carr(?:ied|ies|y)\s+out|stag(?:ed|es)|ma(?:de|kes?)|held|hold"
                          r"|organi[sz]ed|began|begun|started|stepped\s+up|intensified|issued|sent)\s+(?:\w+\s+){0,2}$", _I)
 _VERB_PAST = re.compile(r".*(?:ed|en|ain)|beat|set|burnt|slain|shot|held|sent|put|drew", _I)
+
+
+@lru_cache(maxsize=4096)  # the same event words come again and again
+def _form(pattern: re.Pattern, word: str) -> bool:
+    """Whether a lower-cased event word is of a form: ``pattern.fullmatch(word)``."""
+    return pattern.fullmatch(word) is not None
 
 # --- context: is it an event? -------------------------------------------------------------------------------------
 _MODAL = r"(?:to|could|would|might|may|will|shall|should|must|can|cannot|won[’']t|wouldn[’']t|couldn[’']t|shouldn[’']t|can[’']t)"
@@ -676,7 +683,7 @@ def _event_words(text: str, sent: Span, types: set[str], firsts: list[tuple[int,
 
     A match begins at one of its type's first words (``firsts``, offsets into the sentence): in a sentence without
     ``_UNLIKE_CASES``, a pattern is tried only there, not at every character."""
-    patterns = [(type_, pattern) for type_, (_, pattern) in _TRIGGERS.items() if type_ in types]
+    patterns = [(type_, _TRIGGERS[type_][1]) for type_ in sorted(types, key=_TYPE_ORDER.__getitem__)]
     if _UNLIKE_CASES.search(sent.text):
         return [(m.start(), m.end(), type_) for type_, pattern in patterns
                 for m in pattern.finditer(text, sent.start, sent.end)]
@@ -736,12 +743,12 @@ def _is_event(text: str, m: _Mention) -> bool:
     cs, ce = m.clause
     before = text[max(cs, m.start - 120):m.start]  # enough for the cues, which end at the event word
     window = _window(text, cs, m.start)
-    if _BASE_FORM.fullmatch(lower) and not _ASPECT_TO.search(before) and (
+    if _form(_BASE_FORM, lower) and not _ASPECT_TO.search(before) and (
             _HYPOTHETICAL_VERB.search(before) or _HYPOTHETICAL_PARTICIPLE.search(before)):
         return False  # "to arrest", "will raid"
     if lower == "insult" and not _ASPECT_TO.search(before):
         return False  # "an insult to", "to insult": the bare word is no event
-    if _VERB_PAST.fullmatch(lower.split()[0]) and _HYPOTHETICAL_PARTICIPLE.search(before):
+    if _form(_VERB_PAST, lower.split()[0]) and _HYPOTHETICAL_PARTICIPLE.search(before):
         return False  # "could be deported", "will be sent home"
     if _found_before(_DENIAL, text, cs, ce, m.start):
         return False
@@ -812,8 +819,8 @@ def _describe(text: str, m: _Mention, mentions: list[_Mention], i: int) -> None:
     passive = bool(_PASSIVE_BEFORE.search(before, max(0, len(before) - 40)))
     after_determiner = bool(_ANAPHORIC_BEFORE.search(text, max(cs, m.start - 40), m.start))
     m.anaphoric = after_determiner and (
-        (bool(_NOUN_FORM.fullmatch(lower)) and not _VERB_PAST.fullmatch(lower))
-        or (bool(_VERB_PAST.fullmatch(lower)) and bool(_PARTICIPLE_BEFORE_PEOPLE.match(text, m.end, ce))))
+        (_form(_NOUN_FORM, lower) and not _form(_VERB_PAST, lower))
+        or (_form(_VERB_PAST, lower) and bool(_PARTICIPLE_BEFORE_PEOPLE.match(text, m.end, ce))))
     m.restated = (bool(_PRONOUN_AFTER.match(text, m.end, ce)) or bool(_OBJECT_PRONOUN_IN.search(text, m.start, m.end)) or (passive and bool(_KNOWN_SUBJECT.search(before)))) \
         and not _introduced_before(text, m)  # not "a man said police beat him"
     if m.type == "travel_advisory":
@@ -828,7 +835,7 @@ def _describe(text: str, m: _Mention, mentions: list[_Mention], i: int) -> None:
         # "killing Sorbon Kholov, 31, who was stabbed": the one before "who", not the nearest people before it
         group = (_group_ending(before[:who.start()]) if who else _group_before(before)) if passive \
             else _group_after(after)
-    if group is None and m.type != "protest" and not passive and _NOUN_FORM.fullmatch(lower):
+    if group is None and m.type != "protest" and not passive and _form(_NOUN_FORM, lower):
         subject = _group_before(" ".join(_last_words(text, cs, m.start, 12)))  # "migrants reported harassment"
         group = (subject[0], None) if subject else None
     ordered = _ORDERED_OBJECT.search(before) if m.type == "deportation" and not passive else None
@@ -848,7 +855,7 @@ def _describe(text: str, m: _Mention, mentions: list[_Mention], i: int) -> None:
     m.perpetrator = _agent(text, m, next_start)
     if m.perpetrator is None and _ATTACKERS.match(text, m.start, m.end):  # "Gunmen opened fire"
         m.perpetrator = _ATTACKERS.match(text, m.start, m.end).group().lower()
-    if m.perpetrator is None and not passive and (not _NOUN_ONLY.fullmatch(lower) or _LIGHT_VERB.search(before)):
+    if m.perpetrator is None and not passive and (not _form(_NOUN_ONLY, lower) or _LIGHT_VERB.search(before)):
         # The subject of a verb ("Unknown persons beat"), or of "launched raids"; not of "warned of threats".
         m.perpetrator = _actor(before if prev_end > cs else _window(text, cs, m.start, 14))
 
@@ -1091,7 +1098,10 @@ def _dateline_end(text: str, sent: Span) -> int:
     """Where the sentence begins after its dateline ("DUSHANBE, May 31 (TASS) — "): the place and date of the
     report, not of the events it tells."""
     start = sent.start
-    dateline = _DATELINE.match(text, start, sent.end) if start == 0 or text[start - 1] == "\n" else None
+    opens_paragraph = start == 0 or text[start - 1] == "\n"
+    # a dateline ends with a dash: a sentence without one has none
+    dashed = opens_paragraph and ("-" in sent.text or "—" in sent.text or "–" in sent.text)
+    dateline = _DATELINE.match(text, start, sent.end) if dashed else None
     return dateline.end() if dateline else start
 
 

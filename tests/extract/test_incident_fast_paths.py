@@ -170,3 +170,15 @@ def test_the_ago_cue_lower_cases_as_the_pattern_reads_it():
     every_character = "".join(map(chr, range(0x110000)))
     for letter in "ago":
         assert {c.lower() for c in re.findall(letter, every_character, re.IGNORECASE)} == {letter}
+
+
+DATELINE_WORDS = ["DUSHANBE", "Moscow", ",", "May", "31", "(TASS)", "—", "–", "-", "--", "police", "said", "x"]
+
+
+@SETTINGS
+@given(texts(DATELINE_WORDS, most=12))
+def test_a_sentence_without_a_dash_has_no_dateline(text):
+    from caravan.extract.text import Span
+
+    plain = incidents._DATELINE.match(text)
+    assert incidents._dateline_end.__wrapped__(text, Span(0, len(text), text)) == (plain.end() if plain else 0)
