@@ -203,7 +203,8 @@ _MORE_FIRST_WORDS = {"raid": "conducted conducting carried carrying launched", "
                      "travel_advisory": "issued published posted"}
 _FIRST_WORDS = {t: frozenset(openers.split()) | frozenset(_MORE_FIRST_WORDS.get(t, "").split())
                 for t, (openers, _) in _TRIGGERS.items()}
-_MORE_FIRST_WORD = re.compile(rf"(?<![a-z])(?:{_words(' '.join(_MORE_FIRST_WORDS.values()).split())})(?![a-z])")
+_MORE_FIRST_WORD = {type_: re.compile(rf"(?<![a-z])(?:{_words(words.split())})(?![a-z])")
+                    for type_, words in _MORE_FIRST_WORDS.items()}
 # The letters that lower-casing makes two characters of (İ), or that re's IGNORECASE reads as a letter a-z which
 # lower-casing does not make (ı, ſ): in a sentence without them, the lower-cased sentence keeps every offset, and a
 # pattern's first word is a run of a-z in it.
@@ -673,9 +674,10 @@ def _window_words(text: str, clause_start: int, pos: int) -> list[str]:
 def _first_words_at(lower: str, openers: list[tuple[int, str]], types: set[str]) -> list[tuple[int, str]]:
     """The first words of the patterns of ``types`` in a lower-cased sentence, and where each begins, in text order:
     its opening words (``openers``), and the other first words where a type has them."""
-    if types.isdisjoint(_MORE_FIRST_WORDS):
+    more = [pattern for type_, pattern in _MORE_FIRST_WORD.items() if type_ in types]  # "of" only for "of Slavic origin"
+    if not more:
         return openers
-    return sorted(set(openers).union((w.start(), w.group()) for w in _MORE_FIRST_WORD.finditer(lower)))
+    return sorted(set(openers).union((w.start(), w.group()) for pattern in more for w in pattern.finditer(lower)))
 
 
 def _event_words(text: str, sent: Span, types: set[str], firsts: list[tuple[int, str]]) -> list[tuple[int, int, str]]:

@@ -182,3 +182,21 @@ def test_a_sentence_without_a_dash_has_no_dateline(text):
 
     plain = incidents._DATELINE.match(text)
     assert incidents._dateline_end.__wrapped__(text, Span(0, len(text), text)) == (plain.end() if plain else 0)
+
+
+FIRST_WORDS = ["conducted", "carried out", "launched", "an", "a", "raid", "operation", "police", "of", "with",
+               "Slavic", "origin", "appearance", "issued", "published", "posted", "advisory", "only", "Russians", "x",
+               "warned", "its", "citizens", "travel"]
+
+
+@SETTINGS
+@given(texts(FIRST_WORDS), st.sets(st.sampled_from(sorted(incidents._TRIGGERS)), min_size=1))
+def test_the_event_words_of_some_types_are_tried_at_their_first_words(text, types):
+    from caravan.extract.text import Span
+
+    lower = text.lower()
+    openers = [(w.start(), w.group()) for w in incidents._OPENER_WORD.finditer(lower)]
+    firsts = incidents._first_words_at(lower, openers, types)
+    plain = [(m.start(), m.end(), type_) for type_, (_, pattern) in incidents._TRIGGERS.items() if type_ in types
+             for m in pattern.finditer(text)]
+    assert incidents._event_words(text, Span(0, len(text), text), types, firsts) == plain
