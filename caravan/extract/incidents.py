@@ -227,6 +227,7 @@ def _form(pattern: re.Pattern, word: str) -> bool:
     """Whether a lower-cased event word is of a form: ``pattern.fullmatch(word)``."""
     return pattern.fullmatch(word) is not None
 
+
 # --- context: is it an event? -------------------------------------------------------------------------------------
 _MODAL = r"(?:to|could|would|might|may|will|shall|should|must|can|cannot|won[’']t|wouldn[’']t|couldn[’']t|shouldn[’']t|can[’']t)"
 _FILLER = r"(?:also|then|soon|not|never|possibly|potentially|eventually|later|still|even|just|likely|probably|all|now)"
