@@ -57,6 +57,8 @@ _CANDIDATE = re.compile(
 # Every figure holds a digit or one of these words, so the candidate pattern (slow to try at every
 # position) only runs next to them.
 _ANCHOR_WORDS = ("illion", "housand", "ercent", "er cent")  # (m|b|tr)illion, (t|T)housand, (p|P)ercent
+# Where a candidate may start: it opens with no white space, after no character its look-behind forbids.
+_CANDIDATE_START = re.compile(r"(?<![\w.,:/$€£₽-])\S")
 _DIGIT_REACH = 8  # how far before its first digit a candidate may start: "U.S. $"
 _WORD_REACH = 30  # how far before its scale word: "seventy-five ", "a hundred "
 
@@ -207,14 +209,25 @@ def _country_names() -> list[str]:
     return sorted(names, key=len, reverse=True)
 
 
+def _alternatives(names: list[str]) -> str:
+    """The alternation of ``names`` (longest first) with their common beginnings factored out: "R(?:ussia|wanda)".
+    It matches what the plain one does, and as soon: of the names that match at one place, both try the longest
+    first. The plain one tries every name at every place it is tried, the factored one a letter or two."""
+    by_first: dict[str, list[str]] = {}
+    for name in names:
+        by_first.setdefault(name[:1], []).append(name[1:])
+    return "|".join(re.escape(first + rests[0]) if len(rests) == 1 else f"{re.escape(first)}(?:{_alternatives(rests)})"
+                    for first, rests in by_first.items())
+
+
 _COUNTRY_NAMES = _country_names()
-# As a pattern only where anchored after a word ("in", "from"): scanning a sentence with it is slow.
-_COUNTRY = r"(?:" + "|".join(re.escape(n) for n in _COUNTRY_NAMES) + r")"
-# Names by their first run of letters, for a fast scan: capitalised words, then a look-up.
-_COUNTRY_BY_FIRST: dict[str, list[str]] = {}
-for _name in _COUNTRY_NAMES:
-    _COUNTRY_BY_FIRST.setdefault(re.match(r"[^\W\d_]+", _name).group(), []).append(_name)
-_CAPWORD = re.compile("[" + "".join(sorted({re.escape(k[0]) for k in _COUNTRY_BY_FIRST})) + r"][^\W\d_]*")
+_COUNTRY = f"(?:{_alternatives(_COUNTRY_NAMES)})"
+# A name that stands alone: no letter, digit, "_" or "-" either side. The check of the character before comes
+# after the first letter, so that the pattern opens with a letter and a search skips at once to one that may start
+# a name.
+_COUNTRY_MENTION = re.compile("(?:" + "|".join(
+    f"{re.escape(first)}(?<![\\w-].)(?:{_alternatives([n[1:] for n in _COUNTRY_NAMES if n[0] == first])})"
+    for first in dict.fromkeys(n[0] for n in _COUNTRY_NAMES)) + r")(?![\w-])")
 _FROM_BEFORE = re.compile(r"\bfrom\s+$")
 _LIST_JOIN = re.compile(rf",?{_S}*(?:and|&){_S}+|,{_S}*")
 _COUNTRY_OF_DEMONYM = {"Tajik": "Tajikistan", "Uzbek": "Uzbekistan", "Kyrgyz": "Kyrgyzstan", "Kazakh": "Kazakhstan",
@@ -674,19 +687,7 @@ def _places(text: str) -> list[tuple[int, int, str, bool]]:
 
 
 def _country_mentions(text: str) -> list[tuple[int, int, str]]:
-    found, last_end = [], 0
-    for word in _CAPWORD.finditer(text):
-        start = word.start()
-        names = _COUNTRY_BY_FIRST.get(word.group())
-        if not names or start < last_end or (start and (text[start - 1].isalnum() or text[start - 1] in "-_")):
-            continue
-        for name in names:
-            end = start + len(name)
-            if text.startswith(name, start) and not (end < len(text) and (text[end].isalnum() or text[end] in "-_")):
-                found.append((start, end, name))
-                last_end = end
-                break
-    return found
+    return [(m.start(), m.end(), m.group()) for m in _COUNTRY_MENTION.finditer(text)]
 
 
 def _published_year(published: str | None) -> int | None:
@@ -1094,11 +1095,9 @@ def _candidates(text: str) -> list[re.Match]:
     for anchor, reach in anchors:
         if anchor < last_end:
             continue
-        # The leftmost candidate that holds the anchor; candidates start at a word start or a currency sign.
-        for pos in range(max(last_end, anchor - reach), anchor + 1):
-            if pos and (text[pos - 1].isalnum() or text[pos - 1] in "_.,:/-") and pos != anchor:
-                continue
-            m = _CANDIDATE.match(text, pos)
+        # The leftmost candidate that holds the anchor; candidates start where a word or a currency sign does.
+        for start in _CANDIDATE_START.finditer(text, max(last_end, anchor - reach), anchor + 1):
+            m = _CANDIDATE.match(text, start.start())
             if m and m.end() > anchor:
                 if not (m.end() < len(text) and (text[m.end()].isalnum() or text[m.end()] == "_")):  # "5th", "tenants"
                     found.append(m)
@@ -1148,15 +1147,16 @@ def extract_figures(article: Article) -> list[dict]:
             continue
         number = m.group("num")
         scale = m.group("scale") or m.group("abbr") or m.group("short")
+        kind = "money" if (m.group("pre") or m.group("cur")) else "percent" if m.group("pct") else "people"
+        if kind == "people" and not scale:
+            if _RATE_AFTER.match(text, m.end()):
+                kind = "rate"  # "the ruble fell past 100 to the dollar"
+            elif "," not in number and _YEAR_LIKE.fullmatch(number):
+                continue  # before its value is worked out: years are many
         value = scaled_value(number, scale)
         if value is None:
             continue
-        kind = "money" if (m.group("pre") or m.group("cur")) else "percent" if m.group("pct") else "people"
-        if kind == "people" and not scale and _RATE_AFTER.match(text, m.end()):
-            kind = "rate"  # "the ruble fell past 100 to the dollar"
-        elif kind == "people" and not scale and "," not in number and _YEAR_LIKE.fullmatch(number):
-            continue
-        elif kind == "people" and value < _MIN_PEOPLE:
+        if kind == "people" and value < _MIN_PEOPLE:
             if value < _SMALL_AFTER_STATISTIC or "." in number:
                 continue
             kind = "few"
@@ -1363,19 +1363,38 @@ def _first_mentions(records: list[dict], headline_end: int = 0) -> list[dict]:
 
     Each kept record is filed under every choice of its fields, so that a record finds a kept one it
     repeats by a few look-ups, not by reading them all: one whose given fields each equal its own or
-    are missing."""
+    are missing. Most values are told once: a record is filed only once another with its value and unit
+    comes."""
     kept: list[dict] = []
     filed: set[tuple] = set()
+    unfiled: dict[tuple, dict | None] = {}  # (unit, value) -> the one kept record not yet filed, None once filed
     if headline_end:
         records = [r for r in records if r["char_start"] >= headline_end] + [
             r for r in records if r["char_start"] < headline_end]
     for rec in records:
-        values = tuple(None if f == "subject" and rec["unit"] != "percent" else rec[f] for f in _FACT_FIELDS)
+        key = (rec["unit"], rec["value"])
+        if key not in unfiled:
+            kept.append(rec)
+            unfiled[key] = rec
+            continue
+        if (first := unfiled[key]) is not None:
+            _file(filed, first)
+            unfiled[key] = None
+        values = _fact_values(rec)
         given = tuple(i for i, v in enumerate(values) if v is not None)
-        if any((rec["unit"], rec["value"], given, choice) in filed
-               for choice in product(*((values[i], None) for i in given))):
+        if any((*key, given, choice) in filed for choice in product(*((values[i], None) for i in given))):
             continue
         kept.append(rec)
-        for fields in _FIELD_SETS:
-            filed.add((rec["unit"], rec["value"], fields, tuple(values[i] for i in fields)))
+        _file(filed, rec)
     return sorted(kept, key=lambda r: r["char_start"]) if headline_end else kept
+
+
+def _fact_values(rec: dict) -> tuple:
+    """The record's values of _FACT_FIELDS; the subject counts for shares only."""
+    return tuple(None if f == "subject" and rec["unit"] != "percent" else rec[f] for f in _FACT_FIELDS)
+
+
+def _file(filed: set[tuple], rec: dict) -> None:
+    values = _fact_values(rec)
+    for fields in _FIELD_SETS:
+        filed.add((rec["unit"], rec["value"], fields, tuple(values[i] for i in fields)))

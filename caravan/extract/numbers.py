@@ -55,6 +55,7 @@ NUMBER_WORD_PATTERN = (
 )
 DIGITS_PATTERN = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _DIGITS_RE = re.compile(DIGITS_PATTERN)
+_PLAIN_DIGITS = re.compile(DIGITS_PATTERN.replace(r"\d", "[0-9]"))  # the ASCII digits that most numbers are written in
 _TENS_UNITS_RE = re.compile(rf"({_TENS})[- ]({_UNITS})")
 
 
@@ -98,6 +99,9 @@ def scaled_value(number: str, scale: str | None = None) -> float | None:
     Digits go through Decimal so that 5.7 billion is exactly 5700000000, not 5700000000.000001.
     Vague numbers ("hundreds") have no exact value and give None.
     """
+    if not scale and _PLAIN_DIGITS.fullmatch(number):
+        # The float of a decimal string is its nearest double, as that of its Decimal is (Decimal's float reads its str).
+        return float(number.replace(",", ""))
     s = " ".join(number.lower().split())
     if s in _ARTICLE_NUMBERS:
         base = _ARTICLE_NUMBERS[s]
