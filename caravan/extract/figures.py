@@ -57,8 +57,6 @@ _CANDIDATE = re.compile(
 # Every figure holds a digit or one of these words, so the candidate pattern (slow to try at every
 # position) only runs next to them.
 _ANCHOR_WORDS = ("illion", "housand", "ercent", "er cent")  # (m|b|tr)illion, (t|T)housand, (p|P)ercent
-# Where a candidate may start: it opens with no white space, after no character its look-behind forbids.
-_CANDIDATE_START = re.compile(r"(?<![\w.,:/$€£₽-])\S")
 _DIGIT_REACH = 8  # how far before its first digit a candidate may start: "U.S. $"
 _WORD_REACH = 30  # how far before its scale word: "seventy-five ", "a hundred "
 
@@ -1095,9 +1093,11 @@ def _candidates(text: str) -> list[re.Match]:
     for anchor, reach in anchors:
         if anchor < last_end:
             continue
-        # The leftmost candidate that holds the anchor; candidates start where a word or a currency sign does.
-        for start in _CANDIDATE_START.finditer(text, max(last_end, anchor - reach), anchor + 1):
-            m = _CANDIDATE.match(text, start.start())
+        # The leftmost candidate that holds the anchor; candidates start at a word start or a currency sign.
+        for pos in range(max(last_end, anchor - reach), anchor + 1):
+            if pos and (text[pos - 1].isalnum() or text[pos - 1] in "_.,:/-") and pos != anchor:
+                continue
+            m = _CANDIDATE.match(text, pos)
             if m and m.end() > anchor:
                 if not (m.end() < len(text) and (text[m.end()].isalnum() or text[m.end()] == "_")):  # "5th", "tenants"
                     found.append(m)
