@@ -57,6 +57,8 @@ _CANDIDATE = re.compile(
 # Every figure holds a digit or one of these words, so the candidate pattern (slow to try at every
 # position) only runs next to them.
 _ANCHOR_WORDS = ("illion", "housand", "ercent", "er cent")  # (m|b|tr)illion, (t|T)housand, (p|P)ercent
+# What a candidate that holds a digit opens with: a digit or the first character of a currency before the number.
+_OPENS_DIGITS = frozenset("0123456789$€£₽U" + "".join(code[0] for code in _CODES.split("|")))
 _DIGIT_REACH = 8  # how far before its first digit a candidate may start: "U.S. $"
 _WORD_REACH = 30  # how far before its scale word: "seventy-five ", "a hundred "
 
@@ -321,6 +323,7 @@ _VOTE_RE = re.compile(r"\b(?:vote[sd]?|voting|ballots?|turnout|elect)", re.IGNOR
 
 _MONTHS = MONTH_NAMES
 _MONTH = "(?:" + "|".join(_MONTHS) + ")"
+_MONTH_NAME = re.compile(_MONTH)  # a scan for any of them, quicker than a test of each
 _YEAR = r"(?:19[5-9][0-9]|20[0-9]{2})"
 _RELATIVE_PERIOD = re.compile(
     rf"\b(?:(?:in\s+)?(?P<lastyearmon>{_MONTH})\s+(?:of\s+)?last\s+year"  # "In May last year"
@@ -410,7 +413,6 @@ _DATA_WORDS = {"data", "figures", "statistics", "estimates", "numbers", "calcula
 _ORG_LOWER_WORDS = {"central", "national", "bank", "fund", "statistics", "statistical", "agency", "office", "committee",
                     "service", "bureau", "interior", "labour", "labor", "economy", "economic", "finance", "foreign",
                     "migration", "ministry", "government"}
-_WORD = re.compile(r"\S+")
 # "the bank said" after "the World Bank said": the head noun refers back to a source named before.
 _ANAPHORS = {"bank", "ministry", "agency", "fund", "committee", "service", "office", "bureau"}
 _DOTTED_ACRONYM = re.compile(r"(?:[A-Z]\.){2,}")
@@ -643,17 +645,24 @@ def _after_the(text: str, pos: int) -> bool:
 def _org_before(text: str, pos: int) -> tuple[int, int, str] | None:
     """The name of a body that ends just before ``pos``, walking back over its words."""
     low = max(0, pos - 120)
-    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, low, pos)]
+    # The words are split in C and placed only as far back as they are read: the last place of a word (it holds
+    # no white space) before the word after it is its own.
+    words = text[low:pos].split()
     if low and words:
         words = words[1:]  # may be cut
-    data_word = words.pop() if words and words[-1][2].lower() in _DATA_WORDS else None
+    data_word, limit = None, pos
+    if words and words[-1].lower() in _DATA_WORDS:
+        word = words.pop()
+        limit = text.rfind(word, low, limit)
+        data_word = (limit, limit + len(word), word)
     taken: list[tuple[int, int, str]] = []
-    for start, end, word in reversed(words):
+    for word in reversed(words):
+        start = limit = text.rfind(word, low, limit)
         if not taken:
             bare = _POSSESSIVE_END.sub("", word)  # "the World Bank's data"
-            end = start + len(bare)
         else:
             bare = word
+        end = start + len(bare)
         if not bare or (bare[-1] in ",.;:!?”\")—–" and not _DOTTED_ACRONYM.fullmatch(bare)) or bare[0] in "“\"(‘":
             break
         if bare[0].isupper() or bare.lower() in _ORG_LOWER_WORDS or (taken and bare in _CONNECTORS):
@@ -698,9 +707,10 @@ def _periods(text: str, published: str | None) -> list[tuple[int, int, str | Non
     years", "in 2015, 2016 and 2020"): no single period. The base of a comparison ("than in 2020") is left out."""
     year = _published_year(published)
     out = _year_periods(text)
-    months = _bare_month_periods(text, published, year) if year and any(m in text for m in _MONTHS) else []
-    if year and _RELATIVE_HINT.search(text):
-        relative = _relative_periods(text, published, year, out + months)
+    months = _bare_month_periods(text, published, year) if year and _MONTH_NAME.search(text) else []
+    hint = _RELATIVE_HINT.search(text) if year else None
+    if hint:
+        relative = _relative_periods(text, published, year, out + months, hint.start())
         # "In May" of "In May last year" is read once, with its year.
         out += relative + [p for p in months if not any(r[0] <= p[0] < r[1] for r in relative)]
     else:
@@ -759,12 +769,12 @@ def _bare_month_periods(text: str, published: str, year: int) -> list[tuple[int,
     return out
 
 
-def _relative_matches(text: str) -> list[re.Match]:
+def _relative_matches(text: str, first_hint: int = 0) -> list[re.Match]:
     """_RELATIVE_PERIOD's matches, each read only near one of its hint words (the pattern is slow to try at
-    every position of a sentence)."""
+    every position of a sentence); the first hint word is at or after ``first_hint``."""
     found: list[re.Match] = []
     last_end = 0
-    for hint in _RELATIVE_HINT.finditer(text):
+    for hint in _RELATIVE_HINT.finditer(text, first_hint):
         if hint.start() < last_end:
             continue
         m = _RELATIVE_PERIOD.search(text, max(last_end, hint.start() - _RELATIVE_REACH), hint.end() + _RELATIVE_REACH)
@@ -774,11 +784,12 @@ def _relative_matches(text: str) -> list[re.Match]:
     return found
 
 
-def _relative_periods(text: str, published: str, year: int, absolute: list) -> list[tuple[int, int, str, bool]]:
+def _relative_periods(text: str, published: str, year: int, absolute: list, first_hint: int = 0
+                      ) -> list[tuple[int, int, str, bool]]:
     """Periods relative to the publication date, or ("a year earlier") to the sentence's period before them."""
     out: list[tuple[int, int, str, bool]] = []
     pub_month = int(published[5:7]) if len(published) >= 7 else None
-    for m in _relative_matches(text):
+    for m in _relative_matches(text, first_hint):
         if m.group("lastyearmon"):
             mon = next(i for i, name in enumerate(_MONTHS, 1) if name.lower() == m.group("lastyearmon").lower())
             period = f"{year - 1}-{mon:02d}"
@@ -1093,9 +1104,12 @@ def _candidates(text: str) -> list[re.Match]:
     for anchor, reach in anchors:
         if anchor < last_end:
             continue
-        # The leftmost candidate that holds the anchor; candidates start at a word start or a currency sign.
+        # The leftmost candidate that holds the anchor; candidates start at a word start or a currency sign, and
+        # one that holds a digit at a digit or a currency sign (a number in words is followed by no digit).
+        opens = _OPENS_DIGITS if reach == _DIGIT_REACH else None
         for pos in range(max(last_end, anchor - reach), anchor + 1):
-            if pos and (text[pos - 1].isalnum() or text[pos - 1] in "_.,:/-") and pos != anchor:
+            if pos != anchor and ((pos and (text[pos - 1].isalnum() or text[pos - 1] in "_.,:/-"))
+                                  or (opens and text[pos] not in opens)):
                 continue
             m = _CANDIDATE.match(text, pos)
             if m and m.end() > anchor:
