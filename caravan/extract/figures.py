@@ -21,6 +21,25 @@ from caravan.extract.text import Span, sentences
 
 _S = r"[^\S\n]"  # white space that stays inside a paragraph
 
+# The letters that a pattern ignoring case takes for ASCII letters but lower-case otherwise (a test checks them).
+_FOLD_TO_ASCII = (("İ", "i"), ("ı", "i"), ("ſ", "s"))
+
+
+def _folded(text: str) -> str:
+    """``text`` lower-cased as a pattern that ignores case reads it, each letter it takes for an ASCII letter made
+    that letter: an ASCII word that such a pattern finds in ``text`` is in the folded text."""
+    if not text.isascii():
+        for letter, ascii_letter in _FOLD_TO_ASCII:
+            text = text.replace(letter, ascii_letter)
+    return text.lower()
+
+
+def _may_hold(text: str, words: tuple[str, ...]) -> bool:
+    """A cheap test before a pattern that ignores case and finds nothing without one of ``words``."""
+    folded = _folded(text)
+    return any(word in folded for word in words)
+
+
 # --- Numbers with a unit ---------------------------------------------------------------------------
 
 _TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
@@ -58,7 +77,7 @@ _CANDIDATE = re.compile(
 # position) only runs next to them.
 _ANCHOR_WORDS = ("illion", "housand", "ercent", "er cent")  # (m|b|tr)illion, (t|T)housand, (p|P)ercent
 # What a candidate that holds a digit opens with: a digit or the first character of a currency before the number.
-_OPENS_DIGITS = frozenset("0123456789$€£₽U" + "".join(code[0] for code in _CODES.split("|")))
+_OPENS_DIGITS = re.compile("[0-9$€£₽U" + "".join(code[0] for code in _CODES.split("|")) + "]")
 _DIGIT_REACH = 8  # how far before its first digit a candidate may start: "U.S. $"
 _WORD_REACH = 30  # how far before its scale word: "seventy-five ", "a hundred "
 
@@ -293,6 +312,7 @@ _FRACTION_OF_GDP = re.compile(
     r"\b(?P<frac>(?i:(?:a|one|two|three)[\s-](?:thirds?|quarters?)|(?:a\s+|one[\s-])?half))"
     r"(?=\s+of\s+(?:[\w’'-]+\s+){0,3}(?:GDP|gross\s+domestic\s+product)\b)"
 )
+_FRACTION_WORDS = ("half", "third", "quarter")  # one of them is in each of its matches
 _FRACTION_REACH = 70  # how far before "GDP" its fraction may start: "two-thirds of the country's annual "
 
 
@@ -303,8 +323,10 @@ def _fractions_of_gdp(text: str) -> list[re.Match]:
     for word in ("GDP", "domestic product"):
         at = text.find(word)
         while at != -1:
-            for m in _FRACTION_OF_GDP.finditer(text, max(0, at - _FRACTION_REACH), at + len(word)):
-                found.setdefault(m.start(), m)
+            low = max(0, at - _FRACTION_REACH)
+            if _may_hold(text[low:at], _FRACTION_WORDS):
+                for m in _FRACTION_OF_GDP.finditer(text, low, at + len(word)):
+                    found.setdefault(m.start(), m)
             at = text.find(word, at + 1)
     return list(found.values())
 
@@ -318,6 +340,7 @@ _ECONOMIC_RE = re.compile(
     re.IGNORECASE,
 )
 _VOTE_RE = re.compile(r"\b(?:vote[sd]?|voting|ballots?|turnout|elect)", re.IGNORECASE)
+_VOTE_WORDS = ("vote", "voting", "ballot", "turnout", "elect")  # one of them is in each of its matches
 
 # --- Periods --------------------------------------------------------------------------------------
 
@@ -343,6 +366,7 @@ _RELATIVE_PERIOD = re.compile(
 _RELATIVE_REACH = 25  # how far a relative period reaches either side of its hint word: "in the first nine "
 _RELATIVE_HINT = re.compile(r"\b(?:years?|months|month|now|currently|present|nowadays|week|last|quarter|half)\b",
                             re.IGNORECASE)
+_RELATIVE_HINT_WORDS = ("year", "month", "now", "currently", "present", "week", "last", "quarter", "half")  # and of it
 # Spans of several years have no single period ("in recent years", "over the past 17 years"): a figure
 # there gets none, and does not take one from elsewhere in the sentence.
 _SEVERAL_YEARS = re.compile(
@@ -388,7 +412,8 @@ _ORG_HEAD = (
     r"|government|statistics\s+service"
 )
 _ORG = rf"(?:(?:{_CAP}(?:['’]s)?\s+){{0,3}}(?:{_ORG_HEAD})\b|{_CAP_SEQ})"
-_DATA = r"(?:data|figures|statistics|estimates|numbers|calculations|report|survey|poll|study)"
+_DATA_LIST = ("data", "figures", "statistics", "estimates", "numbers", "calculations", "report", "survey", "poll", "study")
+_DATA = "(?:" + "|".join(_DATA_LIST) + ")"
 _ACCORDING_TO = re.compile(
     rf"\b[Aa]ccording\s+to\s+(?:the\s+)?(?:(?:latest|recent|new|official|preliminary)\s+)*"
     rf"(?:{_DATA}\s+(?:from|by|of|published\s+by|released\s+by)\s+(?:the\s+)?)?"
@@ -408,8 +433,7 @@ _ORG_CUE = re.compile(
 # Words one of which every source other than "according to" needs: a cheap test before the patterns.
 _ORG_HINTS = ("said", "says", "report", "estimat", "calculated", "show", "found", "noted", "announced", "recorded",
               "project", "forecast", "predict", "expects", "count", "registered", "data", "figures", "statistics")
-_DATA_WORDS = {"data", "figures", "statistics", "estimates", "numbers", "calculations", "report", "survey", "poll",
-               "study"}
+_DATA_WORDS = frozenset(_DATA_LIST)
 _ORG_LOWER_WORDS = {"central", "national", "bank", "fund", "statistics", "statistical", "agency", "office", "committee",
                     "service", "bureau", "interior", "labour", "labor", "economy", "economic", "finance", "foreign",
                     "migration", "ministry", "government"}
@@ -421,7 +445,8 @@ _ORG_WORD = re.compile(
     r"|Statistics|Commission|Council|Department|Bureau|Government|Nations|Union|Federation|Directorate|Inspectorate)\b"
     r"|[A-Z][a-z]*stat\b|\b[A-Z]{2,6}\b|" + _ORG_HEAD,
 )
-_SOURCE_TRAIL = re.compile(rf"(?:['’]s)?(?:\s+(?:latest|recent|new|official|preliminary|annual))*(?:\s+{_DATA})?\s*$")
+# What may follow a source's name: "'s", then words like "latest", then a word like "data" ("the bank's latest data").
+_TRAIL_WORDS = ("latest", "recent", "new", "official", "preliminary", "annual")
 _LEADING_THE = re.compile(r"^(?:the|The|its|their)\s+")
 _POSSESSIVE_END = re.compile(r"['’]s$")
 _CONNECTORS = {"of", "for", "and", "on", "de", "the"}
@@ -491,7 +516,7 @@ class _Context:
 
     @_once
     def vote(self) -> bool:
-        return bool(_VOTE_RE.search(self.sent.text))
+        return _may_hold(self.sent.text, _VOTE_WORDS) and bool(_VOTE_RE.search(self.sent.text))
 
     @_once
     def uzbek_not_kyrgyz(self) -> bool:
@@ -610,7 +635,7 @@ def _sources(text: str) -> list[tuple[int, int, str]]:
         return i >= 0 and start < found[i][1]
 
     def add(start: int, end: int, name: str, named_person_ok: bool) -> None:
-        name = _LEADING_THE.sub("", _SOURCE_TRAIL.sub("", name).strip())
+        name = _LEADING_THE.sub("", _without_trail(name).strip())
         if name and len(name) <= 80 and _is_source(name, named_person_ok) and not overlaps(start, end):
             bisect.insort(found, (start, end, name))
 
@@ -633,6 +658,25 @@ def _sources(text: str) -> list[tuple[int, int, str]]:
         else:
             add(start, end, name, False)
     return found
+
+
+def _without_trail(name: str) -> str:
+    """The name without the words of _TRAIL_WORDS and _DATA_LIST that end it (white space before each), nor the
+    "'s" before them, nor white space: read from the end, word by word (a pattern anchored at the end is tried
+    at every character of the name, which cost more than the rest of reading the source). No word of either
+    list ends another, so that the first that ends the text is the one to take off."""
+    rest = _without_last_word(name.rstrip(), _DATA_LIST)
+    while len(shorter := _without_last_word(rest, _TRAIL_WORDS)) < len(rest):
+        rest = shorter
+    return rest[:-2] if rest.endswith(("'s", "’s")) else rest
+
+
+def _without_last_word(text: str, words: tuple[str, ...]) -> str:
+    """``text`` without the first of ``words`` that ends it after white space, and that white space; else ``text``."""
+    for word in words:
+        if text.endswith(word) and text[:-len(word)][-1:].isspace():
+            return text[:-len(word)].rstrip()
+    return text
 
 
 def _after_the(text: str, pos: int) -> bool:
@@ -708,7 +752,7 @@ def _periods(text: str, published: str | None) -> list[tuple[int, int, str | Non
     year = _published_year(published)
     out = _year_periods(text)
     months = _bare_month_periods(text, published, year) if year and _MONTH_NAME.search(text) else []
-    hint = _RELATIVE_HINT.search(text) if year else None
+    hint = _RELATIVE_HINT.search(text) if year and _may_hold(text, _RELATIVE_HINT_WORDS) else None
     if hint:
         relative = _relative_periods(text, published, year, out + months, hint.start())
         # "In May" of "In May last year" is read once, with its year.
@@ -726,7 +770,8 @@ def _comparison_base(text: str, start: int) -> bool:
         return True
     # "the highest since records began in 1996"; "since January 1, 2025" itself is when a figure holds from.
     clause = max(0, start - 60)
-    return bool(_SINCE_IN_CLAUSE.search(text, clause, start)) and not _SINCE_BEFORE.search(text, clause, start)
+    return (text.find("ince", clause, start) >= 0 and bool(_SINCE_IN_CLAUSE.search(text, clause, start))
+            and not _SINCE_BEFORE.search(text, clause, start))
 
 
 def _year_periods(text: str) -> list[tuple[int, int, str | None, bool]]:
@@ -1106,10 +1151,15 @@ def _candidates(text: str) -> list[re.Match]:
             continue
         # The leftmost candidate that holds the anchor; candidates start at a word start or a currency sign, and
         # one that holds a digit at a digit or a currency sign (a number in words is followed by no digit).
-        opens = _OPENS_DIGITS if reach == _DIGIT_REACH else None
-        for pos in range(max(last_end, anchor - reach), anchor + 1):
-            if pos != anchor and ((pos and (text[pos - 1].isalnum() or text[pos - 1] in "_.,:/-"))
-                                  or (opens and text[pos] not in opens)):
+        lo = max(last_end, anchor - reach)
+        if reach != _DIGIT_REACH:
+            starts = range(lo, anchor + 1)
+        elif _OPENS_DIGITS.search(text, lo, anchor):
+            starts = [m.start() for m in _OPENS_DIGITS.finditer(text, lo, anchor)] + [anchor]
+        else:
+            starts = (anchor,)  # mostly: a word or white space before the number
+        for pos in starts:
+            if pos != anchor and pos and (text[pos - 1].isalnum() or text[pos - 1] in "_.,:/-"):
                 continue
             m = _CANDIDATE.match(text, pos)
             if m and m.end() > anchor:
