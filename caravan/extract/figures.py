@@ -34,10 +34,17 @@ def _folded(text: str) -> str:
     return text.lower()
 
 
-def _may_hold(text: str, words: tuple[str, ...]) -> bool:
-    """A cheap test before a pattern that ignores case and finds nothing without one of ``words``."""
+def _may_find(pattern: re.Pattern, text: str) -> bool:
+    """A cheap test before ``pattern``: whether ``text`` holds one of the words each of its matches holds (those of
+    _NEEDED_WORDS), read in the folded text; true for a pattern without such words."""
+    words = _NEEDED_WORDS.get(pattern)
+    if words is None:
+        return True
     folded = _folded(text)
-    return any(word in folded for word in words)
+    for word in words:
+        if word in folded:
+            return True
+    return False
 
 
 # --- Numbers with a unit ---------------------------------------------------------------------------
@@ -312,7 +319,6 @@ _FRACTION_OF_GDP = re.compile(
     r"\b(?P<frac>(?i:(?:a|one|two|three)[\s-](?:thirds?|quarters?)|(?:a\s+|one[\s-])?half))"
     r"(?=\s+of\s+(?:[\w’'-]+\s+){0,3}(?:GDP|gross\s+domestic\s+product)\b)"
 )
-_FRACTION_WORDS = ("half", "third", "quarter")  # one of them is in each of its matches
 _FRACTION_REACH = 70  # how far before "GDP" its fraction may start: "two-thirds of the country's annual "
 
 
@@ -324,7 +330,7 @@ def _fractions_of_gdp(text: str) -> list[re.Match]:
         at = text.find(word)
         while at != -1:
             low = max(0, at - _FRACTION_REACH)
-            if _may_hold(text[low:at], _FRACTION_WORDS):
+            if _may_find(_FRACTION_OF_GDP, text[low:at]):
                 for m in _FRACTION_OF_GDP.finditer(text, low, at + len(word)):
                     found.setdefault(m.start(), m)
             at = text.find(word, at + 1)
@@ -340,7 +346,6 @@ _ECONOMIC_RE = re.compile(
     re.IGNORECASE,
 )
 _VOTE_RE = re.compile(r"\b(?:vote[sd]?|voting|ballots?|turnout|elect)", re.IGNORECASE)
-_VOTE_WORDS = ("vote", "voting", "ballot", "turnout", "elect")  # one of them is in each of its matches
 
 # --- Periods --------------------------------------------------------------------------------------
 
@@ -366,7 +371,6 @@ _RELATIVE_PERIOD = re.compile(
 _RELATIVE_REACH = 25  # how far a relative period reaches either side of its hint word: "in the first nine "
 _RELATIVE_HINT = re.compile(r"\b(?:years?|months|month|now|currently|present|nowadays|week|last|quarter|half)\b",
                             re.IGNORECASE)
-_RELATIVE_HINT_WORDS = ("year", "month", "now", "currently", "present", "week", "last", "quarter", "half")  # and of it
 # Spans of several years have no single period ("in recent years", "over the past 17 years"): a figure
 # there gets none, and does not take one from elsewhere in the sentence.
 _SEVERAL_YEARS = re.compile(
@@ -420,9 +424,11 @@ _ACCORDING_TO = re.compile(
     r"(?P<src>[^,.;:—–()“”\"\n]+?)(?=\s*(?:[,.;:—–()“”\"]|$)|\s+(?:which|that|who|while|whereas|as|in|for|on|published"
     r"|released|show|shows)\b)"
 )
+# Each with the words one of which it needs: a cheap test before it.
 _ORG_AFTER = (
-    re.compile(rf"\b{_DATA}\s+(?:from|by|of|published\s+by|released\s+by)\s+(?:the\s+)?(?P<src>{_ORG})"),
-    re.compile(rf"\b(?:said|reported|estimated)\s+(?:the\s+)?(?P<src>{_ORG})"),
+    (re.compile(rf"\b{_DATA}\s+(?:from|by|of|published\s+by|released\s+by)\s+(?:the\s+)?(?P<src>{_ORG})"),
+     _DATA_LIST),
+    (re.compile(rf"\b(?:said|reported|estimated)\s+(?:the\s+)?(?P<src>{_ORG})"), ("said", "reported", "estimated")),
 )
 # A cited body named just before these words: "the World Bank said", "UN figures", "Rosstat data show".
 _ORG_CUE = re.compile(
@@ -516,7 +522,7 @@ class _Context:
 
     @_once
     def vote(self) -> bool:
-        return _may_hold(self.sent.text, _VOTE_WORDS) and bool(_VOTE_RE.search(self.sent.text))
+        return _may_find(_VOTE_RE, self.sent.text) and bool(_VOTE_RE.search(self.sent.text))
 
     @_once
     def uzbek_not_kyrgyz(self) -> bool:
@@ -640,13 +646,14 @@ def _sources(text: str) -> list[tuple[int, int, str]]:
             bisect.insort(found, (start, end, name))
 
     if "ccording to" in text:
-        for m in _ACCORDING_TO.finditer(text):
+        for m in _ACCORDING_TO.finditer(text, max(0, text.find("ccording") - 1)):  # none starts before the first
             add(*m.span("src"), m.group("src"), True)
     if not any(hint in text for hint in _ORG_HINTS):
         return sorted(found)
-    for pattern in _ORG_AFTER:
-        for m in pattern.finditer(text):
-            add(*m.span("src"), m.group("src"), False)
+    for pattern, words in _ORG_AFTER:
+        if any(word in text for word in words):
+            for m in pattern.finditer(text):
+                add(*m.span("src"), m.group("src"), False)
     for cue in _ORG_CUE.finditer(text):
         org = _org_before(text, cue.start())
         if not org or overlaps(org[0], org[1]):
@@ -752,7 +759,7 @@ def _periods(text: str, published: str | None) -> list[tuple[int, int, str | Non
     year = _published_year(published)
     out = _year_periods(text)
     months = _bare_month_periods(text, published, year) if year and _MONTH_NAME.search(text) else []
-    hint = _RELATIVE_HINT.search(text) if year and _may_hold(text, _RELATIVE_HINT_WORDS) else None
+    hint = _RELATIVE_HINT.search(text) if year and _may_find(_RELATIVE_HINT, text) else None
     if hint:
         relative = _relative_periods(text, published, year, out + months, hint.start())
         # "In May" of "In May last year" is read once, with its year.
@@ -981,7 +988,7 @@ def _documents(ctx: _Context, start: int, end: int) -> tuple[str, str] | None:
     after = _DOCUMENTS_AFTER.match(text, end)
     if after:
         return after.group("doc"), "other"
-    number_of = _ending_at(_NUMBER_OF_DOCUMENTS, text, _without_qualifier(text, start), _NUMBER_OF_LOOKBACK)
+    number_of = _ending_before_figure(_NUMBER_OF_DOCUMENTS, text, start, _NUMBER_OF_LOOKBACK)
     return (number_of.group("doc"), "other") if number_of else None
 
 
@@ -1008,7 +1015,7 @@ def _people(ctx: _Context, start: int, end: int, migrants: bool = False) -> tupl
         np, noun, np_end = np_match.group("np"), np_match.group("noun"), np_match.end("np")
         if noun[0].isupper() and noun not in ("Kyrgyz", "Turkmen", "Chinese", "Vietnamese") and not _is_demonym(noun):
             return None
-        if noun.lower() == "people" and _ending_at(_COUNTRY_OF_PEOPLE, text, _without_qualifier(text, start)):
+        if noun.lower() == "people" and _ending_before_figure(_COUNTRY_OF_PEOPLE, text, start):
             return _subject_of_money(ctx, start, end), "other"  # "a country of 36 million people"
     else:
         cut = _without_qualifier(text, start)
@@ -1026,7 +1033,7 @@ def _people(ctx: _Context, start: int, end: int, migrants: bool = False) -> tupl
     window = text[max(0, start - 60): min(len(text), np_end + 60)]
     if _EVENT_RE.search(window):
         return None
-    if _POLL_OR_SHORTAGE.search(window):
+    if _may_find(_POLL_OR_SHORTAGE, window) and _POLL_OR_SHORTAGE.search(window):
         return _group_of(np, text, np_end), "other"  # "a poll of 20,000 workers", "200,000 workers short"
     group = np
     origin = _FROM_AFTER.match(text, np_end)
@@ -1088,7 +1095,7 @@ def _people_indicator(text: str, start: int, np_end: int) -> str:
     clause = text[np_end:clause_end.start() if clause_end else len(text)]
     if _FLOW.search(clause) or _ACTED_ON_AFTER.match(text, np_end):
         return "other"
-    if _ending_at(_ACTED_ON_BEFORE, text, _without_qualifier(text, start)):
+    if _ending_before_figure(_ACTED_ON_BEFORE, text, start):
         return "other"
     return "migrant_population"
 
@@ -1103,10 +1110,17 @@ def _ending_at(pattern: re.Pattern, text: str, end: int, lookback: int = _LOOKBA
     """``pattern.search(text[:end])`` for a pattern anchored at its end ($), read from ``lookback`` characters
     before ``end`` (white space just before it aside): every figure of a long sentence would otherwise
     read it again from its start."""
+    if not _may_find(pattern, text):
+        return None
     stop = end
     while stop and text[stop - 1].isspace():
         stop -= 1
     return pattern.search(text, max(0, stop - lookback), end)
+
+
+def _ending_before_figure(pattern: re.Pattern, text: str, start: int, lookback: int = _LOOKBACK) -> re.Match | None:
+    """``_ending_at`` the end of the text before the figure at ``start`` once its qualifier is left out."""
+    return _ending_at(pattern, text, _without_qualifier(text, start), lookback) if _may_find(pattern, text) else None
 
 
 def _with_location(ctx: _Context, group: str, start: int, np_end: int) -> str:
@@ -1300,7 +1314,7 @@ def extract_figures(article: Article) -> list[dict]:
             counted_before[i + 1] = indicator
             unit, currency = "persons", None
         period = _nearest_period(ctx, start, end, figure_starts.get(sent.start, [start]))
-        if period and _ending_at(_EARLIER_UNNAMED, stext, _without_qualifier(stext, start), 40):
+        if period and _ending_before_figure(_EARLIER_UNNAMED, stext, start, 40):
             period = None
         if (period and period[2] and len(period[2]) == 4 and i
                 and _SAME_PERIOD_OF.search(stext, max(0, period[0] - 20), period[0] + 4)):
@@ -1390,7 +1404,7 @@ def _inherit_periods(undated: list[tuple[int, dict]], with_figures: set[int], se
         # "Russia accounted for 78 percent of the total.": a share of a figure before the sentence, of its period.
         # "..., according to the deputy minister.": a source named before, telling of the same time.
         if (_POINTS_BACK.match(sents[i].text) or _SHARE_OF_PREVIOUS.match(article.text, recs[0]["char_end"])
-                or _SOURCE_NAMED_BEFORE.search(sents[i].text)):
+                or (_may_find(_SOURCE_NAMED_BEFORE, sents[i].text) and _SOURCE_NAMED_BEFORE.search(sents[i].text))):
             period = next((p for j in range(i - 1, max(-1, i - 1 - _POINTS_BACK_REACH), -1) if (p := stated(j))), None)
             if period and _CHANGE_AFTER.match(article.text, recs[0]["char_end"]):
                 # "That 8-percent fall": a change between the periods just compared, of the later one
@@ -1401,7 +1415,7 @@ def _inherit_periods(undated: list[tuple[int, dict]], with_figures: set[int], se
             period = stated(i - 1)
         elif i - 1 in pointed and article.text.find("\n", sents[i - 1].end, sents[i].start) < 0:
             period = pointed[i] = pointed[i - 1]  # the same paragraph goes on with what it pointed back to
-        if period is None and _PRESENT_PERFECT.search(sents[i].text):
+        if period is None and _may_find(_PRESENT_PERFECT, sents[i].text) and _PRESENT_PERFECT.search(sents[i].text):
             period = str(_published_year(article.published) or "") or None  # "has fallen to": up to publication
         if period is None:
             continue
@@ -1462,3 +1476,27 @@ def _file(filed: set[tuple], rec: dict) -> None:
     values = _fact_values(rec)
     for fields in _FIELD_SETS:
         filed.add((rec["unit"], rec["value"], fields, tuple(values[i] for i in fields)))
+
+
+# Words one of which each match of a pattern holds, in the text folded as a pattern ignoring case reads it: a
+# sentence without them is not searched (a test checks each against its pattern).
+_NEEDED_WORDS: dict[re.Pattern, tuple[str, ...]] = {
+    _VOTE_RE: ("vote", "voting", "ballot", "turnout", "elect"),
+    _FRACTION_OF_GDP: ("half", "third", "quarter"),
+    _RELATIVE_HINT: ("year", "month", "now", "currently", "present", "week", "last", "quarter", "half"),
+    _EARLIER_UNNAMED: ("previously", "formerly"),
+    _PENALTY_BEFORE: ("fine", "bail", "bribe", "ransom", "reward"),
+    _PERSONAL_PAY_BEFORE: ("rate", "salary", "wage", "pay", "earnings"),
+    _NUMBER_OF: ("number", "total", "ranks"),
+    _NUMBER_OF_DOCUMENTS: ("permits", "patents", "visas"),
+    _POPULATION_OF: ("population",),
+    _NET_MIGRATION: ("net",),
+    _COUNTRY_OF_PEOPLE: ("country", "nation"),
+    _ACTED_ON_BEFORE: ("removed", "helped", "assisted", "trained", "prepared", "returned", "repatriated", "recruited",
+                       "hired", "struck", "taken"),
+    _GDP_BEFORE: ("gdp", "gross", "econom"),
+    _HYPOTHETICAL: ("if", "unless"),
+    _PRESENT_PERFECT: ("has", "have"),
+    _SOURCE_NAMED_BEFORE: ("according",),
+    _POLL_OR_SHORTAGE: ("poll", "survey", "respondent", "short", "need", "lack", "deficit"),
+}

@@ -704,18 +704,15 @@ def test_the_letters_folded_to_ascii_are_those_a_pattern_ignoring_case_takes_for
         assert {figures._folded(c) for c in re.findall(letter, every_character, re.IGNORECASE)} == {letter}
 
 
-CHEAP_TESTS = [(figures._VOTE_RE, figures._VOTE_WORDS), (figures._FRACTION_OF_GDP, figures._FRACTION_WORDS),
-               (figures._RELATIVE_HINT, figures._RELATIVE_HINT_WORDS)]
+NEEDED_WORDS = list(figures._NEEDED_WORDS)
 
 
 @SETTINGS
-@given(st.sampled_from(range(len(CHEAP_TESTS))).flatmap(
-    lambda k: st.tuples(st.just(k), st.from_regex(CHEAP_TESTS[k][0], fullmatch=True))))
+@given(st.sampled_from(NEEDED_WORDS).flatmap(lambda pattern: st.tuples(st.just(pattern), st.from_regex(pattern))))
 def test_every_match_of_a_pattern_holds_a_word_of_its_cheap_test(case):
-    k, text = case
-    pattern, words = CHEAP_TESTS[k]
+    pattern, text = case
     for m in pattern.finditer(text):
-        assert figures._may_hold(m.group(), words), m.group()
+        assert figures._may_find(pattern, m.group()), m.group()
 
 
 @SETTINGS
@@ -739,3 +736,21 @@ def test_a_number_in_digits_has_the_value_of_its_decimal(number, scale):
     for word in (scale or "").split():
         plain *= Decimal(100 if word == "hundred" else int(numbers.SCALES[word]))
     assert numbers.scaled_value(number, scale) == float(plain)
+
+
+@SETTINGS
+@given(st.sampled_from(range(len(figures._ORG_AFTER))).flatmap(
+    lambda k: st.tuples(st.just(k), st.from_regex(figures._ORG_AFTER[k][0], fullmatch=True))))
+def test_every_source_after_a_word_holds_a_word_of_its_cheap_test(case):
+    k, text = case
+    pattern, words = figures._ORG_AFTER[k]
+    for m in pattern.finditer(text):
+        assert any(word in m.group() for word in words), m.group()
+
+
+@SETTINGS
+@given(st.from_regex(figures._ACCORDING_TO))
+def test_a_source_after_according_to_starts_just_before_its_words(text):
+    # so that the search may start there
+    for m in figures._ACCORDING_TO.finditer(text):
+        assert text.startswith("ccording", m.start() + 1)
