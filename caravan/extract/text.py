@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import spacy
 from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH
@@ -20,6 +20,17 @@ class Span:
     start: int
     end: int
     text: str
+
+
+def _span(start: int, end: int, text: str) -> Span:
+    """``Span(start, end, text)``, the same object made at half the cost: a frozen dataclass's ``__init__`` sets each
+    field through ``object.__setattr__``, here they are written into the instance's dict (tens of spans an article)."""
+    span = _new_object(Span)
+    span.__dict__.update(start=start, end=end, text=text)
+    return span
+
+
+_new_object = object.__new__
 
 
 # spaCy's English suffixes are at most 5 characters long, but for runs of periods ("\.\.+$"); a test checks it.
@@ -71,7 +82,7 @@ def paragraphs(text: str) -> tuple[Span, ...]:
         stripped = line.strip()
         if stripped:
             offset = start + line.index(stripped)
-            spans.append(Span(offset, offset + len(stripped), stripped))
+            spans.append(_span(offset, offset + len(stripped), stripped))
         start += len(line) + 1
     return tuple(spans)
 
@@ -82,7 +93,7 @@ def doc(text: str) -> Doc:
 
 def _sentence_bounds(text: str) -> list[tuple[int, int]]:
     """Character ranges of the sentences of ``text``, exactly as spaCy's sentencizer splits them."""
-    if _odd_spaces(text) or _LONG_RUN.search(text):
+    if _odd_spaces(text) or (len(text) > MAX_RUN and _LONG_RUN.search(text)):
         return _sentence_bounds_of_tokens(text)
     return _sentence_bounds_of_words(text)
 
@@ -122,14 +133,26 @@ def _word_tokens(word: str) -> tuple[tuple[bool, bool, int], ...]:
                  for orth, is_punct, idx in nlp().make_doc(word).to_array([ORTH, IS_PUNCT, IDX]).tolist())
 
 
+def _next_mark(text: str):
+    """A function of a position that gives where the next end mark of ``text`` is at or after it (-1: none)."""
+    if text.isascii() and "!" not in text and "?" not in text:
+        return partial(text.find, ".")  # "." is its only end mark: found by a plain search, faster than a class
+    bmp, every = _final_marks()
+    final_mark = every if not text.isascii() and _ASTRAL.search(text) else bmp
+
+    def search(pos: int) -> int:
+        m = final_mark.search(text, pos)
+        return -1 if m is None else m.start()
+    return search
+
+
 def _sentence_bounds_of_words(text: str) -> list[tuple[int, int]]:
     if not text:
         return []
-    bmp, every = _final_marks()
-    final_mark, n = every if not text.isascii() and _ASTRAL.search(text) else bmp, len(text)
+    n, next_mark = len(text), _next_mark(text)
     starts, pos = [0], 0
-    while (m := final_mark.search(text, pos)) is not None:
-        i, seen_final = text.rfind(" ", 0, m.start()) + 1, False
+    while (at := next_mark(pos)) >= 0:
+        i, seen_final = text.rfind(" ", 0, at) + 1, False
         while i < n:  # the word with the end mark, and the words after it up to the next sentence's first token
             j = text.find(" ", i)
             j = n if j < 0 else j
@@ -181,7 +204,7 @@ def sentences(text: str) -> tuple[Span, ...]:
             stripped = sent.strip()
             if stripped:
                 start = para.start + s + sent.index(stripped)
-                out.append(Span(start, start + len(stripped), stripped))
+                out.append(_span(start, start + len(stripped), stripped))
     return tuple(out)
 
 
