@@ -754,3 +754,16 @@ def test_a_source_after_according_to_starts_just_before_its_words(text):
     # so that the search may start there
     for m in figures._ACCORDING_TO.finditer(text):
         assert text.startswith("ccording", m.start() + 1)
+
+
+@SETTINGS
+@given(st.lists(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=8)), max_size=6))
+def test_a_record_id_of_plain_parts_hashes_their_plain_json(parts):
+    # strings, integers, floats and None are written without the encoder, as it writes them
+    import hashlib
+    import json
+
+    from caravan.common.ids import stable_id
+
+    plain = json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    assert stable_id("rec", *parts) == "rec_" + hashlib.sha256(plain.encode("utf-8")).hexdigest()[:16]
