@@ -237,8 +237,8 @@ def _country_names() -> list[str]:
 
 def _alternatives(names: list[str]) -> str:
     """The alternation of ``names`` (longest first) with their common beginnings factored out: "R(?:ussia|wanda)".
-    It matches what the plain one does, and as soon: of the names that match at one place, both try the longest
-    first. The plain one tries every name at every place it is tried, the factored one a letter or two."""
+    It matches what the plain one matches, in the same order: of the names that match at one place, both try the
+    longest first. Where the plain one tries every name, the factored one reads a letter or two."""
     by_first: dict[str, list[str]] = {}
     for name in names:
         by_first.setdefault(name[:1], []).append(name[1:])
@@ -1119,8 +1119,11 @@ def _ending_at(pattern: re.Pattern, text: str, end: int, lookback: int = _LOOKBA
 
 
 def _ending_before_figure(pattern: re.Pattern, text: str, start: int, lookback: int = _LOOKBACK) -> re.Match | None:
-    """``_ending_at`` the end of the text before the figure at ``start`` once its qualifier is left out."""
-    return _ending_at(pattern, text, _without_qualifier(text, start), lookback) if _may_find(pattern, text) else None
+    """``_ending_at`` the end of the text before the figure at ``start`` once its qualifier is left out (looked
+    for only where the pattern may be found)."""
+    if not _may_find(pattern, text):
+        return None
+    return _ending_at(pattern, text, _without_qualifier(text, start), lookback)
 
 
 def _with_location(ctx: _Context, group: str, start: int, np_end: int) -> str:

@@ -25,12 +25,9 @@ class Span:
 def _span(start: int, end: int, text: str) -> Span:
     """``Span(start, end, text)``, the same object made at half the cost: a frozen dataclass's ``__init__`` sets each
     field through ``object.__setattr__``, here they are written into the instance's dict (tens of spans an article)."""
-    span = _new_object(Span)
+    span = object.__new__(Span)
     span.__dict__.update(start=start, end=end, text=text)
     return span
-
-
-_new_object = object.__new__
 
 
 # spaCy's English suffixes are at most 5 characters long, but for runs of periods ("\.\.+$"); a test checks it.
@@ -93,7 +90,7 @@ def doc(text: str) -> Doc:
 
 def _sentence_bounds(text: str) -> list[tuple[int, int]]:
     """Character ranges of the sentences of ``text``, exactly as spaCy's sentencizer splits them."""
-    if _odd_spaces(text) or (len(text) > MAX_RUN and _LONG_RUN.search(text)):
+    if _odd_spaces(text) or (len(text) > MAX_RUN and _LONG_RUN.search(text)):  # a long run needs a longer text
         return _sentence_bounds_of_tokens(text)
     return _sentence_bounds_of_words(text)
 
