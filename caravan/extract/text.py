@@ -22,14 +22,6 @@ class Span:
     text: str
 
 
-def _span(start: int, end: int, text: str) -> Span:
-    """``Span(start, end, text)``, the same object made at half the cost: a frozen dataclass's ``__init__`` sets each
-    field through ``object.__setattr__``, here they are written into the instance's dict (tens of spans an article)."""
-    span = object.__new__(Span)
-    span.__dict__.update(start=start, end=end, text=text)
-    return span
-
-
 # spaCy's English suffixes are at most 5 characters long, but for runs of periods ("\.\.+$"); a test checks it.
 SUFFIX_WINDOW = 6
 # A run of more characters without a space is one token: spaCy strips the affixes of a run one at a time,
@@ -79,7 +71,7 @@ def paragraphs(text: str) -> tuple[Span, ...]:
         stripped = line.strip()
         if stripped:
             offset = start + line.index(stripped)
-            spans.append(_span(offset, offset + len(stripped), stripped))
+            spans.append(Span(offset, offset + len(stripped), stripped))
         start += len(line) + 1
     return tuple(spans)
 
@@ -201,7 +193,7 @@ def sentences(text: str) -> tuple[Span, ...]:
             stripped = sent.strip()
             if stripped:
                 start = para.start + s + sent.index(stripped)
-                out.append(_span(start, start + len(stripped), stripped))
+                out.append(Span(start, start + len(stripped), stripped))
     return tuple(out)
 
 

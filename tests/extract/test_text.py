@@ -101,9 +101,3 @@ def test_an_ascii_text_without_exclamations_or_questions_is_split_as_spacy_split
 
     assert _sentence_bounds(text) == _spacy_sentences(text)
 
-
-def test_a_span_made_fast_is_the_span():
-    from caravan.extract.text import Span, _span
-
-    fast, plain = _span(3, 5, "ab"), Span(3, 5, "ab")
-    assert fast == plain and hash(fast) == hash(plain) and repr(fast) == repr(plain) and vars(fast) == vars(plain)
