@@ -21,6 +21,32 @@ from caravan.extract.text import Span, sentences
 
 _S = r"[^\S\n]"  # white space that stays inside a paragraph
 
+# The letters that a pattern ignoring case takes for ASCII letters but lower-case otherwise (a test checks them).
+_FOLD_TO_ASCII = (("İ", "i"), ("ı", "i"), ("ſ", "s"))
+
+
+def _folded(text: str) -> str:
+    """``text`` lower-cased as a pattern that ignores case reads it, each letter it takes for an ASCII letter made
+    that letter: an ASCII word that such a pattern finds in ``text`` is in the folded text."""
+    if not text.isascii():
+        for letter, ascii_letter in _FOLD_TO_ASCII:
+            text = text.replace(letter, ascii_letter)
+    return text.lower()
+
+
+def _may_find(pattern: re.Pattern, text: str) -> bool:
+    """A cheap test before ``pattern``: whether ``text`` holds one of the words each of its matches holds (those of
+    _NEEDED_WORDS), read in the folded text; true for a pattern without such words."""
+    words = _NEEDED_WORDS.get(pattern)
+    if words is None:
+        return True
+    folded = _folded(text)
+    for word in words:
+        if word in folded:
+            return True
+    return False
+
+
 # --- Numbers with a unit ---------------------------------------------------------------------------
 
 _TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
@@ -57,6 +83,8 @@ _CANDIDATE = re.compile(
 # Every figure holds a digit or one of these words, so the candidate pattern (slow to try at every
 # position) only runs next to them.
 _ANCHOR_WORDS = ("illion", "housand", "ercent", "er cent")  # (m|b|tr)illion, (t|T)housand, (p|P)ercent
+# What a candidate that holds a digit opens with: a digit or the first character of a currency before the number.
+_OPENS_DIGITS = re.compile("[0-9$€£₽U" + "".join(code[0] for code in _CODES.split("|")) + "]")
 _DIGIT_REACH = 8  # how far before its first digit a candidate may start: "U.S. $"
 _WORD_REACH = 30  # how far before its scale word: "seventy-five ", "a hundred "
 
@@ -207,14 +235,25 @@ def _country_names() -> list[str]:
     return sorted(names, key=len, reverse=True)
 
 
+def _alternatives(names: list[str]) -> str:
+    """The alternation of ``names`` (longest first) with their common beginnings factored out: "R(?:ussia|wanda)".
+    It matches what the plain one matches, in the same order: of the names that match at one place, both try the
+    longest first. Where the plain one tries every name, the factored one reads a letter or two."""
+    by_first: dict[str, list[str]] = {}
+    for name in names:
+        by_first.setdefault(name[:1], []).append(name[1:])
+    return "|".join(re.escape(first + rests[0]) if len(rests) == 1 else f"{re.escape(first)}(?:{_alternatives(rests)})"
+                    for first, rests in by_first.items())
+
+
 _COUNTRY_NAMES = _country_names()
-# As a pattern only where anchored after a word ("in", "from"): scanning a sentence with it is slow.
-_COUNTRY = r"(?:" + "|".join(re.escape(n) for n in _COUNTRY_NAMES) + r")"
-# Names by their first run of letters, for a fast scan: capitalised words, then a look-up.
-_COUNTRY_BY_FIRST: dict[str, list[str]] = {}
-for _name in _COUNTRY_NAMES:
-    _COUNTRY_BY_FIRST.setdefault(re.match(r"[^\W\d_]+", _name).group(), []).append(_name)
-_CAPWORD = re.compile("[" + "".join(sorted({re.escape(k[0]) for k in _COUNTRY_BY_FIRST})) + r"][^\W\d_]*")
+_COUNTRY = f"(?:{_alternatives(_COUNTRY_NAMES)})"
+# A name that stands alone: no letter, digit, "_" or "-" either side. The check of the character before comes
+# after the first letter, so that the pattern opens with a letter and a search skips at once to one that may start
+# a name.
+_COUNTRY_MENTION = re.compile("(?:" + "|".join(
+    f"{re.escape(first)}(?<![\\w-].)(?:{_alternatives([n[1:] for n in _COUNTRY_NAMES if n[0] == first])})"
+    for first in dict.fromkeys(n[0] for n in _COUNTRY_NAMES)) + r")(?![\w-])")
 _FROM_BEFORE = re.compile(r"\bfrom\s+$")
 _LIST_JOIN = re.compile(rf",?{_S}*(?:and|&){_S}+|,{_S}*")
 _COUNTRY_OF_DEMONYM = {"Tajik": "Tajikistan", "Uzbek": "Uzbekistan", "Kyrgyz": "Kyrgyzstan", "Kazakh": "Kazakhstan",
@@ -290,8 +329,10 @@ def _fractions_of_gdp(text: str) -> list[re.Match]:
     for word in ("GDP", "domestic product"):
         at = text.find(word)
         while at != -1:
-            for m in _FRACTION_OF_GDP.finditer(text, max(0, at - _FRACTION_REACH), at + len(word)):
-                found.setdefault(m.start(), m)
+            low = max(0, at - _FRACTION_REACH)
+            if _may_find(_FRACTION_OF_GDP, text[low:at]):
+                for m in _FRACTION_OF_GDP.finditer(text, low, at + len(word)):
+                    found.setdefault(m.start(), m)
             at = text.find(word, at + 1)
     return list(found.values())
 
@@ -310,6 +351,7 @@ _VOTE_RE = re.compile(r"\b(?:vote[sd]?|voting|ballots?|turnout|elect)", re.IGNOR
 
 _MONTHS = MONTH_NAMES
 _MONTH = "(?:" + "|".join(_MONTHS) + ")"
+_MONTH_NAME = re.compile(_MONTH)  # a scan for any of them, quicker than a test of each
 _YEAR = r"(?:19[5-9][0-9]|20[0-9]{2})"
 _RELATIVE_PERIOD = re.compile(
     rf"\b(?:(?:in\s+)?(?P<lastyearmon>{_MONTH})\s+(?:of\s+)?last\s+year"  # "In May last year"
@@ -374,16 +416,19 @@ _ORG_HEAD = (
     r"|government|statistics\s+service"
 )
 _ORG = rf"(?:(?:{_CAP}(?:['’]s)?\s+){{0,3}}(?:{_ORG_HEAD})\b|{_CAP_SEQ})"
-_DATA = r"(?:data|figures|statistics|estimates|numbers|calculations|report|survey|poll|study)"
+_DATA_LIST = ("data", "figures", "statistics", "estimates", "numbers", "calculations", "report", "survey", "poll", "study")
+_DATA = "(?:" + "|".join(_DATA_LIST) + ")"
 _ACCORDING_TO = re.compile(
     rf"\b[Aa]ccording\s+to\s+(?:the\s+)?(?:(?:latest|recent|new|official|preliminary)\s+)*"
     rf"(?:{_DATA}\s+(?:from|by|of|published\s+by|released\s+by)\s+(?:the\s+)?)?"
     r"(?P<src>[^,.;:—–()“”\"\n]+?)(?=\s*(?:[,.;:—–()“”\"]|$)|\s+(?:which|that|who|while|whereas|as|in|for|on|published"
     r"|released|show|shows)\b)"
 )
+# Each with the words one of which it needs: a cheap test before it.
 _ORG_AFTER = (
-    re.compile(rf"\b{_DATA}\s+(?:from|by|of|published\s+by|released\s+by)\s+(?:the\s+)?(?P<src>{_ORG})"),
-    re.compile(rf"\b(?:said|reported|estimated)\s+(?:the\s+)?(?P<src>{_ORG})"),
+    (re.compile(rf"\b{_DATA}\s+(?:from|by|of|published\s+by|released\s+by)\s+(?:the\s+)?(?P<src>{_ORG})"),
+     _DATA_LIST),
+    (re.compile(rf"\b(?:said|reported|estimated)\s+(?:the\s+)?(?P<src>{_ORG})"), ("said", "reported", "estimated")),
 )
 # A cited body named just before these words: "the World Bank said", "UN figures", "Rosstat data show".
 _ORG_CUE = re.compile(
@@ -394,12 +439,10 @@ _ORG_CUE = re.compile(
 # Words one of which every source other than "according to" needs: a cheap test before the patterns.
 _ORG_HINTS = ("said", "says", "report", "estimat", "calculated", "show", "found", "noted", "announced", "recorded",
               "project", "forecast", "predict", "expects", "count", "registered", "data", "figures", "statistics")
-_DATA_WORDS = {"data", "figures", "statistics", "estimates", "numbers", "calculations", "report", "survey", "poll",
-               "study"}
+_DATA_WORDS = frozenset(_DATA_LIST)
 _ORG_LOWER_WORDS = {"central", "national", "bank", "fund", "statistics", "statistical", "agency", "office", "committee",
                     "service", "bureau", "interior", "labour", "labor", "economy", "economic", "finance", "foreign",
                     "migration", "ministry", "government"}
-_WORD = re.compile(r"\S+")
 # "the bank said" after "the World Bank said": the head noun refers back to a source named before.
 _ANAPHORS = {"bank", "ministry", "agency", "fund", "committee", "service", "office", "bureau"}
 _DOTTED_ACRONYM = re.compile(r"(?:[A-Z]\.){2,}")
@@ -408,7 +451,8 @@ _ORG_WORD = re.compile(
     r"|Statistics|Commission|Council|Department|Bureau|Government|Nations|Union|Federation|Directorate|Inspectorate)\b"
     r"|[A-Z][a-z]*stat\b|\b[A-Z]{2,6}\b|" + _ORG_HEAD,
 )
-_SOURCE_TRAIL = re.compile(rf"(?:['’]s)?(?:\s+(?:latest|recent|new|official|preliminary|annual))*(?:\s+{_DATA})?\s*$")
+# What may follow a source's name: "'s", then words like "latest", then a word like "data" ("the bank's latest data").
+_TRAIL_WORDS = ("latest", "recent", "new", "official", "preliminary", "annual")
 _LEADING_THE = re.compile(r"^(?:the|The|its|their)\s+")
 _POSSESSIVE_END = re.compile(r"['’]s$")
 _CONNECTORS = {"of", "for", "and", "on", "de", "the"}
@@ -478,7 +522,7 @@ class _Context:
 
     @_once
     def vote(self) -> bool:
-        return bool(_VOTE_RE.search(self.sent.text))
+        return _may_find(_VOTE_RE, self.sent.text) and bool(_VOTE_RE.search(self.sent.text))
 
     @_once
     def uzbek_not_kyrgyz(self) -> bool:
@@ -597,18 +641,19 @@ def _sources(text: str) -> list[tuple[int, int, str]]:
         return i >= 0 and start < found[i][1]
 
     def add(start: int, end: int, name: str, named_person_ok: bool) -> None:
-        name = _LEADING_THE.sub("", _SOURCE_TRAIL.sub("", name).strip())
+        name = _LEADING_THE.sub("", _without_trail(name).strip())
         if name and len(name) <= 80 and _is_source(name, named_person_ok) and not overlaps(start, end):
             bisect.insort(found, (start, end, name))
 
     if "ccording to" in text:
-        for m in _ACCORDING_TO.finditer(text):
+        for m in _ACCORDING_TO.finditer(text, max(0, text.find("ccording") - 1)):  # none starts before the first
             add(*m.span("src"), m.group("src"), True)
     if not any(hint in text for hint in _ORG_HINTS):
         return sorted(found)
-    for pattern in _ORG_AFTER:
-        for m in pattern.finditer(text):
-            add(*m.span("src"), m.group("src"), False)
+    for pattern, words in _ORG_AFTER:
+        if any(word in text for word in words):
+            for m in pattern.finditer(text):
+                add(*m.span("src"), m.group("src"), False)
     for cue in _ORG_CUE.finditer(text):
         org = _org_before(text, cue.start())
         if not org or overlaps(org[0], org[1]):
@@ -622,6 +667,25 @@ def _sources(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+def _without_trail(name: str) -> str:
+    """The name without the words of _TRAIL_WORDS and _DATA_LIST that end it (white space before each), nor the
+    "'s" before them, nor white space: read from the end, word by word (a pattern anchored at the end is tried
+    at every character of the name, which cost more than the rest of reading the source). No word of either
+    list ends another, so that the first that ends the text is the one to take off."""
+    rest = _without_last_word(name.rstrip(), _DATA_LIST)
+    while len(shorter := _without_last_word(rest, _TRAIL_WORDS)) < len(rest):
+        rest = shorter
+    return rest[:-2] if rest.endswith(("'s", "’s")) else rest
+
+
+def _without_last_word(text: str, words: tuple[str, ...]) -> str:
+    """``text`` without the first of ``words`` that ends it after white space, and that white space; else ``text``."""
+    for word in words:
+        if text.endswith(word) and text[:-len(word)][-1:].isspace():
+            return text[:-len(word)].rstrip()
+    return text
+
+
 def _after_the(text: str, pos: int) -> bool:
     """Whether "the" ends the text before ``pos`` (white space aside)."""
     while pos and text[pos - 1].isspace():
@@ -632,17 +696,24 @@ def _after_the(text: str, pos: int) -> bool:
 def _org_before(text: str, pos: int) -> tuple[int, int, str] | None:
     """The name of a body that ends just before ``pos``, walking back over its words."""
     low = max(0, pos - 120)
-    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, low, pos)]
+    # The words are split in C and placed only as far back as they are read: the last place of a word (it holds
+    # no white space) before the word after it is its own.
+    words = text[low:pos].split()
     if low and words:
         words = words[1:]  # may be cut
-    data_word = words.pop() if words and words[-1][2].lower() in _DATA_WORDS else None
+    data_word, limit = None, pos
+    if words and words[-1].lower() in _DATA_WORDS:
+        word = words.pop()
+        limit = text.rfind(word, low, limit)
+        data_word = (limit, limit + len(word), word)
     taken: list[tuple[int, int, str]] = []
-    for start, end, word in reversed(words):
+    for word in reversed(words):
+        start = limit = text.rfind(word, low, limit)
         if not taken:
             bare = _POSSESSIVE_END.sub("", word)  # "the World Bank's data"
-            end = start + len(bare)
         else:
             bare = word
+        end = start + len(bare)
         if not bare or (bare[-1] in ",.;:!?”\")—–" and not _DOTTED_ACRONYM.fullmatch(bare)) or bare[0] in "“\"(‘":
             break
         if bare[0].isupper() or bare.lower() in _ORG_LOWER_WORDS or (taken and bare in _CONNECTORS):
@@ -674,19 +745,7 @@ def _places(text: str) -> list[tuple[int, int, str, bool]]:
 
 
 def _country_mentions(text: str) -> list[tuple[int, int, str]]:
-    found, last_end = [], 0
-    for word in _CAPWORD.finditer(text):
-        start = word.start()
-        names = _COUNTRY_BY_FIRST.get(word.group())
-        if not names or start < last_end or (start and (text[start - 1].isalnum() or text[start - 1] in "-_")):
-            continue
-        for name in names:
-            end = start + len(name)
-            if text.startswith(name, start) and not (end < len(text) and (text[end].isalnum() or text[end] in "-_")):
-                found.append((start, end, name))
-                last_end = end
-                break
-    return found
+    return [(m.start(), m.end(), m.group()) for m in _COUNTRY_MENTION.finditer(text)]
 
 
 def _published_year(published: str | None) -> int | None:
@@ -699,9 +758,10 @@ def _periods(text: str, published: str | None) -> list[tuple[int, int, str | Non
     years", "in 2015, 2016 and 2020"): no single period. The base of a comparison ("than in 2020") is left out."""
     year = _published_year(published)
     out = _year_periods(text)
-    months = _bare_month_periods(text, published, year) if year and any(m in text for m in _MONTHS) else []
-    if year and _RELATIVE_HINT.search(text):
-        relative = _relative_periods(text, published, year, out + months)
+    months = _bare_month_periods(text, published, year) if year and _MONTH_NAME.search(text) else []
+    hint = _RELATIVE_HINT.search(text) if year and _may_find(_RELATIVE_HINT, text) else None
+    if hint:
+        relative = _relative_periods(text, published, year, out + months, hint.start())
         # "In May" of "In May last year" is read once, with its year.
         out += relative + [p for p in months if not any(r[0] <= p[0] < r[1] for r in relative)]
     else:
@@ -717,7 +777,8 @@ def _comparison_base(text: str, start: int) -> bool:
         return True
     # "the highest since records began in 1996"; "since January 1, 2025" itself is when a figure holds from.
     clause = max(0, start - 60)
-    return bool(_SINCE_IN_CLAUSE.search(text, clause, start)) and not _SINCE_BEFORE.search(text, clause, start)
+    return (text.find("ince", clause, start) >= 0 and bool(_SINCE_IN_CLAUSE.search(text, clause, start))
+            and not _SINCE_BEFORE.search(text, clause, start))
 
 
 def _year_periods(text: str) -> list[tuple[int, int, str | None, bool]]:
@@ -760,12 +821,12 @@ def _bare_month_periods(text: str, published: str, year: int) -> list[tuple[int,
     return out
 
 
-def _relative_matches(text: str) -> list[re.Match]:
+def _relative_matches(text: str, first_hint: int = 0) -> list[re.Match]:
     """_RELATIVE_PERIOD's matches, each read only near one of its hint words (the pattern is slow to try at
-    every position of a sentence)."""
+    every position of a sentence); the first hint word is at or after ``first_hint``."""
     found: list[re.Match] = []
     last_end = 0
-    for hint in _RELATIVE_HINT.finditer(text):
+    for hint in _RELATIVE_HINT.finditer(text, first_hint):
         if hint.start() < last_end:
             continue
         m = _RELATIVE_PERIOD.search(text, max(last_end, hint.start() - _RELATIVE_REACH), hint.end() + _RELATIVE_REACH)
@@ -775,11 +836,12 @@ def _relative_matches(text: str) -> list[re.Match]:
     return found
 
 
-def _relative_periods(text: str, published: str, year: int, absolute: list) -> list[tuple[int, int, str, bool]]:
+def _relative_periods(text: str, published: str, year: int, absolute: list, first_hint: int = 0
+                      ) -> list[tuple[int, int, str, bool]]:
     """Periods relative to the publication date, or ("a year earlier") to the sentence's period before them."""
     out: list[tuple[int, int, str, bool]] = []
     pub_month = int(published[5:7]) if len(published) >= 7 else None
-    for m in _relative_matches(text):
+    for m in _relative_matches(text, first_hint):
         if m.group("lastyearmon"):
             mon = next(i for i, name in enumerate(_MONTHS, 1) if name.lower() == m.group("lastyearmon").lower())
             period = f"{year - 1}-{mon:02d}"
@@ -926,7 +988,7 @@ def _documents(ctx: _Context, start: int, end: int) -> tuple[str, str] | None:
     after = _DOCUMENTS_AFTER.match(text, end)
     if after:
         return after.group("doc"), "other"
-    number_of = _ending_at(_NUMBER_OF_DOCUMENTS, text, _without_qualifier(text, start), _NUMBER_OF_LOOKBACK)
+    number_of = _ending_before_figure(_NUMBER_OF_DOCUMENTS, text, start, _NUMBER_OF_LOOKBACK)
     return (number_of.group("doc"), "other") if number_of else None
 
 
@@ -953,7 +1015,7 @@ def _people(ctx: _Context, start: int, end: int, migrants: bool = False) -> tupl
         np, noun, np_end = np_match.group("np"), np_match.group("noun"), np_match.end("np")
         if noun[0].isupper() and noun not in ("Kyrgyz", "Turkmen", "Chinese", "Vietnamese") and not _is_demonym(noun):
             return None
-        if noun.lower() == "people" and _ending_at(_COUNTRY_OF_PEOPLE, text, _without_qualifier(text, start)):
+        if noun.lower() == "people" and _ending_before_figure(_COUNTRY_OF_PEOPLE, text, start):
             return _subject_of_money(ctx, start, end), "other"  # "a country of 36 million people"
     else:
         cut = _without_qualifier(text, start)
@@ -971,7 +1033,7 @@ def _people(ctx: _Context, start: int, end: int, migrants: bool = False) -> tupl
     window = text[max(0, start - 60): min(len(text), np_end + 60)]
     if _EVENT_RE.search(window):
         return None
-    if _POLL_OR_SHORTAGE.search(window):
+    if _may_find(_POLL_OR_SHORTAGE, window) and _POLL_OR_SHORTAGE.search(window):
         return _group_of(np, text, np_end), "other"  # "a poll of 20,000 workers", "200,000 workers short"
     group = np
     origin = _FROM_AFTER.match(text, np_end)
@@ -1033,7 +1095,7 @@ def _people_indicator(text: str, start: int, np_end: int) -> str:
     clause = text[np_end:clause_end.start() if clause_end else len(text)]
     if _FLOW.search(clause) or _ACTED_ON_AFTER.match(text, np_end):
         return "other"
-    if _ending_at(_ACTED_ON_BEFORE, text, _without_qualifier(text, start)):
+    if _ending_before_figure(_ACTED_ON_BEFORE, text, start):
         return "other"
     return "migrant_population"
 
@@ -1048,10 +1110,20 @@ def _ending_at(pattern: re.Pattern, text: str, end: int, lookback: int = _LOOKBA
     """``pattern.search(text[:end])`` for a pattern anchored at its end ($), read from ``lookback`` characters
     before ``end`` (white space just before it aside): every figure of a long sentence would otherwise
     read it again from its start."""
+    if not _may_find(pattern, text):
+        return None
     stop = end
     while stop and text[stop - 1].isspace():
         stop -= 1
     return pattern.search(text, max(0, stop - lookback), end)
+
+
+def _ending_before_figure(pattern: re.Pattern, text: str, start: int, lookback: int = _LOOKBACK) -> re.Match | None:
+    """``_ending_at`` the end of the text before the figure at ``start`` once its qualifier is left out (looked
+    for only where the pattern may be found)."""
+    if not _may_find(pattern, text):
+        return None
+    return _ending_at(pattern, text, _without_qualifier(text, start), lookback)
 
 
 def _with_location(ctx: _Context, group: str, start: int, np_end: int) -> str:
@@ -1094,9 +1166,17 @@ def _candidates(text: str) -> list[re.Match]:
     for anchor, reach in anchors:
         if anchor < last_end:
             continue
-        # The leftmost candidate that holds the anchor; candidates start at a word start or a currency sign.
-        for pos in range(max(last_end, anchor - reach), anchor + 1):
-            if pos and (text[pos - 1].isalnum() or text[pos - 1] in "_.,:/-") and pos != anchor:
+        # The leftmost candidate that holds the anchor; candidates start at a word start or a currency sign, and
+        # one that holds a digit at a digit or a currency sign (a number in words is followed by no digit).
+        lo = max(last_end, anchor - reach)
+        if reach != _DIGIT_REACH:
+            starts = range(lo, anchor + 1)
+        elif _OPENS_DIGITS.search(text, lo, anchor):
+            starts = [m.start() for m in _OPENS_DIGITS.finditer(text, lo, anchor)] + [anchor]
+        else:
+            starts = (anchor,)  # mostly: a word or white space before the number
+        for pos in starts:
+            if pos != anchor and pos and (text[pos - 1].isalnum() or text[pos - 1] in "_.,:/-"):
                 continue
             m = _CANDIDATE.match(text, pos)
             if m and m.end() > anchor:
@@ -1148,15 +1228,16 @@ def extract_figures(article: Article) -> list[dict]:
             continue
         number = m.group("num")
         scale = m.group("scale") or m.group("abbr") or m.group("short")
+        kind = "money" if (m.group("pre") or m.group("cur")) else "percent" if m.group("pct") else "people"
+        if kind == "people" and not scale:
+            if _RATE_AFTER.match(text, m.end()):
+                kind = "rate"  # "the ruble fell past 100 to the dollar"
+            elif "," not in number and _YEAR_LIKE.fullmatch(number):
+                continue  # before its value is worked out: years are many
         value = scaled_value(number, scale)
         if value is None:
             continue
-        kind = "money" if (m.group("pre") or m.group("cur")) else "percent" if m.group("pct") else "people"
-        if kind == "people" and not scale and _RATE_AFTER.match(text, m.end()):
-            kind = "rate"  # "the ruble fell past 100 to the dollar"
-        elif kind == "people" and not scale and "," not in number and _YEAR_LIKE.fullmatch(number):
-            continue
-        elif kind == "people" and value < _MIN_PEOPLE:
+        if kind == "people" and value < _MIN_PEOPLE:
             if value < _SMALL_AFTER_STATISTIC or "." in number:
                 continue
             kind = "few"
@@ -1236,7 +1317,7 @@ def extract_figures(article: Article) -> list[dict]:
             counted_before[i + 1] = indicator
             unit, currency = "persons", None
         period = _nearest_period(ctx, start, end, figure_starts.get(sent.start, [start]))
-        if period and _ending_at(_EARLIER_UNNAMED, stext, _without_qualifier(stext, start), 40):
+        if period and _ending_before_figure(_EARLIER_UNNAMED, stext, start, 40):
             period = None
         if (period and period[2] and len(period[2]) == 4 and i
                 and _SAME_PERIOD_OF.search(stext, max(0, period[0] - 20), period[0] + 4)):
@@ -1326,7 +1407,7 @@ def _inherit_periods(undated: list[tuple[int, dict]], with_figures: set[int], se
         # "Russia accounted for 78 percent of the total.": a share of a figure before the sentence, of its period.
         # "..., according to the deputy minister.": a source named before, telling of the same time.
         if (_POINTS_BACK.match(sents[i].text) or _SHARE_OF_PREVIOUS.match(article.text, recs[0]["char_end"])
-                or _SOURCE_NAMED_BEFORE.search(sents[i].text)):
+                or (_may_find(_SOURCE_NAMED_BEFORE, sents[i].text) and _SOURCE_NAMED_BEFORE.search(sents[i].text))):
             period = next((p for j in range(i - 1, max(-1, i - 1 - _POINTS_BACK_REACH), -1) if (p := stated(j))), None)
             if period and _CHANGE_AFTER.match(article.text, recs[0]["char_end"]):
                 # "That 8-percent fall": a change between the periods just compared, of the later one
@@ -1337,7 +1418,7 @@ def _inherit_periods(undated: list[tuple[int, dict]], with_figures: set[int], se
             period = stated(i - 1)
         elif i - 1 in pointed and article.text.find("\n", sents[i - 1].end, sents[i].start) < 0:
             period = pointed[i] = pointed[i - 1]  # the same paragraph goes on with what it pointed back to
-        if period is None and _PRESENT_PERFECT.search(sents[i].text):
+        if period is None and _may_find(_PRESENT_PERFECT, sents[i].text) and _PRESENT_PERFECT.search(sents[i].text):
             period = str(_published_year(article.published) or "") or None  # "has fallen to": up to publication
         if period is None:
             continue
@@ -1363,19 +1444,62 @@ def _first_mentions(records: list[dict], headline_end: int = 0) -> list[dict]:
 
     Each kept record is filed under every choice of its fields, so that a record finds a kept one it
     repeats by a few look-ups, not by reading them all: one whose given fields each equal its own or
-    are missing."""
+    are missing. Most values are told once: a record is filed only once another with its value and unit
+    comes."""
     kept: list[dict] = []
     filed: set[tuple] = set()
+    unfiled: dict[tuple, dict | None] = {}  # (unit, value) -> the one kept record not yet filed, None once filed
     if headline_end:
         records = [r for r in records if r["char_start"] >= headline_end] + [
             r for r in records if r["char_start"] < headline_end]
     for rec in records:
-        values = tuple(None if f == "subject" and rec["unit"] != "percent" else rec[f] for f in _FACT_FIELDS)
+        key = (rec["unit"], rec["value"])
+        if key not in unfiled:
+            kept.append(rec)
+            unfiled[key] = rec
+            continue
+        if (first := unfiled[key]) is not None:
+            _file(filed, first)
+            unfiled[key] = None
+        values = _fact_values(rec)
         given = tuple(i for i, v in enumerate(values) if v is not None)
-        if any((rec["unit"], rec["value"], given, choice) in filed
-               for choice in product(*((values[i], None) for i in given))):
+        if any((*key, given, choice) in filed for choice in product(*((values[i], None) for i in given))):
             continue
         kept.append(rec)
-        for fields in _FIELD_SETS:
-            filed.add((rec["unit"], rec["value"], fields, tuple(values[i] for i in fields)))
+        _file(filed, rec)
     return sorted(kept, key=lambda r: r["char_start"]) if headline_end else kept
+
+
+def _fact_values(rec: dict) -> tuple:
+    """The record's values of _FACT_FIELDS; the subject counts for shares only."""
+    return tuple(None if f == "subject" and rec["unit"] != "percent" else rec[f] for f in _FACT_FIELDS)
+
+
+def _file(filed: set[tuple], rec: dict) -> None:
+    values = _fact_values(rec)
+    for fields in _FIELD_SETS:
+        filed.add((rec["unit"], rec["value"], fields, tuple(values[i] for i in fields)))
+
+
+# Words one of which each match of a pattern holds, in the text folded as a pattern ignoring case reads it: a
+# sentence without them is not searched (a test checks each against its pattern).
+_NEEDED_WORDS: dict[re.Pattern, tuple[str, ...]] = {
+    _VOTE_RE: ("vote", "voting", "ballot", "turnout", "elect"),
+    _FRACTION_OF_GDP: ("half", "third", "quarter"),
+    _RELATIVE_HINT: ("year", "month", "now", "currently", "present", "week", "last", "quarter", "half"),
+    _EARLIER_UNNAMED: ("previously", "formerly"),
+    _PENALTY_BEFORE: ("fine", "bail", "bribe", "ransom", "reward"),
+    _PERSONAL_PAY_BEFORE: ("rate", "salary", "wage", "pay", "earnings"),
+    _NUMBER_OF: ("number", "total", "ranks"),
+    _NUMBER_OF_DOCUMENTS: ("permits", "patents", "visas"),
+    _POPULATION_OF: ("population",),
+    _NET_MIGRATION: ("net",),
+    _COUNTRY_OF_PEOPLE: ("country", "nation"),
+    _ACTED_ON_BEFORE: ("removed", "helped", "assisted", "trained", "prepared", "returned", "repatriated", "recruited",
+                       "hired", "struck", "taken"),
+    _GDP_BEFORE: ("gdp", "gross", "econom"),
+    _HYPOTHETICAL: ("if", "unless"),
+    _PRESENT_PERFECT: ("has", "have"),
+    _SOURCE_NAMED_BEFORE: ("according",),
+    _POLL_OR_SHORTAGE: ("poll", "survey", "respondent", "short", "need", "lack", "deficit"),
+}

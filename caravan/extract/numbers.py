@@ -28,6 +28,7 @@ _QUALIFIER_RE = re.compile(
     r"(?:^|\b)(" + "|".join(re.escape(p) for p, _ in sorted(_QUALIFIER_PHRASES, key=lambda x: -len(x[0]))) + r")\s*$",
     re.IGNORECASE,
 )
+_QUALIFIER_LOWER_RE = re.compile(_QUALIFIER_RE.pattern)  # the phrases are lower-case
 _QUALIFIER_OF = dict(_QUALIFIER_PHRASES)
 
 WORD_NUMBERS = {
@@ -43,6 +44,8 @@ VAGUE_NUMBERS = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000,
 SCALES = {"thousand": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9,
           "bln": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "trn": 1e12}
 
+_SCALE_FACTORS = {"hundred": Decimal(100)} | {word: Decimal(int(factor)) for word, factor in SCALES.items()}
+
 # Only before a scale word: "a million", "half a billion".
 _ARTICLE_NUMBERS = {"a": Decimal(1), "an": Decimal(1), "half a": Decimal("0.5"), "half an": Decimal("0.5")}
 
@@ -55,6 +58,7 @@ NUMBER_WORD_PATTERN = (
 )
 DIGITS_PATTERN = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _DIGITS_RE = re.compile(DIGITS_PATTERN)
+_PLAIN_DIGITS = re.compile(DIGITS_PATTERN.replace(r"\d", "[0-9]"))  # the ASCII digits that most numbers are written in
 _TENS_UNITS_RE = re.compile(rf"({_TENS})[- ]({_UNITS})")
 
 
@@ -86,10 +90,17 @@ def qualifier_before(prefix: str, end: int | None = None) -> tuple[str, int] | N
     stop = end
     while stop and prefix[stop - 1].isspace():
         stop -= 1
-    m = _QUALIFIER_RE.search(prefix, max(0, stop - _LONGEST_QUALIFIER), end)
+    start = max(0, stop - _LONGEST_QUALIFIER)
+    before = max(0, start - 1)  # the character before is read for the word boundary
+    tail = prefix[before:end]
+    if tail.isascii():
+        # Lower-cased, the pattern need not ignore case: an ASCII letter matches its own two cases only.
+        m = _QUALIFIER_LOWER_RE.search(tail.lower(), start - before)
+    else:
+        m, before = _QUALIFIER_RE.search(prefix, start, end), 0
     if not m:
         return None
-    return _QUALIFIER_OF[m.group(1).lower()], end - m.start(1)
+    return _QUALIFIER_OF[m.group(1).lower()], end - before - m.start(1)
 
 
 def scaled_value(number: str, scale: str | None = None) -> float | None:
@@ -98,23 +109,29 @@ def scaled_value(number: str, scale: str | None = None) -> float | None:
     Digits go through Decimal so that 5.7 billion is exactly 5700000000, not 5700000000.000001.
     Vague numbers ("hundreds") have no exact value and give None.
     """
-    s = " ".join(number.lower().split())
-    if s in _ARTICLE_NUMBERS:
-        base = _ARTICLE_NUMBERS[s]
-    elif _DIGITS_RE.fullmatch(s):
-        try:
-            base = Decimal(s.replace(",", ""))
-        except InvalidOperation:
-            return None
+    if _PLAIN_DIGITS.fullmatch(number):  # as most numbers are written: no need to read it as words
+        if not scale:
+            # The float of a decimal string is its nearest double, as that of its Decimal is (which reads its str).
+            return float(number.replace(",", ""))
+        base = Decimal(number.replace(",", ""))
     else:
-        parsed = parse_number(s)
-        if parsed is None or parsed[1]:
-            return None
-        base = Decimal(int(parsed[0]))
+        s = " ".join(number.lower().split())
+        if s in _ARTICLE_NUMBERS:
+            base = _ARTICLE_NUMBERS[s]
+        elif _DIGITS_RE.fullmatch(s):
+            try:
+                base = Decimal(s.replace(",", ""))
+            except InvalidOperation:
+                return None
+        else:
+            parsed = parse_number(s)
+            if parsed is None or parsed[1]:
+                return None
+            base = Decimal(int(parsed[0]))
     # "hundred thousand" multiplies its words.
     for word in (scale or "").lower().split():
-        factor = 100 if word == "hundred" else SCALES.get(word)
+        factor = _SCALE_FACTORS.get(word)
         if factor is None:
             return None
-        base *= Decimal(int(factor))
+        base *= factor
     return float(base)

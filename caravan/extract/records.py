@@ -34,23 +34,25 @@ _ID_KEYS = {
 # added to the id only then, so the ids of every record without them stay what they were.
 _ID_KEYS_WHERE_SET = {"incidents": ("region",)}
 _EXTRACTORS = {"quotes": extract_quotes, "incidents": extract_incidents, "economic_figures": extract_figures}
+# Each table's id prefix and keys, columns and sort keys, read once (a spec builds its column names anew at each ask).
+_LAYOUT = {table: (*_ID_KEYS[table], _ID_KEYS_WHERE_SET.get(table, ()), tuple(EXTRACTED[table].column_names),
+                   EXTRACTED[table].sort_by) for table in _EXTRACTORS}
 
 
 def extract_article(article: Article) -> dict[str, list[dict]]:
     """All records of one article, keyed by table name, in a deterministic order."""
     out: dict[str, list[dict]] = {}
+    article_id = article.article_id
     for table, extractor in _EXTRACTORS.items():
-        prefix, key = _ID_KEYS[table]
-        spec = EXTRACTED[table]
-        columns = spec.column_names  # built anew at each ask
+        prefix, key, where_keys, columns, sort_by = _LAYOUT[table]
         rows = []
         for rec in extractor(article):
-            row = {col: rec.get(col) for col in columns}
-            row["article_id"] = article.article_id
-            where_set = [f"{k}={rec[k]}" for k in _ID_KEYS_WHERE_SET.get(table, ()) if rec.get(k) is not None]
-            row["record_id"] = stable_id(prefix, article.article_id, *(rec.get(k) for k in key), *where_set)
+            row = dict(zip(columns, map(rec.get, columns)))
+            row["article_id"] = article_id
+            where_set = [f"{k}={rec[k]}" for k in where_keys if rec.get(k) is not None]
+            row["record_id"] = stable_id(prefix, article_id, *map(rec.get, key), *where_set)
             rows.append(row)
-        rows.sort(key=lambda r: tuple("" if r[c] is None else r[c] for c in spec.sort_by))
+        rows.sort(key=lambda r: tuple(["" if r[c] is None else r[c] for c in sort_by]))
         # The same fact found twice (e.g. by two rules) is kept once.
         seen, unique = set(), []
         for row in rows:

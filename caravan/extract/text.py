@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import spacy
 from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH
@@ -82,7 +82,7 @@ def doc(text: str) -> Doc:
 
 def _sentence_bounds(text: str) -> list[tuple[int, int]]:
     """Character ranges of the sentences of ``text``, exactly as spaCy's sentencizer splits them."""
-    if _odd_spaces(text) or _LONG_RUN.search(text):
+    if _odd_spaces(text) or (len(text) > MAX_RUN and _LONG_RUN.search(text)):  # a long run needs a longer text
         return _sentence_bounds_of_tokens(text)
     return _sentence_bounds_of_words(text)
 
@@ -122,14 +122,26 @@ def _word_tokens(word: str) -> tuple[tuple[bool, bool, int], ...]:
                  for orth, is_punct, idx in nlp().make_doc(word).to_array([ORTH, IS_PUNCT, IDX]).tolist())
 
 
+def _next_mark(text: str):
+    """A function of a position that gives where the next end mark of ``text`` is at or after it (-1: none)."""
+    if text.isascii() and "!" not in text and "?" not in text:
+        return partial(text.find, ".")  # "." is its only end mark: found by a plain search, faster than a class
+    bmp, every = _final_marks()
+    final_mark = every if not text.isascii() and _ASTRAL.search(text) else bmp
+
+    def search(pos: int) -> int:
+        m = final_mark.search(text, pos)
+        return -1 if m is None else m.start()
+    return search
+
+
 def _sentence_bounds_of_words(text: str) -> list[tuple[int, int]]:
     if not text:
         return []
-    bmp, every = _final_marks()
-    final_mark, n = every if not text.isascii() and _ASTRAL.search(text) else bmp, len(text)
+    n, next_mark = len(text), _next_mark(text)
     starts, pos = [0], 0
-    while (m := final_mark.search(text, pos)) is not None:
-        i, seen_final = text.rfind(" ", 0, m.start()) + 1, False
+    while (at := next_mark(pos)) >= 0:
+        i, seen_final = text.rfind(" ", 0, at) + 1, False
         while i < n:  # the word with the end mark, and the words after it up to the next sentence's first token
             j = text.find(" ", i)
             j = n if j < 0 else j

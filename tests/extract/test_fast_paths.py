@@ -59,9 +59,11 @@ def test_the_suffix_search_finds_what_a_search_of_the_whole_token_finds(token):
 # --- numbers --------------------------------------------------------------------------------------
 
 @SETTINGS
-@given(texts(["more", "than", "no", "about", "up", "to", "at", "least", "over", "turnover", "some", "x", "  ", "\n"]),
+@given(texts(["more", "than", "no", "about", "up", "to", "at", "least", "over", "turnover", "some", "x", "  ", "\n",
+              "MORE", "Than", "AT", "uP", "é", "\u00a0"]),
        st.integers(min_value=0, max_value=400))
 def test_the_qualifier_before_a_number_is_found_from_the_end(text, end):
+    # lower-cased where the end of the text is ASCII: the pattern ignores case
     end = min(end, len(text))
     m = numbers._QUALIFIER_RE.search(text[:end])
     plain = (numbers._QUALIFIER_OF[m.group(1).lower()], end - m.start(1)) if m else None
@@ -579,5 +581,189 @@ def test_a_record_id_hashes_the_plain_json_of_its_parts(parts):
     from caravan.common.ids import stable_id
 
     parts = [*parts, date(2024, 3, 30)]  # not JSON: written as its str
+    plain = json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    assert stable_id("rec", *parts) == "rec_" + hashlib.sha256(plain.encode("utf-8")).hexdigest()[:16]
+
+
+# --- figures: scans and cheap tests ---------------------------------------------------------------
+
+COUNTRY_WORDS = ["Niger", "Nigeria", "South", "Korea", "South Korea", "United", "States", "United States of America",
+                 "Guinea", "Guinea-Bissau", "Papua New Guinea", "Türkiye", "Russia", "Russian", "Russia’s", "xRussia",
+                 "Åland Islands", "in", "and", "_", "-", "2", ",", ".", "é"]
+
+
+def country_texts() -> st.SearchStrategy[str]:
+    separators = st.sampled_from([" ", "  ", "", "-", ", ", "\u00a0"])
+    return st.lists(st.tuples(st.sampled_from(COUNTRY_WORDS), separators), max_size=12).map(
+        lambda parts: "".join(w + s for w, s in parts))
+
+
+@SETTINGS
+@given(country_texts())
+def test_the_country_names_factored_are_the_plain_alternation(text):
+    plain = re.compile("|".join(re.escape(n) for n in figures._COUNTRY_NAMES))
+    factored = re.compile(figures._COUNTRY)
+    for pos in range(len(text) + 1):
+        fast, slow = factored.match(text, pos), plain.match(text, pos)
+        assert (fast and fast.group()) == (slow and slow.group())
+    found, last_end = [], 0  # each name standing alone, the longest first, left to right
+    for start in range(len(text)):
+        if start < last_end or (start and (text[start - 1].isalnum() or text[start - 1] in "-_")):
+            continue
+        for name in figures._COUNTRY_NAMES:
+            end = start + len(name)
+            if text.startswith(name, start) and not (end < len(text) and (text[end].isalnum() or text[end] in "-_")):
+                found.append((start, end, name))
+                last_end = end
+                break
+    assert figures._country_mentions(text) == found
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.sampled_from(["X", "Bank", "data", "new", "'s", "’s", "latest", "report", "official", "s",
+                                           "'", "the", "newdata", "\n"]),
+                          st.sampled_from(["", " ", "  ", "\u00a0", "\t"])), max_size=8).map(
+    lambda parts: "".join(w + s for w, s in parts)))
+def test_the_trail_of_a_source_read_from_its_end(name):
+    plain = re.compile(rf"(?:['’]s)?(?:\s+(?:{'|'.join(figures._TRAIL_WORDS)}))*(?:\s+{figures._DATA})?\s*$")
+    assert figures._without_trail(name) == plain.sub("", name)
+
+
+def test_no_trail_word_ends_another():
+    for words in (figures._TRAIL_WORDS, figures._DATA_LIST):
+        assert not [(a, b) for a in words for b in words if a != b and a.endswith(b)]
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.sampled_from(["the", "World", "Bank's", "Bank", "data", "Russian", "statistics", "of",
+                                           "U.N.", "Mr.", "“The", "(UN", "central", "bank", "x,", "said"]),
+                          st.sampled_from([" ", "  ", "\u00a0", "\t", "\u2003"])), max_size=30).map(
+    lambda parts: "".join(w + s for w, s in parts)))
+def test_the_body_named_before_a_cue_read_back_from_it(text):
+    def plain(pos: int):
+        low = max(0, pos - 120)
+        words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", text[:pos])][::-1]
+        words = [w for w in words if w[0] >= low][::-1]
+        if low and words:
+            words = words[1:]
+        data_word = words.pop() if words and words[-1][2].lower() in figures._DATA_WORDS else None
+        taken = []
+        for start, end, word in reversed(words):
+            bare = figures._POSSESSIVE_END.sub("", word) if not taken else word
+            end = start + len(bare)
+            if not bare or (bare[-1] in ",.;:!?”\")—–" and not figures._DOTTED_ACRONYM.fullmatch(bare)) \
+                    or bare[0] in "“\"(‘":
+                break
+            if bare[0].isupper() or bare.lower() in figures._ORG_LOWER_WORDS or (taken and bare in figures._CONNECTORS):
+                taken.append((start, end, bare))
+            else:
+                break
+        while taken and taken[-1][2].lower() in figures._CONNECTORS:
+            taken.pop()
+        if not taken:
+            return None
+        start, end = taken[-1][0], taken[0][1]
+        if data_word and all(figures._is_demonym(w) for _, _, w in taken):
+            end = data_word[1]
+        return start, end, text[start:end]
+
+    for pos in range(len(text) + 1):
+        assert figures._org_before(text, pos) == plain(pos)
+
+
+CANDIDATE_WORDS = ["$5", "US$ 5", "U.S. $5", "USD 5", "€5", "5", "1,200", "1,200.5", "x5", "5th", "5.7", "billion",
+                   "million", "thousand", "percent", "per cent", "%", "5%", "five", "Five", "twenty-one", "a", "half a",
+                   "a million", "rubles", "Russian rubles", "tenge", "RUB", "in", "2023", ",", ".", "-", "/", "٣", "²5",
+                   "ten thousand", "hundreds of thousands", "pct", "percentage points", "mln", "bn"]
+
+
+@SETTINGS
+@given(texts(CANDIDATE_WORDS))
+def test_a_candidate_that_holds_a_digit_is_tried_where_a_digit_or_a_currency_opens(text):
+    anchors = sorted([(i, figures._DIGIT_REACH) for i, c in enumerate(text) if c in "0123456789"
+                      and not (i and text[i - 1].isdigit())]
+                     + [(m.start(), figures._WORD_REACH) for word in figures._ANCHOR_WORDS
+                        for m in re.finditer(re.escape(word), text)])
+    plain, last_end = [], 0
+    for anchor, reach in anchors:  # every position before the anchor, as far as its reach
+        if anchor < last_end:
+            continue
+        for pos in range(max(last_end, anchor - reach), anchor + 1):
+            m = figures._CANDIDATE.match(text, pos)
+            if m and m.end() > anchor:
+                if not (m.end() < len(text) and (text[m.end()].isalnum() or text[m.end()] == "_")):
+                    plain.append(m.span())
+                    last_end = m.end()
+                break
+    assert [m.span() for m in figures._candidates(text)] == plain
+
+
+def test_the_letters_folded_to_ascii_are_those_a_pattern_ignoring_case_takes_for_them():
+    every_character = "".join(map(chr, range(0x110000)))
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        assert {figures._folded(c) for c in re.findall(letter, every_character, re.IGNORECASE)} == {letter}
+
+
+NEEDED_WORDS = list(figures._NEEDED_WORDS)
+
+
+@SETTINGS
+@given(st.sampled_from(NEEDED_WORDS).flatmap(lambda pattern: st.tuples(st.just(pattern), st.from_regex(pattern))))
+def test_every_match_of_a_pattern_holds_a_word_of_its_cheap_test(case):
+    pattern, text = case
+    for m in pattern.finditer(text):
+        assert figures._may_find(pattern, m.group()), m.group()
+
+
+@SETTINGS
+@given(texts(FIGURE_WORDS + ["since", "Since", "SINCE", "records began", "than", "from", "in 1996", "Sınce"]))
+def test_a_comparison_base_is_found_where_the_plain_searches_find_it(text):
+    for start in range(len(text) + 1):
+        clause = max(0, start - 60)
+        plain = bool(figures._COMPARISON_BEFORE.search(text, max(0, start - 15), start)) or (
+            bool(figures._SINCE_IN_CLAUSE.search(text, clause, start)) and not figures._SINCE_BEFORE.search(
+                text, clause, start))
+        assert figures._comparison_base(text, start) == plain
+
+
+@SETTINGS
+@given(st.from_regex(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,30})(?:\.[0-9]{1,30})?", fullmatch=True),
+       st.sampled_from([None, "", "million", "hundred thousand", "bn"]))
+def test_a_number_in_digits_has_the_value_of_its_decimal(number, scale):
+    from decimal import Decimal
+
+    plain = Decimal(number.replace(",", ""))
+    for word in (scale or "").split():
+        plain *= Decimal(100 if word == "hundred" else int(numbers.SCALES[word]))
+    assert numbers.scaled_value(number, scale) == float(plain)
+
+
+@SETTINGS
+@given(st.sampled_from(range(len(figures._ORG_AFTER))).flatmap(
+    lambda k: st.tuples(st.just(k), st.from_regex(figures._ORG_AFTER[k][0], fullmatch=True))))
+def test_every_source_after_a_word_holds_a_word_of_its_cheap_test(case):
+    k, text = case
+    pattern, words = figures._ORG_AFTER[k]
+    for m in pattern.finditer(text):
+        assert any(word in m.group() for word in words), m.group()
+
+
+@SETTINGS
+@given(st.from_regex(figures._ACCORDING_TO))
+def test_a_source_after_according_to_starts_just_before_its_words(text):
+    # so that the search may start there
+    for m in figures._ACCORDING_TO.finditer(text):
+        assert text.startswith("ccording", m.start() + 1)
+
+
+@SETTINGS
+@given(st.lists(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=8)), max_size=6))
+def test_a_record_id_of_plain_parts_hashes_their_plain_json(parts):
+    # strings, integers, floats and None are written without the encoder, as it writes them
+    import hashlib
+    import json
+
+    from caravan.common.ids import stable_id
+
     plain = json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
     assert stable_id("rec", *parts) == "rec_" + hashlib.sha256(plain.encode("utf-8")).hexdigest()[:16]

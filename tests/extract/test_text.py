@@ -84,3 +84,20 @@ def test_the_other_spaces_are_every_space_of_unicode_but_the_plain_one():
 
     spaces = [chr(c) for c in range(0x110000) if chr(c).isspace() and chr(c) != " "]
     assert [c for c in map(chr, range(0x110000)) if _OTHER_SPACE.fullmatch(c)] == spaces
+
+
+def test_the_only_ascii_end_marks_are_the_period_and_the_marks_of_exclamation_and_question():
+    # an ASCII text without "!" or "?" is split at its periods, found by a plain search
+    from caravan.extract.text import nlp
+
+    assert {m for m in nlp().get_pipe("sentencizer").punct_chars if m.isascii()} == {"!", ".", "?"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([w for w in _WORDS if w.isascii() and "!" not in w and "?" not in w]), min_size=1,
+                max_size=30).map(" ".join))
+def test_an_ascii_text_without_exclamations_or_questions_is_split_as_spacy_splits_it(text: str):
+    from caravan.extract.text import _sentence_bounds
+
+    assert _sentence_bounds(text) == _spacy_sentences(text)
+
