@@ -1,0 +1,66 @@
+"""The shortcuts of the quotes and their speakers give what the plain way gives (issue 17).
+
+Each test builds the plain search from the same patterns and compares it with the shortcut on texts made of the
+words those patterns look for, so that a change of pattern that breaks a shortcut's reasoning fails here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from caravan.extract import quotes
+
+SETTINGS = settings(max_examples=200, deadline=None)
+
+
+def joined(parts: list[str], most: int = 30) -> st.SearchStrategy[str]:
+    return st.lists(st.sampled_from(parts), max_size=most).map("".join)
+
+
+# --- the clause of an attribution -------------------------------------------------------------------
+
+CLAUSE_PARTS = ["he", "she", "they", "it", "He", "She", "They", "It", "the", "them", "who", "which", "and", "but",
+                "quoted", "Petrov", "Anna", " ", "  ", "\n", ",", ", ", "x", "and he", "who has", "was quoted"]
+
+
+@SETTINGS
+@given(joined(CLAUSE_PARTS))
+def test_the_pronoun_that_ends_a_piece_is_found_among_its_last_characters(piece):
+    plain = quotes._PRONOUN_RE.search(piece)
+    near_end = quotes._PRONOUN_RE.search(piece, max(0, len(piece) - 5))
+    assert (plain and (plain.span(), plain.group(1))) == (near_end and (near_end.span(), near_end.group(1)))
+
+
+@SETTINGS
+@given(joined(CLAUSE_PARTS))
+def test_what_a_piece_ends_with_is_read_before_its_pattern(piece):
+    # The pieces searched end with no space; a pattern anchored at the end needs its last word there.
+    piece = piece.rstrip()
+    if quotes._RELATIVE_WHO.search(piece):
+        assert piece.endswith(("who", "which"))
+    if quotes._COORDINATED.search(piece):
+        assert piece.endswith(("and", "but"))
+    if quotes._QUOTED_AS.search(piece):
+        assert "quoted" in piece
+
+
+NAME_WORDS = ["Ivan Petrov", "Anna Petrova", ",", "a", "lawyer", "the", "Interior Ministry", "an", "official", "at",
+              "courier", "director", "of", "said", "and", "x", "  ", "\n", "\t"]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(NAME_WORDS), max_size=20).map(" ".join), st.integers(0, 3))
+def test_a_name_that_opens_its_clause_has_no_words_before_it(text, lo):
+    # Such a name passes as clean with no split of the clause: no word before it, none described.
+    lo = min(lo, len(text))
+    before = quotes._WordsBefore(text, lo, len(text))
+    for m in re.finditer(r"[A-Z]\w*", text):
+        if m.start() < lo:
+            continue
+        opens = not text[lo:m.start()].split()
+        assert before.opens(m.start()) == opens
+        if opens:
+            assert before.first(m.start(), 8) == [] and before.undescribed(m.start(), 7) == []
