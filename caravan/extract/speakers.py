@@ -417,7 +417,10 @@ def prefix_description(text: str, run: Run, floor: int) -> str | None:
     return " ".join(parts) or None
 
 
-_APPOS_END = re.compile(r"[.!?;:](?=\s|$)|[“”\"«»]|\s[—–]\s")
+# Where an apposition ends: a sentence's end, a quotation mark, a dash between spaces. Written to open with the mark,
+# which lets the search skip at once to one; a dash's match starts at the dash, not at the space before it (the
+# parts are stripped, and they open after a comma or period, never after a space).
+_APPOS_END = re.compile(r"[.!?;:“”\"«»—–](?:(?<=[.!?;:])(?=\s|$)|(?<=[“”\"«»])|(?<=\s[—–])(?=\s))")
 _APPOS_REJECT = re.compile(r"^(?:who|whom|whose|which|that|where|when|to|and|but|or|as|if|he|she|they|it|"
                            r"said|says|told|added|according|in\s+an?\s+interview)\b", re.IGNORECASE)
 _SPEECH_WORD = re.compile(r"\b(?:said|says|told|tells|added|adds|wrote|writes|argued|warned|noted|explained|"
@@ -483,10 +486,11 @@ def apposition(text: str, run: Run, limit: int) -> str | None:
                 continue
             first = s.split()[0]
             low = first.lower()
-            if _APPOS_REJECT.match(s) or _SPEECH_WORD.search(s):
-                return None
+            # Both tests rule the apposition out: the one of words first, the search through the part only then.
             if not (low in ("a", "an", "the") or low in ROLES or low in _MODIFIERS or (
                     first[0].isupper() and any(w.lower() in ROLES for w in s.split()))):
+                return None
+            if _APPOS_REJECT.match(s) or _SPEECH_WORD.search(s):
                 return None
             if len(s.split()) > 20:
                 return None

@@ -11,7 +11,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caravan.extract import quotes
+from caravan.extract import quotes, speakers
 
 SETTINGS = settings(max_examples=200, deadline=None)
 
@@ -64,3 +64,24 @@ def test_a_name_that_opens_its_clause_has_no_words_before_it(text, lo):
         assert before.opens(m.start()) == opens
         if opens:
             assert before.first(m.start(), 8) == [] and before.undescribed(m.start(), 7) == []
+
+
+# --- the apposition after a name --------------------------------------------------------------------
+
+APPOSITION_PARTS = ["a lawyer", "Dr.", "U.S.", ".", ",", ";", ":", "!", "“", "”", "\"", "«", "»", "—", "–", "-", " ",
+                    "  ", "\n", "\t", "\u00a0", "x", "said", "of Osh"]
+
+
+@SETTINGS
+@given(joined(APPOSITION_PARTS), st.integers(0, 40))
+def test_where_an_apposition_ends_is_the_plain_pattern(text, bound):
+    # Searched from after a comma or period, the mark opens the match: the part before it is the same once
+    # stripped, and so is what tells an abbreviation's period.
+    plain = re.compile(r"[.!?;:](?=\s|$)|[“”\"«»]|\s[—–]\s")
+    for start in (i + 1 for i, ch in enumerate(text) if ch in ",."):
+        a, b = plain.search(text, start, bound), speakers._APPOS_END.search(text, start, bound)
+        assert bool(a) == bool(b)
+        if a:
+            assert text[start:a.start()].strip() == text[start:b.start()].strip()
+            assert (a.group() == ".") == (b.group() == ".")
+            assert a.group() != "." or a.span() == b.span()
