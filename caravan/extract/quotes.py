@@ -347,10 +347,11 @@ def _subject_before(text: str, lo: int, hi: int, roster: Roster, strict: bool) -
     if last is not None and last.kind != "place":
         return _Subject("run", last.start, last.name, last)
     if piece.rstrip().endswith(","):
-        heads = [r for r in runs if text[r.end:r.end + 1] == "," and clean(r)]
+        # The first clean name before a comma, a person's before any other: only the names that may be it are
+        # asked whether they are clean.
         for kinds in (("person",), ("org", "single")):
-            for r in heads:
-                if r.kind in kinds:
+            for r in runs:
+                if r.kind in kinds and text[r.end:r.end + 1] == "," and clean(r):
                     return _Subject("run", r.start, r.name, r)
         comma = text.find(",", lo, end)
         return _noun_phrase(text, lo, comma) if comma > lo else None

@@ -386,9 +386,18 @@ def prefix_description(text: str, run: Run, floor: int) -> str | None:
     if run.prefix:
         idx = text.rfind(run.prefix.split()[0], window_start, run.start)
         anchor = idx if idx >= 0 else run.start
+    # "the minister's spokesman, Ivan Petrov, said": the name is itself in apposition, the comma before it no word.
+    drop_comma = not run.prefix and text[run.end:run.end + 1] in (",", ".")
+    # The word next to the name must be a role, and most names have none: that is told from the window's last two
+    # words, split alone (no token holds a space, so that those after a space are split alike), not all of it.
+    last = [t for chunk in text[window_start:anchor].rsplit(None, 2)[-2:] for t in _TOKEN_RE.findall(chunk)]
+    if last and last[-1] == "," and drop_comma:
+        last.pop()
+    if last and last[-1].lower() not in ROLES:
+        return run.prefix or None
     tokens = [(m.start(), m.group()) for m in _TOKEN_RE.finditer(text, window_start, anchor)]
-    if tokens and tokens[-1][1] == "," and not run.prefix and text[run.end:run.end + 1] in (",", "."):
-        tokens.pop()  # "the minister's spokesman, Ivan Petrov, said": the name is itself in apposition
+    if tokens and tokens[-1][1] == "," and drop_comma:
+        tokens.pop()
     taken: list[tuple[int, str]] = []
     for i in range(len(tokens) - 1, -1, -1):
         s, w = tokens[i]
@@ -570,6 +579,10 @@ class _Named:
         return next((e for p, e in zip(reversed(self.positions), reversed(self.entities)) if p < pos), None)
 
 
+# What may follow the head noun of an organisation's name: "Embassy in Bishkek", "Agency for Labour Migration".
+_HEAD_BEFORE = re.compile(" (?:in|of|for) ")
+
+
 class _Names:
     """The people and organisations the article names, one entry each, and the words that find an entry
     again: a person's surname or first name, an organisation's head noun ("the embassy")."""
@@ -630,7 +643,7 @@ class _Names:
             self.orgs[run.name] = org
         # "Embassy in Bishkek" is "the embassy" later: a mission's head noun comes before its place, and
         # the "Agency for Labour Migration" is "the agency".
-        head = re.split(r" (?:in|of|for) ", run.name)[0].split()[-1].lower()
+        head = _HEAD_BEFORE.split(run.name, 1)[0].split()[-1].lower()
         self._org_by_head.setdefault(head, _Named()).append(run.start, org)
         return org
 

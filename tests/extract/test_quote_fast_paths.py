@@ -85,3 +85,57 @@ def test_where_an_apposition_ends_is_the_plain_pattern(text, bound):
             assert text[start:a.start()].strip() == text[start:b.start()].strip()
             assert (a.group() == ".") == (b.group() == ".")
             assert a.group() != "." or a.span() == b.span()
+
+
+# --- the description before a name ------------------------------------------------------------------
+
+def plain_prefix_description(text: str, run: speakers.Run, floor: int) -> str | None:
+    """``speakers.prefix_description`` as it was written first: the whole window split into tokens."""
+    window_start = max(floor, run.start - 160)
+    anchor = run.start
+    if run.prefix:
+        idx = text.rfind(run.prefix.split()[0], window_start, run.start)
+        anchor = idx if idx >= 0 else run.start
+    tokens = [(m.start(), m.group()) for m in speakers._TOKEN_RE.finditer(text, window_start, anchor)]
+    if tokens and tokens[-1][1] == "," and not run.prefix and text[run.end:run.end + 1] in (",", "."):
+        tokens.pop()
+    taken: list[tuple[int, str]] = []
+    for i in range(len(tokens) - 1, -1, -1):
+        s, w = tokens[i]
+        low = w.lower()
+        before = tokens[i - 1][1] if i > 0 else ""
+        if low in speakers.ROLES or low in speakers._MODIFIERS:
+            taken.append((s, w))
+        elif w[0].isupper() and low not in speakers._STOP and taken:
+            taken.append((s, w))
+        elif low in ("and",) and before.lower() in speakers.ROLES and taken:
+            taken.append((s, w))
+        elif low in ("of", "for", "at") and before[:1].isupper() and taken:
+            taken.append((s, w))
+        else:
+            break
+    if not taken or taken[0][1].lower() not in speakers.ROLES:
+        taken = []
+    while taken and taken[-1][1].lower() in speakers._CONNECTORS:
+        taken.pop()
+    parts = []
+    if taken:
+        parts.append(text[taken[-1][0]:taken[0][0] + len(taken[0][1])])
+    if run.prefix:
+        parts.append(run.prefix)
+    return " ".join(parts) or None
+
+
+DESCRIPTION_PARTS = ["analyst", "columnist", "senior", "former", "and", "of", "at", "Kommersant", "University", "the",
+                     "President", "Foreign Minister", "Ivan Petrov", "Anna Petrova", "Dr.", "Mr.", ",", ".", "'s",
+                     "’", "-", "U.S.", "x", "lawyer", "  ", "\n", "\u00a0", "Osh"]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(DESCRIPTION_PARTS), max_size=25).map(" ".join), st.integers(0, 30))
+def test_the_description_before_a_name_is_read_from_its_last_words(text, floor):
+    floor = min(floor, len(text))
+    for run in speakers.classify_runs(text, [(floor, len(text), floor)], speakers.lower_words(text)):
+        assert speakers.prefix_description(text, run, floor) == plain_prefix_description(text, run, floor)
+        near = max(0, run.start - 3)  # a window that cuts a word
+        assert speakers.prefix_description(text, run, near) == plain_prefix_description(text, run, near)
