@@ -139,3 +139,13 @@ def test_the_description_before_a_name_is_read_from_its_last_words(text, floor):
         assert speakers.prefix_description(text, run, floor) == plain_prefix_description(text, run, floor)
         near = max(0, run.start - 3)  # a window that cuts a word
         assert speakers.prefix_description(text, run, near) == plain_prefix_description(text, run, near)
+
+
+AGE_PARTS = ["34", "1", "1234", "-year-old", "-year-olds", "year-old", "-", "x", "old", "-year"]
+
+
+@SETTINGS
+@given(joined(AGE_PARTS, 6))
+def test_an_age_holds_the_words_read_before_its_pattern(word):
+    if speakers._AGE_WORD.fullmatch(word):
+        assert "-year-old" in word
