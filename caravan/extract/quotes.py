@@ -44,6 +44,7 @@ _OPENING_MARKS = re.compile(r"[“”\"«»„‟‘']")
 _CLOSERS = {"“": "”", '"': '"', "«": "»", "„": "“”", "‟": "”", "”": "”"}
 _SINGLE_OPEN = re.compile(r"(?<![\w’'])[‘'](?=\w)")
 _SINGLE_CLOSE = re.compile(r"(?<=[\w.,!?…])[’'](?![\w])")
+_HAS_ALNUM = re.compile(r"[^\W_]")  # a letter or digit, as str.isalnum tells it
 
 _QUOTED_SAYING = r"\s+quoted\s+(?:by\s+[^,.]{1,40}?\s+)?as\s+saying"
 # As written for a reader, in the order tried; by_first_letter gives the pattern to search with.
@@ -226,7 +227,7 @@ def _scan(text: str, para: Span, index: int) -> list[_Quote]:
             start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
-        if any(ch.isalnum() for ch in text[start:end]):
+        if _HAS_ALNUM.search(text, start, end):
             quotes.append(_Quote(index, o, c, start, end))
     return quotes
 
@@ -788,7 +789,6 @@ def _frame(text: str, paras: list[Span], per_para: list[list[_Quote]]) -> list[t
     return segments
 
 
-_HAS_ALNUM = re.compile(r"[^\W_]")
 
 
 def _is_quote(text: str, q: _Quote) -> bool:

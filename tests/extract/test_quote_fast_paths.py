@@ -149,3 +149,10 @@ AGE_PARTS = ["34", "1", "1234", "-year-old", "-year-olds", "year-old", "-", "x",
 def test_an_age_holds_the_words_read_before_its_pattern(word):
     if speakers._AGE_WORD.fullmatch(word):
         assert "-year-old" in word
+
+
+def test_a_letter_or_digit_is_what_isalnum_tells():
+    # A quote must hold one: searched for with a pattern instead of a loop over its characters.
+    for code in range(0x110000):
+        ch = chr(code)
+        assert bool(quotes._HAS_ALNUM.match(ch)) == ch.isalnum(), hex(code)
