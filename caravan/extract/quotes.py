@@ -242,23 +242,30 @@ _NON_SPACE = re.compile(r"\S+")
 _NOT_BEFORE_CLAUSE = frozenset("of for in at on with from to by about and or than as like".split())
 
 
+def _without_leading_conj(phrase: str) -> str:
+    """``_LEADING_CONJ.sub("", phrase)``: the pattern holds at the start only."""
+    m = _LEADING_CONJ.match(phrase)
+    return phrase[m.end():] if m else phrase
+
+
 def _noun_phrase(text: str, lo: int, hi: int) -> _Subject | None:
     cut = _NP_PREPOSITION.search(text, lo, hi)
-    whole = _LEADING_CONJ.sub("", text[lo:hi].strip()).rstrip(",")
+    whole = _without_leading_conj(text[lo:hi].strip()).rstrip(",")
     piece = text[lo:cut.start() if cut else hi]
-    stripped = _LEADING_CONJ.sub("", piece.strip())
+    stripped = _without_leading_conj(piece.strip())
     if not stripped:
         return None
     pos = lo + piece.index(stripped)
-    spans = list(_NON_SPACE.finditer(stripped))
-    for i in range(len(spans) - 1, 0, -1):
+    words = stripped.split()
+    for i in range(len(words) - 1, 0, -1):
         # "a figure the ministry (called …)": a second noun phrase, not after a preposition, opens a
         # relative clause without "that", and it holds the subject.
-        if spans[i].group() in ("the", "a", "an") and spans[i - 1].group().lower() not in _NOT_BEFORE_CLAUSE:
-            pos += spans[i].start()
-            stripped = whole = stripped[spans[i].start():]
+        if words[i] in ("the", "a", "an") and words[i - 1].lower() not in _NOT_BEFORE_CLAUSE:
+            start = [m.start() for m in _NON_SPACE.finditer(stripped)][i]
+            pos += start
+            stripped = whole = stripped[start:]
+            words = words[i:]
             break
-    words = stripped.split()
     if not 1 <= len(words) <= 6 or any(w.lower().strip(",") in _NP_BLOCK for w in words):
         return None
     first, last = words[0].lower(), words[-1].lower().strip(",")

@@ -600,8 +600,8 @@ class _Names:
         self._org_by_head: dict[str, _Named] = {}
 
     def person_for(self, run: Run) -> Entity | None:
-        words = run.name.split()
-        if run.kind == "person" and len(words) > 1:
+        if run.kind == "person" and " " in run.name:  # a person's name has single spaces between its words
+            words = run.name.split()
             return self.persons.get((words[0].lower(), words[-1].lower()))
         if run.kind in ("person", "single"):
             return self.by_surname(run.name, run.start)
@@ -609,11 +609,10 @@ class _Names:
 
     def by_surname(self, word: str, pos: int) -> Entity | None:
         low = word.lower()
-        for table in (self._by_surname, self._by_first):
-            hits = table.get(low)
-            if hits:
-                return hits.last_before(pos) or hits.entities[0]
-        return None
+        hits = self._by_surname.get(low) or self._by_first.get(low)
+        if hits is None:
+            return None
+        return hits.last_before(pos) or hits.entities[0]
 
     def org_by_head(self, head: str, pos: int) -> Entity | None:
         hits = self._org_by_head.get(head.lower())

@@ -156,3 +156,13 @@ def test_a_letter_or_digit_is_what_isalnum_tells():
     for code in range(0x110000):
         ch = chr(code)
         assert bool(quotes._HAS_ALNUM.match(ch)) == ch.isalnum(), hex(code)
+
+
+CONJ_PARTS = ["and", "And", "but", "so", "however", "then", "while", "also", "Andrew", "sofa", ",", " ", "  ", "\n",
+              "the", "workers", "x"]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(CONJ_PARTS), max_size=12).map(" ".join))
+def test_the_leading_conjunctions_are_what_the_substitution_drops(phrase):
+    assert quotes._without_leading_conj(phrase) == quotes._LEADING_CONJ.sub("", phrase)
