@@ -496,17 +496,16 @@ def apposition(text: str, run: Run, limit: int) -> str | None:
         if not s:
             break
         if not kept:
-            if _AGE.match(s):
+            if len(s) <= 3 and _AGE.match(s):  # an age: at most three digits
                 continue
-            first = s.split()[0]
+            words = s.split()
+            first = words[0]
             low = first.lower()
-            # Both tests rule the apposition out: the one of words first, the search through the part only then.
+            # All three tests rule the apposition out: those of words first, the searches through the part last.
             if not (low in ("a", "an", "the") or low in ROLES or low in _MODIFIERS or (
-                    first[0].isupper() and any(w.lower() in ROLES for w in s.split()))):
+                    first[0].isupper() and any(w.lower() in ROLES for w in words))):
                 return None
-            if _APPOS_REJECT.match(s) or _SPEECH_WORD.search(s):
-                return None
-            if len(s.split()) > 20:
+            if len(words) > 20 or _APPOS_REJECT.match(s) or _SPEECH_WORD.search(s):
                 return None
             kept.append(s)
         elif s[0].isupper() and s.split()[0].lower() not in _STOP and not _SPEECH_WORD.search(s):
@@ -1118,7 +1117,8 @@ def build_roster(text: str, segments: list[tuple[int, int, int, int]], sentence_
             entity = roster.names.orgs[run.name]
         if entity is not None:
             roster.mentions.add_found(_Mention(run.start, roster.sentence_of(run.start), entity))
-            if entity.kind == "person" and entity.gender is None:
+            # The cue opens with a space: a name before a comma or period is not read on.
+            if entity.kind == "person" and entity.gender is None and text[run.end:run.end + 1].isspace():
                 cue = _GENDER_CUE.match(text, run.end, segment(run)[1])
                 if cue:
                     entity.gender = "m" if cue.group("his") or cue.group("pro") == "he" else "f"

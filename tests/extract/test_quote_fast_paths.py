@@ -166,3 +166,22 @@ CONJ_PARTS = ["and", "And", "but", "so", "however", "then", "while", "also", "An
 @given(st.lists(st.sampled_from(CONJ_PARTS), max_size=12).map(" ".join))
 def test_the_leading_conjunctions_are_what_the_substitution_drops(phrase):
     assert quotes._without_leading_conj(phrase) == quotes._LEADING_CONJ.sub("", phrase)
+
+
+@SETTINGS
+@given(joined(["1", "23", "456", "7890", "x", " ", "\n", "١"], 6))
+def test_an_age_in_an_apposition_is_three_characters_at_most(part):
+    part = part.strip()  # the parts of an apposition are stripped
+    if speakers._AGE.match(part):
+        assert len(part) <= 3
+
+
+GENDER_PARTS = ["Petrov", " ", "  ", "\n", ",", ".", "said", "he", "she", "his", "that", "later", "shook", "head",
+                "'s", "x", "Ivan"]
+
+
+@SETTINGS
+@given(joined(GENDER_PARTS, 20), st.integers(0, 10))
+def test_a_gender_cue_opens_with_a_space(text, pos):
+    if speakers._GENDER_CUE.match(text, pos):
+        assert text[pos:pos + 1].isspace()
