@@ -118,7 +118,7 @@ _NP_AFTER_VERB = re.compile(
     r"\s*([^,;.:]*?)(?=\s+(?:who|which|that|in|on|at|from|with|as|during|after|before)\b|[,;.:]|$)")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Subject:
     kind: str  # pronoun, run, np
     pos: int
@@ -127,7 +127,7 @@ class _Subject:
     description: str | None = None  # an unnamed speaker's whole phrase ("a barbershop owner in Moscow")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Attribution:
     subject: _Subject
     medium: str | None
@@ -137,7 +137,7 @@ class _Attribution:
     verb: str = ""  # the verb of saying, lower-case
 
 
-@dataclass
+@dataclass(slots=True)
 class _Quote:
     para: int
     open: int

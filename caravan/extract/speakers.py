@@ -544,7 +544,7 @@ def gender_of_description(description: str | None) -> str | None:
 
 # --- the roster ---------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class Entity:
     """A person or organisation the article names; description and gender fill in as the text tells."""
 
@@ -555,7 +555,7 @@ class Entity:
     medium: str | None = None  # a medium named in the description ("a journalist speaking with Reuters")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Mention:
     start: int
     sentence: int
