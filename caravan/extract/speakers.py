@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -265,9 +266,9 @@ def classify_runs(text: str, spans: list[tuple[int, int, int]], lower_words: Low
                     continue
                 out.append(_new_run(Run, (at, at + len(base), kind, base, None, None, possessive)))
                 continue
-            for part, tokens in enumerate(_split_run(word)):
-                skip = _leading_skip(text, at, floor, tokens, lower_words)
-                if skip < len(tokens):
+            for part, words in enumerate(_skippable(word)):
+                skip = _leading_skip(text, at, floor, words, lower_words)
+                if skip < len(words):
                     s, e, kind, name, prefix, gender, possessive = _name_run(word, part, skip)
                     out.append(_new_run(Run, (at + s, at + e, kind, name, prefix, gender, possessive)))
     return _join_org_names(text, out)
@@ -338,19 +339,31 @@ def _join_org_names(text: str, runs: list[Run]) -> list[Run]:
     return out
 
 
-def _leading_skip(text: str, at: int, floor: int, tokens: tuple[tuple[int, int, str], ...],
+def _leading_skip(text: str, at: int, floor: int, words: tuple[tuple[int, str, bool | None], ...],
                   lower_words: LowerWords) -> int:
-    """How many words open the run of ``tokens`` (offsets from ``at``) capitalised only as function words or
-    because they open a sentence."""
+    """How many words open a part of a run (``_skippable``: their offsets from ``at``) capitalised only as function
+    words or because they open a sentence."""
     skip = 0
-    for s, _, word in tokens:
-        low = word.lower()
-        if not (low in _STOP or word[0].islower() or (
-                low not in CORE_TITLES and low not in _HONORIFICS and _sentence_initial(text, at + s, floor)
-                and low in lower_words)):
+    for s, low, skippable in words:
+        if not (skippable or (skippable is None and _sentence_initial(text, at + s, floor) and low in lower_words)):
             break
         skip += 1
     return skip
+
+
+@lru_cache(maxsize=8192)
+def _skippable(run: str) -> tuple[tuple[tuple[int, str, bool | None], ...], ...]:
+    """For each word of each part of the multi-word match ``run`` (as ``_split_run`` splits it): its offset, its lower
+    case and whether it is left out of a name at the front: always (a function word or a lower-case one), only when
+    it opens a sentence and is a common word (None), or never (a title or honorific). Cached, as the split is."""
+    return tuple(tuple((s, word.lower(), _skip_rule(word)) for s, _, word in tokens) for tokens in _split_run(run))
+
+
+def _skip_rule(word: str) -> bool | None:
+    low = word.lower()
+    if low in _STOP or word[0].islower():
+        return True
+    return False if low in CORE_TITLES or low in _HONORIFICS else None
 
 
 @lru_cache(maxsize=8192)
@@ -594,9 +607,10 @@ class _Names:
     def __init__(self):
         self.persons: dict[tuple[str, str], Entity] = {}  # by the first and last word of the name
         self.orgs: dict[str, Entity] = {}
-        self._by_surname: dict[str, _Named] = {}
-        self._by_first: dict[str, _Named] = {}
-        self._org_by_head: dict[str, _Named] = {}
+        # A word's entry is made when it is first recorded (looking one up makes none).
+        self._by_surname: defaultdict[str, _Named] = defaultdict(_Named)
+        self._by_first: defaultdict[str, _Named] = defaultdict(_Named)
+        self._org_by_head: defaultdict[str, _Named] = defaultdict(_Named)
 
     def person_for(self, run: Run) -> Entity | None:
         if run.kind == "person" and " " in run.name:  # a person's name has single spaces between its words
@@ -626,8 +640,8 @@ class _Names:
         if person is None:
             person = Entity(run.name, "person")
             self.persons[key] = person
-            self._by_surname.setdefault(key[1], _Named()).append(run.start, person)
-            self._by_first.setdefault(key[0], _Named()).append(run.start, person)
+            self._by_surname[key[1]].append(run.start, person)
+            self._by_first[key[0]].append(run.start, person)
         return person
 
     def add_speaker(self, run: Run) -> Entity:
@@ -635,7 +649,7 @@ class _Names:
         person = Entity(run.name, "person", run.prefix, run.gender)
         low = run.name.split()[-1].lower()
         self.persons[(run.name.split()[0].lower(), low)] = person
-        self._by_surname.setdefault(low, _Named()).append(run.start, person)
+        self._by_surname[low].append(run.start, person)
         return person
 
     def add_org(self, run: Run, description: str | None) -> Entity:
@@ -647,7 +661,7 @@ class _Names:
         # "Embassy in Bishkek" is "the embassy" later: a mission's head noun comes before its place, and
         # the "Agency for Labour Migration" is "the agency".
         head = _HEAD_BEFORE.split(run.name, 1)[0].split()[-1].lower()
-        self._org_by_head.setdefault(head, _Named()).append(run.start, org)
+        self._org_by_head[head].append(run.start, org)
         return org
 
 

@@ -185,3 +185,26 @@ GENDER_PARTS = ["Petrov", " ", "  ", "\n", ",", ".", "said", "he", "she", "his",
 def test_a_gender_cue_opens_with_a_space(text, pos):
     if speakers._GENDER_CUE.match(text, pos):
         assert text[pos:pos + 1].isspace()
+
+
+# --- the words that open a run of capitalised words ------------------------------------------------------
+
+RUN_PARTS = ["The", "President", "Mr.", "Police", "Ivan", "Petrov", "of", "the", "Ministry", "In", "Anna", "Dr.",
+             "Interior", "Moscow", "van", "der", "Berg", "J.", "U.S.", ". ", " ", ", ", "\n", "“"]
+
+
+@SETTINGS
+@given(joined(RUN_PARTS, 25), st.sampled_from(["police president the in", "ivan moscow", ""]))
+def test_the_words_left_out_of_a_name_as_the_plain_rule_tells(text, common):
+    lower = speakers.lower_words(common)
+    for m in speakers._RUN_RE.finditer(text):
+        for tokens, words in zip(speakers._split_run(m.group()), speakers._skippable(m.group())):
+            plain = 0
+            for s, _, word in tokens:
+                low = word.lower()
+                if not (low in speakers._STOP or word[0].islower() or (
+                        low not in speakers.CORE_TITLES and low not in speakers._HONORIFICS
+                        and speakers._sentence_initial(text, m.start() + s, 0) and low in lower)):
+                    break
+                plain += 1
+            assert speakers._leading_skip(text, m.start(), 0, words, lower) == plain
