@@ -473,11 +473,11 @@ def sentence_end(text: str, pos: int, limit: int) -> int:
 
 def last_sentence_start(text: str, lo: int, hi: int) -> int:
     """Start of the last sentence beginning in text[lo:hi] (``lo`` when none begins there)."""
-    start = lo
-    for m in _SENTENCE_END_RE.finditer(text, lo, hi):
+    # Read from the last end back: the periods before the last one that ends a sentence are not asked.
+    for m in reversed(list(_SENTENCE_END_RE.finditer(text, lo, hi))):
         if not is_abbreviation(text, m.start()):
-            start = m.end()
-    return start
+            return m.end()
+    return lo
 
 
 def is_abbreviation(text: str, dot: int) -> bool:

@@ -208,3 +208,17 @@ def test_the_words_left_out_of_a_name_as_the_plain_rule_tells(text, common):
                     break
                 plain += 1
             assert speakers._leading_skip(text, m.start(), 0, words, lower) == plain
+
+
+SENTENCE_PARTS = ["He left.", "Dr.", "U.S.", "J.", "K. Rowling", "on X.", "“", "”", ")", "said", " ", "\n", "etc.",
+                  "Mr. Petrov", "?", "!"]
+
+
+@SETTINGS
+@given(joined(SENTENCE_PARTS, 20), st.integers(0, 10))
+def test_the_last_sentence_start_read_from_the_end(text, lo):
+    plain = lo
+    for m in speakers._SENTENCE_END_RE.finditer(text, lo, len(text)):
+        if not speakers.is_abbreviation(text, m.start()):
+            plain = m.end()
+    assert speakers.last_sentence_start(text, lo, len(text)) == plain
