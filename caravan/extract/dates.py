@@ -27,9 +27,6 @@ _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _YEAR = r"(?:19|20)\d{2}"
 _COUNT = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|an|a\s+few|several)"
 
-# Every date expression holds one of these; text without any is skipped at once.
-_CUE = re.compile(r"\d|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
-                  r"|\b(?:[Yy]esterday|[Tt]oday|[Tt]onight|[Ll]ast|[Tt]his|[Pp]ast|ago|[Ww]eekend)\b")
 # Alternatives in order of preference at one position: the most specific first.
 _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("iso", re.compile(rf"\b({_YEAR})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b")),
@@ -45,28 +42,45 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
                             r"|(?:over\s+)?the\s+(weekend)|(?:earlier|later)\s+this\s+(week|month|year))\b", re.IGNORECASE)),
     ("weekday", re.compile(rf"\b(?:((?i:last|this|on|early|late))\s+)?({_WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?\b")),
 ]
-# A word that every match of a pattern holds (as the pattern reads it: in any case where it ignores case): a span
-# without it is not searched for that pattern. Most spans hold a date of one or two kinds only.
-_PATTERN_CUES: dict[str, re.Pattern] = {
+# Words that every match of a pattern holds (as the pattern reads them: in any case where it ignores case): a span
+# without them is not searched for that pattern. Most spans hold a date of one or two kinds only, some none.
+_CUES: dict[str, re.Pattern] = {
     "iso": re.compile(r"(?:19|20)\d\d-"),
-    "calendar": re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"),
-    "month_year": re.compile(r"19|20"),
     "month": re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"),
-    "year": re.compile(r"19|20"),
-    "ago": re.compile(r"ago", re.IGNORECASE),
-    "weekday": re.compile(r"day"),
+    "century": re.compile(r"19|20"),
+    "digit": re.compile(r"\d"),
+    "weekday": re.compile(_WEEKDAY),  # the weekday's name, not "today" or "days"
 }
-# Every relative date holds one of these in some case. Their letters have no case forms but those that lower-case to
-# them (the Kelvin sign is a "k"), so the lower-cased span holds it too: found faster than by a pattern ignoring case.
-_RELATIVE_CUES = ("day", "ght", "week", "month", "year")
+# The cues each pattern's matches hold, all of them ("ago" and "relative" are read in the lower-cased span).
+_PATTERN_CUES: dict[str, tuple[str, ...]] = {
+    "iso": ("iso",), "calendar": ("month", "digit"), "month_year": ("month", "century"), "month": ("month",),
+    "year": ("century",), "ago": ("ago",), "relative": ("relative",), "weekday": ("weekday",),
+}
+# Every relative date holds one of these in some case ("terday" of "yesterday": "day" alone is in "days" and
+# "Sunday"). Their letters have no case forms but those that lower-case to them (the Kelvin sign is a "k"), so the
+# lower-cased span holds it too: found faster than by a pattern ignoring case.
+_RELATIVE_CUES = ("terday", "today", "ght", "week", "month", "year")
 
 
-def _may_hold(kind: str, text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] holds the cue of the pattern of ``kind``."""
-    if kind == "relative":
+def _may_hold(kind: str, text: str, start: int, end: int, held: dict[str, bool] | None = None) -> bool:
+    """Whether text[start:end] holds the cues of the pattern of ``kind``. ``held`` keeps whether it holds each cue
+    asked, for the next kind: patterns share cues."""
+    held = {} if held is None else held
+    for cue in _PATTERN_CUES[kind]:
+        if cue not in held:
+            held[cue] = _holds(cue, text, start, end)
+        if not held[cue]:
+            return False
+    return True
+
+
+def _holds(cue: str, text: str, start: int, end: int) -> bool:
+    if cue == "ago":  # its letters, as the relative cues', have no other case forms
+        return "ago" in text[start:end].lower()
+    if cue == "relative":
         lower = text[start:end].lower()
         return any(word in lower for word in _RELATIVE_CUES)
-    return _PATTERN_CUES[kind].search(text, start, end) is not None
+    return _CUES[cue].search(text, start, end) is not None
 
 
 @dataclass(frozen=True)
@@ -125,12 +139,11 @@ def publication_date(published: str | None) -> tuple[str | None, str | None]:
 def find_dates(text: str, published: str | None, start: int = 0, end: int | None = None) -> list[DateMention]:
     """Date expressions in ``text[start:end]`` that resolve to a date, in text order, without overlaps."""
     end = len(text) if end is None else end
-    if not _CUE.search(text, start, end):
-        return []
     base = _base(published)
     found: list[DateMention] = []  # in text order: they do not overlap, so their ends rise with their starts
+    held: dict[str, bool] = {}
     for kind, pattern in _PATTERNS:
-        if not _may_hold(kind, text, start, end):
+        if not _may_hold(kind, text, start, end, held):
             continue
         for m in pattern.finditer(text, start, end):
             i = bisect_left(found, m.end(), key=lambda f: f.start) - 1  # the last one that starts before it ends

@@ -56,6 +56,18 @@ def _words(words: Iterable[str], shortest: bool = False) -> str:
     return build(trie)
 
 
+def _lowered(pattern: re.Pattern) -> re.Pattern:
+    """A pattern that ignores case, made to match lower-cased text in the same places, without ignoring case: re tries
+    each branch of an alternation that ignores case at every character, and otherwise only those that open with the
+    character. It matches as ``pattern`` where lower-casing reads every letter as re's IGNORECASE does (a text without
+    ``_UNLIKE_CASES``): it has the same branches, in the same order, with lower-case letters."""
+    assert pattern.flags & re.IGNORECASE and "(?-i" not in pattern.pattern
+    # a letter lower-cased; an escape (\S) and the "(?P" of a named group kept
+    source = re.sub(r"\\.|\(\?P|[A-Z]", lambda m: m.group().lower() if len(m.group()) == 1 else m.group(),
+                    pattern.pattern)
+    return re.compile(source, pattern.flags & ~re.IGNORECASE)
+
+
 # --- event words --------------------------------------------------------------------------------------------------
 # (type, pattern), tried only on sentences holding one of the type's opening words. "attack" is typed from
 # its context: a terror attack, an assault, or a mention of an earlier attack.
@@ -180,6 +192,7 @@ _TRIGGERS: dict[str, tuple[str, re.Pattern]] = {
                    r"|\bgathered\s+(?:[\w’'-]+\s+){0,8}?to\s+(?:demand|protest|call\s+for|denounce|condemn)\b", _I)),
 }
 _OPENERS = frozenset(w for openers, _ in _TRIGGERS.values() for w in openers.split())
+_TYPE_ORDER = {type_: i for i, type_ in enumerate(_TRIGGERS)}  # the types' patterns are tried in this order
 _TYPES_BY_WORD = {w: frozenset(t for t, (openers, _) in _TRIGGERS.items() if w in openers.split()) for w in _OPENERS}
 # An opening word as a whole run of letters a-z (as in the lower-cased sentence): the words of a sentence that open
 # an event word, found without listing all its words.
@@ -190,7 +203,8 @@ _MORE_FIRST_WORDS = {"raid": "conducted conducting carried carrying launched", "
                      "travel_advisory": "issued published posted"}
 _FIRST_WORDS = {t: frozenset(openers.split()) | frozenset(_MORE_FIRST_WORDS.get(t, "").split())
                 for t, (openers, _) in _TRIGGERS.items()}
-_MORE_FIRST_WORD = re.compile(rf"(?<![a-z])(?:{_words(' '.join(_MORE_FIRST_WORDS.values()).split())})(?![a-z])")
+_MORE_FIRST_WORD = {type_: re.compile(rf"(?<![a-z])(?:{_words(words.split())})(?![a-z])")
+                    for type_, words in _MORE_FIRST_WORDS.items()}
 # The letters that lower-casing makes two characters of (İ), or that re's IGNORECASE reads as a letter a-z which
 # lower-casing does not make (ı, ſ): in a sentence without them, the lower-cased sentence keeps every offset, and a
 # pattern's first word is a run of a-z in it.
@@ -206,6 +220,13 @@ _NOUN_ONLY = re.compile(r".*(?:ions?|ments?|isms?|ies|[^s]s)|attack|arrest|raid|
 _LIGHT_VERB = re.compile(r"\b(?:launch(?:ed|es)?|conduct(?:ed|s)?|carr(?:ied|ies|y)\s+out|stag(?:ed|es)|ma(?:de|kes?)|held|hold"
                          r"|organi[sz]ed|began|begun|started|stepped\s+up|intensified|issued|sent)\s+(?:\w+\s+){0,2}$", _I)
 _VERB_PAST = re.compile(r".*(?:ed|en|ain)|beat|set|burnt|slain|shot|held|sent|put|drew", _I)
+
+
+@lru_cache(maxsize=4096)  # the same event words come again and again
+def _form(pattern: re.Pattern, word: str) -> bool:
+    """Whether a lower-cased event word is of a form: ``pattern.fullmatch(word)``."""
+    return pattern.fullmatch(word) is not None
+
 
 # --- context: is it an event? -------------------------------------------------------------------------------------
 _MODAL = r"(?:to|could|would|might|may|will|shall|should|must|can|cannot|won[’']t|wouldn[’']t|couldn[’']t|shouldn[’']t|can[’']t)"
@@ -240,6 +261,7 @@ _NOT_NEGATION = re.compile(r"\bno\s+(?:fewer|less|more)\s+than\b|\bnot\s+only\b"
 _WINDOW_START = re.compile(r"[,;:(“”\"—–]|\b(?:that|which|who|whom|whose|because|after|when|where|as|before|since"
                            r"|although|though|while|While|and|but|said|says)\b")
 _CLAUSE_BREAK = re.compile(r";|:\s|,\s(?:while|whereas|but|although|though)\b|\s(?:while|whereas)\s|\s[—–]\s")
+_CLAUSE_BREAK_CUES = (";", ":", "while", "whereas", "but", "though", "—", "–")  # every break holds one
 _COORDINATED = re.compile(r"\s*,?\s*(?:and|or|nor|as\s+well\s+as)\s+(?:[a-z-]+\s+)?", _I)
 _MILITARY_OBJECT = re.compile(r"\b(?:forces|troops|soldiers|army|servicemen|military|positions|convoys?|bases?)\b", _I)
 _WAR = re.compile(r"\b(?:war|shelling|air\s*strikes?|air\s+raids?|missiles?|drones?|artillery|front\s*lines?|offensive"
@@ -295,6 +317,9 @@ _PREPOSITIONS = frozenset("in at near outside across throughout around inside wi
 _COUNTRY_SUBJECT_GAP = re.compile(r"\s+(?:(?:has|have|had|also|reportedly|already|again)\s+){0,2}")
 _SEPARATE = re.compile(r"\b(?:also|another|separate(?:ly)?|other|second|new|again)\b", _I)
 _SUBORDINATOR = re.compile(r"\b(?:after|before|since|until|following)\b", _I)
+# Every subordinator, lower-cased, holds one of its words, or a letter that lower-cases otherwise than re reads it (ı, ſ,
+# and the dot İ leaves: see _UNLIKE_CASES).
+_SUBORDINATOR_CUES = ("after", "before", "since", "until", "following", "\u0131", "\u017f", "\u0307")
 _QUOTE_MARK = re.compile(r"[“”\"\n]")
 _DATELINE = re.compile(r"[A-Z][\w.’' /-]{1,40}?(?:,\s*[A-Z][\w. ]{1,30})?\s*(?:\([\w .]+\)\s*)?(?:[—–]|\s-{1,2})\s")
 
@@ -333,6 +358,7 @@ _GROUP_RE = re.compile(
     rf"\b(?:(?P<num>{_NUM})\s+(?:of\s+(?:the\s+)?)?)?(?:(?P<one>an?|one)\s+)?(?:\d{{1,3}}-year-old\s+)?"
     rf"(?P<np>(?:{_DEMONYM}(?:,\s+|\s+(?:and|or)\s+))*(?:{_GROUP_MOD}\s+){{0,3}}{_GROUP_HEAD}"
     rf"(?:\s+of\s+{_DEMONYM}\s+(?:origin|descent|nationality)|\s+from\s+(?:Central\s+Asia|[A-Z][a-z]+stan))?)\b", _I)
+_GROUP_LOWER = _lowered(_GROUP_RE)
 _SINGULAR_HEAD = re.compile(rf"\b{_words(_SINGULAR_HEADS)}$")
 _ACTOR_RE = re.compile(rf"\b(?:(?i:a\s+)?(?i:group)\s+of\s+)?(?P<np>(?:(?i:{_words(_ACTOR_MODS)})\s+|[A-Z][a-z]+\s+){{0,2}}"
                        rf"(?i:{_words(_ACTOR_HEADS)}))\b")
@@ -508,13 +534,36 @@ def _quote_spans(text: str) -> _Quotes:
 @lru_cache(maxsize=256)
 def _found_in(pattern: re.Pattern, text: str, start: int = 0, end: int | None = None) -> bool:
     """Whether ``pattern`` occurs in text[start:end]."""
-    return pattern.search(text, start, len(text) if end is None else end) is not None
+    end = len(text) if end is None else end
+    return _may_occur(pattern, text, start, end) and pattern.search(text, start, end) is not None
 
 
 @lru_cache(maxsize=256)
 def _first_end(pattern: re.Pattern, text: str, start: int, end: int) -> int | None:
-    first = pattern.search(text, start, end)
+    first = pattern.search(text, start, end) if _may_occur(pattern, text, start, end) else None
     return first.end() if first else None
+
+
+# Words that every match of a pattern holds, lower-cased (with the letters that lower-case otherwise than re reads
+# them, see _UNLIKE_CASES): most clauses hold none, and are not searched.
+_UNLIKE_LOWER = ("\u0131", "\u017f", "\u0307")  # ı, ſ and the dot of a lower-cased İ
+_CUES: dict[re.Pattern, tuple[str, ...]] = {
+    _DENIAL: ("denie", "deny", "dismissed", "rejected", "refuted") + _UNLIKE_LOWER,
+    _WAR: ("war", "shelling", "air", "missile", "drone", "artillery", "front", "offensive", "battlefield",
+           "invasion") + _UNLIKE_LOWER,
+    _ACCIDENT: ("accident", "crash", "collision", "collapse", "earthquake", "flood", "overdose") + _UNLIKE_LOWER,
+    _FATAL: ("killing", "murder", "manslaughter", "died") + _UNLIKE_LOWER,
+    _AGENT_CLAIMED: ("claimed", "carried", "committed", "perpetrated", "organi", "staged", "conducted") + _UNLIKE_LOWER,
+}
+
+
+def _may_occur(pattern: re.Pattern, text: str, start: int, end: int) -> bool:
+    """False where ``pattern`` cannot occur in text[start:end], as it holds none of the pattern's cues."""
+    cues = _CUES.get(pattern)
+    if cues is None:
+        return True
+    words = text[start:end].lower()
+    return any(cue in words for cue in cues)
 
 
 def _found_before(pattern: re.Pattern, text: str, start: int, end: int, pos: int) -> bool:
@@ -537,7 +586,7 @@ def _next_match(pattern: re.Pattern, text: str, pos: int, end: int) -> re.Match 
     asked, found = cache
     if asked is not None and asked <= pos and (found is None or pos <= found.start()):
         return found
-    cache[:] = pos, pattern.search(text, pos, end)
+    cache[:] = pos, pattern.search(text, pos, end) if _may_occur(pattern, text, pos, end) else None
     return cache[1]
 
 
@@ -599,28 +648,37 @@ def _clause(text: str, evidence: tuple[int, int], pos: int) -> tuple[int, int]:
 
 @lru_cache(maxsize=256)
 def _clause_breaks(text: str, start: int, end: int) -> tuple[list[int], list[int]]:
+    words = text[start:end]
+    if not any(cue in words for cue in _CLAUSE_BREAK_CUES):  # most sentences: no search
+        return [], []
     spans = [m.span() for m in _CLAUSE_BREAK.finditer(text, start, end)]
     return [s for s, _ in spans], [e for _, e in spans]
 
 
 def _window(text: str, clause_start: int, pos: int, max_words: int = 12) -> str:
     """The words just before ``pos`` in its clause, back to the last comma or subordinating word."""
+    return " ".join(_window_words(text, clause_start, pos)[-max_words:]) + " "
+
+
+@lru_cache(maxsize=256)  # an event word asks for its window whether it is an event, and again for its doer
+def _window_words(text: str, clause_start: int, pos: int) -> list[str]:
     before = text[max(clause_start, pos - 150):pos]
     last = None
     for last in _WINDOW_START.finditer(before):
         pass
     if last is not None:
         before = before[last.end():]
-    return " ".join(before.split()[-max_words:]) + " "
+    return before.split()
 
 
 # --- event words in a sentence ------------------------------------------------------------------------------------
 def _first_words_at(lower: str, openers: list[tuple[int, str]], types: set[str]) -> list[tuple[int, str]]:
     """The first words of the patterns of ``types`` in a lower-cased sentence, and where each begins, in text order:
     its opening words (``openers``), and the other first words where a type has them."""
-    if types.isdisjoint(_MORE_FIRST_WORDS):
+    more = [pattern for type_, pattern in _MORE_FIRST_WORD.items() if type_ in types]  # "of" only for "of Slavic origin"
+    if not more:
         return openers
-    return sorted(set(openers).union((w.start(), w.group()) for w in _MORE_FIRST_WORD.finditer(lower)))
+    return sorted(set(openers).union((w.start(), w.group()) for pattern in more for w in pattern.finditer(lower)))
 
 
 def _event_words(text: str, sent: Span, types: set[str], firsts: list[tuple[int, str]]) -> list[tuple[int, int, str]]:
@@ -628,7 +686,7 @@ def _event_words(text: str, sent: Span, types: set[str], firsts: list[tuple[int,
 
     A match begins at one of its type's first words (``firsts``, offsets into the sentence): in a sentence without
     ``_UNLIKE_CASES``, a pattern is tried only there, not at every character."""
-    patterns = [(type_, pattern) for type_, (_, pattern) in _TRIGGERS.items() if type_ in types]
+    patterns = [(type_, _TRIGGERS[type_][1]) for type_ in sorted(types, key=_TYPE_ORDER.__getitem__)]
     if _UNLIKE_CASES.search(sent.text):
         return [(m.start(), m.end(), type_) for type_, pattern in patterns
                 for m in pattern.finditer(text, sent.start, sent.end)]
@@ -688,18 +746,19 @@ def _is_event(text: str, m: _Mention) -> bool:
     cs, ce = m.clause
     before = text[max(cs, m.start - 120):m.start]  # enough for the cues, which end at the event word
     window = _window(text, cs, m.start)
-    if _BASE_FORM.fullmatch(lower) and not _ASPECT_TO.search(before) and (
+    if _form(_BASE_FORM, lower) and not _ASPECT_TO.search(before) and (
             _HYPOTHETICAL_VERB.search(before) or _HYPOTHETICAL_PARTICIPLE.search(before)):
         return False  # "to arrest", "will raid"
     if lower == "insult" and not _ASPECT_TO.search(before):
         return False  # "an insult to", "to insult": the bare word is no event
-    if _VERB_PAST.fullmatch(lower.split()[0]) and _HYPOTHETICAL_PARTICIPLE.search(before):
+    if _form(_VERB_PAST, lower.split()[0]) and _HYPOTHETICAL_PARTICIPLE.search(before):
         return False  # "could be deported", "will be sent home"
     if _found_before(_DENIAL, text, cs, ce, m.start):
         return False
     if not lower.endswith("ed") and _NOT_EVENT_NOUN.search(before):
         return False  # "face deportation", "a rise in hate speech"
-    if _WINDOW_CUES.search(window) or _NEGATION.search(_NOT_NEGATION.sub(" ", window)):
+    # "no more than" and "not only" are not negations; taking them out leaves no other that was not there
+    if _WINDOW_CUES.search(window) or (_NEGATION.search(window) and _NEGATION.search(_NOT_NEGATION.sub(" ", window))):
         return False
     if m.type in ("detention", "deportation", "arrest", "attack", "assault") and _GENERIC_AFTER.match(text, m.end, ce):
         return False  # "detention centre", "arrest warrant"
@@ -763,28 +822,30 @@ def _describe(text: str, m: _Mention, mentions: list[_Mention], i: int) -> None:
     passive = bool(_PASSIVE_BEFORE.search(before, max(0, len(before) - 40)))
     after_determiner = bool(_ANAPHORIC_BEFORE.search(text, max(cs, m.start - 40), m.start))
     m.anaphoric = after_determiner and (
-        (bool(_NOUN_FORM.fullmatch(lower)) and not _VERB_PAST.fullmatch(lower))
-        or (bool(_VERB_PAST.fullmatch(lower)) and bool(_PARTICIPLE_BEFORE_PEOPLE.match(text, m.end, ce))))
+        (_form(_NOUN_FORM, lower) and not _form(_VERB_PAST, lower))
+        or (_form(_VERB_PAST, lower) and bool(_PARTICIPLE_BEFORE_PEOPLE.match(text, m.end, ce))))
     m.restated = (bool(_PRONOUN_AFTER.match(text, m.end, ce)) or bool(_OBJECT_PRONOUN_IN.search(text, m.start, m.end)) or (passive and bool(_KNOWN_SUBJECT.search(before)))) \
         and not _introduced_before(text, m)  # not "a man said police beat him"
     if m.type == "travel_advisory":
         _describe_advisory(text, m)
         return
-    if m.type in ("harassment", "arson") and _GROUP_RE.search(text, m.start, m.end):
+    if m.type == "protest":
+        group = None  # protesters are no target: who they are is not read
+    elif m.type in ("harassment", "arson") and _GROUP_RE.search(text, m.start, m.end):
         group = _group_after(text[m.start:m.end])  # "calling for Tajiks to be deported", "set their hostel on fire"
     else:
         who = _WHO_PASSIVE.search(before) if passive else None
         # "killing Sorbon Kholov, 31, who was stabbed": the one before "who", not the nearest people before it
         group = (_group_ending(before[:who.start()]) if who else _group_before(before)) if passive \
             else _group_after(after)
-    if group is None and not passive and _NOUN_FORM.fullmatch(lower):
+    if group is None and m.type != "protest" and not passive and _form(_NOUN_FORM, lower):
         subject = _group_before(" ".join(_last_words(text, cs, m.start, 12)))  # "migrants reported harassment"
         group = (subject[0], None) if subject else None
     ordered = _ORDERED_OBJECT.search(before) if m.type == "deportation" and not passive else None
     if ordered:  # "courts ordered at least 40 of them deported"
         group = (group[0] if group else None, _number(ordered.group("n"), ordered.group("q")))
     kinds = _COUNT_KINDS.get(m.type, ())
-    if group and m.type != "protest":  # protesters are no target
+    if group:
         m.target_group = group[0] or m.target_group
         kind = "arrested" if "arrested" in kinds else "killed" if m.type == "murder" else "victims"
         if group[1] is not None and kind in kinds:
@@ -797,7 +858,7 @@ def _describe(text: str, m: _Mention, mentions: list[_Mention], i: int) -> None:
     m.perpetrator = _agent(text, m, next_start)
     if m.perpetrator is None and _ATTACKERS.match(text, m.start, m.end):  # "Gunmen opened fire"
         m.perpetrator = _ATTACKERS.match(text, m.start, m.end).group().lower()
-    if m.perpetrator is None and not passive and (not _NOUN_ONLY.fullmatch(lower) or _LIGHT_VERB.search(before)):
+    if m.perpetrator is None and not passive and (not _form(_NOUN_ONLY, lower) or _LIGHT_VERB.search(before)):
         # The subject of a verb ("Unknown persons beat"), or of "launched raids"; not of "warned of threats".
         m.perpetrator = _actor(before if prev_end > cs else _window(text, cs, m.start, 14))
 
@@ -872,7 +933,7 @@ def _clean_np(np: str) -> str:
 
 
 def _group_after(after: str) -> tuple[str | None, tuple[int, str] | None] | None:
-    m = _GROUP_RE.search(after, 0, 120)
+    m = _first_group(after, 120)
     if not m or len(after[:m.start()].split()) > 10 or _TOLL_WORD.search(after, 0, m.start()):
         return None  # "the attack, which killed 139 people": the dead are a count, not the target
     return _group(m, after)
@@ -880,9 +941,7 @@ def _group_after(after: str) -> tuple[str | None, tuple[int, str] | None] | None
 
 def _group_before(before: str) -> tuple[str | None, tuple[int, str] | None] | None:
     text = before[-160:]
-    last = None
-    for last in _GROUP_RE.finditer(text):
-        pass
+    last = _last_group(text)
     if last is not None:
         np, count = _group(last, text)
         if _AND_BEFORE.search(text, 0, last.start()):
@@ -895,10 +954,25 @@ def _group_before(before: str) -> tuple[str | None, tuple[int, str] | None] | No
 def _group_ending(text: str) -> tuple[str | None, tuple[int, str] | None] | None:
     """The people named at the very end of ``text`` (an age or a comma may follow them), if any."""
     text = _AGE_TAIL.sub("", text[-160:])
-    last = None
-    for last in _GROUP_RE.finditer(text):
-        pass
+    last = _last_group(text)
     return _group(last, text) if last is not None and last.end() >= len(text.rstrip()) else None
+
+
+def _first_group(text: str, end: int) -> re.Match | None:
+    """``_GROUP_RE.search(text, 0, end)``, found in the lower-cased text where it reads every letter alike."""
+    if _UNLIKE_CASES.search(text):
+        return _GROUP_RE.search(text, 0, end)
+    m = _GROUP_LOWER.search(text.lower(), 0, end)
+    return m and _GROUP_RE.match(text, m.start(), end)
+
+
+def _last_group(text: str) -> re.Match | None:
+    """The last match of ``_GROUP_RE.finditer(text)``, found as ``_first_group``."""
+    plain = _UNLIKE_CASES.search(text) is not None
+    last = None
+    for last in (_GROUP_RE if plain else _GROUP_LOWER).finditer(text if plain else text.lower()):
+        pass
+    return last if plain or last is None else _GROUP_RE.match(text, last.start())
 
 
 def _group(m: re.Match, text: str) -> tuple[str, tuple[int, str] | None]:
@@ -941,9 +1015,7 @@ def _counts_in(text: str, start: int, end: int, kind: str) -> tuple[list[int], l
     """The numbers of the clause [start, end) stated as counts of ``kind``: where each starts, and its count."""
     cue_before, cue_after = _COUNT_CUES[kind]
     starts, values = [], []
-    for n in _NUM_RE.finditer(text, start, end):
-        if _NOT_A_COUNT_AFTER.match(text, n.end()) or text[n.start() - 1:n.start()] == "$":
-            continue
+    for n in _numbers_in(text, start, end):
         cue = cue_before.search(text, max(start, n.start() - 60), n.start())
         if cue:
             q = cue.group("q")
@@ -956,6 +1028,13 @@ def _counts_in(text: str, start: int, end: int, kind: str) -> tuple[list[int], l
                 starts.append(n.start())
                 values.append(value)
     return starts, values
+
+
+@lru_cache(maxsize=256)  # a clause is read for each kind of count its event word may have
+def _numbers_in(text: str, start: int, end: int) -> list[re.Match]:
+    """The numbers of the clause [start, end) that may be counts: not an age, a share or a sum of dollars."""
+    return [n for n in _NUM_RE.finditer(text, start, end)
+            if not (_NOT_A_COUNT_AFTER.match(text, n.end()) or text[n.start() - 1:n.start()] == "$")]
 
 
 def _actor(window: str) -> str | None:
@@ -989,7 +1068,7 @@ def _agent(text: str, m: _Mention, next_start: int) -> str | None:
 
 @lru_cache(maxsize=256)
 def _first_match(pattern: re.Pattern, text: str, start: int, end: int) -> re.Match | None:
-    return pattern.search(text, start, end)
+    return pattern.search(text, start, end) if _may_occur(pattern, text, start, end) else None
 
 
 @lru_cache(maxsize=256)
@@ -1022,7 +1101,10 @@ def _dateline_end(text: str, sent: Span) -> int:
     """Where the sentence begins after its dateline ("DUSHANBE, May 31 (TASS) — "): the place and date of the
     report, not of the events it tells."""
     start = sent.start
-    dateline = _DATELINE.match(text, start, sent.end) if start == 0 or text[start - 1] == "\n" else None
+    opens_paragraph = start == 0 or text[start - 1] == "\n"
+    # a dateline ends with a dash: a sentence without one has none
+    dashed = opens_paragraph and ("-" in sent.text or "—" in sent.text or "–" in sent.text)
+    dateline = _DATELINE.match(text, start, sent.end) if dashed else None
     return dateline.end() if dateline else start
 
 
@@ -1101,6 +1183,8 @@ def _relative_clauses(text: str, sent: Span) -> tuple[list[int], list[int]]:
     """Where the "who/which ..." clauses of the sentence start and end (both rise: each ends at the first stop
     after its word); they tell about someone or something else than the event."""
     starts, ends = [], []
+    if "wh" not in sent.text:  # most sentences: no "who" or "which"
+        return starts, ends
     stops = [m.start() for m in _RELATIVE_END.finditer(text, sent.start, sent.end)]
     for m in _RELATIVE.finditer(text, sent.start, sent.end):
         i = bisect_left(stops, m.end())
@@ -1482,6 +1566,9 @@ def _dates_at(text: str, published: str | None, start: int, end: int) -> tuple[l
 @lru_cache(maxsize=256)
 def _subordinators(text: str, start: int, end: int) -> tuple[list[int], list[int]]:
     """Where "after", "before", "since", ... start and end in text[start:end], in text order."""
+    words = text[start:end].lower()
+    if not any(cue in words for cue in _SUBORDINATOR_CUES):  # most sentences: no search
+        return [], []
     spans = [w.span() for w in _SUBORDINATOR.finditer(text, start, end)]
     return [s for s, _ in spans], [e for _, e in spans]
 
@@ -1643,7 +1730,7 @@ def _record(m: _Mention, published: str | None) -> dict:
 
 
 # What the caches above keep of one article.
-_ARTICLE_CACHES = (_found_in, _first_end, _next_match_cache, _trim, _clause_breaks, _destinations, _counts_in,
+_ARTICLE_CACHES = (_found_in, _window_words, _first_end, _next_match_cache, _trim, _clause_breaks, _destinations, _counts_in, _numbers_in,
                    _first_match, _agent_named, _sentence_places, _regions, _story_cities, _scene_cities,
                    _relative_clauses, _place_index, _places_apart, _names_a_country, _dates_in, _dates_at,
                    _subordinators, _dateline_end)

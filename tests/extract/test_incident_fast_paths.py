@@ -1,0 +1,202 @@
+"""The shortcuts of incident extraction give what the plain searches they replace give.
+
+A pattern that ignores case is searched as a lower-case one in lower-cased text, and a clause is searched for a
+pattern only where it holds one of the pattern's words. Both rest on how re reads letters when it ignores case, which
+lower-casing does not always follow (ı, ſ, İ): the texts here are made of the patterns' own words, in several cases
+and with those letters, and each shortcut is compared with the plain search.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from caravan.extract import incidents
+
+SETTINGS = settings(max_examples=300, deadline=None)
+ODD_LETTERS = ["ſ", "ı", "İ", "K", "x", "é"]  # the Kelvin sign lower-cases to "k", as re reads it
+
+
+def texts(words: list[str], most: int = 30) -> st.SearchStrategy[str]:
+    """Texts of ``words`` in any case, some with a letter that lower-cases otherwise than re reads it."""
+    cased = st.sampled_from(words + ODD_LETTERS).flatmap(
+        lambda w: st.sampled_from([w, w.upper(), w.capitalize(), w.replace("s", "ſ"), w.replace("i", "ı"),
+                                   w.replace("i", "İ")]))
+    separators = st.sampled_from([" ", ", ", "; ", ": ", " — ", "  ", "\n"])
+    return st.lists(st.tuples(cased, separators), min_size=1, max_size=most).map(
+        lambda parts: "".join(w + s for w, s in parts))
+
+
+GROUP_WORDS = ["three", "Tajik", "migrants", "migrant workers", "a", "one", "man", "of", "the", "Uzbek", "and", "or",
+               "young", "local", "people", "from", "Tajikistan", "Central Asia", "origin", "40-year-old", "12", "1,200",
+               "hundreds", "family", "families", "police", "said", "x"]
+
+
+@SETTINGS
+@given(texts(GROUP_WORDS), st.integers(min_value=0, max_value=200))
+def test_the_first_and_last_people_named_are_the_plain_patterns(text, end):
+    first, plain = incidents._first_group(text, end), incidents._GROUP_RE.search(text, 0, end)
+    assert (first and (first.span(), first.groupdict())) == (plain and (plain.span(), plain.groupdict()))
+    last, plain = incidents._last_group(text), None
+    for plain in incidents._GROUP_RE.finditer(text):
+        pass
+    assert (last and (last.span(), last.groupdict())) == (plain and (plain.span(), plain.groupdict()))
+
+
+def test_a_lowered_pattern_keeps_escapes_and_group_names():
+    lowered = incidents._lowered(re.compile(r"(?P<Name>\S+)\s+[A-Z]\b", re.IGNORECASE))
+    assert lowered.pattern == r"(?P<name>\S+)\s+[a-z]\b" and not lowered.flags & re.IGNORECASE
+
+
+CLAUSE_WORDS = ["police", "detained", "migrants", "while", "whereas", "but", "although", "though", "—", "–", ";", ":",
+                ",", "after", "before", "since", "until", "following", "x", "butter", "awhile"]
+
+
+@SETTINGS
+@given(texts(CLAUSE_WORDS))
+def test_clause_breaks_and_subordinators_are_the_plain_patterns(text):
+    spans = [m.span() for m in incidents._CLAUSE_BREAK.finditer(text)]
+    assert incidents._clause_breaks.__wrapped__(text, 0, len(text)) == ([s for s, _ in spans], [e for _, e in spans])
+    spans = [m.span() for m in incidents._SUBORDINATOR.finditer(text)]
+    assert incidents._subordinators.__wrapped__(text, 0, len(text)) == ([s for s, _ in spans], [e for _, e in spans])
+
+
+def cue_words() -> list[str]:
+    """The words of every pattern searched only where its cues stand, and some that are not theirs."""
+    return ["denied", "denies", "deny", "denying", "dismissed", "rejected", "refuted", "that", "they", "were",
+            "war", "shelling", "air strikes", "airstrike", "air raids", "missiles", "drones", "artillery", "front line",
+            "frontlines", "offensive", "battlefield", "invasion", "accident", "crash", "collision", "collapsed",
+            "earthquake", "flood", "overdose", "suspicion", "of", "killing", "murdering", "manslaughter", "died",
+            "charged", "with", "the", "claimed", "carried out", "committed", "perpetrated", "organized", "organised",
+            "staged", "conducted", "by", "x", "award", "toward"]
+
+
+@SETTINGS
+@given(texts(cue_words()))
+def test_every_match_holds_its_patterns_cue(text):
+    for pattern in incidents._CUES:
+        for m in pattern.finditer(text):
+            assert incidents._may_occur(pattern, text, m.start(), m.end()), (pattern.pattern, m.group())
+
+
+COUNT_WORDS = ["killed", "at", "least", "139", "people", "were", "injured", "three", "were", "arrested", "the",
+               "arrests", "of", "seven", "15-year-old", "20%", "$", "5", "migrants", "x", "dozens", ","]
+
+
+def plain_counts(text: str, start: int, end: int, kind: str) -> tuple[list[int], list[tuple[int, str]]]:
+    """_counts_in as it was, every number read for each kind of count."""
+    cue_before, cue_after = incidents._COUNT_CUES[kind]
+    starts, values = [], []
+    for n in incidents._NUM_RE.finditer(text, start, end):
+        if incidents._NOT_A_COUNT_AFTER.match(text, n.end()) or text[n.start() - 1:n.start()] == "$":
+            continue
+        cue = cue_before.search(text, max(start, n.start() - 60), n.start())
+        if cue:
+            q = cue.group("q")
+            qualifier = incidents.qualifier_before(q)
+            if q.strip() and not (qualifier and qualifier[1] >= len(q.strip())):
+                cue = None
+        if cue or cue_after.match(text, n.end()):
+            value = incidents._number(n.group(), text[max(start, n.start() - 30):n.start()])
+            if value:
+                starts.append(n.start())
+                values.append(value)
+    return starts, values
+
+
+@SETTINGS
+@given(texts(COUNT_WORDS))
+def test_the_counts_of_a_clause_read_its_numbers_once(text):
+    for kind in incidents._COUNT_CUES:
+        assert incidents._counts_in.__wrapped__(text, 0, len(text), kind) == plain_counts(text, 0, len(text), kind)
+    incidents._numbers_in.cache_clear()
+
+
+WINDOW_WORDS = ["police", "said", "that", "who", "could", "be", ",", "“", "While", "migrants", "were", "x", "and"]
+
+
+@SETTINGS
+@given(texts(WINDOW_WORDS), st.integers(min_value=0, max_value=400), st.integers(min_value=1, max_value=20))
+def test_the_window_before_an_event_word(text, pos, max_words):
+    pos = min(pos, len(text))
+    before = text[max(0, pos - 150):pos]
+    last = None
+    for last in incidents._WINDOW_START.finditer(before):
+        pass
+    plain = " ".join((before[last.end():] if last else before).split()[-max_words:]) + " "
+    assert incidents._window(text, 0, pos, max_words) == plain
+    incidents._window_words.cache_clear()
+
+
+def test_a_protest_names_no_target_group():
+    from caravan.extract.text import Span
+
+    text = "Three hundred migrant workers protested outside the town hall."
+    start = text.index("protested")
+    m = incidents._Mention("protest", start, start + len("protested"), Span(0, len(text), text), (0, len(text)),
+                           (0, len(text)))
+    incidents._describe(text, m, [m], 0)
+    assert m.target_group is None and m.counts == {}
+
+
+RELATIVE_WORDS = ["who", "whom", "whose", "which", "Who", "somewhat", "police", "detained", ",", "(", "“", "—", "x"]
+
+
+@SETTINGS
+@given(texts(RELATIVE_WORDS))
+def test_the_relative_clauses_of_a_sentence(text):
+    from caravan.extract.text import Span
+
+    stops = [m.start() for m in incidents._RELATIVE_END.finditer(text)]
+    starts = [m.start() for m in incidents._RELATIVE.finditer(text)]
+    ends = [next((s for s in stops if s >= m.end()), len(text)) for m in incidents._RELATIVE.finditer(text)]
+    assert incidents._relative_clauses.__wrapped__(text, Span(0, len(text), text)) == (starts, ends)
+
+
+NEGATION_WORDS = ["no", "No", "fewer", "less", "more", "than", "not", "Not", "only", "never", "none", "without",
+                  "don’t", "can't", "x", "nothing", "notonly", "one"]
+
+
+@SETTINGS
+@given(texts(NEGATION_WORDS))
+def test_a_window_without_a_negation_has_none_once_its_false_ones_are_out(text):
+    plain = incidents._NEGATION.search(incidents._NOT_NEGATION.sub(" ", text))
+    assert bool(incidents._NEGATION.search(text) and plain) == bool(plain)
+
+
+def test_the_ago_cue_lower_cases_as_the_pattern_reads_it():
+    every_character = "".join(map(chr, range(0x110000)))
+    for letter in "ago":
+        assert {c.lower() for c in re.findall(letter, every_character, re.IGNORECASE)} == {letter}
+
+
+DATELINE_WORDS = ["DUSHANBE", "Moscow", ",", "May", "31", "(TASS)", "—", "–", "-", "--", "police", "said", "x"]
+
+
+@SETTINGS
+@given(texts(DATELINE_WORDS, most=12))
+def test_a_sentence_without_a_dash_has_no_dateline(text):
+    from caravan.extract.text import Span
+
+    plain = incidents._DATELINE.match(text)
+    assert incidents._dateline_end.__wrapped__(text, Span(0, len(text), text)) == (plain.end() if plain else 0)
+
+
+FIRST_WORDS = ["conducted", "carried out", "launched", "an", "a", "raid", "operation", "police", "of", "with",
+               "Slavic", "origin", "appearance", "issued", "published", "posted", "advisory", "only", "Russians", "x",
+               "warned", "its", "citizens", "travel"]
+
+
+@SETTINGS
+@given(texts(FIRST_WORDS), st.sets(st.sampled_from(sorted(incidents._TRIGGERS)), min_size=1))
+def test_the_event_words_of_some_types_are_tried_at_their_first_words(text, types):
+    from caravan.extract.text import Span
+
+    lower = text.lower()
+    openers = [(w.start(), w.group()) for w in incidents._OPENER_WORD.finditer(lower)]
+    firsts = incidents._first_words_at(lower, openers, types)
+    plain = [(m.start(), m.end(), type_) for type_, (_, pattern) in incidents._TRIGGERS.items() if type_ in types
+             for m in pattern.finditer(text)]
+    assert incidents._event_words(text, Span(0, len(text), text), types, firsts) == plain
