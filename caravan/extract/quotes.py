@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import islice
 
 from caravan.ingest.corpus import Article
 from caravan.extract.speakers import (
@@ -43,6 +44,7 @@ _OPENING_MARKS = re.compile(r"[“”\"«»„‟‘']")
 _CLOSERS = {"“": "”", '"': '"', "«": "»", "„": "“”", "‟": "”", "”": "”"}
 _SINGLE_OPEN = re.compile(r"(?<![\w’'])[‘'](?=\w)")
 _SINGLE_CLOSE = re.compile(r"(?<=[\w.,!?…])[’'](?![\w])")
+_HAS_ALNUM = re.compile(r"[^\W_]")  # a letter or digit, as str.isalnum tells it
 
 _QUOTED_SAYING = r"\s+quoted\s+(?:by\s+[^,.]{1,40}?\s+)?as\s+saying"
 # As written for a reader, in the order tried; by_first_letter gives the pattern to search with.
@@ -116,7 +118,7 @@ _NP_AFTER_VERB = re.compile(
     r"\s*([^,;.:]*?)(?=\s+(?:who|which|that|in|on|at|from|with|as|during|after|before)\b|[,;.:]|$)")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Subject:
     kind: str  # pronoun, run, np
     pos: int
@@ -125,7 +127,7 @@ class _Subject:
     description: str | None = None  # an unnamed speaker's whole phrase ("a barbershop owner in Moscow")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Attribution:
     subject: _Subject
     medium: str | None
@@ -135,7 +137,7 @@ class _Attribution:
     verb: str = ""  # the verb of saying, lower-case
 
 
-@dataclass
+@dataclass(slots=True)
 class _Quote:
     para: int
     open: int
@@ -225,7 +227,7 @@ def _scan(text: str, para: Span, index: int) -> list[_Quote]:
             start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
-        if any(ch.isalnum() for ch in text[start:end]):
+        if _HAS_ALNUM.search(text, start, end):
             quotes.append(_Quote(index, o, c, start, end))
     return quotes
 
@@ -237,27 +239,33 @@ def _words_ok_as_description(words: list[str]) -> bool:
 
 
 _NON_SPACE = re.compile(r"\S+")
-_COMMA = re.compile(",")
 _NOT_BEFORE_CLAUSE = frozenset("of for in at on with from to by about and or than as like".split())
+
+
+def _without_leading_conj(phrase: str) -> str:
+    """``_LEADING_CONJ.sub("", phrase)``: the pattern holds at the start only."""
+    m = _LEADING_CONJ.match(phrase)
+    return phrase[m.end():] if m else phrase
 
 
 def _noun_phrase(text: str, lo: int, hi: int) -> _Subject | None:
     cut = _NP_PREPOSITION.search(text, lo, hi)
-    whole = _LEADING_CONJ.sub("", text[lo:hi].strip()).rstrip(",")
+    whole = _without_leading_conj(text[lo:hi].strip()).rstrip(",")
     piece = text[lo:cut.start() if cut else hi]
-    stripped = _LEADING_CONJ.sub("", piece.strip())
+    stripped = _without_leading_conj(piece.strip())
     if not stripped:
         return None
     pos = lo + piece.index(stripped)
-    spans = list(_NON_SPACE.finditer(stripped))
-    for i in range(len(spans) - 1, 0, -1):
+    words = stripped.split()
+    for i in range(len(words) - 1, 0, -1):
         # "a figure the ministry (called …)": a second noun phrase, not after a preposition, opens a
         # relative clause without "that", and it holds the subject.
-        if spans[i].group() in ("the", "a", "an") and spans[i - 1].group().lower() not in _NOT_BEFORE_CLAUSE:
-            pos += spans[i].start()
-            stripped = whole = stripped[spans[i].start():]
+        if words[i] in ("the", "a", "an") and words[i - 1].lower() not in _NOT_BEFORE_CLAUSE:
+            start = [m.start() for m in _NON_SPACE.finditer(stripped)][i]
+            pos += start
+            stripped = whole = stripped[start:]
+            words = words[i:]
             break
-    words = stripped.split()
     if not 1 <= len(words) <= 6 or any(w.lower().strip(",") in _NP_BLOCK for w in words):
         return None
     first, last = words[0].lower(), words[-1].lower().strip(",")
@@ -305,7 +313,8 @@ def _subject_before(text: str, lo: int, hi: int, roster: Roster, strict: bool) -
     piece = text[lo:end]
     if not piece.strip(" ,"):
         return None
-    pm = _PRONOUN_RE.search(piece)
+    # The pronoun ends the piece: searched for among its last five characters only.
+    pm = _PRONOUN_RE.search(piece, max(0, len(piece) - 5))
     if pm:
         pre = piece[:pm.start()].strip()
         # "…, he", "and he", "condemned what it called": the pronoun is the subject of the verb.
@@ -313,7 +322,7 @@ def _subject_before(text: str, lo: int, hi: int, roster: Roster, strict: bool) -
             return _Subject("pronoun", lo + pm.start(1), pm.group(1))
         return None
     runs = [r for r in roster.runs_between(lo, end) if r.kind in ("person", "org", "single", "place")]
-    who = _RELATIVE_WHO.search(piece)
+    who = _RELATIVE_WHO.search(piece) if piece.endswith(("who", "which")) else None  # piece ends with no space
     if who:
         # "Putin, who has called …": the relative pronoun stands for the name before it.
         named = [r for r in runs if r.end == lo + who.start() and r.kind in ("person", "org", "single")]
@@ -324,6 +333,8 @@ def _subject_before(text: str, lo: int, hi: int, roster: Roster, strict: bool) -
     def clean(run: Run) -> bool:
         """Whether only a description ("Foreign Minister", "analyst") or, unless strict, an
         introductory phrase ending in a comma or a conjunction comes before the name."""
+        if before.opens(run.start):
+            return True  # nothing before the name: as the words before it would tell, with no split
         if run.kind == "org" and _unnamed_member(before.first(run.start, 8)):
             return False  # "an official at the Interior Ministry said": the unnamed person speaks
         # The words before the name, but the description words and names right before it.
@@ -344,10 +355,11 @@ def _subject_before(text: str, lo: int, hi: int, roster: Roster, strict: bool) -
     if last is not None and last.kind != "place":
         return _Subject("run", last.start, last.name, last)
     if piece.rstrip().endswith(","):
-        heads = [r for r in runs if text[r.end:r.end + 1] == "," and clean(r)]
+        # The first clean name before a comma, a person's before any other: only the names that may be it are
+        # asked whether they are clean.
         for kinds in (("person",), ("org", "single")):
-            for r in heads:
-                if r.kind in kinds:
+            for r in runs:
+                if r.kind in kinds and text[r.end:r.end + 1] == "," and clean(r):
                     return _Subject("run", r.start, r.name, r)
         comma = text.find(",", lo, end)
         return _noun_phrase(text, lo, comma) if comma > lo else None
@@ -355,7 +367,7 @@ def _subject_before(text: str, lo: int, hi: int, roster: Roster, strict: bool) -
         return _Subject("run", last.start, last.name, last)
     if strict:
         return _noun_phrase(text, lo, end)
-    if _COORDINATED.search(piece):
+    if piece.endswith(("and", "but")) and _COORDINATED.search(piece):
         return _clause_subject(text, lo, end, roster)
     comma = text.rfind(",", lo, end)
     return _noun_phrase(text, comma + 1 if comma >= lo else lo, end)
@@ -368,26 +380,40 @@ def _description_word(word: str) -> bool:
 
 class _WordsBefore:
     """The words of text[lo:end] before each name of it (``text[lo:pos].split()``), for many names:
-    split once, so that each name does not split the text before it again."""
+    split once, so that each name does not split the text before it again; and only when a name asks
+    (most names open their clause, and their clause is not split at all)."""
 
     def __init__(self, text: str, lo: int, end: int):
-        self.text, self.lo = text, lo
-        tokens = list(_NON_SPACE.finditer(text, lo, end))
-        self.words = [t.group() for t in tokens]
-        self.starts = [t.start() for t in tokens]
-        self.ends = [t.end() for t in tokens]
+        self.text, self.lo, self.end = text, lo, end
+        self.words: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.undescribed_from: list[int] = []
+        self._split_yet = False
+
+    def _split_once(self) -> None:
+        self._split_yet = True
+        for t in _NON_SPACE.finditer(self.text, self.lo, self.end):
+            self.words.append(t.group())
+            self.starts.append(t.start())
+            self.ends.append(t.end())
         # undescribed_from[k]: where the description words that end with word k begin (k + 1: none)
-        self.undescribed_from, start = [], 0
+        start = 0
         for k, word in enumerate(self.words):
             start = start if _description_word(word) else k + 1
             self.undescribed_from.append(start)
-        self.commas = [m.start() - lo for m in _COMMA.finditer(text, lo, end)]
 
     def _split(self, pos: int) -> tuple[int, str | None]:
         """How many whole words lie before ``pos``, and the part of one that ``pos`` cuts."""
+        if not self._split_yet:
+            self._split_once()
         k = bisect_right(self.ends, pos)
         part = self.text[self.starts[k]:pos] if k < len(self.words) and self.starts[k] < pos else None
         return k, part
+
+    def opens(self, pos: int) -> bool:
+        """Whether no word lies before ``pos`` (``not text[lo:pos].split()``)."""
+        return _NON_SPACE.search(self.text, self.lo, pos) is None
 
     def first(self, pos: int, count: int) -> list[str]:
         """``text[lo:pos].split()[:count]``."""
@@ -405,8 +431,7 @@ class _WordsBefore:
 
     def last_comma(self, pos: int) -> int:
         """``text.rfind(",", lo, pos)``."""
-        i = bisect_left(self.commas, pos - self.lo) - 1
-        return self.lo + self.commas[i] if i >= 0 else -1
+        return self.text.rfind(",", self.lo, pos)
 
 
 # "and it", "what it called", "a day after it urged": words after which a pronoun opens a clause.
@@ -537,14 +562,15 @@ def _parse_clause(text: str, lo: int, hi: int, roster: Roster, side: str) -> _At
         # "… “lacked proper care”, the ministry said": a comma outside the closing mark opens the clause.
         while lo < hi and text[lo] in " ,;\n":
             lo += 1
-    verbs = list(_VERB_RE.finditer(text, lo, hi))
-    qa = _QUOTED_AS.search(text, lo, hi)
+    verbs = _VERB_RE.finditer(text, lo, hi)
+    qa = _QUOTED_AS.search(text, lo, hi) if text.find("quoted", lo, hi) >= 0 else None
     if qa:
         subject = _subject_after(text, qa.start("np"), qa.end("np"), roster)
         if subject:
             medium = find_medium(text, lo, hi, roster) or _outlet_before(text, lo, qa.start(), roster)
             return _Attribution(subject, medium, (lo, hi))
     if side == "before":
+        verbs = list(verbs)
         # "She added that the group had asked for …": verbs inside the reported "that" clause of an
         # earlier verb of saying report the speaker's own words, so the outer verb attributes them.
         outer = next((v for v in verbs if v.group("fin") and _THAT.match(text, v.end(), hi)), None)
@@ -559,8 +585,9 @@ def _parse_clause(text: str, lo: int, hi: int, roster: Roster, side: str) -> _At
             # ", calling …" after a comma shares the main clause's subject, not a noun's.
             verbs = [v for v in verbs if not (v.group("part") and v.start() > first_fin.start()
                                               and not text[lo:v.start()].rstrip().endswith(","))]
-    order = verbs if side == "after" else list(reversed(verbs))
-    for v in order[:3]:
+    # After a quote only the first verbs are read (most often the first): the clause is not searched further.
+    order = islice(verbs, 3) if side == "after" else reversed(verbs[-3:])
+    for v in order:
         subject = None
         if v.group() in ("told", "asked") and _PASSIVE.search(text, lo, v.start()):
             continue  # "the envoy was told that …": the one told does not speak
@@ -769,7 +796,6 @@ def _frame(text: str, paras: list[Span], per_para: list[list[_Quote]]) -> list[t
     return segments
 
 
-_HAS_ALNUM = re.compile(r"[^\W_]")
 
 
 def _is_quote(text: str, q: _Quote) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -263,14 +264,19 @@ def classify_runs(text: str, spans: list[tuple[int, int, int]], lower_words: Low
                 base, possessive, low, kind = _lone_word(word)
                 if kind is None or (_sentence_initial(text, at, floor) and low in lower_words):
                     continue
-                out.append(Run(at, at + len(base), kind, base, possessive=possessive))
+                out.append(_new_run(Run, (at, at + len(base), kind, base, None, None, possessive)))
                 continue
-            for part, tokens in enumerate(_split_run(word)):
-                skip = _leading_skip(text, at, floor, tokens, lower_words)
-                if skip < len(tokens):
+            for part, words in enumerate(_skippable(word)):
+                skip = _leading_skip(text, at, floor, words, lower_words)
+                if skip < len(words):
                     s, e, kind, name, prefix, gender, possessive = _name_run(word, part, skip)
-                    out.append(Run(at + s, at + e, kind, name, prefix, gender, possessive))
+                    out.append(_new_run(Run, (at + s, at + e, kind, name, prefix, gender, possessive)))
     return _join_org_names(text, out)
+
+
+# A run made from its seven fields at once, as the tuple it is: a third of the time of Run's own constructor, and
+# runs are made for every capitalised word of the reporter's text.
+_new_run = tuple.__new__
 
 
 @lru_cache(maxsize=8192)
@@ -333,19 +339,31 @@ def _join_org_names(text: str, runs: list[Run]) -> list[Run]:
     return out
 
 
-def _leading_skip(text: str, at: int, floor: int, tokens: tuple[tuple[int, int, str], ...],
+def _leading_skip(text: str, at: int, floor: int, words: tuple[tuple[int, str, bool | None], ...],
                   lower_words: LowerWords) -> int:
-    """How many words open the run of ``tokens`` (offsets from ``at``) capitalised only as function words or
-    because they open a sentence."""
+    """How many words open a part of a run (``_skippable``: their offsets from ``at``) capitalised only as function
+    words or because they open a sentence."""
     skip = 0
-    for s, _, word in tokens:
-        low = word.lower()
-        if not (low in _STOP or word[0].islower() or (
-                low not in CORE_TITLES and low not in _HONORIFICS and _sentence_initial(text, at + s, floor)
-                and low in lower_words)):
+    for s, low, skippable in words:
+        if not (skippable or (skippable is None and _sentence_initial(text, at + s, floor) and low in lower_words)):
             break
         skip += 1
     return skip
+
+
+@lru_cache(maxsize=8192)
+def _skippable(run: str) -> tuple[tuple[tuple[int, str, bool | None], ...], ...]:
+    """For each word of each part of the multi-word match ``run`` (as ``_split_run`` splits it): its offset, its lower
+    case and whether it is left out of a name at the front: always (a function word or a lower-case one), only when
+    it opens a sentence and is a common word (None), or never (a title or honorific). Cached, as the split is."""
+    return tuple(tuple((s, word.lower(), _skip_rule(word)) for s, _, word in tokens) for tokens in _split_run(run))
+
+
+def _skip_rule(word: str) -> bool | None:
+    low = word.lower()
+    if low in _STOP or word[0].islower():
+        return True
+    return False if low in CORE_TITLES or low in _HONORIFICS else None
 
 
 @lru_cache(maxsize=8192)
@@ -386,9 +404,18 @@ def prefix_description(text: str, run: Run, floor: int) -> str | None:
     if run.prefix:
         idx = text.rfind(run.prefix.split()[0], window_start, run.start)
         anchor = idx if idx >= 0 else run.start
+    # "the minister's spokesman, Ivan Petrov, said": the name is itself in apposition, the comma before it no word.
+    drop_comma = not run.prefix and text[run.end:run.end + 1] in (",", ".")
+    # The word next to the name must be a role, and most names have none: that is told from the window's last two
+    # words, split alone (no token holds a space, so that those after a space are split alike), not all of it.
+    last = [t for chunk in text[window_start:anchor].rsplit(None, 2)[-2:] for t in _TOKEN_RE.findall(chunk)]
+    if last and last[-1] == "," and drop_comma:
+        last.pop()
+    if last and last[-1].lower() not in ROLES:
+        return run.prefix or None
     tokens = [(m.start(), m.group()) for m in _TOKEN_RE.finditer(text, window_start, anchor)]
-    if tokens and tokens[-1][1] == "," and not run.prefix and text[run.end:run.end + 1] in (",", "."):
-        tokens.pop()  # "the minister's spokesman, Ivan Petrov, said": the name is itself in apposition
+    if tokens and tokens[-1][1] == "," and drop_comma:
+        tokens.pop()
     taken: list[tuple[int, str]] = []
     for i in range(len(tokens) - 1, -1, -1):
         s, w = tokens[i]
@@ -417,7 +444,10 @@ def prefix_description(text: str, run: Run, floor: int) -> str | None:
     return " ".join(parts) or None
 
 
-_APPOS_END = re.compile(r"[.!?;:](?=\s|$)|[“”\"«»]|\s[—–]\s")
+# Where an apposition ends: a sentence's end, a quotation mark, a dash between spaces. Written to open with the mark,
+# which lets the search skip at once to one; a dash's match starts at the dash, not at the space before it (the
+# parts are stripped, and they open after a comma or period, never after a space).
+_APPOS_END = re.compile(r"[.!?;:“”\"«»—–](?:(?<=[.!?;:])(?=\s|$)|(?<=[“”\"«»])|(?<=\s[—–])(?=\s))")
 _APPOS_REJECT = re.compile(r"^(?:who|whom|whose|which|that|where|when|to|and|but|or|as|if|he|she|they|it|"
                            r"said|says|told|added|according|in\s+an?\s+interview)\b", re.IGNORECASE)
 _SPEECH_WORD = re.compile(r"\b(?:said|says|told|tells|added|adds|wrote|writes|argued|warned|noted|explained|"
@@ -443,11 +473,11 @@ def sentence_end(text: str, pos: int, limit: int) -> int:
 
 def last_sentence_start(text: str, lo: int, hi: int) -> int:
     """Start of the last sentence beginning in text[lo:hi] (``lo`` when none begins there)."""
-    start = lo
-    for m in _SENTENCE_END_RE.finditer(text, lo, hi):
+    # Read from the last end back: the periods before the last one that ends a sentence are not asked.
+    for m in reversed(list(_SENTENCE_END_RE.finditer(text, lo, hi))):
         if not is_abbreviation(text, m.start()):
-            start = m.end()
-    return start
+            return m.end()
+    return lo
 
 
 def is_abbreviation(text: str, dot: int) -> bool:
@@ -479,16 +509,16 @@ def apposition(text: str, run: Run, limit: int) -> str | None:
         if not s:
             break
         if not kept:
-            if _AGE.match(s):
+            if len(s) <= 3 and _AGE.match(s):  # an age: at most three digits
                 continue
-            first = s.split()[0]
+            words = s.split()
+            first = words[0]
             low = first.lower()
-            if _APPOS_REJECT.match(s) or _SPEECH_WORD.search(s):
-                return None
+            # All three tests rule the apposition out: those of words first, the searches through the part last.
             if not (low in ("a", "an", "the") or low in ROLES or low in _MODIFIERS or (
-                    first[0].isupper() and any(w.lower() in ROLES for w in s.split()))):
+                    first[0].isupper() and any(w.lower() in ROLES for w in words))):
                 return None
-            if len(s.split()) > 20:
+            if len(words) > 20 or _APPOS_REJECT.match(s) or _SPEECH_WORD.search(s):
                 return None
             kept.append(s)
         elif s[0].isupper() and s.split()[0].lower() not in _STOP and not _SPEECH_WORD.search(s):
@@ -527,7 +557,7 @@ def gender_of_description(description: str | None) -> str | None:
 
 # --- the roster ---------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class Entity:
     """A person or organisation the article names; description and gender fill in as the text tells."""
 
@@ -538,7 +568,7 @@ class Entity:
     medium: str | None = None  # a medium named in the description ("a journalist speaking with Reuters")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Mention:
     start: int
     sentence: int
@@ -566,6 +596,10 @@ class _Named:
         return next((e for p, e in zip(reversed(self.positions), reversed(self.entities)) if p < pos), None)
 
 
+# What may follow the head noun of an organisation's name: "Embassy in Bishkek", "Agency for Labour Migration".
+_HEAD_BEFORE = re.compile(" (?:in|of|for) ")
+
+
 class _Names:
     """The people and organisations the article names, one entry each, and the words that find an entry
     again: a person's surname or first name, an organisation's head noun ("the embassy")."""
@@ -573,13 +607,14 @@ class _Names:
     def __init__(self):
         self.persons: dict[tuple[str, str], Entity] = {}  # by the first and last word of the name
         self.orgs: dict[str, Entity] = {}
-        self._by_surname: dict[str, _Named] = {}
-        self._by_first: dict[str, _Named] = {}
-        self._org_by_head: dict[str, _Named] = {}
+        # A word's entry is made when it is first recorded (looking one up makes none).
+        self._by_surname: defaultdict[str, _Named] = defaultdict(_Named)
+        self._by_first: defaultdict[str, _Named] = defaultdict(_Named)
+        self._org_by_head: defaultdict[str, _Named] = defaultdict(_Named)
 
     def person_for(self, run: Run) -> Entity | None:
-        words = run.name.split()
-        if run.kind == "person" and len(words) > 1:
+        if run.kind == "person" and " " in run.name:  # a person's name has single spaces between its words
+            words = run.name.split()
             return self.persons.get((words[0].lower(), words[-1].lower()))
         if run.kind in ("person", "single"):
             return self.by_surname(run.name, run.start)
@@ -587,11 +622,10 @@ class _Names:
 
     def by_surname(self, word: str, pos: int) -> Entity | None:
         low = word.lower()
-        for table in (self._by_surname, self._by_first):
-            hits = table.get(low)
-            if hits:
-                return hits.last_before(pos) or hits.entities[0]
-        return None
+        hits = self._by_surname.get(low) or self._by_first.get(low)
+        if hits is None:
+            return None
+        return hits.last_before(pos) or hits.entities[0]
 
     def org_by_head(self, head: str, pos: int) -> Entity | None:
         hits = self._org_by_head.get(head.lower())
@@ -606,8 +640,8 @@ class _Names:
         if person is None:
             person = Entity(run.name, "person")
             self.persons[key] = person
-            self._by_surname.setdefault(key[1], _Named()).append(run.start, person)
-            self._by_first.setdefault(key[0], _Named()).append(run.start, person)
+            self._by_surname[key[1]].append(run.start, person)
+            self._by_first[key[0]].append(run.start, person)
         return person
 
     def add_speaker(self, run: Run) -> Entity:
@@ -615,7 +649,7 @@ class _Names:
         person = Entity(run.name, "person", run.prefix, run.gender)
         low = run.name.split()[-1].lower()
         self.persons[(run.name.split()[0].lower(), low)] = person
-        self._by_surname.setdefault(low, _Named()).append(run.start, person)
+        self._by_surname[low].append(run.start, person)
         return person
 
     def add_org(self, run: Run, description: str | None) -> Entity:
@@ -626,8 +660,8 @@ class _Names:
             self.orgs[run.name] = org
         # "Embassy in Bishkek" is "the embassy" later: a mission's head noun comes before its place, and
         # the "Agency for Labour Migration" is "the agency".
-        head = re.split(r" (?:in|of|for) ", run.name)[0].split()[-1].lower()
-        self._org_by_head.setdefault(head, _Named()).append(run.start, org)
+        head = _HEAD_BEFORE.split(run.name, 1)[0].split()[-1].lower()
+        self._org_by_head[head].append(run.start, org)
         return org
 
 
@@ -830,7 +864,7 @@ def person_head(words: list[str]) -> int | None:
         low = w.lower()
         if low in PERSON_NOUNS:
             return i
-        if _AGE_WORD.fullmatch(low):
+        if "-year-old" in low and _AGE_WORD.fullmatch(low):
             age = i
         elif low in _STOP or low in _SPEECH_VERBS:
             break
@@ -853,23 +887,25 @@ def _subject_mentions(roster: Roster) -> None:
             # Most sentences open with neither a determiner nor a short introductory phrase before one.
             comma = text.find(",", start, start + 61)
             if text[start] in "AaTtO" or (comma >= 0 and text[comma + 1:comma + 3].lstrip()[:1] in _DET_INITIALS):
-                _subject_mention(roster, start)
+                _subject_mention(roster, start, comma)
 
 
-def _subject_mention(roster: Roster, start: int) -> None:
+def _subject_mention(roster: Roster, start: int, comma: int) -> None:
+    """The unnamed person who opens the sentence at ``start``, if any; ``comma``: the first comma in its first 61
+    characters (-1: none)."""
     text = roster.text
     m = _SUBJECT_NP.match(text, start) if text[start] in "AaTtO" else None
     if not m:
-        # After an introductory phrase: "At the city's market, a seller …".
-        comma = text.find(",", start, start + 61)
-        if comma < 0 or _PHRASE_END.search(text, start, comma):
+        # After an introductory phrase: "At the city's market, a seller …". The noun phrase is looked for first:
+        # most commas have none after them, and the phrase before them is then not read.
+        if comma < 0:
+            return
+        m = _SUBJECT_NP.match(text, comma + 1 + (text[comma + 1:comma + 2] == " "))
+        if not m or _PHRASE_END.search(text, start, comma):
             return
         runs = roster.runs_between(start, comma)
         if runs and runs[-1].end == comma and runs[-1].kind in ("person", "single", "org"):
             return  # "Anna Petrova, a lawyer, …"
-        m = _SUBJECT_NP.match(text, comma + 1 + (text[comma + 1:comma + 2] == " "))
-        if not m:
-            return
     words = m.group("words").split()
     head = person_head(words)
     if head is None:
@@ -1095,7 +1131,8 @@ def build_roster(text: str, segments: list[tuple[int, int, int, int]], sentence_
             entity = roster.names.orgs[run.name]
         if entity is not None:
             roster.mentions.add_found(_Mention(run.start, roster.sentence_of(run.start), entity))
-            if entity.kind == "person" and entity.gender is None:
+            # The cue opens with a space: a name before a comma or period is not read on.
+            if entity.kind == "person" and entity.gender is None and text[run.end:run.end + 1].isspace():
                 cue = _GENDER_CUE.match(text, run.end, segment(run)[1])
                 if cue:
                     entity.gender = "m" if cue.group("his") or cue.group("pro") == "he" else "f"
