@@ -17,22 +17,10 @@ import pycountry
 
 from caravan.ingest.corpus import Article
 from caravan.extract.numbers import MONTH_NAMES, WORD_NUMBERS, qualifier_before, scaled_value
+from caravan.extract.caseless import caseless
 from caravan.extract.text import Span, sentences
 
 _S = r"[^\S\n]"  # white space that stays inside a paragraph
-
-# The letters that a pattern ignoring case takes for ASCII letters but lower-case otherwise (a test checks them).
-_FOLD_TO_ASCII = (("İ", "i"), ("ı", "i"), ("ſ", "s"))
-
-
-def _folded(text: str) -> str:
-    """``text`` lower-cased as a pattern that ignores case reads it, each letter it takes for an ASCII letter made
-    that letter: an ASCII word that such a pattern finds in ``text`` is in the folded text."""
-    if not text.isascii():
-        for letter, ascii_letter in _FOLD_TO_ASCII:
-            text = text.replace(letter, ascii_letter)
-    return text.lower()
-
 
 def _may_find(pattern: re.Pattern, text: str) -> bool:
     """A cheap test before ``pattern``: whether ``text`` holds one of the words each of its matches holds (those of
@@ -40,7 +28,7 @@ def _may_find(pattern: re.Pattern, text: str) -> bool:
     words = _NEEDED_WORDS.get(pattern)
     if words is None:
         return True
-    folded = _folded(text)
+    folded = caseless(text)
     for word in words:
         if word in folded:
             return True
@@ -1109,20 +1097,17 @@ def _without_qualifier(text: str, start: int) -> int:
 def _ending_at(pattern: re.Pattern, text: str, end: int, lookback: int = _LOOKBACK) -> re.Match | None:
     """``pattern.search(text[:end])`` for a pattern anchored at its end ($), read from ``lookback`` characters
     before ``end`` (white space just before it aside): every figure of a long sentence would otherwise
-    read it again from its start."""
-    if not _may_find(pattern, text):
-        return None
+    read it again from its start. The cheap test reads the same characters only: on the whole sentence, a
+    sentence of many figures was read once per figure."""
     stop = end
     while stop and text[stop - 1].isspace():
         stop -= 1
-    return pattern.search(text, max(0, stop - lookback), end)
+    start = max(0, stop - lookback)
+    return pattern.search(text, start, end) if _may_find(pattern, text[start:end]) else None
 
 
 def _ending_before_figure(pattern: re.Pattern, text: str, start: int, lookback: int = _LOOKBACK) -> re.Match | None:
-    """``_ending_at`` the end of the text before the figure at ``start`` once its qualifier is left out (looked
-    for only where the pattern may be found)."""
-    if not _may_find(pattern, text):
-        return None
+    """``_ending_at`` the end of the text before the figure at ``start`` once its qualifier is left out."""
     return _ending_at(pattern, text, _without_qualifier(text, start), lookback)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from caravan.extract.caseless import caseless
+
 # English month names, once for every module that reads or writes dates (independent of the locale).
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                "November", "December")
@@ -100,7 +102,7 @@ def qualifier_before(prefix: str, end: int | None = None) -> tuple[str, int] | N
         m, before = _QUALIFIER_RE.search(prefix, start, end), 0
     if not m:
         return None
-    return _QUALIFIER_OF[m.group(1).lower()], end - before - m.start(1)
+    return _QUALIFIER_OF[caseless(m.group(1))], end - before - m.start(1)  # "İn excess of" too
 
 
 def scaled_value(number: str, scale: str | None = None) -> float | None:

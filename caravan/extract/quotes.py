@@ -31,6 +31,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import islice
 
+from caravan.extract.caseless import caseless
 from caravan.ingest.corpus import Article
 from caravan.extract.speakers import (
     DATELINE, ORG_WORDS, PERSON_NOUNS, ROLES, Entity, Roster, Run, apposition, build_roster, by_first_letter,
@@ -485,7 +486,7 @@ def _subject_after(text: str, lo: int, hi: int, roster: Roster) -> _Subject | No
     """The subject of an inverted attribution ("said Anna Petrova, director of …") in text[lo:hi]."""
     pronoun = _OBJECT_PRONOUN.match(text, lo, hi)
     if pronoun:  # "according to him"
-        return _Subject("pronoun", pronoun.start(1), _OBJECT_TO_SUBJECT[pronoun.group(1).lower()])
+        return _Subject("pronoun", pronoun.start(1), _OBJECT_TO_SUBJECT[caseless(pronoun.group(1))])
     for r in roster.runs_between(lo, hi):
         raw = text[lo:r.start].split()
         words = [w.strip(",") for w in raw]

@@ -18,6 +18,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from caravan.extract import dates, figures, incidents, numbers, places, quotes, speakers
+from caravan.extract.caseless import caseless
 from caravan.extract.text import SUFFIX_WINDOW, Span, _suffix_search
 
 SETTINGS = settings(max_examples=200, deadline=None)
@@ -701,7 +702,7 @@ def test_a_candidate_that_holds_a_digit_is_tried_where_a_digit_or_a_currency_ope
 def test_the_letters_folded_to_ascii_are_those_a_pattern_ignoring_case_takes_for_them():
     every_character = "".join(map(chr, range(0x110000)))
     for letter in "abcdefghijklmnopqrstuvwxyz":
-        assert {figures._folded(c) for c in re.findall(letter, every_character, re.IGNORECASE)} == {letter}
+        assert {caseless(c) for c in re.findall(letter, every_character, re.IGNORECASE)} == {letter}
 
 
 NEEDED_WORDS = list(figures._NEEDED_WORDS)

@@ -655,3 +655,20 @@ def test_previously_topped_is_over_and_of_no_named_period():
                   "migrants had previously topped 400,000.", "2025-01")
     assert [(r["value"], r["qualifier"], r["period"]) for r in out] == [
         (230000, "exact", "2024-06"), (400000, "over", None)]
+
+
+def test_a_sentence_of_many_figures_is_not_read_again_for_each(monkeypatch):
+    # The cheap word test before a pattern that ends at a figure must read the pattern's window only: it once read
+    # the whole sentence for every figure, and a long sentence of figures took minutes instead of seconds.
+    from caravan.extract import figures
+
+    folded: list[int] = []
+
+    def counting(text: str) -> str:
+        folded.append(len(text))
+        return text.lower()
+
+    monkeypatch.setattr(figures, "caseless", counting)
+    text = "Officials counted 5 million migrants and " * 300 + "nobody else.\n"
+    assert extract_figures(article(text))  # the figures are still found
+    assert sum(folded) < 40 * len(text), f"{sum(folded):,} characters folded for a text of {len(text):,}"

@@ -111,3 +111,11 @@ def test_scales_are_powers_of_a_thousand():
 def test_digits_round_trip(n):
     assert parse_number(f"{n:,}") == (float(n), False)
     assert scaled_value(f"{n:,}") == float(n)
+
+
+@pytest.mark.parametrize("prefix", ["İn excess of ", "in exceſs of ", "ABOUT ", "approxımately "])
+def test_a_qualifier_spelled_with_letters_re_reads_as_ascii_is_read(prefix):
+    # re's IGNORECASE reads İ and ı as "i" and ſ as "s"; the phrase's look-up must read them so too (it raised
+    # KeyError, which stopped the whole extraction of the article).
+    plain = qualifier_before(prefix.replace("İ", "I").replace("ı", "i").replace("ſ", "s"))
+    assert plain is not None and qualifier_before(prefix) == plain

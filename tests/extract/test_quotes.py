@@ -664,3 +664,14 @@ def test_they_refers_to_a_group_of_people_named_just_before():
     text = ("On Tuesday, Kyrgyz diplomats had raised with the Russian envoy what they called a “rising number of "
             "unfounded refusals” at the border.")
     assert only(text)["speaker"] == "Kyrgyz diplomats"
+
+
+def test_an_object_pronoun_spelled_with_a_dotless_or_dotted_i_attributes_as_the_plain_one():
+    # "according to hİm": re's IGNORECASE matches the pronoun, and its look-up must read it as "him" (it raised
+    # KeyError, which stopped the whole extraction of the article).
+    text = ('Ivan Petrov, a lawyer in Moscow, has defended migrants for years. "The raids must stop at once," '
+            'according to {}.')
+    plain = [(q["speaker"], q["text"]) for q in quotes_of(text.format("him"))]
+    assert plain and plain[0][0] == "Ivan Petrov"
+    for spelling in ("hİm", "hım"):
+        assert [(q["speaker"], q["text"]) for q in quotes_of(text.format(spelling))] == plain
