@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from caravan.extract.caseless import caseless
 from caravan.ingest.corpus import Article
 from caravan.extract.dates import DateMention, find_anchored, find_dates, publication_date, shift_date
 from caravan.extract.numbers import VAGUE_NUMBERS, WORD_NUMBERS, parse_number, qualifier_before
@@ -317,9 +318,7 @@ _PREPOSITIONS = frozenset("in at near outside across throughout around inside wi
 _COUNTRY_SUBJECT_GAP = re.compile(r"\s+(?:(?:has|have|had|also|reportedly|already|again)\s+){0,2}")
 _SEPARATE = re.compile(r"\b(?:also|another|separate(?:ly)?|other|second|new|again)\b", _I)
 _SUBORDINATOR = re.compile(r"\b(?:after|before|since|until|following)\b", _I)
-# Every subordinator, lower-cased, holds one of its words, or a letter that lower-cases otherwise than re reads it (ı, ſ,
-# and the dot İ leaves: see _UNLIKE_CASES).
-_SUBORDINATOR_CUES = ("after", "before", "since", "until", "following", "\u0131", "\u017f", "\u0307")
+_SUBORDINATOR_CUES = ("after", "before", "since", "until", "following")  # every subordinator holds one (caseless)
 _QUOTE_MARK = re.compile(r"[“”\"\n]")
 _DATELINE = re.compile(r"[A-Z][\w.’' /-]{1,40}?(?:,\s*[A-Z][\w. ]{1,30})?\s*(?:\([\w .]+\)\s*)?(?:[—–]|\s-{1,2})\s")
 
@@ -544,16 +543,14 @@ def _first_end(pattern: re.Pattern, text: str, start: int, end: int) -> int | No
     return first.end() if first else None
 
 
-# Words that every match of a pattern holds, lower-cased (with the letters that lower-case otherwise than re reads
-# them, see _UNLIKE_CASES): most clauses hold none, and are not searched.
-_UNLIKE_LOWER = ("\u0131", "\u017f", "\u0307")  # ı, ſ and the dot of a lower-cased İ
+# Words that every match of a pattern holds, as ``caseless`` reads the text: most clauses hold none, and are not
+# searched.
 _CUES: dict[re.Pattern, tuple[str, ...]] = {
-    _DENIAL: ("denie", "deny", "dismissed", "rejected", "refuted") + _UNLIKE_LOWER,
-    _WAR: ("war", "shelling", "air", "missile", "drone", "artillery", "front", "offensive", "battlefield",
-           "invasion") + _UNLIKE_LOWER,
-    _ACCIDENT: ("accident", "crash", "collision", "collapse", "earthquake", "flood", "overdose") + _UNLIKE_LOWER,
-    _FATAL: ("killing", "murder", "manslaughter", "died") + _UNLIKE_LOWER,
-    _AGENT_CLAIMED: ("claimed", "carried", "committed", "perpetrated", "organi", "staged", "conducted") + _UNLIKE_LOWER,
+    _DENIAL: ("denie", "deny", "dismissed", "rejected", "refuted"),
+    _WAR: ("war", "shelling", "air", "missile", "drone", "artillery", "front", "offensive", "battlefield", "invasion"),
+    _ACCIDENT: ("accident", "crash", "collision", "collapse", "earthquake", "flood", "overdose"),
+    _FATAL: ("killing", "murder", "manslaughter", "died"),
+    _AGENT_CLAIMED: ("claimed", "carried", "committed", "perpetrated", "organi", "staged", "conducted"),
 }
 
 
@@ -562,7 +559,7 @@ def _may_occur(pattern: re.Pattern, text: str, start: int, end: int) -> bool:
     cues = _CUES.get(pattern)
     if cues is None:
         return True
-    words = text[start:end].lower()
+    words = caseless(text[start:end])
     return any(cue in words for cue in cues)
 
 
@@ -1566,7 +1563,7 @@ def _dates_at(text: str, published: str | None, start: int, end: int) -> tuple[l
 @lru_cache(maxsize=256)
 def _subordinators(text: str, start: int, end: int) -> tuple[list[int], list[int]]:
     """Where "after", "before", "since", ... start and end in text[start:end], in text order."""
-    words = text[start:end].lower()
+    words = caseless(text[start:end])
     if not any(cue in words for cue in _SUBORDINATOR_CUES):  # most sentences: no search
         return [], []
     spans = [w.span() for w in _SUBORDINATOR.finditer(text, start, end)]

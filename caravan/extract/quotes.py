@@ -797,8 +797,6 @@ def _frame(text: str, paras: list[Span], per_para: list[list[_Quote]]) -> list[t
     return segments
 
 
-
-
 def _is_quote(text: str, q: _Quote) -> bool:
     """False for scare quotes and titles: short or title-cased words not attributed as speech."""
     # Dashes and other marks are no words: "“came – saw – left”" is a three-word formula. Past a title's ten words
