@@ -7,7 +7,8 @@ For each size N it generates N synthetic articles (caravan.synthetic, timed apar
   in articles/s, per core, and per CPU-second (the per-worker start-up is left out and shown apart);
 - a full ``caravan build`` in a fresh subprocess: wall time, CPU use and peak RSS (the largest process,
   from wait4, and the whole process tree, sampled every 0.2 s);
-- an incremental build into the same warehouse after adding N/100 new articles;
+- an incremental build into the same warehouse after adding N/100 new articles dated over the archive's years (a
+  backfill), then another after adding N/100 more published in the week after the archive (a daily run's news);
 - the size of the release folder, and a DuckDB query on the published tables (incidents by type and month
   joined with incident_sources and articles), on the release's caravan.duckdb and on its Parquet files.
 
@@ -23,6 +24,7 @@ articles inside the project folder.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import platform
@@ -39,7 +41,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run from anywhere: `python benchmarks/run.py`
 
-FULL_VERSION, INCREMENTAL_VERSION = "2000.01.01", "2000.01.02"  # fixed release names inside the work folder
+FULL_VERSION, INCREMENTAL_VERSION, DAILY_VERSION = "2000.01.01", "2000.01.02", "2000.01.03"  # fixed release names
+# The synthetic archive is published over 2023-2025; a daily run adds the news of the days after it.
+DAILY_NEWS_DAYS = (dt.date(2026, 1, 1), dt.date(2026, 1, 7))
 QUERY = """
 SELECT i.type, substr(s.date, 1, 7) AS month, count(DISTINCT i.incident_id) AS incidents,
        count(*) AS reports, count(DISTINCT a.article_id) AS articles, count(DISTINCT a.outlet) AS outlets
@@ -280,20 +284,26 @@ def bench_size(n: int, folder: Path, seed: int, args) -> dict:
     res["release_bytes"] = _folder_bytes(full_release) if full_release.is_dir() else None
 
     added = max(1, n // 100)
-    start = time.perf_counter()
-    generate_corpus(corpus, added, seed=seed, start_index=n, benchmark_unmarked=True)
-    res["added"], res["generate_added_s"] = added, time.perf_counter() - start
-    if res["full"]["returncode"] == 0:
+    res["added"] = added
+    # First a backfill (new articles dated over the archive's years, as the earlier rounds measured), then a daily
+    # run's news (published in the week after the archive), each adding 1 % to what is there.
+    for kind, version, days, start_index in (("incremental", INCREMENTAL_VERSION, None, n),
+                                             ("daily", DAILY_VERSION, DAILY_NEWS_DAYS, n + added)):
+        if res["full"]["returncode"] != 0 or (kind == "daily" and res["incremental"]["returncode"] != 0):
+            break
+        start = time.perf_counter()
+        generate_corpus(corpus, added, seed=seed, start_index=start_index, benchmark_unmarked=True, days=days)
+        res[f"generate_{kind}_s"] = time.perf_counter() - start
         # Changed extraction code re-extracts every article: then the incremental figure means nothing.
-        res["extractor_version_incremental"] = _extractor_version()
-        if res["extractor_version_incremental"] != res["extractor_version_full"]:
+        res[f"extractor_version_{kind}"] = _extractor_version()
+        if res[f"extractor_version_{kind}"] != res["extractor_version_full"]:
             say("the extraction code changed since the full build: the incremental build re-extracts everything")
-        res["incremental"] = run_measured(_build_cmd(corpus, out, INCREMENTAL_VERSION, args.steps),
-                                          folder / "build-incremental.log", folder, **env_run)
-        res["incremental"]["steps"] = _step_times(res["incremental"])
-        say(f"incremental build: {res['incremental']['wall_s']:.1f} s, rc {res['incremental']['returncode']}")
-        release = out / "releases" / INCREMENTAL_VERSION
-        if release.is_dir():
+        res[kind] = run_measured(_build_cmd(corpus, out, version, args.steps), folder / f"build-{kind}.log", folder,
+                                 **env_run)
+        res[kind]["steps"] = _step_times(res[kind])
+        say(f"{kind} build: {res[kind]['wall_s']:.1f} s, rc {res[kind]['returncode']}")
+        release = out / "releases" / version
+        if kind == "incremental" and release.is_dir():
             res["release_incremental_bytes"] = _folder_bytes(release)
             res["query"] = _query_ms(release)
             say(f"query: {res['query']}")
@@ -327,11 +337,11 @@ def table(results: list[dict], workers: int) -> str:
         return {"rate": _fmt(e["articles"] / e["wall_s"], ".0f"), "core": _fmt(e["articles"] / e["wall_s"] / e["workers"], ".0f"),
                 "cpu": _fmt(e["articles"] / e["cpu_s"], ".0f"), "warm": _fmt(e["warm_up_s"], ".1f", " s")}[key]
 
-    def incremental_share(r):
-        full, inc = r.get("full"), r.get("incremental")
+    def incremental_share(r, kind="incremental"):
+        full, inc = r.get("full"), r.get(kind)
         if not full or not inc or full["returncode"] or inc["returncode"]:
             return "-"
-        if r.get("extractor_version_incremental") != r.get("extractor_version_full"):
+        if r.get(f"extractor_version_{kind}") != r.get("extractor_version_full"):
             return "code changed"
         return _fmt(100 * inc["wall_s"] / full["wall_s"], ".1f", " %")
 
@@ -347,10 +357,13 @@ def table(results: list[dict], workers: int) -> str:
         ("full build, CPU use (100 % = 1 core)", f"{100 * workers} % = all", lambda r: build_cell(r, "full", "cpu")),
         ("full build, peak RSS largest process", "< 1.5 GB at 100k", lambda r: build_cell(r, "full", "rss")),
         ("full build, peak memory of the process tree (PSS)", "", lambda r: build_cell(r, "full", "tree")),
-        ("incremental build (+1 % articles), wall", "", lambda r: build_cell(r, "incremental", "wall")),
+        ("incremental build (+1 % articles, backfill), wall", "", lambda r: build_cell(r, "incremental", "wall")),
         ("incremental / full", "< 10 %", incremental_share),
         ("incremental build, peak RSS largest process", "", lambda r: build_cell(r, "incremental", "rss")),
         ("incremental build, peak memory of the process tree (PSS)", "", lambda r: build_cell(r, "incremental", "tree")),
+        ("daily build (+1 % more, the next week's news), wall", "", lambda r: build_cell(r, "daily", "wall")),
+        ("daily / full", "< 10 %", lambda r: incremental_share(r, "daily")),
+        ("daily build, peak RSS largest process", "", lambda r: build_cell(r, "daily", "rss")),
         ("release size (full build)", "", lambda r: _fmt(get(r, "release_bytes") and r["release_bytes"] / 2**20, ".1f", " MiB")),
         ("release size (after incremental)", "",
          lambda r: _fmt(get(r, "release_incremental_bytes") and r["release_incremental_bytes"] / 2**20, ".1f", " MiB")),
@@ -368,7 +381,7 @@ def table(results: list[dict], workers: int) -> str:
 def _steps_table(results: list[dict]) -> str:
     out = []
     for r in results:
-        for kind in ("full", "incremental"):
+        for kind in ("full", "incremental", "daily"):
             steps = (r.get(kind) or {}).get("steps")
             if not steps:
                 continue

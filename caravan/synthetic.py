@@ -350,10 +350,13 @@ def _count(rng: _Random, low: int, high: int) -> tuple[str, int, str]:
 class _Writer:
     """Builds one article: paragraphs of sentences, and the gold records cut from them."""
 
-    def __init__(self, rng: _Random):
+    def __init__(self, rng: _Random, days: tuple[dt.date, dt.date] | None = None):
         self.rng = rng
         self.pick = rng.choice
-        day = _FIRST_DAY + dt.timedelta(days=rng.randrange((_LAST_DAY - _FIRST_DAY).days + 1))
+        # Drawn over the whole span whatever ``days``: the rest of the article takes the same draws.
+        offset = rng.randrange((_LAST_DAY - _FIRST_DAY).days + 1)
+        first, last = days or (_FIRST_DAY, _LAST_DAY)
+        day = first + dt.timedelta(days=offset % ((last - first).days + 1))
         self.date = day
         roll = rng.random()
         self.precision = "day" if roll < 0.7 else "month" if roll < 0.9 else "year"
@@ -870,10 +873,11 @@ class _Writer:
         return self.fill(self.pick(_HEADLINES))
 
 
-def article(seed: int, index: int) -> tuple[str, str, dict, dict]:
-    """Article ``index`` of corpus ``seed``: its stem, text, metadata (marked synthetic) and gold labels."""
+def article(seed: int, index: int, days: tuple[dt.date, dt.date] | None = None) -> tuple[str, str, dict, dict]:
+    """Article ``index`` of corpus ``seed``: its stem, text, metadata (marked synthetic) and gold labels. It is
+    published on a day between ``days`` (first, last), by default between 2023-01-01 and 2025-12-31."""
     stem = stem_of(seed, index)
-    writer = _Writer(_Random(f"caravan-synthetic:{seed}:{index}"))
+    writer = _Writer(_Random(f"caravan-synthetic:{seed}:{index}"), days)
     writer.write()
     text = writer.apostrophes("\n".join(" ".join(p) for p in writer.paragraphs))
     meta = {"outlet": OUTLET, "url": None, "title": writer.apostrophes(writer.title()),
@@ -904,9 +908,13 @@ def stem_of(seed: int, index: int) -> str:
 
 
 def generate_corpus(folder: Path, n: int, seed: int = 0, start_index: int = 0, gold_folder: Path | None = None,
-                    benchmark_unmarked: bool = False, workers: int | None = None) -> list[Path]:
+                    benchmark_unmarked: bool = False, workers: int | None = None,
+                    days: tuple[dt.date, dt.date] | None = None) -> list[Path]:
     """Write articles ``start_index`` .. ``start_index + n - 1`` of corpus ``seed`` into ``folder`` (and
     their gold labels into ``gold_folder``); returns the paths of the text files, in order.
+
+    ``days`` (first, last) dates the articles between those days, as the news of a daily run after the archive;
+    by default they spread over 2023-2025, as a backfill would.
 
     ``benchmark_unmarked`` drops ``"synthetic": true`` from the metadata so that a build publishes the
     articles: for benchmarks in a throw-away folder only, never inside the project. Large corpora are
@@ -925,19 +933,20 @@ def generate_corpus(folder: Path, n: int, seed: int = 0, start_index: int = 0, g
         workers = min(os.cpu_count() or 1, max(1, n // 1000))
     if workers > 1 and n > 1:
         step = -(-n // (workers * 4))
-        jobs = [(folder, gold_folder, seed, a, min(a + step, end), benchmark_unmarked)
+        jobs = [(folder, gold_folder, seed, a, min(a + step, end), benchmark_unmarked, days)
                 for a in range(start_index, end, step)]
         with ProcessPoolExecutor(workers) as pool:
             for _ in pool.map(_write_range, *zip(*jobs)):
                 pass
     else:
-        _write_range(folder, gold_folder, seed, start_index, end, benchmark_unmarked)
+        _write_range(folder, gold_folder, seed, start_index, end, benchmark_unmarked, days)
     return [folder / f"{stem_of(seed, i)}.txt" for i in range(start_index, end)]
 
 
-def _write_range(folder: Path, gold_folder: Path | None, seed: int, start: int, end: int, unmarked: bool) -> None:
+def _write_range(folder: Path, gold_folder: Path | None, seed: int, start: int, end: int, unmarked: bool,
+                 days: tuple[dt.date, dt.date] | None = None) -> None:
     for index in range(start, end):
-        stem, text, meta, gold = article(seed, index)
+        stem, text, meta, gold = article(seed, index, days)
         if unmarked:
             del meta["synthetic"]
         (folder / f"{stem}.txt").write_text(text, encoding="utf-8")
@@ -957,10 +966,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--benchmark-unmarked", action="store_true",
                         help="benchmark only: leave out \"synthetic\": true so a build publishes the articles "
                              "(refused inside the project folder)")
+    parser.add_argument("--published-between", nargs=2, metavar=("FIRST", "LAST"), type=dt.date.fromisoformat,
+                        help="date the articles between these days (YYYY-MM-DD; default 2023-01-01 to 2025-12-31)")
     args = parser.parse_args(argv)
     try:
+        days = tuple(args.published_between) if args.published_between else None
+        if days and days[0] > days[1]:
+            raise ValueError(f"--published-between: {days[0]} is after {days[1]}")
         paths = generate_corpus(Path(args.out), args.n, args.seed, args.start_index,
-                                Path(args.gold) if args.gold else None, args.benchmark_unmarked)
+                                Path(args.gold) if args.gold else None, args.benchmark_unmarked, days=days)
     except (ValueError, OSError) as exc:
         print(f"caravan.synthetic: {exc}", file=sys.stderr)
         return 2

@@ -140,3 +140,25 @@ def test_command_line(tmp_path: Path, capsys):
     assert len(list((tmp_path / "c").glob("*.txt"))) == 2 and len(list((tmp_path / "g").glob("*.json"))) == 2
     assert synthetic.main(["--out", str(PROJECT_ROOT / "tmp-benchmark-corpus"), "--n", "1", "--benchmark-unmarked"]) == 2
     assert not (PROJECT_ROOT / "tmp-benchmark-corpus").exists()
+
+
+def test_articles_published_between_two_days(generated: GoldSet, tmp_path: Path):
+    # A daily run's news: every article of the span is published in it, its gold labels still hold, and its events
+    # are dated no later than its publication.
+    first, last = synthetic.dt.date(2026, 1, 5), synthetic.dt.date(2026, 1, 11)
+    synthetic.generate_corpus(tmp_path / "corpus", N, seed=7, gold_folder=tmp_path / "gold", days=(first, last))
+    days = GoldSet(tmp_path)
+    gold_checks.check_every_gold_file_has_an_article(days)
+    for stem in days.stems:
+        for check in (gold_checks.check_gold_file_shape, gold_checks.check_gold_quotes,
+                      gold_checks.check_gold_incidents, gold_checks.check_gold_figures):
+            check(days, stem)  # also: no incident dated after the publication
+        published = days.meta(stem)["published"]
+        assert str(first)[:len(published)] <= published <= str(last)[:len(published)]
+    # The same stems, other days: the rest of each article is drawn as before (only the dates in it differ).
+    assert days.stems == generated.stems
+    assert _files(days.corpus) != _files(generated.corpus)
+    assert synthetic.main(["--out", str(tmp_path / "c"), "--n", "1", "--published-between", "2026-01-02",
+                           "2026-01-01"]) == 2
+    assert synthetic.main(["--out", str(tmp_path / "c"), "--n", "1", "--published-between", "2026-01-01",
+                           "2026-01-02"]) == 0
