@@ -42,8 +42,8 @@ def curated_records(context: dg.AssetExecutionContext, curation: CurationResourc
         # The stored merge brought up to date with the mentions that changed (synthetic test reports never merge
         # with real ones: a released event must rest on real reports only).
         merged = update_merge(con)
-        context.log.info(f"incident merge: {merged.changed_mentions} mentions changed, {merged.redecided} decided "
-                         f"again, {merged.rebuilt} events rebuilt")
+        context.log.info(f"incident merge: {merged.changed_mentions} mentions changed, {merged.read} read, "
+                         f"{merged.redecided} decided again, {merged.rebuilt} events rebuilt")
         # Curated in the warehouse: only the rows a decision reaches come into Python.
         machine = {"quotes": _rows(STG_QUOTES), **merged_queries(), "economic_figures": _rows(STG_ECONOMIC_FIGURES)}
         unordered = {"quotes": _rows(STG_QUOTES, ordered=False), **merged_queries(ordered=False),

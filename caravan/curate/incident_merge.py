@@ -259,6 +259,25 @@ def _looked_up(type_: str, w: _When) -> tuple[tuple, ...]:
     return tuple(keys + ([("year", w.year)] if one_off else []))
 
 
+def filed_where_looked_up(type_: str, dates: Iterable[str | None]) -> tuple[set[str], set[str], set[str]]:
+    """Where a member of an event filed under a bucket that mentions of ``type_`` dated ``dates`` look up may be dated:
+    on one of the days (YYYY-MM-DD), or, at any precision, in one of the months (YYYY-MM) or years (YYYY). A superset:
+    every such member is dated so (``_filed_under`` files a member by its own day, month and year only)."""
+    days: set[str] = set()
+    months: set[str] = set()
+    years: set[str] = set()
+    for date in dates:
+        w = _when(date)
+        for kind, value in _looked_up(type_, w) if w else ():
+            if kind == "week":
+                days.update(dt.date.fromordinal(d).isoformat() for d in range(7 * value, 7 * value + 7))
+            elif kind in ("month", "day_month"):
+                months.add(f"{value[0]:04d}-{value[1]:02d}")
+            else:  # "year", "any"
+                years.add(f"{value:04d}")
+    return days, months, years
+
+
 class _Index:
     """Events filed by (type, country, city, time bucket), so that a mention meets only events it may fit.
 

@@ -9,7 +9,10 @@ mentions of different types or countries: each (synthetic, type, country) group 
 without a change keeps its events as they are. A group with one is replayed by ``incident_merge.remerge`` from
 light columns only (what the merge decides by), read in the order it takes them (mentions by publication, stored
 sources by event and rank), re-deciding only the mentions a change may reach; the events whose members changed are
-built anew from their members' full rows, and every other event's stored rows stay.
+built anew from their members' full rows, and every other event's stored rows stay. A group whose changes are all
+new mentions published after every mention merged before (a scheduled run's news, the common case) is replayed on
+the news and the stored events filed where the news look (``incident_merge.filed_where_looked_up``) only: every
+other mention comes before the news in the merge's order and meets no change, so it decides as it did.
 
 Both tables come back in the order of ``merge_incidents_in_parts``, real articles' events first: by the first
 report's publication date (unknown last), article, offset and id, and sources by event, then rank in it.
@@ -26,7 +29,7 @@ import duckdb
 import pyarrow as pa
 
 from caravan.common.ids import files_digest, sha256_text
-from caravan.curate.incident_merge import SOURCE_COLUMNS, PreviousMerge, Remerge, remerge
+from caravan.curate.incident_merge import SOURCE_COLUMNS, PreviousMerge, Remerge, filed_where_looked_up, remerge
 from caravan.extract.plan import extractor_version
 from caravan.store.tables import (INCIDENT_SOURCES, INCIDENTS, MERGED_INCIDENTS, MERGED_SOURCES, ORIGIN,
                                   STG_INCIDENT_MENTIONS, Table, shapes)
@@ -63,6 +66,46 @@ _CHANGED_GROUPS_SQL = """
         SELECT s.synthetic, s.type, s.country FROM stg_merged_sources s WHERE NOT EXISTS (
             SELECT 1 FROM _merge_now n WHERE n.record_id = s.source_id AND n.fingerprint = s.fingerprint))"""
 
+# The changed groups whose changes are all mentions new to them, each published after every mention merged before (a
+# scheduled run's news), with their news. A group keyed by a null type or country (never merged) is replayed whole.
+_NEWS_SQL = """
+    CREATE OR REPLACE TEMP TABLE _merge_news AS
+    WITH stored AS (
+        SELECT s.synthetic, s.type, s.country, max(s.published) AS last,
+               count(*) FILTER (WHERE s.published IS NULL OR n.record_id IS NULL) AS altered
+        FROM stg_merged_sources s LEFT JOIN _merge_now n ON n.record_id = s.source_id AND n.fingerprint = s.fingerprint
+        GROUP BY ALL),
+    news AS (
+        SELECT n.* FROM _merge_now n WHERE NOT EXISTS (
+            SELECT 1 FROM stg_merged_sources s WHERE s.source_id = n.record_id AND s.fingerprint = n.fingerprint)),
+    appended AS (
+        SELECT synthetic, type, country FROM stored JOIN news USING (synthetic, type, country) GROUP BY ALL
+        HAVING any_value(altered) = 0 AND count(*) FILTER (WHERE news.published IS NULL) = 0
+           AND min(news.published) > any_value(last))
+    SELECT news.* FROM news JOIN appended USING (synthetic, type, country)"""
+# What the replays of those groups read, gathered once: the stored members of every event with a member filed where
+# some news looks (``_merge_reach``: the group, and a day, month or year as ``filed_where_looked_up`` gives them), and
+# the light and full rows of those members and of the news.
+_NEAR_SQL = """
+    CREATE OR REPLACE TEMP TABLE _merge_near_sources AS
+    SELECT s.* FROM stg_merged_sources s WHERE s.incident_id IN (
+        SELECT m.incident_id FROM stg_merged_sources m JOIN _merge_reach r ON m.synthetic = r.synthetic
+            AND m.type = r.type AND m.country = r.country AND r.kind = 'day' AND m.date = r.value
+        UNION ALL
+        SELECT m.incident_id FROM stg_merged_sources m JOIN _merge_reach r ON m.synthetic = r.synthetic
+            AND m.type = r.type AND m.country = r.country AND r.kind = 'month' AND substr(m.date, 1, 7) = r.value
+        UNION ALL
+        SELECT m.incident_id FROM stg_merged_sources m JOIN _merge_reach r ON m.synthetic = r.synthetic
+            AND m.type = r.type AND m.country = r.country AND r.kind = 'year' AND substr(m.date, 1, 4) = r.value);
+    CREATE OR REPLACE TEMP TABLE _merge_near_now AS
+    SELECT n.* FROM _merge_now n WHERE n.record_id IN (SELECT source_id FROM _merge_near_sources)
+    UNION ALL BY NAME SELECT * FROM _merge_news;
+    CREATE OR REPLACE TEMP TABLE _merge_near_full AS
+    SELECT m.* FROM stg_incident_mentions m WHERE m.record_id IN (SELECT record_id FROM _merge_near_now)"""
+_REACH = pa.schema([("synthetic", pa.bool_()), ("type", pa.string()), ("country", pa.string()), ("kind", pa.string()),
+                    ("value", pa.string())])
+_WHOLE = ("_merge_now", "stg_merged_sources", "stg_incident_mentions")  # what a group's replay reads from
+_NEAR = ("_merge_near_now", "_merge_near_sources", "_merge_near_full")  # ... and a group of news only
 _LIGHT_COLUMNS = ("record_id", "type", "country", "synthetic", "published", "article_id", "char_start", "char_end",
                   "city", "region", "geonames_id", "date", "fingerprint")
 _STORED_COLUMNS = ("source_id", "incident_id", "published", "article_id", "char_start", "date", "city", "fingerprint")
@@ -89,6 +132,7 @@ class MergeUpdate:
     changed_mentions: int  # new, gone or changed since the last merge
     redecided: int  # mentions whose event was searched for again
     rebuilt: int  # events written anew
+    read: int = 0  # mentions the replays read (for a scheduled run's news, those near the news only)
 
 
 def update_merge(con: duckdb.DuckDBPyConnection) -> MergeUpdate:
@@ -102,44 +146,72 @@ def update_merge(con: duckdb.DuckDBPyConnection) -> MergeUpdate:
         raise ValueError(f"incident record_id {duplicate[0]!r} appears twice")
     con.execute(_CHANGED_GROUPS_SQL)
     groups = con.execute("SELECT synthetic, type, country FROM _merge_groups").fetchall()
+    appended = _gather_near(con)
     # One group in Python at a time, its rebuilt rows set aside in the warehouse: memory holds the largest group,
     # not every mention.
     for table, temp in ((MERGED_INCIDENTS, "_merge_events"), (MERGED_SOURCES, "_merge_sources")):
         con.execute(f'CREATE OR REPLACE TEMP TABLE {temp} AS SELECT * FROM "{table.name}" LIMIT 0')
     con.execute("CREATE OR REPLACE TEMP TABLE _merge_members (source_id VARCHAR, incident_id VARCHAR, member BIGINT)")
-    changed = redecided = rebuilt = 0
+    changed = redecided = rebuilt = read = 0
     dropped: set[str] = set()
     for group in sorted(groups, key=lambda g: (g[0], g[1] or "", g[2] or "")):
-        update, changed_events = _replay_group(con, group)
+        update, changed_events = _replay_group(con, group, _NEAR if group in appended else _WHOLE)
         changed, redecided = changed + update.changed_mentions, redecided + update.redecided
-        rebuilt += update.rebuilt
+        rebuilt, read = rebuilt + update.rebuilt, read + update.read
         dropped.update(changed_events)
     con.execute(_REBUILT_SOURCES_SQL)
     con.execute("DROP TABLE _merge_now; DROP TABLE _merge_groups; DROP TABLE _merge_members")
+    for name in ("_merge_news", *_NEAR):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
     if groups:
         in_transaction(con, lambda: _store(con, sorted(dropped)))
     con.execute("DROP TABLE _merge_events; DROP TABLE _merge_sources")
-    return MergeUpdate(changed_mentions=changed, redecided=redecided, rebuilt=rebuilt)
+    return MergeUpdate(changed_mentions=changed, redecided=redecided, rebuilt=rebuilt, read=read)
 
 
-def _replay_group(con: duckdb.DuckDBPyConnection, group: tuple) -> tuple[MergeUpdate, set[str]]:
+def _gather_near(con: duckdb.DuckDBPyConnection) -> set[tuple]:
+    """The groups whose changes are news only, their rows to replay gathered in the ``_NEAR`` tables."""
+    con.execute(_NEWS_SQL)
+    reach: dict[tuple, set[tuple[str, str]]] = {}
+    for synthetic, type_, country, date in con.execute(
+            "SELECT DISTINCT synthetic, type, country, date FROM _merge_news").fetchall():
+        days, months, years = filed_where_looked_up(type_, [date])
+        reach.setdefault((synthetic, type_, country), set()).update(
+            [("day", d) for d in days] + [("month", m) for m in months] + [("year", y) for y in years])
+    if not reach:
+        return set()
+    rows = sorted((*group, kind, value) for group, values in reach.items() for kind, value in values)
+    con.register("_merge_reach", pa.Table.from_pylist([dict(zip(_REACH.names, r)) for r in rows], schema=_REACH))
+    con.execute(_NEAR_SQL)
+    con.unregister("_merge_reach")
+    return set(reach)
+
+
+def _replay_group(con: duckdb.DuckDBPyConnection, group: tuple, tables: tuple[str, str, str]
+                  ) -> tuple[MergeUpdate, set[str]]:
     """The merge of ``group`` replayed, its rebuilt rows set aside in ``_merge_events`` and ``_merge_sources``: what
-    changed, and the ids of the events whose stored rows go. The group's rows in Python go when it returns."""
-    mentions = _rows(con, "_merge_now", _LIGHT_COLUMNS, group, _MENTION_ORDER)
+    changed, and the ids of the events whose stored rows go. The group's rows in Python go when it returns.
+
+    ``tables`` holds its mentions, its stored merge and its mentions' full rows: the whole warehouse's, or (``_NEAR``)
+    for a group whose changes are news only, the news and the stored events filed where they look: every other
+    mention comes before the news and meets no change, so it decides as before and its event stays as it is."""
+    now, sources, full = tables
+    mentions = _rows(con, now, _LIGHT_COLUMNS, group, _MENTION_ORDER)
     light = {r["record_id"]: r for r in mentions}
     # The stored rows one at a time, into what the replay needs of them; a mention is unchanged when its fingerprint
     # is the stored one.
-    stored = _stream(con, "stg_merged_sources", _STORED_COLUMNS, group, _SOURCE_ORDER)
+    stored = _stream(con, sources, _STORED_COLUMNS, group, _SOURCE_ORDER)
     previous = PreviousMerge.of(stored, lambda s: s["fingerprint"] == light.get(s["source_id"], {}).get("fingerprint"))
     changed = len(mentions) + sum(map(len, previous.members.values())) - 2 * len(previous.event_of)
     published = {m["article_id"]: m["published"] for m in mentions}
     replay = remerge(group[1], group[2], mentions, published, previous)
-    events, members = _rebuilt_rows(con, group, replay, light)
+    events, members = _rebuilt_rows(con, group, replay, light, full)
     insert_rows(con, MERGED_INCIDENTS, events, into="_merge_events")
     con.register("_merge_group_members", members)
     con.execute("INSERT INTO _merge_members SELECT * FROM _merge_group_members")
     con.unregister("_merge_group_members")
-    return MergeUpdate(changed_mentions=changed, redecided=replay.redecided, rebuilt=events.num_rows), replay.changed
+    return (MergeUpdate(changed_mentions=changed, redecided=replay.redecided, rebuilt=events.num_rows,
+                        read=len(mentions)), replay.changed)
 
 
 def _ensure_state(con: duckdb.DuckDBPyConnection) -> None:
@@ -168,13 +240,13 @@ def _stream(con: duckdb.DuckDBPyConnection, name: str, columns: tuple[str, ...],
             yield dict(zip(columns, values))
 
 
-def _rebuilt_rows(con: duckdb.DuckDBPyConnection, group: tuple, replay: Remerge,
-                  light: dict[str, dict]) -> tuple[pa.Table, pa.Table]:
-    """The state rows of the group's changed events, from their members' full rows (read for those only), and their
-    members (``_MEMBERS``)."""
+def _rebuilt_rows(con: duckdb.DuckDBPyConnection, group: tuple, replay: Remerge, light: dict[str, dict],
+                  mentions_table: str) -> tuple[pa.Table, pa.Table]:
+    """The state rows of the group's changed events, from their members' full rows (read for those only, from
+    ``mentions_table``), and their members (``_MEMBERS``)."""
     synthetic = group[0]
     con.register("_merge_rebuilt", pa.table({"record_id": pa.array(replay.rebuilt, pa.string())}))
-    full = con.execute("SELECT * FROM stg_incident_mentions WHERE record_id IN (SELECT record_id FROM _merge_rebuilt)"
+    full = con.execute(f"SELECT * FROM {mentions_table} WHERE record_id IN (SELECT record_id FROM _merge_rebuilt)"
                        ).to_arrow_table().cast(STG_INCIDENT_MENTIONS.arrow_schema())
     con.unregister("_merge_rebuilt")
     group_events, members = replay.rows({r["record_id"]: r for r in full.to_pylist()})

@@ -225,3 +225,58 @@ def test_a_report_whose_event_grew_moves_to_a_closer_new_event():
     mentions["inc_001"] = mention("inc_001", "art_1", place=MOSCOW, date="2024-03-06")
     mentions["inc_002"] = mention("inc_002", "art_2", place=KALUGA, date="2024-03-11")
     assert merged_with(con, mentions, DAILY) == [["inc_000", "inc_001"], ["inc_002", "inc_003"]]
+
+
+ARCHIVE_PUBLISHED = ("2024-03-21", "2024-03-25", "2024-03-28", "2024-04", "2024-04-03", "2024-04-15")
+NEWS_DAYS = ("-16", "", "-02")  # of a month after the archive's: a day, the month itself, an earlier day
+
+
+# 40 examples, about 10 s in CI.
+@settings(max_examples=40, deadline=None)
+@given(st.lists(mentions_st, max_size=40), st.lists(st.sampled_from(ARCHIVE_PUBLISHED), min_size=8, max_size=8),
+       st.lists(st.lists(st.tuples(mentions_st, st.integers(0, 2)), min_size=1, max_size=6), min_size=1, max_size=3))
+def test_news_after_the_archive_merge_as_a_merge_of_every_mention(initial, published, steps):
+    """A scheduled run's news (mentions of articles published after every other, dated anywhere) replayed on the
+    news and the events near them only: the rows, in the order, of a full merge, step after step."""
+    mentions = {f"inc_{i:03d}": row(i, spec) for i, spec in enumerate(initial)}
+    articles = {f"art_{i}": (p, False) for i, p in enumerate(published)}
+    con = warehouse()
+    write(con, mentions, articles)
+    update_merge(con)
+    next_id = len(initial)
+    for step, news in enumerate(steps):
+        for spec, article in news:
+            news_article = f"art_news_{step}_{article}"
+            articles[news_article] = (f"2024-{6 + step:02d}{NEWS_DAYS[article]}", False)  # after every earlier one
+            mentions[f"inc_{next_id:03d}"] = row(next_id, spec) | {"article_id": news_article}
+            next_id += 1
+        write(con, mentions, articles)
+        assert_update_equals_full_merge(con)
+
+
+def test_news_read_only_the_events_near_them():
+    """A report published after the archive reads the events filed where it looks, not the whole group."""
+    mentions = {f"inc_{i:03d}": row(i, ("assault", "RU", i % 2, DATES[i % 2], i % 3, 0)) for i in range(30)}
+    articles = {f"art_{i}": (PUBLISHED[i], False) for i in range(6)}
+    con = warehouse()
+    write(con, mentions, articles)
+    assert update_merge(con).read == 30
+    articles["art_news_1"] = ("2024-05-02", False)
+    mentions["inc_100"] = row(100, ("assault", "RU", 0, "2024-04-12", 1, 0)) | {"article_id": "art_news_1"}
+    write(con, mentions, articles)
+    update = update_merge(con)
+    assert (update.changed_mentions, update.read, update.rebuilt) == (1, 1, 1)  # no event in its weeks or month
+    assert merged_tables(con)[0].equals(full_merge(con)[0])
+    articles["art_news_2"] = ("2024-05-03", False)
+    mentions["inc_101"] = row(101, ("assault", "RU", 0, "2024-03-22", 1, 0)) | {"article_id": "art_news_2"}
+    write(con, mentions, articles)
+    update = update_merge(con)
+    march_22 = [m for m in mentions.values() if m["date"] in ("2024-03-20", "2024-03-22") and m is not mentions["inc_101"]]
+    assert update.changed_mentions == 1 and 1 < update.read <= len(march_22) + 1
+    assert all(a.equals(b) for a, b in zip(merged_tables(con), full_merge(con)))
+    # A report published before the last one is not news: its group is replayed whole.
+    articles["art_late_1"] = ("2024-05-01", False)
+    mentions["inc_102"] = row(102, ("assault", "RU", 0, "2024-04-12", 1, 0)) | {"article_id": "art_late_1"}
+    write(con, mentions, articles)
+    assert update_merge(con).read == len(mentions)
+    assert all(a.equals(b) for a, b in zip(merged_tables(con), full_merge(con)))

@@ -20,6 +20,9 @@ EARLY_KALUGA = "Unknown attackers beat three Tajik migrants in Kaluga, the regio
 RAID = "Police detained 40 migrants in a raid on a market in Moscow on March 20, the interior ministry said.\n"
 ARTICLES = {"second-outlet": (KALUGA, "2024-03-27"), "early-outlet": (EARLY_KALUGA, "2024-03-24"),
             "raid-report": (RAID, "2024-03-21")}
+# A scheduled run's news, published after every other report: merged on the events near it only.
+NEWS = ("Police detained 12 migrants in a raid on a market in Kaluga on March 20, the regional police said a month "
+        "later.\nThree Tajik migrants were beaten by unknown attackers in Kaluga in March, local media reported.\n")
 
 
 def write(corpus: Path, name: str, text: str, published: str) -> None:
@@ -44,10 +47,11 @@ def test_each_build_merges_as_a_build_from_scratch(tmp_path: Path):
     shutil.copytree(SAMPLE_CORPUS, corpus)
     out = tmp_path / "out"
     assert run_build(corpus, out).success
-    steps = [  # reports added; then one changed and one removed in the same run
+    steps = [  # reports added; then one changed and one removed in the same run; then the news of a later day
         lambda: [write(corpus, name, text, published) for name, (text, published) in ARTICLES.items()],
         lambda: [write(corpus, "raid-report", RAID.replace("Moscow", "Kaluga"), "2024-03-21"),
                  *((corpus / f"early-outlet{suffix}").unlink() for suffix in (".txt", ".meta.json"))],
+        lambda: write(corpus, "later-news", NEWS, "2024-04-22"),
     ]
     for i, change in enumerate(steps):
         change()
