@@ -18,6 +18,7 @@ import pycountry
 from caravan.ingest.corpus import Article
 from caravan.extract.numbers import MONTH_NAMES, WORD_NUMBERS, qualifier_before, scaled_value
 from caravan.extract.caseless import caseless
+from caravan.extract.speakers import word_first
 from caravan.extract.text import Span, sentences
 
 _S = r"[^\S\n]"  # white space that stays inside a paragraph
@@ -422,25 +423,18 @@ _ACCORDING_TO = re.compile(
 )
 
 
-def _word_first(words) -> str:
-    """``\\b(?:w1|w2|…)`` for words of letters, each written to open with its letter and to tell only then that no
-    letter comes before it: re then skips at once to the letters that open one, instead of trying every word at
-    every place."""
-    return "(?:" + "|".join(rf"{w}(?<!\w{w})" for w in words) + ")"
-
-
 # Each with the words one of which it needs: a cheap test before it.
 _ORG_AFTER = (
-    (re.compile(rf"{_word_first(_DATA_LIST)}\s+(?:from|by|of|published\s+by|released\s+by)\s+(?:the\s+)?"
+    (re.compile(rf"{word_first(_DATA_LIST)}\s+(?:from|by|of|published\s+by|released\s+by)\s+(?:the\s+)?"
                 rf"(?P<src>{_ORG})"), _DATA_LIST),
-    (re.compile(rf"{_word_first(('said', 'reported', 'estimated'))}\s+(?:the\s+)?(?P<src>{_ORG})"),
+    (re.compile(rf"{word_first(('said', 'reported', 'estimated'))}\s+(?:the\s+)?(?P<src>{_ORG})"),
      ("said", "reported", "estimated")),
 )
 # A cited body named just before these words: "the World Bank said", "UN figures", "Rosstat data show".
 _ORG_CUE_WORDS = ("said says reported reports estimated estimates calculated showed shows show found noted announced "
                   "recorded projects projected forecasts forecast predicts predicted expects counted counts registered "
                   "data figures statistics").split()
-_ORG_CUE = re.compile(_word_first(_ORG_CUE_WORDS) + r"\b")
+_ORG_CUE = re.compile(word_first(_ORG_CUE_WORDS) + r"\b")
 # Words one of which every source other than "according to" needs: a cheap test before the patterns.
 _ORG_HINTS = ("said", "says", "report", "estimat", "calculated", "show", "found", "noted", "announced", "recorded",
               "project", "forecast", "predict", "expects", "count", "registered", "data", "figures", "statistics")

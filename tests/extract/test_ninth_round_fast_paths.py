@@ -53,3 +53,52 @@ def test_the_source_patterns_that_open_with_a_letter_match_as_their_plain_forms(
 @example("İn excess of ſome")
 def test_the_quick_fold_is_caseless(text):
     assert figures._folded(text) == caseless(text)
+
+
+# --- speakers -------------------------------------------------------------------------------------
+
+from caravan.extract import speakers  # noqa: E402
+
+
+def _plain_find_medium(text: str, start: int, end: int) -> str | None:
+    """``find_medium`` without a roster as it reads plainly: every pattern, led by ``\\b``, searched from the start."""
+    best = None
+    for pattern in speakers._MEDIUM_PATTERNS:
+        plain = re.compile(pattern.pattern.replace(r"in(?<!\win)", r"\bin"))
+        for m in plain.finditer(text, start, end):
+            name = speakers._outlet_name(m.group(1))
+            first = name.split()[0].lower() if name else ""
+            if not name or first in speakers._NOT_MEDIA or speakers.is_demonym(first) or (
+                    first in speakers._STOP and first != "the"):
+                continue
+            if best is None or m.start(1) < best[0]:
+                best = (m.start(1), name)
+            break
+    return best[1] if best else None
+
+
+_MEDIUM_WORDS = ["told", "tells", "telling", "storytelling", "the", "newspaper", "Kommersant", "Reuters", "speaking",
+                 "with", "spoke", "to", "BBC", "in", "within", "an", "interview", "his", "Telegram", "post", "channel",
+                 "on", "upon", "con", "via", "trivia", "wrote", "writes", "X", "He", "Monday", "Russian", "said", ",",
+                 "official", "account", "a", "video", "letter", "by", "interviewed", "agency", "RIA", "Novosti", "TV"]
+
+
+@SETTINGS
+@given(texts(_MEDIUM_WORDS), st.integers(0, 20), st.integers(0, 200))
+@example("storytelling told Reuters within an interview with the BBC", 0, 200)
+@example("he said upon trivia on Telegram", 3, 200)
+def test_the_medium_is_found_from_the_first_cue_as_the_plain_patterns_find_it(text, start, end):
+    end = min(end, len(text))
+    assert speakers.find_medium(text, start, end) == _plain_find_medium(text, start, end)
+
+
+_SPEECH_WORDS = ["said", "unsaid", "says", "told", "pointed", "out", "pointed out", "repointed out", "asked", "_asked",
+                 "replied", "x", "Said", "added", "adds", "agreed", "2said", "said2", "éwrote", "wrote"]
+
+
+@SETTINGS
+@given(texts(_SPEECH_WORDS, 8))
+def test_the_speech_words_that_open_with_a_letter_match_as_their_plain_form(text):
+    plain = re.compile(r"\b(?:said|says|told|tells|added|adds|wrote|writes|argued|warned|noted|explained|stressed|"
+                       r"insisted|claimed|agrees|agreed|pointed out|recalled|asked|replied)\b")
+    assert [m.span() for m in speakers._SPEECH_WORD.finditer(text)] == [m.span() for m in plain.finditer(text)]
