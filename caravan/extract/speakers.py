@@ -241,7 +241,13 @@ def _split_run(run: str) -> tuple[tuple[tuple[int, int, str], ...], ...]:
     return tuple(runs)
 
 
+# What may stand before the space before a sentence's first word (a mark, a line break, or more spaces).
+_BEFORE_INITIAL_SPACE = frozenset(_SENTENCE_OPENERS + "\n \t\u00a0")
+
+
 def _sentence_initial(text: str, pos: int, floor: int) -> bool:
+    if pos - 2 >= floor and text[pos - 1] == " " and text[pos - 2] not in _BEFORE_INITIAL_SPACE:
+        return False  # most words: after a space after a word or a comma
     i = pos - 1
     while i >= floor and text[i] in " \t\u00a0":
         i -= 1

@@ -102,3 +102,20 @@ def test_the_speech_words_that_open_with_a_letter_match_as_their_plain_form(text
     plain = re.compile(r"\b(?:said|says|told|tells|added|adds|wrote|writes|argued|warned|noted|explained|stressed|"
                        r"insisted|claimed|agrees|agreed|pointed out|recalled|asked|replied)\b")
     assert [m.span() for m in speakers._SPEECH_WORD.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+
+# --- ids ------------------------------------------------------------------------------------------
+
+from caravan.common import ids  # noqa: E402
+
+_PART = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=12),
+                  st.sampled_from(["Tajikistan", "“quoted”", "a\\b\"c", "\u2028", "é", "😀"]))
+
+
+@SETTINGS
+@given(st.lists(st.one_of(_PART, st.lists(_PART, max_size=3), st.dictionaries(st.text(max_size=4), _PART, max_size=3)),
+                max_size=8))
+def test_an_ids_json_is_the_encoders(parts):
+    # the encoder's C function, made once, writes what the encoder writes
+    assert "".join(ids._ENCODE(tuple(parts), 0)) == ids._ID_ENCODER.encode(tuple(parts))
