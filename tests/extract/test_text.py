@@ -132,6 +132,14 @@ def test_an_articles_sentences_read_in_place_are_those_of_each_paragraph_alone(t
     assert all(text[s.start:s.end] == s.text for s in sentences(text))
 
 
+def test_a_paragraph_with_a_long_run_is_split_alone_among_paragraphs_read_in_place():
+    from caravan.extract.text import MAX_RUN
+
+    text = "A b. C d!\n" + "x." * (MAX_RUN // 2 + 1) + " E f. G\nH “i.” J?"
+    sentences.cache_clear()
+    assert [tuple(s) for s in sentences(text)] == _sentences_paragraph_by_paragraph(text)
+
+
 def test_an_articles_sentences_read_in_place_on_the_sample():
     from caravan.ingest.corpus import iter_corpus
     from tests.conftest import SAMPLE_CORPUS
