@@ -55,6 +55,39 @@ def test_the_quick_fold_is_caseless(text):
     assert figures._folded(text) == caseless(text)
 
 
+_PERIOD_WORDS = ["in", "In", "IN", "May", "MAY", "last", "LAST", "lası", "year", "yeaR", "years", "ago", "two", "2",
+                 "the", "previous", "this", "current", "of", "now", "Now", "currently", "at", "present", "week",
+                 "month", "months", "first", "half", "quarter", "nine", "12", "twelve", "past", "a", "earlier",
+                 "GDP", "gdp", "GDP’s", "wage", "wages", "İncome", "ıncome", "pay", "paying", "ſhare", "bank", "Kelvin",
+                 "marKet", "work", ",", "İn", "mİgrants", "2024", "January", "JANUARY", "jan", "Ja"]
+
+
+@SETTINGS
+@given(texts(_PERIOD_WORDS, 14))
+@example("In May last year the ſhare of GDP")
+@example("İn the first half of the year, ıncome")
+def test_the_folded_copies_find_what_the_patterns_ignoring_case_find(text):
+    folded = figures._folded(text)
+    for pattern in (figures._ECONOMIC_RE, figures._RELATIVE_PERIOD, figures._RELATIVE_HINT):
+        copy = figures._folded_copy(pattern)
+        assert [m.span() for m in copy.finditer(folded)] == [m.span() for m in pattern.finditer(text)]
+    assert [m.span() for m in figures._relative_matches(text)] == [m.span() for m in _plain_relative_matches(text)]
+    assert figures._economic(text) == bool(figures._ECONOMIC_RE.search(text))
+
+
+def _plain_relative_matches(text: str) -> list[re.Match]:
+    found, last_end = [], 0
+    for hint in figures._RELATIVE_HINT.finditer(text):
+        if hint.start() < last_end:
+            continue
+        reach = figures._RELATIVE_REACH
+        m = figures._RELATIVE_PERIOD.search(text, max(last_end, hint.start() - reach), hint.end() + reach)
+        if m:
+            found.append(m)
+            last_end = m.end()
+    return found
+
+
 # --- speakers -------------------------------------------------------------------------------------
 
 from caravan.extract import speakers  # noqa: E402
