@@ -581,11 +581,14 @@ class Entity:
     medium: str | None = None  # a medium named in the description ("a journalist speaking with Reuters")
 
 
-@dataclass(slots=True)
-class _Mention:
+class _Mention(NamedTuple):
     start: int
     sentence: int
     entity: Entity
+
+
+# A mention made from its fields at once, as the tuple it is: the roster makes one for each name of the reporter's text.
+_new_mention = tuple.__new__
 
 
 class _Named:
@@ -1143,7 +1146,7 @@ def build_roster(text: str, segments: list[tuple[int, int, int, int]], sentence_
         elif run.kind == "org":
             entity = roster.names.orgs[run.name]
         if entity is not None:
-            roster.mentions.add_found(_Mention(run.start, roster.sentence_of(run.start), entity))
+            roster.mentions.add_found(_new_mention(_Mention, (run.start, roster.sentence_of(run.start), entity)))
             # The cue opens with a space: a name before a comma or period is not read on.
             if entity.kind == "person" and entity.gender is None and text[run.end:run.end + 1].isspace():
                 cue = _GENDER_CUE.match(text, run.end, segment(run)[1])
