@@ -463,8 +463,8 @@ def prefix_description(text: str, run: Run, floor: int) -> str | None:
 _APPOS_END = re.compile(r"[.!?;:“”\"«»—–](?:(?<=[.!?;:])(?=\s|$)|(?<=[“”\"«»])|(?<=\s[—–])(?=\s))")
 _APPOS_REJECT = re.compile(r"^(?:who|whom|whose|which|that|where|when|to|and|but|or|as|if|he|she|they|it|"
                            r"said|says|told|added|according|in\s+an?\s+interview)\b", re.IGNORECASE)
-_SPEECH_WORD = re.compile(word_first("said|says|told|tells|added|adds|wrote|writes|argued|warned|noted|explained|stressed|"
-                                     "insisted|claimed|agrees|agreed|pointed out|recalled|asked|replied".split("|")) + r"\b")
+_SPEECH_WORD = re.compile(r"\b(?:said|says|told|tells|added|adds|wrote|writes|argued|warned|noted|explained|"
+                          r"stressed|insisted|claimed|agrees|agreed|pointed out|recalled|asked|replied)\b")
 _AGE = re.compile(r"^\d{1,3}$")
 
 
