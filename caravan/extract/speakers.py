@@ -38,6 +38,13 @@ def by_first_letter(alternatives: str) -> str:
     return "|".join("(?:" + "|".join(group) + ")" for group in groups.values())
 
 
+def word_first(words) -> str:
+    """``\\b(?:w1|w2|…)`` for words that open with a letter and hold no pattern, each written to open with its letter
+    and to tell only then that no letter comes before it: re then skips at once to the letters that open one, instead
+    of trying every word at every place."""
+    return "(?:" + "|".join(rf"{w}(?<!\w{w})" for w in words) + ")"
+
+
 WORD_RE = re.compile(r"\w+(?:[’'.\-]\w+)*")
 _TOKEN_RE = re.compile(r"\w+(?:[’'.\-]\w+)*|[^\w\s]")
 _APOSTROPHES = "’'"
@@ -234,7 +241,13 @@ def _split_run(run: str) -> tuple[tuple[tuple[int, int, str], ...], ...]:
     return tuple(runs)
 
 
+# What may stand before the space before a sentence's first word (a mark, a line break, or more spaces).
+_BEFORE_INITIAL_SPACE = frozenset(_SENTENCE_OPENERS + "\n \t\u00a0")
+
+
 def _sentence_initial(text: str, pos: int, floor: int) -> bool:
+    if pos - 2 >= floor and text[pos - 1] == " " and text[pos - 2] not in _BEFORE_INITIAL_SPACE:
+        return False  # most words: after a space after a word or a comma
     i = pos - 1
     while i >= floor and text[i] in " \t\u00a0":
         i -= 1
@@ -568,11 +581,14 @@ class Entity:
     medium: str | None = None  # a medium named in the description ("a journalist speaking with Reuters")
 
 
-@dataclass(slots=True)
-class _Mention:
+class _Mention(NamedTuple):
     start: int
     sentence: int
     entity: Entity
+
+
+# A mention made from its fields at once, as the tuple it is: the roster makes one for each name of the reporter's text.
+_new_mention = tuple.__new__
 
 
 class _Named:
@@ -1130,7 +1146,7 @@ def build_roster(text: str, segments: list[tuple[int, int, int, int]], sentence_
         elif run.kind == "org":
             entity = roster.names.orgs[run.name]
         if entity is not None:
-            roster.mentions.add_found(_Mention(run.start, roster.sentence_of(run.start), entity))
+            roster.mentions.add_found(_new_mention(_Mention, (run.start, roster.sentence_of(run.start), entity)))
             # The cue opens with a space: a name before a comma or period is not read on.
             if entity.kind == "person" and entity.gender is None and text[run.end:run.end + 1].isspace():
                 cue = _GENDER_CUE.match(text, run.end, segment(run)[1])
@@ -1151,11 +1167,11 @@ _MEDIUM_PATTERNS = [re.compile(p) for p in (
     # "told Reuters", "speaking with the BBC", "in an interview with Reuters"
     rf"\b(?:told|tells|tell|telling|speaking\s+(?:with|to)|spoke\s+(?:with|to)|talking\s+(?:with|to)|"
     rf"talked\s+(?:with|to)|interviewed\s+by)\s+(?:the\s+)?({_CAP})",
-    rf"\bin\s+(?:an?|the|his|her|their|its)\s+(?:[a-z\-]+\s+){{0,2}}?(?:interview|statement|post|video|message|op-ed|"
+    rf"in(?<!\win)\s+(?:an?|the|his|her|their|its)\s+(?:[a-z\-]+\s+){{0,2}}?(?:interview|statement|post|video|message|op-ed|"
     rf"article|column|commentary|podcast|broadcast|address|appearance|tweet|letter)\s+(?:with|to|on|for|in|by)\s+"
     rf"(?:the\s+)?({_CAP})",
     # "in a Telegram post"
-    rf"\bin\s+(?:an?|the|his|her|their|its)\s+({_CAP})\s+(?:post|video|interview|message|broadcast|statement|tweet|"
+    rf"in(?<!\win)\s+(?:an?|the|his|her|their|its)\s+({_CAP})\s+(?:post|video|interview|message|broadcast|statement|tweet|"
     rf"op-ed|column|article|podcast|channel)",
     # "wrote on X", "posted on his Telegram channel"
     rf"\b(?:on|via)\s+(?:(?:his|her|their|its|the|a|an)\s+)?(?:(?:official|personal|own|verified)\s+)?({_CAP})"
@@ -1176,6 +1192,8 @@ _MEDIUM_CUES = [re.compile(p) for p in (
 )]
 # Every cue opens with a letter: grouped by it, re finds the first letters present in one fast scan.
 _ANY_MEDIUM_CUE = re.compile(by_first_letter("|".join(cue.pattern for cue in _MEDIUM_CUES)))
+# The patterns whose matches open with their cue's word (not "in a … interview"): searched from the cue's first match.
+_OPENS_WITH_CUE = (True, True, False, False, True, True)
 _NOT_MEDIA = _MONTHS_DAYS | frozenset({"i", "he", "she", "they", "it", "we"})
 
 
@@ -1192,13 +1210,16 @@ def _outlet_name(captured: str) -> str:
 
 def find_medium(text: str, start: int, end: int, roster: Roster | None = None) -> str | None:
     """Where the words were said or written, from the attribution text[start:end] ("told Reuters" → Reuters)."""
-    if not _ANY_MEDIUM_CUE.search(text, start, end):
+    any_cue = _ANY_MEDIUM_CUE.search(text, start, end)
+    if not any_cue:
         return None
     best = None
-    for cue, pattern in zip(_MEDIUM_CUES, _MEDIUM_PATTERNS):
-        if not cue.search(text, start, end):
+    # No cue matches before the first of any cue, nor a pattern that opens with its cue before that cue's first match.
+    for cue, pattern, opens_with_cue in zip(_MEDIUM_CUES, _MEDIUM_PATTERNS, _OPENS_WITH_CUE):
+        at = cue.search(text, any_cue.start(), end)
+        if not at:
             continue
-        for m in pattern.finditer(text, start, end):
+        for m in pattern.finditer(text, at.start() if opens_with_cue else start, end):
             name = _outlet_name(m.group(1))
             first = name.split()[0].lower() if name else ""
             if not name or first in _NOT_MEDIA or is_demonym(first) or (first in _STOP and first != "the"):

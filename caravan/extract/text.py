@@ -6,8 +6,8 @@ spaCy's rule-based English tokenizer and sentencizer: no model weights, so it wo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache, partial
+from typing import NamedTuple
 
 import spacy
 from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH
@@ -15,11 +15,17 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
+    """A stretch of an article: ``text`` is the article's text from ``start`` to ``end``."""
+
     start: int
     end: int
     text: str
+
+
+# A span made from its three fields at once, as the tuple it is: an article's paragraphs and sentences are made
+# anew for every article, and a class's own constructor took a third of the time of reading their bounds.
+_new_span = tuple.__new__
 
 
 # spaCy's English suffixes are at most 5 characters long, but for runs of periods ("\.\.+$"); a test checks it.
@@ -71,7 +77,7 @@ def paragraphs(text: str) -> tuple[Span, ...]:
         stripped = line.strip()
         if stripped:
             offset = start + line.index(stripped)
-            spans.append(Span(offset, offset + len(stripped), stripped))
+            spans.append(_new_span(Span, (offset, offset + len(stripped), stripped)))
         start += len(line) + 1
     return tuple(spans)
 
@@ -187,14 +193,76 @@ def _sentence_bounds_of_tokens(text: str) -> list[tuple[int, int]]:
 def sentences(text: str) -> tuple[Span, ...]:
     """Sentences, never crossing a paragraph break (cached: every extractor asks for them)."""
     out = []
+    # Whether words are parted by single spaces is told once for the article, and how to search for end marks: its
+    # paragraphs of such words are then split in place.
+    single_spaces = _single_spaces(text)
+    next_mark = _next_mark_between(text) if single_spaces else None
     for para in paragraphs(text):
+        if single_spaces and (len(para.text) <= MAX_RUN or not _LONG_RUN.search(para.text)):
+            for start, end in _sentence_bounds_between(text, para.start, para.end, next_mark):
+                out.append(_new_span(Span, (start, end, text[start:end])))
+            continue
         for s, e in _sentence_bounds(para.text):
             sent = para.text[s:e]
             stripped = sent.strip()
             if stripped:
                 start = para.start + s + sent.index(stripped)
-                out.append(Span(start, start + len(stripped), stripped))
+                out.append(_new_span(Span, (start, start + len(stripped), stripped)))
     return tuple(out)
+
+
+# Every character but " " and the line break (which parts paragraphs) that str.isspace() calls a space (a test checks
+# them against Unicode): each is looked for by a plain search, which is faster than one search for them all.
+_SPACES_IN_LINES = ("\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+                    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+
+
+def _single_spaces(text: str) -> bool:
+    """Whether no paragraph of ``text`` (a line, stripped) has odd spaces (``_odd_spaces``)."""
+    return "  " not in text and not any(space in text for space in _SPACES_IN_LINES)
+
+
+def _next_mark_between(text: str):
+    """``_next_mark`` of every paragraph of ``text`` at once, as a function of a position and the paragraph's end: it
+    searches as ``_next_mark`` does for the whole text, which finds the same marks in each paragraph (an ASCII text
+    without "!" or "?" has only periods; the class with astral marks finds those of the other class too)."""
+    if text.isascii() and "!" not in text and "?" not in text:
+        find = text.find
+
+        def search(pos: int, end: int) -> int:
+            return find(".", pos, end)
+        return search
+    bmp, every = _final_marks()
+    final_mark = every if not text.isascii() and _ASTRAL.search(text) else bmp
+
+    def search(pos: int, end: int) -> int:
+        m = final_mark.search(text, pos, end)
+        return -1 if m is None else m.start()
+    return search
+
+
+def _sentence_bounds_between(text: str, lo: int, hi: int, next_mark) -> list[tuple[int, int]]:
+    """``_sentence_bounds_of_words(text[lo:hi])`` with offsets in ``text``: text[lo:hi] is a paragraph of words parted
+    by single spaces (``_single_spaces``) without a long run, and ``next_mark`` is ``_next_mark_between(text)``."""
+    starts, pos = [lo], lo
+    while (at := next_mark(pos, hi)) >= 0:
+        i, seen_final = max(lo, text.rfind(" ", lo, at) + 1), False
+        while i < hi:  # the word with the end mark, and the words after it up to the next sentence's first token
+            j = text.find(" ", i, hi)
+            j = hi if j < 0 else j
+            for is_final, is_punct, idx in _word_tokens(text[i:j]):
+                if is_final:
+                    seen_final = True
+                elif seen_final and not is_punct:
+                    starts.append(i + idx)
+                    seen_final = False
+            i = j + 1
+            if not seen_final:
+                break
+        pos = i
+    ends = [s - 1 if text[s - 1] == " " else s for s in starts[1:]]
+    ends.append(hi)
+    return list(zip(starts, ends))
 
 
 def sentence_at(sents: tuple[Span, ...], offset: int) -> Span | None:

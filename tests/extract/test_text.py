@@ -101,3 +101,63 @@ def test_an_ascii_text_without_exclamations_or_questions_is_split_as_spacy_split
 
     assert _sentence_bounds(text) == _spacy_sentences(text)
 
+
+
+def _sentences_paragraph_by_paragraph(text: str) -> list[tuple[int, int, str]]:
+    """The plain way: each paragraph split alone (``_sentence_bounds``), its sentences stripped."""
+    from caravan.extract.text import _sentence_bounds
+
+    out = []
+    for para in paragraphs(text):
+        for s, e in _sentence_bounds(para.text):
+            sent = para.text[s:e]
+            stripped = sent.strip()
+            if stripped:
+                start = para.start + s + sent.index(stripped)
+                out.append((start, start + len(stripped), stripped))
+    return out
+
+
+# Words, and what parts them: single spaces mostly, line breaks between paragraphs, now and then another space.
+_PARTS = st.lists(st.one_of(st.sampled_from(_WORDS), st.sampled_from([" ", " ", " ", "\n", "\n\n", " \n", "  ", "\t",
+                                                                      "\r\n", "\u00a0", "\u3000"])), max_size=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_PARTS.map(lambda parts: " ".join(parts) if len(parts) % 3 else "".join(parts)))
+def test_an_articles_sentences_read_in_place_are_those_of_each_paragraph_alone(text: str):
+    # a text whose paragraphs all take the words' way is read in place, with its end marks searched for as one text
+    sentences.cache_clear()
+    assert [tuple(s) for s in sentences(text)] == _sentences_paragraph_by_paragraph(text)
+    assert all(text[s.start:s.end] == s.text for s in sentences(text))
+
+
+def test_a_paragraph_with_a_long_run_is_split_alone_among_paragraphs_read_in_place():
+    from caravan.extract.text import MAX_RUN
+
+    text = "A b. C d!\n" + "x." * (MAX_RUN // 2 + 1) + " E f. G\nH “i.” J?"
+    sentences.cache_clear()
+    assert [tuple(s) for s in sentences(text)] == _sentences_paragraph_by_paragraph(text)
+
+
+def test_an_articles_sentences_read_in_place_on_the_sample():
+    from caravan.ingest.corpus import iter_corpus
+    from tests.conftest import SAMPLE_CORPUS
+
+    for article in iter_corpus(SAMPLE_CORPUS):
+        assert [tuple(s) for s in sentences(article.text)] == _sentences_paragraph_by_paragraph(article.text)
+
+
+def test_single_spaces_are_those_of_every_paragraph():
+    from caravan.extract.text import _odd_spaces, _single_spaces
+
+    for text in ("A b. C d.\nE f!\n\nG “h.”", "a.  B\nc", "a. B\tc", "a.\u00a0B", "a\r\nb", " a. b \n c. ", "a.\n\nb"):
+        # a stray space a line's strip takes off ("\\r") sends the text the longer way, which splits it alike
+        assert not _single_spaces(text) or not any(_odd_spaces(p.text) for p in paragraphs(text)), repr(text)
+    assert _single_spaces("A b. C d.\nE f!\n\nG “h.”") and not _single_spaces("a\r\nb")
+
+
+def test_the_spaces_in_lines_are_every_space_of_unicode_but_the_plain_one_and_the_line_break():
+    from caravan.extract.text import _SPACES_IN_LINES
+
+    assert sorted(_SPACES_IN_LINES) == [chr(c) for c in range(0x110000) if chr(c).isspace() and chr(c) not in " \n"]
