@@ -419,6 +419,7 @@ _BARE_MONTH = re.compile(
 _YEAR_TRAIL = re.compile(r"['’]s\b|\s+(?:data|figures|statistics|estimates|total|figure|level)\b")
 _YEAR_RANGE_AFTER = re.compile(r"\s*[-–]\s*[0-9]")
 _CLAUSE_BREAK = re.compile(r"[,;:—–()]")
+_TWO_WORD_CHARS = re.compile(r"\w\w")
 # A new clause ("[,;] and|while|but|whereas ", "; "); "; " first: where both match, it ends sooner.
 _NEW_CLAUSE = re.compile(r";\s|,\s+(?:and|while|but|whereas)\s")
 
@@ -525,6 +526,7 @@ class _Context:
         outside = [p for p in places if not self._in_source(p[0])]
         self.places = outside or places
         self._new_clause_ends: dict[int, int | None] = {}
+        self._flows: dict[int, tuple[int, int | None]] = {}  # clause end -> (searched from, first _FLOW match there)
 
     def _in_source(self, pos: int) -> bool:
         i = bisect.bisect_right(self.source_starts, pos) - 1  # sources do not overlap
@@ -589,6 +591,22 @@ class _Context:
         """Where the first of [,;:—–()] at or after ``pos`` is."""
         i = bisect.bisect_left(self._breaks, pos)
         return self._breaks[i] if i < len(self._breaks) else None
+
+    def flow_in_clause(self, pos: int) -> bool:
+        """``_FLOW.search(text[pos:clause end])``: a yearly flow named in the rest of the clause. The first match at or
+        after a position is kept per clause, so that the many figures of one clause do not each read it to its end."""
+        text = self.sent.text
+        end = self.next_break(pos)
+        end = len(text) if end is None else end
+        # The slice makes ``pos`` a word's start for \b even inside a word; re's pos does not: a match there is read
+        # on the slice (its \b needs a letter at ``pos`` either way).
+        if pos and _TWO_WORD_CHARS.match(text, pos - 1) and _FLOW.match(text[pos:end]):
+            return True
+        found = self._flows.get(end)
+        if found is None or found[0] > pos or (found[1] is not None and found[1] < pos):
+            m = _FLOW.search(text, pos, end)
+            found = self._flows[end] = (pos, m.start() if m else None)
+        return found[1] is not None
 
     @_once
     def _locations(self) -> tuple[list[re.Match], list[int], list[int]]:
@@ -1078,7 +1096,7 @@ def _people(ctx: _Context, start: int, end: int, migrants: bool = False) -> tupl
         if not (_MIGRANT_RE.search(text, np_end, min(clause_end if clause_end is not None else len(text), np_end + 80))
                 or _MIGRANT_RE.search(text, max(0, start - 60), start)):
             return None
-    return _with_location(ctx, group, start, np_end), _people_indicator(text, start, np_end)
+    return _with_location(ctx, group, start, np_end), _people_indicator(ctx, start, np_end)
 
 
 def _listed_people(ctx: _Context, start: int, end: int, listed: tuple | None, before: dict | None):
@@ -1113,12 +1131,11 @@ def _group_of(np: str, text: str, np_end: int) -> str:
     return text[np_end - len(np):origin.end()] if origin else np
 
 
-def _people_indicator(text: str, start: int, np_end: int) -> str:
+def _people_indicator(ctx: _Context, start: int, np_end: int) -> str:
     """migrant_population for the migrants living or registered in a country; other for a yearly flow ("leave
     every year", "entered Russia"), and for people something was done to ("were helped", "removed 160,000")."""
-    clause_end = _CLAUSE_BREAK.search(text, np_end)
-    clause = text[np_end:clause_end.start() if clause_end else len(text)]
-    if _FLOW.search(clause) or _ACTED_ON_AFTER.match(text, np_end):
+    text = ctx.sent.text
+    if ctx.flow_in_clause(np_end) or _ACTED_ON_AFTER.match(text, np_end):
         return "other"
     if _ending_before_figure(_ACTED_ON_BEFORE, text, start):
         return "other"

@@ -672,3 +672,46 @@ def test_a_sentence_of_many_figures_is_not_read_again_for_each(monkeypatch):
     text = "Officials counted 5 million migrants and " * 300 + "nobody else.\n"
     assert extract_figures(article(text))  # the figures are still found
     assert sum(folded) < 40 * len(text), f"{sum(folded):,} characters folded for a text of {len(text):,}"
+
+
+def test_counts_of_people_in_one_long_clause_do_not_each_read_it_to_its_end(monkeypatch):
+    # Whether a count of people is a yearly flow ("leave every year") reads the rest of its clause: each count of a
+    # clause without commas once read it to its end, and 5,000 counts in one took minutes.
+    from caravan.extract import figures
+
+    read: list[int] = []
+
+    class Counting:
+        def search(self, text, pos=0, end=None):
+            end = len(text) if end is None else end
+            match = flow.search(text, pos, end)
+            read.append((match.end() if match else end) - pos)
+            return match
+
+        def match(self, text, pos=0, end=None):
+            return flow.match(text, pos, len(text) if end is None else end)
+
+    flow = figures._FLOW
+    monkeypatch.setattr(figures, "_FLOW", Counting())
+    text = "Officials say " + "".join(f"{i} million migrants and " for i in range(1, 401)) + "nobody else.\n"
+    found = extract_figures(article(text))
+    assert len(found) == 400 and all(f["indicator"] == "migrant_population" for f in found)
+    assert sum(read) < 3 * len(text), f"{sum(read):,} characters read for a text of {len(text):,}"
+
+
+@given(st.lists(st.sampled_from(["5,000", "migrants", "every", "year", "a", "month", "annually", "entered", "x",
+                                 "_", "é", ",", ";", "(", " ", "  ", "Enter", "per", "yearly"]), max_size=30),
+       st.lists(st.integers(0, 200), max_size=12))
+def test_a_flow_in_the_clause_is_read_as_on_the_clause_alone(words, positions):
+    """The kept first match answers as a search of the slice from each position to its clause's end, in any order
+    of positions, inside words too."""
+    from caravan.extract import figures
+    from caravan.extract.text import Span
+
+    text = "".join(words)
+    ctx = figures._Context(Span(0, len(text), text), "2024-05-01", lambda: False)
+    for pos in positions:
+        pos = min(pos, len(text))
+        end = figures._CLAUSE_BREAK.search(text, pos)
+        plain = bool(figures._FLOW.search(text[pos:end.start() if end else len(text)]))
+        assert ctx.flow_in_clause(pos) == plain, (text, pos)
