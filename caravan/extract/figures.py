@@ -363,6 +363,7 @@ def _economic(text: str) -> bool:
 # --- Periods --------------------------------------------------------------------------------------
 
 _MONTHS = MONTH_NAMES
+_MONTH_NUMBERS = {name.lower(): i for i, name in enumerate(_MONTHS, 1)}  # looked up by caseless: "Aprİl" is April
 _MONTH = "(?:" + "|".join(_MONTHS) + ")"
 _MONTH_NAME = re.compile(_MONTH)  # a scan for any of them, quicker than a test of each
 _YEAR = r"(?:19[5-9][0-9]|20[0-9]{2})"
@@ -886,10 +887,10 @@ def _relative_periods(text: str, published: str, year: int, absolute: list, firs
     pub_month = int(published[5:7]) if len(published) >= 7 else None
     for m in _relative_matches(text, first_hint, folded):
         if m.group("lastyearmon"):
-            mon = next(i for i, name in enumerate(_MONTHS, 1) if name.lower() == m.group("lastyearmon").lower())
+            mon = _MONTH_NUMBERS[caseless(m.group("lastyearmon"))]
             period = f"{year - 1}-{mon:02d}"
         elif m.group("lastmon"):
-            mon = next(i for i, name in enumerate(_MONTHS, 1) if name.lower() == m.group("lastmon").lower())
+            mon = _MONTH_NUMBERS[caseless(m.group("lastmon"))]
             period = f"{year if pub_month and mon < pub_month else year - 1}-{mon:02d}"
         elif m.group("last"):
             period = str(year - 1)

@@ -715,3 +715,12 @@ def test_a_flow_in_the_clause_is_read_as_on_the_clause_alone(words, positions):
         end = figures._CLAUSE_BREAK.search(text, pos)
         plain = bool(figures._FLOW.search(text[pos:end.start() if end else len(text)]))
         assert ctx.flow_in_clause(pos) == plain, (text, pos)
+
+
+def test_a_month_spelled_with_a_letter_re_reads_as_i_is_still_that_month():
+    # A pattern ignoring case takes İ for "i": "Aprİl" matched the month, whose number was then looked up by
+    # str.lower and not found, and the article's extraction stopped (StopIteration).
+    for month in ("Aprİl", "Aprıl", "April"):
+        found = extract_figures(article(f"Remittances fell 5% in {month} last year, the central bank said.\n",
+                                        "2024-06-01"))
+        assert [(f["value"], f["period"]) for f in found] == [(5.0, "2023-04")], month
