@@ -21,7 +21,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from caravan.extract.caseless import caseless
 from caravan.ingest.corpus import Article
@@ -484,10 +484,9 @@ def _incidents(article: Article) -> list[dict]:
             mentions += _sentence_mentions(text, sent, quotes, types, _first_words_at(lower, openers, types))
     if not mentions:
         return []
-    default = _default_country(text, mentions)
-    story = _story_cities(text)
+    setting = _Setting(text, mentions)
     for m in mentions:
-        _locate(text, m, default, story, quotes)
+        _locate(text, m, setting, quotes)
         m.date = _nearest_date(text, m, article.published) or _anchored_date(text, m, article.published)
         if m.type == "terror_attack":
             _date_known_attack(text, m)
@@ -1215,6 +1214,22 @@ def _places_in(text: str, sent: Span, start: int | None = None, end: int | None 
     return tuple(p for p in places if (start is None or p.start >= start) and (end is None or p.end <= end))
 
 
+class _Setting:
+    """Where the article's events are set, for those whose sentence names no scene: the default country and the
+    story's cities, found when a mention first asks (in most articles, every event's sentence names its place)."""
+
+    def __init__(self, text: str, mentions: list[_Mention]):
+        self.text, self.mentions = text, mentions
+
+    @cached_property
+    def country(self) -> str:
+        return _default_country(self.text, self.mentions)
+
+    @cached_property
+    def story(self) -> dict[str, Place]:
+        return _story_cities(self.text)
+
+
 def _default_country(text: str, mentions: list[_Mention]) -> str:
     """The country of the article's events: the one most named where its events are told, and where its story is
     set, else the default."""
@@ -1366,7 +1381,7 @@ def _places_apart(text: str, sent: Span) -> bool:
     return all(a.end <= b.start for a, b in zip(places, places[1:]))
 
 
-def _locate(text: str, m: _Mention, default: str, story: dict[str, Place], quotes: _Quotes) -> None:
+def _locate(text: str, m: _Mention, setting: _Setting, quotes: _Quotes) -> None:
     """Place and country of the event: a city, region or "in <country>" near its word; else the city the story
     is set in, where the sentence names no other scene; else the default country."""
     if m.type == "travel_advisory":
@@ -1391,7 +1406,7 @@ def _locate(text: str, m: _Mention, default: str, story: dict[str, Place], quote
         m.country = doer.country
         return
     if nearest is None and not m.anaphoric:  # "the killing" is where the killing told before was
-        m.place = _inherited_city(text, m, default, story, quotes)
+        m.place = _inherited_city(text, m, setting, quotes)
         m.inherited = m.place is not None
     if nearest is not None:
         city = nearest if nearest.kind == "city" else scene.nearest(
@@ -1405,7 +1420,7 @@ def _locate(text: str, m: _Mention, default: str, story: dict[str, Place], quote
             region = scene.region_of(m.place)
             if region is not None:
                 m.place = replace(m.place, region=region)
-    m.country = m.place.country if m.place else default
+    m.country = m.place.country if m.place else setting.country
 
 
 def _last_match_end(pattern: re.Pattern, text: str, start: int, end: int) -> int:
@@ -1460,7 +1475,7 @@ def _country_subject(text: str, m: _Mention) -> Place | None:
     return None
 
 
-def _inherited_city(text: str, m: _Mention, default: str, story: dict[str, Place], quotes: _Quotes) -> Place | None:
+def _inherited_city(text: str, m: _Mention, setting: _Setting, quotes: _Quotes) -> Place | None:
     """The city of a sentence that names no scene: "the city's market" is the last city named, and an event told
     without a place is in the city the story is set in. Not in quoted speech, nor where the sentence speaks of a
     whole country ("Kazakhstan deported", "raids across the country")."""
@@ -1469,10 +1484,10 @@ def _inherited_city(text: str, m: _Mention, default: str, story: dict[str, Place
     if _names_a_country(text, m.sentence):
         return None
     if _found_in(_THE_CITY, m.sentence.text):
-        before = _last_city_before(text, m.sentence.start, default)
+        before = _last_city_before(text, m.sentence.start, setting.country)
         if before:
             return before
-    return story.get(default)
+    return setting.story.get(setting.country)
 
 
 @lru_cache(maxsize=256)
