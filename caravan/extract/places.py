@@ -92,8 +92,9 @@ _DESIGNATORS = ("oblast", "region", "province", "krai", "kray", "territory", "ob
 _ALT_NAME_RE = re.compile(r"[A-Z][a-z’'\-]+(?: [A-Z][a-z’'\-]+)*")
 _POSSESSIVE_RE = re.compile(r"[’']s?\.?$")
 # A capitalised word or an acronym ("U.S."), not inside a word: (?<![\w’'\-])(?:[A-Z]\.){2,}|(?<![\w’'\-])[^\W\d_a-z]...
-# written to open with a character class, which lets the search skip at once to where a match may start.
-_CAPITALISED_RE = re.compile(r"[^\W\d_a-z](?<![\w’'\-].)(?:(?<=[A-Z])\.(?:[A-Z]\.)+|[\w’'\-–]*\.?)")
+# written to open with a character class, which lets the search skip at once to where a match may start: A-Z or any
+# character beyond ASCII, a class read from a table (its first letter, [^\W\d_a-z], is then asked of those only).
+_CAPITALISED_RE = re.compile(r"[A-Z\x80-\U0010FFFF](?<=[^\W\d_a-z])(?<![\w’'\-].)(?:(?<=[A-Z])\.(?:[A-Z]\.)+|[\w’'\-–]*\.?)")
 _PREV_WORD_RE = re.compile(r"([^\W\d_][\w’'\-]*\.?)\s+$")
 _ACRONYM_RE = re.compile(r"(?:[^\W\d_]\.){2,}")
 _SHORT_NAME_RE = re.compile(r"(?:[A-Z]\.?){2,4}|[A-Z][a-z]{1,2}")
@@ -175,6 +176,9 @@ class Gazetteer:
         self._load_cities()
         # First words of all names: most capitalised words start none, and are skipped at once.
         self.first_words: dict[str, int] = {}  # first word of a name -> most words in a name starting so
+        # The first two words of the names of several ("the", "new" and "saint" open names of two and more words,
+        # but few of the words that follow them in a text).
+        self.two_words: set[tuple[str, str]] = set()
         for keys in (self.region_keys, self.country_keys, self.city_keys):
             for key in keys:
                 if " " not in key:  # most names are one word
@@ -182,6 +186,7 @@ class Gazetteer:
                     continue
                 words = key.split(" ")
                 self.first_words[words[0]] = max(self.first_words.get(words[0], 0), len(words))
+                self.two_words.add((words[0], words[1]))
 
     def _load_regions(self) -> None:
         path = resources.files("caravan") / "data" / "admin1_regions.csv"
@@ -376,6 +381,9 @@ def _names(text: str, start: int, end: int) -> tuple[_Name, ...]:
             if not nxt:
                 break
             ends.append(nxt.end())
+            if len(ends) == 2 and not _may_open_name(m.group(), nxt.group()):
+                del ends[1]  # "The police": no name of two words or more opens so
+                break
         for n in range(len(ends), 0, -1):
             found = _lookup(text, ws, ends[n - 1])
             if found:
@@ -452,6 +460,14 @@ def _classify(surface: str) -> tuple[int, str, str, bool] | None:
     if key in gaz.city_keys:
         return trim, "city", key, bool(possessive)
     return None
+
+
+def _may_open_name(first: str, second: str) -> bool:
+    """Whether two words parted by a space may open a name of two words or more: False only where both are plain
+    words of letters a-z, whose keys are the words lower-cased ("saint" for "St"), and no name opens with those."""
+    if not (first.isalpha() and first.isascii() and second.isalpha() and second.isascii()):
+        return True
+    return (_first_word(first), second.lower()) in gazetteer().two_words
 
 
 @lru_cache(maxsize=65536)
