@@ -522,19 +522,54 @@ def may_name_city(text: str, start: int, end: int, cities: frozenset[str]) -> bo
 
 
 def reads_context(text: str, start: int, end: int, focus: tuple[str, ...] = STORY_COUNTRIES) -> bool:
-    """Whether regions of the gazetteer named elsewhere (``context``) may change what ``find_places(text, start, end)``
-    finds: they tell which of several towns of one name is meant, and change it only where a town in one of them
-    is not the one meant without them."""
+    """Whether regions of the gazetteer named elsewhere in ``text`` (``context``) may change what
+    ``find_places(text, start, end)`` finds: they tell which of several towns of one name is meant, and change it
+    only where a town in one of them is not the one meant without them, and one of those regions may be named."""
     gaz = gazetteer()
     hits = _hits(text, start, end)
     admin1s, countries = _named_with(hits)
+    others: set[tuple[str, str]] = set()  # the regions of the towns not meant
     for h in hits:
         if h.kind == "city" and len(gaz.city_keys[h.key]) > 1 and _may_name_a_city(h):
             towns = gaz.city_keys[h.key]
             meant = _best_city_of(towns, admin1s, frozenset(), countries, focus)
-            if any(town is not meant and (town.country, town.admin1) in gaz.regions for town in towns):
-                return True
-    return False
+            others.update((town.country, town.admin1) for town in towns
+                          if town is not meant and (town.country, town.admin1) in gaz.regions)
+    return any(_may_be_named(text, admin1) for admin1 in others)
+
+
+@lru_cache(maxsize=256)
+def _may_be_named(text: str, admin1: tuple[str, str]) -> bool:
+    """Whether ``find_places`` may find the region in some span of ``text``; False only where it finds it in none. A
+    region is found by a name of its own, whose key is then in the folded text, or as "<its city> regional"."""
+    if "regional" in _lowered(text):
+        return True
+    folded = _folded(text)
+    return any(key in folded or (key.startswith("saint ") and "st " + key[6:] in folded)
+               for key in _region_key_lists().get(admin1, ()))
+
+
+@lru_cache(maxsize=16)
+def _lowered(text: str) -> str:
+    return text.lower()
+
+
+@lru_cache(maxsize=16)
+def _folded(text: str) -> str:
+    """The text as ``fold`` reads the names in it (but for "st" as "saint"): the key of a name of ASCII letters is
+    in it. Characters beyond ASCII are dropped, which runs some words together: that only adds."""
+    spaced = " ".join(unicodedata.normalize("NFKD", text).split())  # as fold, which splits after the decomposition
+    ascii_ = spaced.translate(_FOLD_TABLE).encode("ascii", "ignore").decode("ascii")
+    return " ".join(ascii_.lower().split())
+
+
+@lru_cache(maxsize=1)
+def _region_key_lists() -> dict[tuple[str, str], list[str]]:
+    """The region of each admin1 code -> the keys of its names."""
+    keys: dict[tuple[str, str], list[str]] = {}
+    for key, region in gazetteer().region_keys.items():
+        keys.setdefault((region.country, region.admin1), []).append(key)
+    return keys
 
 
 def _named_with(names: tuple[_Name, ...] | tuple[_Hit, ...]) -> tuple[frozenset, set[str]]:

@@ -53,3 +53,42 @@ def test_two_words_that_open_no_name_are_not_looked_up_together():
 def test_the_capitalised_words_of_names_are_the_plain_patterns(text):
     plain = re.compile(r"(?<![\w’'\-])(?:[A-Z]\.){2,}|(?<![\w’'\-])[^\W\d_a-z][\w’'\-–]*\.?")
     assert [m.span() for m in places._CAPITALISED_RE.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+# --- the regions named elsewhere -----------------------------------------------------------------------------------
+# Towns of one name in several regions, the names of those regions (as news spells them, with odd letters and
+# marks), and words that name a region otherwise ("regional") or nothing.
+REGION_WORDS = ["Sosnovka", "Mikhaylovka", "Svetlyy", "Sovetskiy", "Kirov", "Oblast", "Kirov Oblast", "Tambov Region",
+                "Volgograd oblast’s", "Tomsk", "Primorsky Krai", "Khanty-Mansi", "Khanty–Mansi Autonomous Okrug",
+                "Kabardino\u2011Balkaria", "KHANTY MANSIA", "Yugra", "Saint Petersburg", "St. Petersburg",
+                "St Petersburg", "Leningrad Oblast", "Chüy Region", "Chu\u0308y Region", "Mari El", "Tula", "regional",
+                "Regional", "police", "in", "near", "Moscow", "the", "«", "»", ",", ".", "x", "é"]
+
+
+def region_texts() -> st.SearchStrategy[str]:
+    separators = st.sampled_from([" ", " ", ", ", ". ", "\n", "\u00a0", "  ", "\u2009"])
+    return st.lists(st.tuples(st.sampled_from(REGION_WORDS), separators), min_size=1, max_size=14).map(
+        lambda parts: "".join(w + s for w, s in parts))
+
+
+@SETTINGS
+@given(region_texts(), st.integers(0, 40), st.integers(0, 200))
+def test_places_are_found_as_when_every_region_named_is_read(text, start, end):
+    # the regions named anywhere in the text, as the article's sentences name them (the whole text is one here)
+    named = frozenset(p.region for p in places.find_places(text) if p.kind == "region")
+    start, end = min(start, len(text)), min(max(start, end), len(text))
+    plain = places.find_places(text, start, end, context=named)
+    assert places.find_places(text, start, end, context=named if places.reads_context(text, start, end) else ()) \
+        == plain
+
+
+@SETTINGS
+@given(region_texts())
+def test_the_key_of_every_region_named_is_in_the_folded_text(text):
+    folded = places._folded(text)
+    for p in places.find_places(text):
+        if p.kind == "region" and not places._may_be_named(text, (p.region.country, p.region.admin1)):
+            raise AssertionError((p, folded))
+    for name in places._names.__wrapped__(text, 0, len(text)):
+        if name.kind == "region" and name.key.isascii():
+            assert name.key in folded or "st " + name.key[6:] in folded, (name, folded)
