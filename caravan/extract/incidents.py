@@ -204,6 +204,9 @@ _MORE_FIRST_WORDS = {"raid": "conducted conducting carried carrying launched", "
                      "travel_advisory": "issued published posted"}
 _FIRST_WORDS = {t: frozenset(openers.split()) | frozenset(_MORE_FIRST_WORDS.get(t, "").split())
                 for t, (openers, _) in _TRIGGERS.items()}
+# A first word -> the types whose patterns may begin with it, in the order they are tried.
+_TYPES_AT_FIRST_WORD = {w: tuple(t for t in _TRIGGERS if w in _FIRST_WORDS[t])
+                        for w in frozenset().union(*_FIRST_WORDS.values())}
 _MORE_FIRST_WORD = {type_: re.compile(rf"(?<![a-z])(?:{_words(words.split())})(?![a-z])")
                     for type_, words in _MORE_FIRST_WORDS.items()}
 # The letters that lower-casing makes two characters of (İ), or that re's IGNORECASE reads as a letter a-z which
@@ -678,30 +681,32 @@ def _first_words_at(lower: str, openers: list[tuple[int, str]], types: set[str])
 
 
 def _event_words(text: str, sent: Span, types: set[str], firsts: list[tuple[int, str]]) -> list[tuple[int, int, str]]:
-    """Where the patterns of ``types`` match in the sentence, each type's matches as its ``finditer`` gives them.
+    """Where the patterns of ``types`` match in the sentence, each type's matches as its ``finditer`` gives them: in
+    text order, the longest first where two begin at one place (in the order of the types where they end at one).
 
-    A match begins at one of its type's first words (``firsts``, offsets into the sentence): in a sentence without
-    ``_UNLIKE_CASES``, a pattern is tried only there, not at every character."""
-    patterns = [(type_, _TRIGGERS[type_][1]) for type_ in sorted(types, key=_TYPE_ORDER.__getitem__)]
+    A match begins at one of its type's first words (``firsts``, offsets into the sentence, in text order): in a
+    sentence without ``_UNLIKE_CASES``, a pattern is tried only there, not at every character."""
     if _UNLIKE_CASES.search(sent.text):
-        return [(m.start(), m.end(), type_) for type_, pattern in patterns
-                for m in pattern.finditer(text, sent.start, sent.end)]
-    found = []
-    for type_, pattern in patterns:
-        words, searched_to = _FIRST_WORDS[type_], sent.start  # finditer goes on from the end of its last match
+        found = [(m.start(), m.end(), type_) for type_ in sorted(types, key=_TYPE_ORDER.__getitem__)
+                 for m in _TRIGGERS[type_][1].finditer(text, sent.start, sent.end)]
+    else:
+        found = []
+        searched_to: dict[str, int] = {}  # of each type: finditer goes on from the end of its last match
         for offset, word in firsts:
             pos = sent.start + offset
-            if pos >= searched_to and word in words:
-                m = pattern.match(text, pos, sent.end)
-                if m:
-                    found.append((pos, m.end(), type_))
-                    searched_to = m.end()
+            for type_ in _TYPES_AT_FIRST_WORD[word]:
+                if type_ in types and pos >= searched_to.get(type_, pos):
+                    m = _TRIGGERS[type_][1].match(text, pos, sent.end)
+                    if m:
+                        found.append((pos, m.end(), type_))
+                        searched_to[type_] = m.end()
+    found.sort(key=lambda f: (f[0], f[0] - f[1]))  # stable: the types' order where two are alike
     return found
 
 
 def _sentence_mentions(text: str, sent: Span, quotes: _Quotes, types: set[str],
                        firsts: list[tuple[int, str]]) -> list[_Mention]:
-    found = sorted(_event_words(text, sent, types, firsts), key=lambda f: (f[0], f[0] - f[1]))
+    found = _event_words(text, sent, types, firsts)
     kept: list[tuple[int, int, str]] = []
     for f in found:  # the longest event word wins where two overlap ("stabbed to death" over "stabbed")
         if not kept or f[0] >= kept[-1][1]:  # in text order, the last one kept reaches furthest
