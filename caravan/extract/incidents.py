@@ -707,6 +707,8 @@ def _event_words(text: str, sent: Span, types: set[str], firsts: list[tuple[int,
 def _sentence_mentions(text: str, sent: Span, quotes: _Quotes, types: set[str],
                        firsts: list[tuple[int, str]]) -> list[_Mention]:
     found = _event_words(text, sent, types, firsts)
+    if not found:
+        return []  # most sentences with an opening word: "set", "told", "only" open no event word there
     kept: list[tuple[int, int, str]] = []
     for f in found:  # the longest event word wins where two overlap ("stabbed to death" over "stabbed")
         if not kept or f[0] >= kept[-1][1]:  # in text order, the last one kept reaches furthest
@@ -961,9 +963,9 @@ def _group_ending(text: str) -> tuple[str | None, tuple[int, str] | None] | None
 
 def _first_group(text: str, end: int) -> re.Match | None:
     """``_GROUP_RE.search(text, 0, end)``, found in the lower-cased text where it reads every letter alike."""
-    if _UNLIKE_CASES.search(text):
+    if _UNLIKE_CASES.search(text, 0, end):
         return _GROUP_RE.search(text, 0, end)
-    m = _GROUP_LOWER.search(text.lower(), 0, end)
+    m = _GROUP_LOWER.search(text[:end].lower())  # the pattern reads no further than ``end``
     return m and _GROUP_RE.match(text, m.start(), end)
 
 
