@@ -527,7 +527,7 @@ def reads_context(text: str, start: int, end: int, focus: tuple[str, ...] = STOR
     only where a town in one of them is not the one meant without them, and one of those regions may be named."""
     gaz = gazetteer()
     hits = _hits(text, start, end)
-    admin1s, countries = _named_with(hits)
+    admin1s, countries = _named_in(text, start, end)
     others: set[tuple[str, str]] = set()  # the regions of the towns not meant
     for h in hits:
         if h.kind == "city" and len(gaz.city_keys[h.key]) > 1 and _may_name_a_city(h):
@@ -578,6 +578,11 @@ def _named_with(names: tuple[_Name, ...] | tuple[_Hit, ...]) -> tuple[frozenset,
     return _admin1s(_regions_hit(names)), {gazetteer().country_keys[n.key] for n in names if n.kind == "country"}
 
 
+@lru_cache(maxsize=512)  # asked whether to read the regions named elsewhere, and again to find the places
+def _named_in(text: str, start: int, end: int) -> tuple[frozenset, set[str]]:
+    return _named_with(_hits(text, start, end))
+
+
 def _regions_hit(names: tuple[_Name, ...]) -> set[Region]:
     return {gazetteer().region_keys[n.key] for n in names if n.kind == "region"}
 
@@ -595,7 +600,7 @@ def _resolve(text: str, start: int, end: int, focus: tuple[str, ...], known: fro
     once)."""
     gaz = gazetteer()
     hits = _hits(text, start, end)
-    admin1s, countries = _named_with(hits)
+    admin1s, countries = _named_in(text, start, end)
     places = []
     for h in hits:
         if h.kind == "region":
