@@ -209,6 +209,8 @@ _TYPES_AT_FIRST_WORD = {w: tuple(t for t in _TRIGGERS if w in _FIRST_WORDS[t])
                         for w in frozenset().union(*_FIRST_WORDS.values())}
 _MORE_FIRST_WORD = {type_: re.compile(rf"(?<![a-z])(?:{_words(words.split())})(?![a-z])")
                     for type_, words in _MORE_FIRST_WORDS.items()}
+# A word every match that opens so holds: "of" and "with" (in every other sentence) open only "of Slavic origin".
+_MORE_FIRST_WORDS_NEED = {"raid": "operation", "discrimination": "slavic", "travel_advisory": "advisory"}
 # The letters that lower-casing makes two characters of (İ), or that re's IGNORECASE reads as a letter a-z which
 # lower-casing does not make (ı, ſ): in a sentence without them, the lower-cased sentence keeps every offset, and a
 # pattern's first word is a run of a-z in it.
@@ -673,8 +675,10 @@ def _window_words(text: str, clause_start: int, pos: int) -> list[str]:
 # --- event words in a sentence ------------------------------------------------------------------------------------
 def _first_words_at(lower: str, openers: list[tuple[int, str]], types: set[str]) -> list[tuple[int, str]]:
     """The first words of the patterns of ``types`` in a lower-cased sentence, and where each begins, in text order:
-    its opening words (``openers``), and the other first words where a type has them."""
-    more = [pattern for type_, pattern in _MORE_FIRST_WORD.items() if type_ in types]  # "of" only for "of Slavic origin"
+    its opening words (``openers``), and the other first words where a type has them and the sentence holds the word
+    their branches need (in a sentence without ``_UNLIKE_CASES``, the only one whose first words are read)."""
+    more = [pattern for type_, pattern in _MORE_FIRST_WORD.items()
+            if type_ in types and _MORE_FIRST_WORDS_NEED[type_] in lower]
     if not more:
         return openers
     return sorted(set(openers).union((w.start(), w.group()) for pattern in more for w in pattern.finditer(lower)))
