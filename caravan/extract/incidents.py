@@ -664,12 +664,23 @@ def _window(text: str, clause_start: int, pos: int, max_words: int = 12) -> str:
 @lru_cache(maxsize=256)  # an event word asks for its window whether it is an event, and again for its doer
 def _window_words(text: str, clause_start: int, pos: int) -> list[str]:
     before = text[max(clause_start, pos - 150):pos]
-    last = None
-    for last in _WINDOW_START.finditer(before):
-        pass
+    last = _last_window_start(before)
     if last is not None:
         before = before[last.end():]
     return before.split()
+
+
+def _last_window_start(before: str, tail: int = 40) -> re.Match | None:
+    """The last match of ``_WINDOW_START.finditer(before)``, looked for in its last ``tail`` characters first. Its
+    matches are a mark or a whole word, where they are wherever a search begins: the last one from any position
+    before it is the last one."""
+    for start in (max(0, len(before) - tail), 0):
+        last = None
+        for last in _WINDOW_START.finditer(before, start):
+            pass
+        if last is not None or start == 0:
+            return last
+    return None
 
 
 # --- event words in a sentence ------------------------------------------------------------------------------------

@@ -202,3 +202,18 @@ def test_the_event_words_of_some_types_are_tried_at_their_first_words(text, type
     # in text order, the longest first at one place (a stable sort: the types' order where two are alike)
     assert incidents._event_words(text, Span(0, len(text), text), types, firsts) == \
         sorted(plain, key=lambda f: (f[0], f[0] - f[1]))
+
+
+WINDOW_WORDS = ["police", "that", "thatch", "which", "who", "whom", "whose", "because", "after", "when", "where", "as",
+                "ask", "before", "since", "although", "though", "while", "While", "WHILE", "and", "band", "but", "said",
+                "says", "x", ",", ";", ":", "(", "“", "”", '"', "—", "–", "-", "’", "é", "1"]
+
+
+@SETTINGS
+@given(texts(WINDOW_WORDS, most=40), st.integers(min_value=1, max_value=60))
+def test_the_last_start_of_a_window_is_the_plain_patterns(text, tail):
+    plain = None
+    for plain in incidents._WINDOW_START.finditer(text):
+        pass
+    last = incidents._last_window_start(text, tail)
+    assert (last and last.span()) == (plain and plain.span())
