@@ -541,17 +541,47 @@ def reads_context(text: str, start: int, end: int, focus: tuple[str, ...] = STOR
 @lru_cache(maxsize=256)
 def _may_be_named(text: str, admin1: tuple[str, str]) -> bool:
     """Whether ``find_places`` may find the region in some span of ``text``; False only where it finds it in none. A
-    region is found by a name of its own, whose key is then in the folded text, or as "<its city> regional"."""
-    if "regional" in _lowered(text):
-        return True
+    region is found by a name of its own, whose key is then in the folded text, or as "<a city of it> regional"."""
     folded = _folded(text)
-    return any(key in folded or (key.startswith("saint ") and "st " + key[6:] in folded)
-               for key in _region_key_lists().get(admin1, ()))
+    if any(key in folded or (key.startswith("saint ") and "st " + key[6:] in folded)
+           for key in _region_key_lists().get(admin1, ())):
+        return True
+    return not _words_before_regional(text).isdisjoint(_last_words_of_towns().get(admin1, ()))
+
+
+# A word just before " regional" (as a name's words are parted, by one space), in any case: a run of the characters
+# of words, which may hold more than a name's last word ("U.S.Moscow").
+_BEFORE_REGIONAL_RE = re.compile(r"([\w’'\-–.]+)(?= (?i:regional))")
 
 
 @lru_cache(maxsize=16)
-def _lowered(text: str) -> str:
-    return text.lower()
+def _words_before_regional(text: str) -> frozenset[str]:
+    """The last word of the key of every name that may stand just before " regional", as each word the run before it
+    may begin with (after a period or a dash, where a name may begin) reads, with its possessive or period cut."""
+    words = set()
+    for m in _BEFORE_REGIONAL_RE.finditer(text):
+        run = m.group(1)
+        for i in [0] + [j + 1 for j, ch in enumerate(run) if ch in ".–"]:
+            surface = run[i:]
+            possessive = _POSSESSIVE_RE.search(surface)
+            surface = surface[:possessive.start()] if possessive else surface.rstrip(".")
+            key = fold(surface)
+            if key:
+                words.add(key.rsplit(" ", 1)[-1])
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def _last_words_of_towns() -> dict[tuple[str, str], set[str]]:
+    """The region of each admin1 code -> the last words of the keys of the towns in it."""
+    gaz = gazetteer()
+    words: dict[tuple[str, str], set[str]] = {}
+    for key, towns in gaz.city_keys.items():
+        last = key.rsplit(" ", 1)[-1]
+        for town in towns:
+            if (town.country, town.admin1) in gaz.regions:
+                words.setdefault((town.country, town.admin1), set()).add(last)
+    return words
 
 
 @lru_cache(maxsize=16)
