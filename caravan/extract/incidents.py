@@ -324,7 +324,8 @@ _COUNTRY_SUBJECT_GAP = re.compile(r"\s+(?:(?:has|have|had|also|reportedly|alread
 _SEPARATE = re.compile(r"\b(?:also|another|separate(?:ly)?|other|second|new|again)\b", _I)
 _SUBORDINATOR = re.compile(r"\b(?:after|before|since|until|following)\b", _I)
 _SUBORDINATOR_CUES = ("after", "before", "since", "until", "following")  # every subordinator holds one (caseless)
-_QUOTE_MARK = re.compile(r"[“”\"\n]")
+# A quote opens at “ or " and closes at the next ”, " or line break (a “ in it is a word of it), or at the end.
+_QUOTE = re.compile(r"[“\"]([^”\"\n]*)(?:[”\"\n]|\Z)")
 _DATELINE = re.compile(r"[A-Z][\w.’' /-]{1,40}?(?:,\s*[A-Z][\w. ]{1,30})?\s*(?:\([\w .]+\)\s*)?(?:[—–]|\s-{1,2})\s")
 
 # --- noun phrases: who, whom, how many ------------------------------------------------------------------------------
@@ -517,18 +518,7 @@ class _Quotes:
 
 def _quote_spans(text: str) -> _Quotes:
     """Spans of quoted words (without the marks); a quote left open runs to the end of its paragraph."""
-    spans, open_at = [], None
-    for m in _QUOTE_MARK.finditer(text):
-        ch, i = m.group(), m.start()
-        if open_at is None:
-            if ch in "“\"":
-                open_at = i + 1
-        elif ch in "”\"\n":
-            spans.append((open_at, i))
-            open_at = None
-    if open_at is not None:
-        spans.append((open_at, len(text)))
-    return _Quotes(spans)
+    return _Quotes([m.span(1) for m in _QUOTE.finditer(text)])
 
 
 # --- what the event words of one sentence or clause ask of it, found once ---------------------------------------------

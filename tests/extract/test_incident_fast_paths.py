@@ -217,3 +217,24 @@ def test_the_last_start_of_a_window_is_the_plain_patterns(text, tail):
         pass
     last = incidents._last_window_start(text, tail)
     assert (last and last.span()) == (plain and plain.span())
+
+
+def plain_quote_spans(text: str) -> list[tuple[int, int]]:
+    """Quoted spans read mark by mark: a quote opens at “ or " and closes at the next ”, " or line break."""
+    spans, open_at = [], None
+    for i, ch in enumerate(text):
+        if open_at is None:
+            if ch in "“\"":
+                open_at = i + 1
+        elif ch in "”\"\n":
+            spans.append((open_at, i))
+            open_at = None
+    if open_at is not None:
+        spans.append((open_at, len(text)))
+    return spans
+
+
+@SETTINGS
+@given(texts(["“", "”", '"', "\n", "said", "police", "x", "„", "«"], most=40))
+def test_the_quoted_spans_are_read_mark_by_mark(text):
+    assert incidents._quote_spans(text).spans == plain_quote_spans(text)
