@@ -19,7 +19,7 @@ import heapq
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
@@ -482,12 +482,9 @@ def _incidents(article: Article) -> list[dict]:
     text = article.text
     quotes = _quote_spans(text)
     mentions: list[_Mention] = []
-    for sent in sentences(text):
-        lower = sent.text.lower()
-        openers = [(w.start(), w.group()) for w in _OPENER_WORD.finditer(lower)]
-        if openers:
-            types = set().union(*(_TYPES_BY_WORD[w] for _, w in openers))
-            mentions += _sentence_mentions(text, sent, quotes, types, _first_words_at(lower, openers, types))
+    for sent, lower, openers in _opening_words(text):
+        types = set().union(*(_TYPES_BY_WORD[w] for _, w in openers))
+        mentions += _sentence_mentions(text, sent, quotes, types, _first_words_at(lower, openers, types))
     if not mentions:
         return []
     setting = _Setting(text, mentions)
@@ -500,6 +497,30 @@ def _incidents(article: Article) -> list[dict]:
     lead_end = next((p.end for p in paragraphs(text)), 0)
     records = [_record(m, article.published) for m in _merge(mentions, lead_end)]
     return sorted(records, key=lambda r: (r["char_start"], r["type"], r["country"] or ""))
+
+
+def _opening_words(text: str) -> Iterator[tuple[Span, str, list[tuple[int, str]]]]:
+    """Each sentence that holds opening words, lower-cased, with its opening words and where each begins in it.
+
+    They are found in the whole lower-cased text at once, and are the sentence's own where lower-casing keeps
+    every offset (no İ) and no letter a-z stands just outside the sentence, to join a word of it; another sentence is
+    read on its own."""
+    lowered = text.lower() if "\u0130" not in text else None
+    found = [(w.start(), w.group()) for w in _OPENER_WORD.finditer(lowered)] if lowered is not None else []
+    starts = [pos for pos, _ in found]
+    for sent in sentences(text):
+        start, end = sent.start, sent.end
+        if lowered is None or "a" <= lowered[start - 1:start] <= "z" or "a" <= lowered[end:end + 1] <= "z":
+            lower = sent.text.lower()
+            openers = [(w.start(), w.group()) for w in _OPENER_WORD.finditer(lower)]
+        else:
+            first, last = bisect_left(starts, start), bisect_left(starts, end)
+            if first == last:
+                continue
+            lower = lowered[start:end]
+            openers = [(pos - start, word) for pos, word in found[first:last]]
+        if openers:
+            yield sent, lower, openers
 
 
 # --- sentences, quotes and clauses --------------------------------------------------------------------------------

@@ -238,3 +238,30 @@ def plain_quote_spans(text: str) -> list[tuple[int, int]]:
 @given(texts(["“", "”", '"', "\n", "said", "police", "x", "„", "«"], most=40))
 def test_the_quoted_spans_are_read_mark_by_mark(text):
     assert incidents._quote_spans(text).spans == plain_quote_spans(text)
+
+
+OPENING_TEXT_WORDS = ["Police", "attacked", "attacks", "raided", "the", "market", "set", "fire", "İstanbul", "Kelvin",
+                      "\u212aILLED", "killed.", "arrested.Police", "x", "deported", "“Migrants", "were", "beaten”",
+                      "said.", "Mr.", "Moscow."]
+
+
+@SETTINGS
+@given(texts(OPENING_TEXT_WORDS, most=25), st.lists(st.integers(min_value=0, max_value=300), max_size=8))
+def test_the_opening_words_of_each_sentence_are_its_own(text, cuts):
+    # sentences cut anywhere, even inside a word: a word of the text is not one of a sentence cut through it
+    from caravan.extract.text import Span
+
+    bounds = sorted({0, len(text), *(min(c, len(text)) for c in cuts)})
+    spans = tuple(Span(s, e, text[s:e]) for s, e in zip(bounds, bounds[1:]) if s < e)
+    plain = []
+    for sent in spans:
+        lower = sent.text.lower()
+        openers = [(w.start(), w.group()) for w in incidents._OPENER_WORD.finditer(lower)]
+        if openers:
+            plain.append((sent, lower, openers))
+    original = incidents.sentences
+    incidents.sentences = lambda _: spans
+    try:
+        assert list(incidents._opening_words(text)) == plain
+    finally:
+        incidents.sentences = original
