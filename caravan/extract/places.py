@@ -541,47 +541,52 @@ def reads_context(text: str, start: int, end: int, focus: tuple[str, ...] = STOR
 @lru_cache(maxsize=256)
 def _may_be_named(text: str, admin1: tuple[str, str]) -> bool:
     """Whether ``find_places`` may find the region in some span of ``text``; False only where it finds it in none. A
-    region is found by a name of its own, whose key is then in the folded text, or as "<a city of it> regional"."""
+    region is found by a name of its own, whose key is then in the folded text, or as "<a town of it> regional"."""
     folded = _folded(text)
     if any(key in folded or (key.startswith("saint ") and "st " + key[6:] in folded)
            for key in _region_key_lists().get(admin1, ())):
         return True
-    return not _words_before_regional(text).isdisjoint(_last_words_of_towns().get(admin1, ()))
+    return any((town.country, town.admin1) == admin1 for word in _words_before_regional(text)
+               for town in _towns_ending(word))
 
 
-# A word just before " regional" (as a name's words are parted, by one space), in any case: a run of the characters
-# of words, which may hold more than a name's last word ("U.S.Moscow").
-_BEFORE_REGIONAL_RE = re.compile(r"([\w’'\-–.]+)(?= (?i:regional))")
+_REGIONAL_RE = re.compile(r" (?i:regional)")
+_WORD_CHARS = "’'-–."  # with letters, digits and "_", the characters of a name's words (_WORD_RE)
 
 
 @lru_cache(maxsize=16)
 def _words_before_regional(text: str) -> frozenset[str]:
-    """The last word of the key of every name that may stand just before " regional", as each word the run before it
-    may begin with (after a period or a dash, where a name may begin) reads, with its possessive or period cut."""
+    """The last word of the key of every name that may stand just before " regional" (parted by one space, as a name's
+    words are), read from the run of word characters before it as each word it holds reads, with its possessive or
+    period cut ("U.S.Moscow’s" may end in "Moscow’s", after a period, where a name may begin)."""
     words = set()
-    for m in _BEFORE_REGIONAL_RE.finditer(text):
-        run = m.group(1)
+    for m in _REGIONAL_RE.finditer(text):
+        first = m.start()
+        while first > 0 and (text[first - 1].isalnum() or text[first - 1] == "_" or text[first - 1] in _WORD_CHARS):
+            first -= 1
+        run = text[first:m.start()]
         for i in [0] + [j + 1 for j, ch in enumerate(run) if ch in ".–"]:
             surface = run[i:]
             possessive = _POSSESSIVE_RE.search(surface)
-            surface = surface[:possessive.start()] if possessive else surface.rstrip(".")
-            key = fold(surface)
+            key = fold(surface[:possessive.start()] if possessive else surface.rstrip("."))
             if key:
                 words.add(key.rsplit(" ", 1)[-1])
     return frozenset(words)
 
 
+def _towns_ending(word: str) -> Iterable[City]:
+    """The towns whose key ends with ``word``."""
+    return [*gazetteer().city_keys.get(word, ()), *_towns_by_last_word().get(word, ())]
+
+
 @lru_cache(maxsize=1)
-def _last_words_of_towns() -> dict[tuple[str, str], set[str]]:
-    """The region of each admin1 code -> the last words of the keys of the towns in it."""
-    gaz = gazetteer()
-    words: dict[tuple[str, str], set[str]] = {}
-    for key, towns in gaz.city_keys.items():
-        last = key.rsplit(" ", 1)[-1]
-        for town in towns:
-            if (town.country, town.admin1) in gaz.regions:
-                words.setdefault((town.country, town.admin1), set()).add(last)
-    return words
+def _towns_by_last_word() -> dict[str, list[City]]:
+    """The last word of a key of several words -> the towns of those keys."""
+    towns: dict[str, list[City]] = {}
+    for key, cities in gazetteer().city_keys.items():
+        if " " in key:
+            towns.setdefault(key.rsplit(" ", 1)[-1], []).extend(cities)
+    return towns
 
 
 @lru_cache(maxsize=16)
@@ -589,8 +594,11 @@ def _folded(text: str) -> str:
     """The text as ``fold`` reads the names in it (but for "st" as "saint"): the key of a name of ASCII letters is
     in it. Characters beyond ASCII are dropped, which runs some words together: that only adds."""
     spaced = " ".join(unicodedata.normalize("NFKD", text).split())  # as fold, which splits after the decomposition
-    ascii_ = spaced.translate(_FOLD_TABLE).encode("ascii", "ignore").decode("ascii")
-    return " ".join(ascii_.lower().split())
+    for mark in "’'`ʼ‘.":
+        spaced = spaced.replace(mark, "")
+    for dash in "-–—":
+        spaced = spaced.replace(dash, " ")
+    return " ".join(spaced.encode("ascii", "ignore").decode("ascii").lower().split())
 
 
 @lru_cache(maxsize=1)
