@@ -1640,7 +1640,7 @@ def _merge(mentions: list[_Mention], lead_end: int) -> list[_Mention]:
         lists = [by_type.get(t, []) for t in types] if placeless else [by_place.get((t, m.country), []) for t in types]
         events = lists[0] if len(lists) == 1 else heapq.merge(*lists, key=lambda g: g.number)
         same = [g for g in events if _compatible(g, probe)]
-        known = next((g for g in groups if m.known and any(x.known == m.known for x in g.mentions)), None)
+        known = next((g for g in groups if any(x.known == m.known for x in g.mentions)), None) if m.known else None
         if known is not None:
             target = known
         elif m.anaphoric:
