@@ -28,7 +28,7 @@ from caravan.ingest.corpus import Article
 from caravan.extract.dates import DateMention, find_anchored, find_dates, publication_date, shift_date
 from caravan.extract.numbers import VAGUE_NUMBERS, WORD_NUMBERS, parse_number, qualifier_before
 from caravan.extract.places import (STORY_COUNTRIES, City, Place, Region, citizen_adjective, country_name, demonym_country,
-                            find_places, gazetteer, may_name_city, may_name_region, reads_context)
+                            find_places, gazetteer, may_name_city, may_name_region, reads_regions_named)
 from caravan.extract.text import Span, paragraphs, sentences
 
 DEFAULT_COUNTRY = "RU"  # where this story's events happen when an article gives no other clue
@@ -1120,8 +1120,9 @@ def _agent_named(text: str, start: int, end: int) -> tuple[str | None] | None:
 @lru_cache(maxsize=256)
 def _sentence_places(text: str, sent: Span) -> tuple[Place, ...]:
     start = _dateline_end(text, sent)
-    # the regions named in the article are looked for only where they may tell which town a name means
-    context = _regions(text) if reads_context(text, start, sent.end) else ()
+    # the regions named in the article are looked for only where they may tell which town a name means and one
+    # that would may be named in it
+    context = _regions(text) if reads_regions_named(text, start, sent.end) else ()
     return tuple(find_places(text, start, sent.end, context=context))
 
 

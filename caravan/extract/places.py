@@ -522,20 +522,33 @@ def may_name_city(text: str, start: int, end: int, cities: frozenset[str]) -> bo
 
 
 def reads_context(text: str, start: int, end: int, focus: tuple[str, ...] = STORY_COUNTRIES) -> bool:
-    """Whether regions of the gazetteer named elsewhere in ``text`` (``context``) may change what
-    ``find_places(text, start, end)`` finds: they tell which of several towns of one name is meant, and change it
-    only where a town in one of them is not the one meant without them, and one of those regions may be named."""
+    """Whether regions of the gazetteer named elsewhere (``context``) may change what ``find_places(text, start, end)``
+    finds: they tell which of several towns of one name is meant, and change it only where a town in one of them
+    is not the one meant without them."""
+    return bool(_regions_of_towns_not_meant(text, start, end, focus))
+
+
+def reads_regions_named(text: str, start: int, end: int, focus: tuple[str, ...] = STORY_COUNTRIES) -> bool:
+    """Whether the regions named elsewhere in ``text`` may change what ``find_places(text, start, end)`` finds: as
+    ``reads_context``, where one of the regions that could change it may be named in the text at all (in most
+    articles none is)."""
+    return any(_may_be_named(text, admin1) for admin1 in _regions_of_towns_not_meant(text, start, end, focus))
+
+
+def _regions_of_towns_not_meant(text: str, start: int, end: int, focus: tuple[str, ...]) -> set[tuple[str, str]]:
+    """The regions (as admin1 codes) of the gazetteer that hold a town of a name of the span other than the one meant
+    without them: only a region named elsewhere that is one of them changes which town a name means."""
     gaz = gazetteer()
     hits = _hits(text, start, end)
     admin1s, countries = _named_in(text, start, end)
-    others: set[tuple[str, str]] = set()  # the regions of the towns not meant
+    others: set[tuple[str, str]] = set()
     for h in hits:
         if h.kind == "city" and len(gaz.city_keys[h.key]) > 1 and _may_name_a_city(h):
             towns = gaz.city_keys[h.key]
             meant = _best_city_of(towns, admin1s, frozenset(), countries, focus)
             others.update((town.country, town.admin1) for town in towns
                           if town is not meant and (town.country, town.admin1) in gaz.regions)
-    return any(_may_be_named(text, admin1) for admin1 in others)
+    return others
 
 
 @lru_cache(maxsize=256)

@@ -79,8 +79,8 @@ def test_places_are_found_as_when_every_region_named_is_read(text, start, end):
     named = frozenset(p.region for p in places.find_places(text) if p.kind == "region")
     start, end = min(start, len(text)), min(max(start, end), len(text))
     plain = places.find_places(text, start, end, context=named)
-    assert places.find_places(text, start, end, context=named if places.reads_context(text, start, end) else ()) \
-        == plain
+    context = named if places.reads_regions_named(text, start, end) else ()
+    assert places.find_places(text, start, end, context=context) == plain
 
 
 @SETTINGS
@@ -104,5 +104,6 @@ def test_a_region_named_by_its_city_before_regional_is_read():
         named = frozenset(p.region for p in places.find_places(text) if p.kind == "region")
         plain = places.find_places(text, 0, end, context=named)
         assert plain != places.find_places(text, 0, end)
-        assert places.reads_context(text, 0, end)
-        assert places.find_places(text, 0, end, context=named if places.reads_context(text, 0, end) else ()) == plain
+        assert places.reads_regions_named(text, 0, end)
+        context = named if places.reads_regions_named(text, 0, end) else ()
+        assert places.find_places(text, 0, end, context=context) == plain
