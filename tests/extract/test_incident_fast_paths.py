@@ -265,3 +265,31 @@ def test_the_opening_words_of_each_sentence_are_its_own(text, cuts):
         assert list(incidents._opening_words(text)) == plain
     finally:
         incidents.sentences = original
+
+
+SETTING_TEXTS = [
+    "BISHKEK — Police in Bishkek detained 12 migrants on Monday.\n\nThe detained men were taken to a station. "
+    "Officers beat two of them, their lawyers said. Bishkek police declined to comment.",
+    "Three Tajik workers were beaten in Moscow on May 2.\n\nThe attackers fled. Police arrested two men in Tver.",
+    "Unknown persons set fire to a hostel where migrants lived.\n\nNo one was hurt, officials said.",
+    "Kazakhstan deported 300 migrants last year.\n\nIn the city, raids continued. Police raided a market in Almaty.",
+]
+
+
+def test_the_setting_found_when_first_asked_is_the_one_found_first():
+    # the default country and the story's cities, found only when a mention asks, as when found for every article
+    from tests.extract.test_incidents import _article
+
+    articles = [_article(text) for text in SETTING_TEXTS]
+    lazy = [incidents.extract_incidents(a) for a in articles]
+    original = incidents._Setting.__init__
+
+    def eager(self, text, mentions):
+        original(self, text, mentions)
+        assert self.country and self.story is not None  # found before any mention asks
+
+    incidents._Setting.__init__ = eager
+    try:
+        assert [incidents.extract_incidents(a) for a in articles] == lazy
+    finally:
+        incidents._Setting.__init__ = original
