@@ -124,7 +124,8 @@ def _base(published: str | None) -> _Base | None:
 
 
 def _format(date: dt.date, precision: str) -> tuple[str, str]:
-    return {"day": date.isoformat(), "month": date.isoformat()[:7], "year": date.isoformat()[:4]}[precision], precision
+    iso = date.isoformat()
+    return {"day": iso, "month": iso[:7], "year": iso[:4]}[precision], precision
 
 
 def _coarsest(*precisions: str) -> str:

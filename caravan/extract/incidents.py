@@ -19,16 +19,16 @@ import heapq
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from caravan.extract.caseless import caseless
 from caravan.ingest.corpus import Article
 from caravan.extract.dates import DateMention, find_anchored, find_dates, publication_date, shift_date
 from caravan.extract.numbers import VAGUE_NUMBERS, WORD_NUMBERS, parse_number, qualifier_before
 from caravan.extract.places import (STORY_COUNTRIES, City, Place, Region, citizen_adjective, country_name, demonym_country,
-                            find_places, gazetteer, may_name_city, may_name_region, reads_context)
+                            find_places, gazetteer, may_name_city, may_name_region, reads_regions_named)
 from caravan.extract.text import Span, paragraphs, sentences
 
 DEFAULT_COUNTRY = "RU"  # where this story's events happen when an article gives no other clue
@@ -204,8 +204,13 @@ _MORE_FIRST_WORDS = {"raid": "conducted conducting carried carrying launched", "
                      "travel_advisory": "issued published posted"}
 _FIRST_WORDS = {t: frozenset(openers.split()) | frozenset(_MORE_FIRST_WORDS.get(t, "").split())
                 for t, (openers, _) in _TRIGGERS.items()}
+# A first word -> the types whose patterns may begin with it, in the order they are tried.
+_TYPES_AT_FIRST_WORD = {w: tuple(t for t in _TRIGGERS if w in _FIRST_WORDS[t])
+                        for w in frozenset().union(*_FIRST_WORDS.values())}
 _MORE_FIRST_WORD = {type_: re.compile(rf"(?<![a-z])(?:{_words(words.split())})(?![a-z])")
                     for type_, words in _MORE_FIRST_WORDS.items()}
+# A word every match that opens so holds: "of" and "with" (in every other sentence) open only "of Slavic origin".
+_MORE_FIRST_WORDS_NEED = {"raid": "operation", "discrimination": "slavic", "travel_advisory": "advisory"}
 # The letters that lower-casing makes two characters of (İ), or that re's IGNORECASE reads as a letter a-z which
 # lower-casing does not make (ı, ſ): in a sentence without them, the lower-cased sentence keeps every offset, and a
 # pattern's first word is a run of a-z in it.
@@ -319,7 +324,8 @@ _COUNTRY_SUBJECT_GAP = re.compile(r"\s+(?:(?:has|have|had|also|reportedly|alread
 _SEPARATE = re.compile(r"\b(?:also|another|separate(?:ly)?|other|second|new|again)\b", _I)
 _SUBORDINATOR = re.compile(r"\b(?:after|before|since|until|following)\b", _I)
 _SUBORDINATOR_CUES = ("after", "before", "since", "until", "following")  # every subordinator holds one (caseless)
-_QUOTE_MARK = re.compile(r"[“”\"\n]")
+# A quote opens at “ or " and closes at the next ”, " or line break (a “ in it is a word of it), or at the end.
+_QUOTE = re.compile(r"[“\"]([^”\"\n]*)(?:[”\"\n]|\Z)")
 _DATELINE = re.compile(r"[A-Z][\w.’' /-]{1,40}?(?:,\s*[A-Z][\w. ]{1,30})?\s*(?:\([\w .]+\)\s*)?(?:[—–]|\s-{1,2})\s")
 
 # --- noun phrases: who, whom, how many ------------------------------------------------------------------------------
@@ -476,18 +482,14 @@ def _incidents(article: Article) -> list[dict]:
     text = article.text
     quotes = _quote_spans(text)
     mentions: list[_Mention] = []
-    for sent in sentences(text):
-        lower = sent.text.lower()
-        openers = [(w.start(), w.group()) for w in _OPENER_WORD.finditer(lower)]
-        if openers:
-            types = set().union(*(_TYPES_BY_WORD[w] for _, w in openers))
-            mentions += _sentence_mentions(text, sent, quotes, types, _first_words_at(lower, openers, types))
+    for sent, lower, openers in _opening_words(text):
+        types = set().union(*(_TYPES_BY_WORD[w] for _, w in openers))
+        mentions += _sentence_mentions(text, sent, quotes, types, _first_words_at(lower, openers, types))
     if not mentions:
         return []
-    default = _default_country(text, mentions)
-    story = _story_cities(text)
+    setting = _Setting(text, mentions)
     for m in mentions:
-        _locate(text, m, default, story, quotes)
+        _locate(text, m, setting, quotes)
         m.date = _nearest_date(text, m, article.published) or _anchored_date(text, m, article.published)
         if m.type == "terror_attack":
             _date_known_attack(text, m)
@@ -495,6 +497,30 @@ def _incidents(article: Article) -> list[dict]:
     lead_end = next((p.end for p in paragraphs(text)), 0)
     records = [_record(m, article.published) for m in _merge(mentions, lead_end)]
     return sorted(records, key=lambda r: (r["char_start"], r["type"], r["country"] or ""))
+
+
+def _opening_words(text: str) -> Iterator[tuple[Span, str, list[tuple[int, str]]]]:
+    """Each sentence that holds opening words, lower-cased, with its opening words and where each begins in it.
+
+    They are found in the whole lower-cased text at once, and are the sentence's own where lower-casing keeps
+    every offset (no İ) and no letter a-z stands just outside the sentence, to join a word of it; another sentence is
+    read on its own."""
+    lowered = text.lower() if "\u0130" not in text else None
+    found = [(w.start(), w.group()) for w in _OPENER_WORD.finditer(lowered)] if lowered is not None else []
+    starts = [pos for pos, _ in found]
+    for sent in sentences(text):
+        start, end = sent.start, sent.end
+        if lowered is None or "a" <= lowered[start - 1:start] <= "z" or "a" <= lowered[end:end + 1] <= "z":
+            lower = sent.text.lower()
+            openers = [(w.start(), w.group()) for w in _OPENER_WORD.finditer(lower)]
+        else:
+            first, last = bisect_left(starts, start), bisect_left(starts, end)
+            if first == last:
+                continue
+            lower = lowered[start:end]
+            openers = [(pos - start, word) for pos, word in found[first:last]]
+        if openers:
+            yield sent, lower, openers
 
 
 # --- sentences, quotes and clauses --------------------------------------------------------------------------------
@@ -513,18 +539,7 @@ class _Quotes:
 
 def _quote_spans(text: str) -> _Quotes:
     """Spans of quoted words (without the marks); a quote left open runs to the end of its paragraph."""
-    spans, open_at = [], None
-    for m in _QUOTE_MARK.finditer(text):
-        ch, i = m.group(), m.start()
-        if open_at is None:
-            if ch in "“\"":
-                open_at = i + 1
-        elif ch in "”\"\n":
-            spans.append((open_at, i))
-            open_at = None
-    if open_at is not None:
-        spans.append((open_at, len(text)))
-    return _Quotes(spans)
+    return _Quotes([m.span(1) for m in _QUOTE.finditer(text)])
 
 
 # --- what the event words of one sentence or clause ask of it, found once ---------------------------------------------
@@ -660,49 +675,66 @@ def _window(text: str, clause_start: int, pos: int, max_words: int = 12) -> str:
 @lru_cache(maxsize=256)  # an event word asks for its window whether it is an event, and again for its doer
 def _window_words(text: str, clause_start: int, pos: int) -> list[str]:
     before = text[max(clause_start, pos - 150):pos]
-    last = None
-    for last in _WINDOW_START.finditer(before):
-        pass
+    last = _last_window_start(before)
     if last is not None:
         before = before[last.end():]
     return before.split()
 
 
+def _last_window_start(before: str, tail: int = 40) -> re.Match | None:
+    """The last match of ``_WINDOW_START.finditer(before)``, looked for in its last ``tail`` characters first. Its
+    matches are a mark or a whole word, where they are wherever a search begins: the last one from any position
+    before it is the last one."""
+    for start in (max(0, len(before) - tail), 0):
+        last = None
+        for last in _WINDOW_START.finditer(before, start):
+            pass
+        if last is not None or start == 0:
+            return last
+    return None
+
+
 # --- event words in a sentence ------------------------------------------------------------------------------------
 def _first_words_at(lower: str, openers: list[tuple[int, str]], types: set[str]) -> list[tuple[int, str]]:
     """The first words of the patterns of ``types`` in a lower-cased sentence, and where each begins, in text order:
-    its opening words (``openers``), and the other first words where a type has them."""
-    more = [pattern for type_, pattern in _MORE_FIRST_WORD.items() if type_ in types]  # "of" only for "of Slavic origin"
+    its opening words (``openers``), and the other first words where a type has them and the sentence holds the word
+    their branches need (in a sentence without ``_UNLIKE_CASES``, the only one whose first words are read)."""
+    more = [pattern for type_, pattern in _MORE_FIRST_WORD.items()
+            if type_ in types and _MORE_FIRST_WORDS_NEED[type_] in lower]
     if not more:
         return openers
     return sorted(set(openers).union((w.start(), w.group()) for pattern in more for w in pattern.finditer(lower)))
 
 
 def _event_words(text: str, sent: Span, types: set[str], firsts: list[tuple[int, str]]) -> list[tuple[int, int, str]]:
-    """Where the patterns of ``types`` match in the sentence, each type's matches as its ``finditer`` gives them.
+    """Where the patterns of ``types`` match in the sentence, each type's matches as its ``finditer`` gives them: in
+    text order, the longest first where two begin at one place (in the order of the types where they end at one).
 
-    A match begins at one of its type's first words (``firsts``, offsets into the sentence): in a sentence without
-    ``_UNLIKE_CASES``, a pattern is tried only there, not at every character."""
-    patterns = [(type_, _TRIGGERS[type_][1]) for type_ in sorted(types, key=_TYPE_ORDER.__getitem__)]
+    A match begins at one of its type's first words (``firsts``, offsets into the sentence, in text order): in a
+    sentence without ``_UNLIKE_CASES``, a pattern is tried only there, not at every character."""
     if _UNLIKE_CASES.search(sent.text):
-        return [(m.start(), m.end(), type_) for type_, pattern in patterns
-                for m in pattern.finditer(text, sent.start, sent.end)]
-    found = []
-    for type_, pattern in patterns:
-        words, searched_to = _FIRST_WORDS[type_], sent.start  # finditer goes on from the end of its last match
+        found = [(m.start(), m.end(), type_) for type_ in sorted(types, key=_TYPE_ORDER.__getitem__)
+                 for m in _TRIGGERS[type_][1].finditer(text, sent.start, sent.end)]
+    else:
+        found = []
+        searched_to: dict[str, int] = {}  # of each type: finditer goes on from the end of its last match
         for offset, word in firsts:
             pos = sent.start + offset
-            if pos >= searched_to and word in words:
-                m = pattern.match(text, pos, sent.end)
-                if m:
-                    found.append((pos, m.end(), type_))
-                    searched_to = m.end()
+            for type_ in _TYPES_AT_FIRST_WORD[word]:
+                if type_ in types and pos >= searched_to.get(type_, pos):
+                    m = _TRIGGERS[type_][1].match(text, pos, sent.end)
+                    if m:
+                        found.append((pos, m.end(), type_))
+                        searched_to[type_] = m.end()
+    found.sort(key=lambda f: (f[0], f[0] - f[1]))  # stable: the types' order where two are alike
     return found
 
 
 def _sentence_mentions(text: str, sent: Span, quotes: _Quotes, types: set[str],
                        firsts: list[tuple[int, str]]) -> list[_Mention]:
-    found = sorted(_event_words(text, sent, types, firsts), key=lambda f: (f[0], f[0] - f[1]))
+    found = _event_words(text, sent, types, firsts)
+    if not found:
+        return []  # most sentences with an opening word: "set", "told", "only" open no event word there
     kept: list[tuple[int, int, str]] = []
     for f in found:  # the longest event word wins where two overlap ("stabbed to death" over "stabbed")
         if not kept or f[0] >= kept[-1][1]:  # in text order, the last one kept reaches furthest
@@ -957,9 +989,9 @@ def _group_ending(text: str) -> tuple[str | None, tuple[int, str] | None] | None
 
 def _first_group(text: str, end: int) -> re.Match | None:
     """``_GROUP_RE.search(text, 0, end)``, found in the lower-cased text where it reads every letter alike."""
-    if _UNLIKE_CASES.search(text):
+    if _UNLIKE_CASES.search(text, 0, end):
         return _GROUP_RE.search(text, 0, end)
-    m = _GROUP_LOWER.search(text.lower(), 0, end)
+    m = _GROUP_LOWER.search(text[:end].lower())  # the pattern reads no further than ``end``
     return m and _GROUP_RE.match(text, m.start(), end)
 
 
@@ -1088,8 +1120,9 @@ def _agent_named(text: str, start: int, end: int) -> tuple[str | None] | None:
 @lru_cache(maxsize=256)
 def _sentence_places(text: str, sent: Span) -> tuple[Place, ...]:
     start = _dateline_end(text, sent)
-    # the regions named in the article are looked for only where they may tell which town a name means
-    context = _regions(text) if reads_context(text, start, sent.end) else ()
+    # the regions named in the article are looked for only where they may tell which town a name means and one
+    # that would may be named in it
+    context = _regions(text) if reads_regions_named(text, start, sent.end) else ()
     return tuple(find_places(text, start, sent.end, context=context))
 
 
@@ -1213,6 +1246,22 @@ def _places_in(text: str, sent: Span, start: int | None = None, end: int | None 
     if start is None and end is None:
         return places
     return tuple(p for p in places if (start is None or p.start >= start) and (end is None or p.end <= end))
+
+
+class _Setting:
+    """Where the article's events are set, for those whose sentence names no scene: the default country and the
+    story's cities, found when a mention first asks (in most articles, every event's sentence names its place)."""
+
+    def __init__(self, text: str, mentions: list[_Mention]):
+        self.text, self.mentions = text, mentions
+
+    @cached_property
+    def country(self) -> str:
+        return _default_country(self.text, self.mentions)
+
+    @cached_property
+    def story(self) -> dict[str, Place]:
+        return _story_cities(self.text)
 
 
 def _default_country(text: str, mentions: list[_Mention]) -> str:
@@ -1366,7 +1415,7 @@ def _places_apart(text: str, sent: Span) -> bool:
     return all(a.end <= b.start for a, b in zip(places, places[1:]))
 
 
-def _locate(text: str, m: _Mention, default: str, story: dict[str, Place], quotes: _Quotes) -> None:
+def _locate(text: str, m: _Mention, setting: _Setting, quotes: _Quotes) -> None:
     """Place and country of the event: a city, region or "in <country>" near its word; else the city the story
     is set in, where the sentence names no other scene; else the default country."""
     if m.type == "travel_advisory":
@@ -1391,7 +1440,7 @@ def _locate(text: str, m: _Mention, default: str, story: dict[str, Place], quote
         m.country = doer.country
         return
     if nearest is None and not m.anaphoric:  # "the killing" is where the killing told before was
-        m.place = _inherited_city(text, m, default, story, quotes)
+        m.place = _inherited_city(text, m, setting, quotes)
         m.inherited = m.place is not None
     if nearest is not None:
         city = nearest if nearest.kind == "city" else scene.nearest(
@@ -1405,7 +1454,7 @@ def _locate(text: str, m: _Mention, default: str, story: dict[str, Place], quote
             region = scene.region_of(m.place)
             if region is not None:
                 m.place = replace(m.place, region=region)
-    m.country = m.place.country if m.place else default
+    m.country = m.place.country if m.place else setting.country
 
 
 def _last_match_end(pattern: re.Pattern, text: str, start: int, end: int) -> int:
@@ -1460,7 +1509,7 @@ def _country_subject(text: str, m: _Mention) -> Place | None:
     return None
 
 
-def _inherited_city(text: str, m: _Mention, default: str, story: dict[str, Place], quotes: _Quotes) -> Place | None:
+def _inherited_city(text: str, m: _Mention, setting: _Setting, quotes: _Quotes) -> Place | None:
     """The city of a sentence that names no scene: "the city's market" is the last city named, and an event told
     without a place is in the city the story is set in. Not in quoted speech, nor where the sentence speaks of a
     whole country ("Kazakhstan deported", "raids across the country")."""
@@ -1469,10 +1518,10 @@ def _inherited_city(text: str, m: _Mention, default: str, story: dict[str, Place
     if _names_a_country(text, m.sentence):
         return None
     if _found_in(_THE_CITY, m.sentence.text):
-        before = _last_city_before(text, m.sentence.start, default)
+        before = _last_city_before(text, m.sentence.start, setting.country)
         if before:
             return before
-    return story.get(default)
+    return setting.story.get(setting.country)
 
 
 @lru_cache(maxsize=256)
@@ -1592,7 +1641,7 @@ def _merge(mentions: list[_Mention], lead_end: int) -> list[_Mention]:
         lists = [by_type.get(t, []) for t in types] if placeless else [by_place.get((t, m.country), []) for t in types]
         events = lists[0] if len(lists) == 1 else heapq.merge(*lists, key=lambda g: g.number)
         same = [g for g in events if _compatible(g, probe)]
-        known = next((g for g in groups if m.known and any(x.known == m.known for x in g.mentions)), None)
+        known = next((g for g in groups if any(x.known == m.known for x in g.mentions)), None) if m.known else None
         if known is not None:
             target = known
         elif m.anaphoric:

@@ -92,8 +92,9 @@ _DESIGNATORS = ("oblast", "region", "province", "krai", "kray", "territory", "ob
 _ALT_NAME_RE = re.compile(r"[A-Z][a-z’'\-]+(?: [A-Z][a-z’'\-]+)*")
 _POSSESSIVE_RE = re.compile(r"[’']s?\.?$")
 # A capitalised word or an acronym ("U.S."), not inside a word: (?<![\w’'\-])(?:[A-Z]\.){2,}|(?<![\w’'\-])[^\W\d_a-z]...
-# written to open with a character class, which lets the search skip at once to where a match may start.
-_CAPITALISED_RE = re.compile(r"[^\W\d_a-z](?<![\w’'\-].)(?:(?<=[A-Z])\.(?:[A-Z]\.)+|[\w’'\-–]*\.?)")
+# written to open with a character class, which lets the search skip at once to where a match may start: A-Z or any
+# character beyond ASCII, a class read from a table (its first letter, [^\W\d_a-z], is then asked of those only).
+_CAPITALISED_RE = re.compile(r"[A-Z\x80-\U0010FFFF](?<=[^\W\d_a-z])(?<![\w’'\-].)(?:(?<=[A-Z])\.(?:[A-Z]\.)+|[\w’'\-–]*\.?)")
 _PREV_WORD_RE = re.compile(r"([^\W\d_][\w’'\-]*\.?)\s+$")
 _ACRONYM_RE = re.compile(r"(?:[^\W\d_]\.){2,}")
 _SHORT_NAME_RE = re.compile(r"(?:[A-Z]\.?){2,4}|[A-Z][a-z]{1,2}")
@@ -175,6 +176,9 @@ class Gazetteer:
         self._load_cities()
         # First words of all names: most capitalised words start none, and are skipped at once.
         self.first_words: dict[str, int] = {}  # first word of a name -> most words in a name starting so
+        # The first two words of the names of several ("the", "new" and "saint" open names of two and more words,
+        # but few of the words that follow them in a text).
+        self.two_words: set[tuple[str, str]] = set()
         for keys in (self.region_keys, self.country_keys, self.city_keys):
             for key in keys:
                 if " " not in key:  # most names are one word
@@ -182,6 +186,7 @@ class Gazetteer:
                     continue
                 words = key.split(" ")
                 self.first_words[words[0]] = max(self.first_words.get(words[0], 0), len(words))
+                self.two_words.add((words[0], words[1]))
 
     def _load_regions(self) -> None:
         path = resources.files("caravan") / "data" / "admin1_regions.csv"
@@ -376,6 +381,9 @@ def _names(text: str, start: int, end: int) -> tuple[_Name, ...]:
             if not nxt:
                 break
             ends.append(nxt.end())
+            if len(ends) == 2 and not _may_open_name(m.group(), nxt.group()):
+                del ends[1]  # "The police": no name of two words or more opens so
+                break
         for n in range(len(ends), 0, -1):
             found = _lookup(text, ws, ends[n - 1])
             if found:
@@ -454,6 +462,14 @@ def _classify(surface: str) -> tuple[int, str, str, bool] | None:
     return None
 
 
+def _may_open_name(first: str, second: str) -> bool:
+    """Whether two words parted by a space may open a name of two words or more: False only where both are plain
+    words of letters a-z, whose keys are the words lower-cased ("saint" for "St"), and no name opens with those."""
+    if not (first.isalpha() and first.isascii() and second.isalpha() and second.isascii()):
+        return True
+    return (_first_word(first), second.lower()) in gazetteer().two_words
+
+
 @lru_cache(maxsize=65536)
 def _name_words(token: str) -> int:
     """The most words of a known name that starts with this capitalised word; 0 if none does."""
@@ -509,22 +525,113 @@ def reads_context(text: str, start: int, end: int, focus: tuple[str, ...] = STOR
     """Whether regions of the gazetteer named elsewhere (``context``) may change what ``find_places(text, start, end)``
     finds: they tell which of several towns of one name is meant, and change it only where a town in one of them
     is not the one meant without them."""
+    return bool(_regions_of_towns_not_meant(text, start, end, focus))
+
+
+def reads_regions_named(text: str, start: int, end: int, focus: tuple[str, ...] = STORY_COUNTRIES) -> bool:
+    """Whether the regions named elsewhere in ``text`` may change what ``find_places(text, start, end)`` finds: as
+    ``reads_context``, where one of the regions that could change it may be named in the text at all (in most
+    articles none is)."""
+    return any(_may_be_named(text, admin1) for admin1 in _regions_of_towns_not_meant(text, start, end, focus))
+
+
+def _regions_of_towns_not_meant(text: str, start: int, end: int, focus: tuple[str, ...]) -> set[tuple[str, str]]:
+    """The regions (as admin1 codes) of the gazetteer that hold a town of a name of the span other than the one meant
+    without them: only a region named elsewhere that is one of them changes which town a name means."""
     gaz = gazetteer()
     hits = _hits(text, start, end)
-    admin1s, countries = _named_with(hits)
+    admin1s, countries = _named_in(text, start, end)
+    others: set[tuple[str, str]] = set()
     for h in hits:
         if h.kind == "city" and len(gaz.city_keys[h.key]) > 1 and _may_name_a_city(h):
             towns = gaz.city_keys[h.key]
             meant = _best_city_of(towns, admin1s, frozenset(), countries, focus)
-            if any(town is not meant and (town.country, town.admin1) in gaz.regions for town in towns):
-                return True
-    return False
+            others.update((town.country, town.admin1) for town in towns
+                          if town is not meant and (town.country, town.admin1) in gaz.regions)
+    return others
+
+
+@lru_cache(maxsize=256)
+def _may_be_named(text: str, admin1: tuple[str, str]) -> bool:
+    """Whether ``find_places`` may find the region in some span of ``text``; False only where it finds it in none. A
+    region is found by a name of its own, whose key is then in the folded text, or as "<a town of it> regional"."""
+    folded = _folded(text)
+    if any(key in folded or (key.startswith("saint ") and "st " + key[6:] in folded)
+           for key in _region_key_lists().get(admin1, ())):
+        return True
+    return any((town.country, town.admin1) == admin1 for word in _words_before_regional(text)
+               for town in _towns_ending(word))
+
+
+_REGIONAL_RE = re.compile(r" (?i:regional)")
+_WORD_CHARS = "’'-–."  # with letters, digits and "_", the characters of a name's words (_WORD_RE)
+
+
+@lru_cache(maxsize=16)
+def _words_before_regional(text: str) -> frozenset[str]:
+    """The last word of the key of every name that may stand just before " regional" (parted by one space, as a name's
+    words are), read from the run of word characters before it as each word it holds reads, with its possessive or
+    period cut ("U.S.Moscow’s" may end in "Moscow’s", after a period, where a name may begin)."""
+    words = set()
+    for m in _REGIONAL_RE.finditer(text):
+        first = m.start()
+        while first > 0 and (text[first - 1].isalnum() or text[first - 1] == "_" or text[first - 1] in _WORD_CHARS):
+            first -= 1
+        run = text[first:m.start()]
+        for i in [0] + [j + 1 for j, ch in enumerate(run) if ch in ".–"]:
+            surface = run[i:]
+            possessive = _POSSESSIVE_RE.search(surface)
+            key = fold(surface[:possessive.start()] if possessive else surface.rstrip("."))
+            if key:
+                words.add(key.rsplit(" ", 1)[-1])
+    return frozenset(words)
+
+
+def _towns_ending(word: str) -> Iterable[City]:
+    """The towns whose key ends with ``word``."""
+    return [*gazetteer().city_keys.get(word, ()), *_towns_by_last_word().get(word, ())]
+
+
+@lru_cache(maxsize=1)
+def _towns_by_last_word() -> dict[str, list[City]]:
+    """The last word of a key of several words -> the towns of those keys."""
+    towns: dict[str, list[City]] = {}
+    for key, cities in gazetteer().city_keys.items():
+        if " " in key:
+            towns.setdefault(key.rsplit(" ", 1)[-1], []).extend(cities)
+    return towns
+
+
+@lru_cache(maxsize=16)
+def _folded(text: str) -> str:
+    """The text as ``fold`` reads the names in it (but for "st" as "saint"): the key of a name of ASCII letters is
+    in it. Characters beyond ASCII are dropped, which runs some words together: that only adds."""
+    spaced = " ".join(unicodedata.normalize("NFKD", text).split())  # as fold, which splits after the decomposition
+    for mark in "’'`ʼ‘.":
+        spaced = spaced.replace(mark, "")
+    for dash in "-–—":
+        spaced = spaced.replace(dash, " ")
+    return " ".join(spaced.encode("ascii", "ignore").decode("ascii").lower().split())
+
+
+@lru_cache(maxsize=1)
+def _region_key_lists() -> dict[tuple[str, str], list[str]]:
+    """The region of each admin1 code -> the keys of its names."""
+    keys: dict[tuple[str, str], list[str]] = {}
+    for key, region in gazetteer().region_keys.items():
+        keys.setdefault((region.country, region.admin1), []).append(key)
+    return keys
 
 
 def _named_with(names: tuple[_Name, ...] | tuple[_Hit, ...]) -> tuple[frozenset, set[str]]:
     """The regions (as ``_admin1s``) and countries named in a span: a name shared by several towns is read by
     them first."""
     return _admin1s(_regions_hit(names)), {gazetteer().country_keys[n.key] for n in names if n.kind == "country"}
+
+
+@lru_cache(maxsize=512)  # asked whether to read the regions named elsewhere, and again to find the places
+def _named_in(text: str, start: int, end: int) -> tuple[frozenset, set[str]]:
+    return _named_with(_hits(text, start, end))
 
 
 def _regions_hit(names: tuple[_Name, ...]) -> set[Region]:
@@ -544,7 +651,7 @@ def _resolve(text: str, start: int, end: int, focus: tuple[str, ...], known: fro
     once)."""
     gaz = gazetteer()
     hits = _hits(text, start, end)
-    admin1s, countries = _named_with(hits)
+    admin1s, countries = _named_in(text, start, end)
     places = []
     for h in hits:
         if h.kind == "region":

@@ -199,4 +199,97 @@ def test_the_event_words_of_some_types_are_tried_at_their_first_words(text, type
     firsts = incidents._first_words_at(lower, openers, types)
     plain = [(m.start(), m.end(), type_) for type_, (_, pattern) in incidents._TRIGGERS.items() if type_ in types
              for m in pattern.finditer(text)]
-    assert incidents._event_words(text, Span(0, len(text), text), types, firsts) == plain
+    # in text order, the longest first at one place (a stable sort: the types' order where two are alike)
+    assert incidents._event_words(text, Span(0, len(text), text), types, firsts) == \
+        sorted(plain, key=lambda f: (f[0], f[0] - f[1]))
+
+
+WINDOW_WORDS = ["police", "that", "thatch", "which", "who", "whom", "whose", "because", "after", "when", "where", "as",
+                "ask", "before", "since", "although", "though", "while", "While", "WHILE", "and", "band", "but", "said",
+                "says", "x", ",", ";", ":", "(", "“", "”", '"', "—", "–", "-", "’", "é", "1"]
+
+
+@SETTINGS
+@given(texts(WINDOW_WORDS, most=40), st.integers(min_value=1, max_value=60))
+def test_the_last_start_of_a_window_is_the_plain_patterns(text, tail):
+    plain = None
+    for plain in incidents._WINDOW_START.finditer(text):
+        pass
+    last = incidents._last_window_start(text, tail)
+    assert (last and last.span()) == (plain and plain.span())
+
+
+def plain_quote_spans(text: str) -> list[tuple[int, int]]:
+    """Quoted spans read mark by mark: a quote opens at “ or " and closes at the next ”, " or line break."""
+    spans, open_at = [], None
+    for i, ch in enumerate(text):
+        if open_at is None:
+            if ch in "“\"":
+                open_at = i + 1
+        elif ch in "”\"\n":
+            spans.append((open_at, i))
+            open_at = None
+    if open_at is not None:
+        spans.append((open_at, len(text)))
+    return spans
+
+
+@SETTINGS
+@given(texts(["“", "”", '"', "\n", "said", "police", "x", "„", "«"], most=40))
+def test_the_quoted_spans_are_read_mark_by_mark(text):
+    assert incidents._quote_spans(text).spans == plain_quote_spans(text)
+
+
+OPENING_TEXT_WORDS = ["Police", "attacked", "attacks", "raided", "the", "market", "set", "fire", "İstanbul", "Kelvin",
+                      "\u212aILLED", "killed.", "arrested.Police", "x", "deported", "“Migrants", "were", "beaten”",
+                      "said.", "Mr.", "Moscow."]
+
+
+@SETTINGS
+@given(texts(OPENING_TEXT_WORDS, most=25), st.lists(st.integers(min_value=0, max_value=300), max_size=8))
+def test_the_opening_words_of_each_sentence_are_its_own(text, cuts):
+    # sentences cut anywhere, even inside a word: a word of the text is not one of a sentence cut through it
+    from caravan.extract.text import Span
+
+    bounds = sorted({0, len(text), *(min(c, len(text)) for c in cuts)})
+    spans = tuple(Span(s, e, text[s:e]) for s, e in zip(bounds, bounds[1:]) if s < e)
+    plain = []
+    for sent in spans:
+        lower = sent.text.lower()
+        openers = [(w.start(), w.group()) for w in incidents._OPENER_WORD.finditer(lower)]
+        if openers:
+            plain.append((sent, lower, openers))
+    original = incidents.sentences
+    incidents.sentences = lambda _: spans
+    try:
+        assert list(incidents._opening_words(text)) == plain
+    finally:
+        incidents.sentences = original
+
+
+SETTING_TEXTS = [
+    "BISHKEK — Police in Bishkek detained 12 migrants on Monday.\n\nThe detained men were taken to a station. "
+    "Officers beat two of them, their lawyers said. Bishkek police declined to comment.",
+    "Three Tajik workers were beaten in Moscow on May 2.\n\nThe attackers fled. Police arrested two men in Tver.",
+    "Unknown persons set fire to a hostel where migrants lived.\n\nNo one was hurt, officials said.",
+    "Kazakhstan deported 300 migrants last year.\n\nIn the city, raids continued. Police raided a market in Almaty.",
+]
+
+
+def test_the_setting_found_when_first_asked_is_the_one_found_first():
+    # the default country and the story's cities, found only when a mention asks, as when found for every article
+    from tests.extract.test_incidents import _article
+
+    articles = [_article(text) for text in SETTING_TEXTS]
+    lazy = [incidents.extract_incidents(a) for a in articles]
+    original = incidents._Setting.__init__
+
+    def eager(self, text, mentions):
+        original(self, text, mentions)
+        assert self.country and self.story is not None  # found before any mention asks
+
+    incidents._Setting.__init__ = eager
+    try:
+        assert [incidents.extract_incidents(a) for a in articles] == lazy
+    finally:
+        incidents._Setting.__init__ = original
