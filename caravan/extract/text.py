@@ -6,7 +6,7 @@ spaCy's rule-based English tokenizer and sentencizer: no model weights, so it wo
 from __future__ import annotations
 
 import re
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import NamedTuple
 
 import spacy
@@ -128,41 +128,8 @@ def _word_tokens(word: str) -> tuple[tuple[bool, bool, int], ...]:
                  for orth, is_punct, idx in nlp().make_doc(word).to_array([ORTH, IS_PUNCT, IDX]).tolist())
 
 
-def _next_mark(text: str):
-    """A function of a position that gives where the next end mark of ``text`` is at or after it (-1: none)."""
-    if text.isascii() and "!" not in text and "?" not in text:
-        return partial(text.find, ".")  # "." is its only end mark: found by a plain search, faster than a class
-    bmp, every = _final_marks()
-    final_mark = every if not text.isascii() and _ASTRAL.search(text) else bmp
-
-    def search(pos: int) -> int:
-        m = final_mark.search(text, pos)
-        return -1 if m is None else m.start()
-    return search
-
-
 def _sentence_bounds_of_words(text: str) -> list[tuple[int, int]]:
-    if not text:
-        return []
-    n, next_mark = len(text), _next_mark(text)
-    starts, pos = [0], 0
-    while (at := next_mark(pos)) >= 0:
-        i, seen_final = text.rfind(" ", 0, at) + 1, False
-        while i < n:  # the word with the end mark, and the words after it up to the next sentence's first token
-            j = text.find(" ", i)
-            j = n if j < 0 else j
-            for is_final, is_punct, idx in _word_tokens(text[i:j]):
-                if is_final:
-                    seen_final = True
-                elif seen_final and not is_punct:
-                    starts.append(i + idx)
-                    seen_final = False
-            i = j + 1
-            if not seen_final:
-                break
-        pos = i
-    ends = [s - 1 if text[s - 1] == " " else s for s in starts[1:]] + [n]
-    return list(zip(starts, ends))
+    return _sentence_bounds_between(text, 0, len(text), _next_mark_between(text)) if text else []
 
 
 def _sentence_bounds_of_tokens(text: str) -> list[tuple[int, int]]:
@@ -223,9 +190,10 @@ def _single_spaces(text: str) -> bool:
 
 
 def _next_mark_between(text: str):
-    """``_next_mark`` of every paragraph of ``text`` at once, as a function of a position and the paragraph's end: it
-    searches as ``_next_mark`` does for the whole text, which finds the same marks in each paragraph (an ASCII text
-    without "!" or "?" has only periods; the class with astral marks finds those of the other class too)."""
+    """Where the next end mark of ``text`` is at or after a position and before a paragraph's end (-1: none), for
+    every paragraph at once: it searches as it would the whole text, which finds the same marks in each paragraph
+    (an ASCII text without "!" or "?" has only periods; the class with astral marks finds those of the other class
+    too)."""
     if text.isascii() and "!" not in text and "?" not in text:
         find = text.find
 
