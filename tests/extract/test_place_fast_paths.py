@@ -107,3 +107,9 @@ def test_a_region_named_by_its_city_before_regional_is_read():
         assert places.reads_regions_named(text, 0, end)
         context = named if places.reads_regions_named(text, 0, end) else ()
         assert places.find_places(text, 0, end, context=context) == plain
+
+
+def test_every_region_key_is_ascii():
+    # _may_be_named looks for a region's key in the text folded to ASCII: a key with a letter beyond ASCII would never
+    # be found there, and the regions named elsewhere would be left unread where they matter.
+    assert all(key.isascii() for key in places.gazetteer().region_keys)
