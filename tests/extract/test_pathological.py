@@ -160,3 +160,17 @@ def test_worker_processes_set_aside_an_article_past_its_budget(slow_extractor):
     [(batch, records, quarantined)] = extract_batches([articles + [slow]], workers=2, time_budget=0.5)
     assert quarantined == {"slow": budget_reason(0.5)}
     assert records == extract_corpus(articles, workers=1)
+
+
+@pytest.mark.parametrize("variant", [{"i": "ı"}, {"i": "İ", "I": "İ"}, {"s": "ſ"}], ids=["ı", "İ", "ſ"])
+def test_letters_a_pattern_ignoring_case_reads_as_ascii_stop_no_extractor(variant):
+    # A word such a pattern matched and then looked up by str.lower stopped the article's extraction three times
+    # (KeyError, StopIteration): every extractor must read the project's test articles, and sentences of the phrasings
+    # that were looked up so, with those letters.
+    own = article_of("Remittances fell 5% in April last year and rose in March, the central bank said. In excess of "
+                     "500 migrants were detained in Moscow on March 3, according to him. “We are afraid,” said Ivan "
+                     "Petrov, a lawyer, in an interview with the BBC.\n", "own-sentences")
+    for article in [own, *iter_corpus(REPO / "tests" / "data" / "synthetic" / "corpus")]:
+        text = article.text.translate(str.maketrans(variant))
+        records = extract_article(article_of(text, article.article_id))
+        _well_formed(text, records)
