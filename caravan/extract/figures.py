@@ -17,7 +17,7 @@ import pycountry
 
 from caravan.ingest.corpus import Article
 from caravan.extract.numbers import MONTH_NAMES, WORD_NUMBERS, qualifier_before, scaled_value
-from caravan.extract.caseless import caseless
+from caravan.extract.caseless import caseless, lowered
 from caravan.extract.speakers import word_first
 from caravan.extract.text import Span, sentences
 
@@ -29,19 +29,11 @@ def _may_find(pattern: re.Pattern, text: str) -> bool:
     words = _NEEDED_WORDS.get(pattern)
     if words is None:
         return True
-    folded = _folded(text)
+    folded = caseless(text)
     for word in words:
         if word in folded:
             return True
     return False
-
-
-def _folded(text: str) -> str:
-    """``caseless(text)``, quicker: a text without the letters it makes ASCII letters (most texts) is just lower-cased,
-    where ``caseless`` translates every non-ASCII text, at ten times the cost of lower-casing it."""
-    if text.isascii() or ("İ" not in text and "ı" not in text and "ſ" not in text):
-        return text.lower()
-    return caseless(text)
 
 
 # --- Numbers with a unit ---------------------------------------------------------------------------
@@ -344,21 +336,14 @@ _ECONOMIC_RE = re.compile(
 )
 
 
-def _folded_copy(pattern: re.Pattern) -> re.Pattern:
-    """``pattern``, which ignores case, with its letters in lower case and not ignoring case: it finds in the folded
-    text (``_folded``) what ``pattern`` finds in the text, at the same places, at about half the cost (re ignoring
-    case compares every letter in both cases). Escapes ("\\S") and group names' "(?P" keep their capitals."""
-    return re.compile(re.sub(r"(?<!\\)(?<!\(\?)[A-Z]", lambda m: m.group().lower(), pattern.pattern))
-
-
-_ECONOMIC_FOLDED = _folded_copy(_ECONOMIC_RE)
+_ECONOMIC_FOLDED = lowered(_ECONOMIC_RE)
 _VOTE_RE = re.compile(r"\b(?:vote[sd]?|voting|ballots?|turnout|elect)", re.IGNORECASE)
 
 
 def _economic(text: str) -> bool:
     """Whether ``_ECONOMIC_RE`` finds a word in ``text``: its lower-case copy searched in the folded text, at half
     the cost."""
-    return _ECONOMIC_FOLDED.search(_folded(text)) is not None
+    return _ECONOMIC_FOLDED.search(caseless(text)) is not None
 
 # --- Periods --------------------------------------------------------------------------------------
 
@@ -386,8 +371,8 @@ _RELATIVE_REACH = 25  # how far a relative period reaches either side of its hin
 _RELATIVE_HINT = re.compile(r"\b(?:years?|months|month|now|currently|present|nowadays|week|last|quarter|half)\b",
                             re.IGNORECASE)
 # Both as they read the folded text.
-_RELATIVE_PERIOD_FOLDED = _folded_copy(_RELATIVE_PERIOD)
-_RELATIVE_HINT_FOLDED = _folded_copy(_RELATIVE_HINT)
+_RELATIVE_PERIOD_FOLDED = lowered(_RELATIVE_PERIOD)
+_RELATIVE_HINT_FOLDED = lowered(_RELATIVE_HINT)
 # Spans of several years have no single period ("in recent years", "over the past 17 years"): a figure
 # there gets none, and does not take one from elsewhere in the sentence.
 _SEVERAL_YEARS = re.compile(
@@ -796,7 +781,7 @@ def _periods(text: str, published: str | None) -> list[tuple[int, int, str | Non
     year = _published_year(published)
     out = _year_periods(text)
     months = _bare_month_periods(text, published, year) if year and _MONTH_NAME.search(text) else []
-    folded = _folded(text) if year else ""
+    folded = caseless(text) if year else ""
     hint = (_RELATIVE_HINT_FOLDED.search(folded)
             if year and any(word in folded for word in _NEEDED_WORDS[_RELATIVE_HINT]) else None)
     if hint:
@@ -863,9 +848,9 @@ def _bare_month_periods(text: str, published: str, year: int) -> list[tuple[int,
 def _relative_matches(text: str, first_hint: int = 0, folded: str | None = None) -> list[re.Match]:
     """_RELATIVE_PERIOD's matches, each read only near one of its hint words (the pattern is slow to try at
     every position of a sentence); the first hint word is at or after ``first_hint``. Both patterns are searched in
-    lower case in the folded text (``folded``: ``_folded(text)``), where they find what they find in the text, at
+    lower case in the folded text (``folded``: ``caseless(text)``), where they find what they find in the text, at
     the same places, faster; the match is then taken from the text at its place."""
-    folded = _folded(text) if folded is None else folded
+    folded = caseless(text) if folded is None else folded
     found: list[re.Match] = []
     last_end = 0
     for hint in _RELATIVE_HINT_FOLDED.finditer(folded, first_hint):

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
-from caravan.extract.caseless import caseless
+from caravan.extract.caseless import UNLIKE_CASES as _UNLIKE_CASES, caseless, lowered
 from caravan.ingest.corpus import Article
 from caravan.extract.dates import DateMention, find_anchored, find_dates, publication_date, shift_date
 from caravan.extract.numbers import VAGUE_NUMBERS, WORD_NUMBERS, parse_number, qualifier_before
@@ -55,18 +55,6 @@ def _words(words: Iterable[str], shortest: bool = False) -> str:
         return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
     return build(trie)
-
-
-def _lowered(pattern: re.Pattern) -> re.Pattern:
-    """A pattern that ignores case, made to match lower-cased text in the same places, without ignoring case: re tries
-    each branch of an alternation that ignores case at every character, and otherwise only those that open with the
-    character. It matches as ``pattern`` where lower-casing reads every letter as re's IGNORECASE does (a text without
-    ``_UNLIKE_CASES``): it has the same branches, in the same order, with lower-case letters."""
-    assert pattern.flags & re.IGNORECASE and "(?-i" not in pattern.pattern
-    # a letter lower-cased; an escape (\S) and the "(?P" of a named group kept
-    source = re.sub(r"\\.|\(\?P|[A-Z]", lambda m: m.group().lower() if len(m.group()) == 1 else m.group(),
-                    pattern.pattern)
-    return re.compile(source, pattern.flags & ~re.IGNORECASE)
 
 
 # --- event words --------------------------------------------------------------------------------------------------
@@ -211,10 +199,6 @@ _MORE_FIRST_WORD = {type_: re.compile(rf"(?<![a-z])(?:{_words(words.split())})(?
                     for type_, words in _MORE_FIRST_WORDS.items()}
 # A word every match that opens so holds: "of" and "with" (in every other sentence) open only "of Slavic origin".
 _MORE_FIRST_WORDS_NEED = {"raid": "operation", "discrimination": "slavic", "travel_advisory": "advisory"}
-# The letters that lower-casing makes two characters of (İ), or that re's IGNORECASE reads as a letter a-z which
-# lower-casing does not make (ı, ſ): in a sentence without them, the lower-cased sentence keeps every offset, and a
-# pattern's first word is a run of a-z in it.
-_UNLIKE_CASES = re.compile("[\u0130\u0131\u017f]")
 # Forms of the event word: a base verb or participle can be a plan ("to arrest", "could be deported").
 _BASE_FORM = re.compile(r"beat|attack|arrest|raid|threaten|protest|rally|assault|murder|harass|insult|expel|detain|evict"
                         r"|deport|torch|punch|stab|kill|sweep", _I)
@@ -363,7 +347,7 @@ _GROUP_RE = re.compile(
     rf"\b(?:(?P<num>{_NUM})\s+(?:of\s+(?:the\s+)?)?)?(?:(?P<one>an?|one)\s+)?(?:\d{{1,3}}-year-old\s+)?"
     rf"(?P<np>(?:{_DEMONYM}(?:,\s+|\s+(?:and|or)\s+))*(?:{_GROUP_MOD}\s+){{0,3}}{_GROUP_HEAD}"
     rf"(?:\s+of\s+{_DEMONYM}\s+(?:origin|descent|nationality)|\s+from\s+(?:Central\s+Asia|[A-Z][a-z]+stan))?)\b", _I)
-_GROUP_LOWER = _lowered(_GROUP_RE)
+_GROUP_LOWER = lowered(_GROUP_RE)
 _SINGULAR_HEAD = re.compile(rf"\b{_words(_SINGULAR_HEADS)}$")
 _ACTOR_RE = re.compile(rf"\b(?:(?i:a\s+)?(?i:group)\s+of\s+)?(?P<np>(?:(?i:{_words(_ACTOR_MODS)})\s+|[A-Z][a-z]+\s+){{0,2}}"
                        rf"(?i:{_words(_ACTOR_HEADS)}))\b")
@@ -505,19 +489,19 @@ def _opening_words(text: str) -> Iterator[tuple[Span, str, list[tuple[int, str]]
     They are found in the whole lower-cased text at once, and are the sentence's own where lower-casing keeps
     every offset (no İ) and no letter a-z stands just outside the sentence, to join a word of it; another sentence is
     read on its own."""
-    lowered = text.lower() if "\u0130" not in text else None
-    found = [(w.start(), w.group()) for w in _OPENER_WORD.finditer(lowered)] if lowered is not None else []
+    lower_text = text.lower() if "\u0130" not in text else None
+    found = [(w.start(), w.group()) for w in _OPENER_WORD.finditer(lower_text)] if lower_text is not None else []
     starts = [pos for pos, _ in found]
     for sent in sentences(text):
         start, end = sent.start, sent.end
-        if lowered is None or "a" <= lowered[start - 1:start] <= "z" or "a" <= lowered[end:end + 1] <= "z":
+        if lower_text is None or "a" <= lower_text[start - 1:start] <= "z" or "a" <= lower_text[end:end + 1] <= "z":
             lower = sent.text.lower()
             openers = [(w.start(), w.group()) for w in _OPENER_WORD.finditer(lower)]
         else:
             first, last = bisect_left(starts, start), bisect_left(starts, end)
             if first == last:
                 continue
-            lower = lowered[start:end]
+            lower = lower_text[start:end]
             openers = [(pos - start, word) for pos, word in found[first:last]]
         if openers:
             yield sent, lower, openers

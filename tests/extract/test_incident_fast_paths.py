@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from caravan.extract import incidents
+from caravan.extract.caseless import lowered as caseless_lowered
 
 SETTINGS = settings(max_examples=300, deadline=None)
 ODD_LETTERS = ["ſ", "ı", "İ", "K", "x", "é"]  # the Kelvin sign lower-cases to "k", as re reads it
@@ -46,7 +47,7 @@ def test_the_first_and_last_people_named_are_the_plain_patterns(text, end):
 
 
 def test_a_lowered_pattern_keeps_escapes_and_group_names():
-    lowered = incidents._lowered(re.compile(r"(?P<Name>\S+)\s+[A-Z]\b", re.IGNORECASE))
+    lowered = caseless_lowered(re.compile(r"(?P<Name>\S+)\s+[A-Z]\b", re.IGNORECASE))
     assert lowered.pattern == r"(?P<name>\S+)\s+[a-z]\b" and not lowered.flags & re.IGNORECASE
 
 
