@@ -18,7 +18,7 @@ import pycountry
 from caravan.ingest.corpus import Article
 from caravan.extract.numbers import MONTH_NAMES, WORD_NUMBERS, qualifier_before, scaled_value
 from caravan.extract.caseless import caseless, lowered
-from caravan.extract.speakers import word_first
+from caravan.extract.alternation import word_first
 from caravan.extract.text import Span, sentences
 
 _S = r"[^\S\n]"  # white space that stays inside a paragraph

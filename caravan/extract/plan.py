@@ -15,9 +15,9 @@ from caravan.store.tables import EXTRACTED, shapes
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 # The code and data whose change can change any extracted record.
-_EXTRACTION_SOURCES = tuple(f"extract/{name}.py" for name in ("records", "text", "numbers", "caseless", "quotes",
-                                                               "speakers", "incidents", "places", "dates", "figures")) + (
-    "store/vocabularies.py", "common/ids.py")
+_EXTRACTION_SOURCES = tuple(f"extract/{name}.py" for name in (
+    "records", "text", "numbers", "caseless", "alternation", "quotes", "speakers", "incidents", "places", "dates",
+    "figures")) + ("store/vocabularies.py", "common/ids.py")
 
 
 @lru_cache(maxsize=1)

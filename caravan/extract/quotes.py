@@ -31,10 +31,11 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import islice
 
+from caravan.extract.alternation import by_first_letter
 from caravan.extract.caseless import caseless
 from caravan.ingest.corpus import Article
 from caravan.extract.speakers import (
-    DATELINE, ORG_WORDS, PERSON_NOUNS, ROLES, Entity, Roster, Run, apposition, build_roster, by_first_letter,
+    DATELINE, ORG_WORDS, PERSON_NOUNS, ROLES, Entity, Roster, Run, apposition, build_roster,
     find_medium, last_sentence_start, person_head, prefix_description, sentence_end,
 )
 from caravan.extract.text import Span, paragraphs, sentences
