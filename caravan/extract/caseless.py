@@ -23,6 +23,13 @@ def caseless(text: str) -> str:
     return text.translate(_TO_ASCII).lower()
 
 
+def holds_any(text: str, words) -> bool:
+    """Whether ``text``, read as a pattern ignoring case reads it, holds one of the lower-case ASCII ``words``: a cheap
+    test before a pattern each of whose matches holds one."""
+    folded = caseless(text)
+    return any(word in folded for word in words)
+
+
 def lowered(pattern: re.Pattern) -> re.Pattern:
     """A pattern that ignores case, made to match lower-cased text in the same places, without ignoring case: re tries
     each branch of an alternation that ignores case at every character, and otherwise only those that open with the

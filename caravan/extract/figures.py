@@ -17,7 +17,7 @@ import pycountry
 
 from caravan.ingest.corpus import Article
 from caravan.extract.numbers import MONTH_NAMES, WORD_NUMBERS, qualifier_before, scaled_value
-from caravan.extract.caseless import caseless, lowered
+from caravan.extract.caseless import caseless, holds_any, lowered
 from caravan.extract.alternation import word_first
 from caravan.extract.text import Span, sentences
 
@@ -27,13 +27,7 @@ def _may_find(pattern: re.Pattern, text: str) -> bool:
     """A cheap test before ``pattern``: whether ``text`` holds one of the words each of its matches holds (those of
     _NEEDED_WORDS), read in the folded text; true for a pattern without such words."""
     words = _NEEDED_WORDS.get(pattern)
-    if words is None:
-        return True
-    folded = caseless(text)
-    for word in words:
-        if word in folded:
-            return True
-    return False
+    return words is None or holds_any(text, words)
 
 
 # --- Numbers with a unit ---------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
-from caravan.extract.caseless import UNLIKE_CASES as _UNLIKE_CASES, caseless, lowered
+from caravan.extract.caseless import UNLIKE_CASES as _UNLIKE_CASES, holds_any, lowered
 from caravan.ingest.corpus import Article
 from caravan.extract.dates import DateMention, find_anchored, find_dates, publication_date, shift_date
 from caravan.extract.numbers import VAGUE_NUMBERS, WORD_NUMBERS, parse_number, qualifier_before
@@ -556,10 +556,7 @@ _CUES: dict[re.Pattern, tuple[str, ...]] = {
 def _may_occur(pattern: re.Pattern, text: str, start: int, end: int) -> bool:
     """False where ``pattern`` cannot occur in text[start:end], as it holds none of the pattern's cues."""
     cues = _CUES.get(pattern)
-    if cues is None:
-        return True
-    words = caseless(text[start:end])
-    return any(cue in words for cue in cues)
+    return cues is None or holds_any(text[start:end], cues)
 
 
 def _found_before(pattern: re.Pattern, text: str, start: int, end: int, pos: int) -> bool:
@@ -1596,8 +1593,7 @@ def _dates_at(text: str, published: str | None, start: int, end: int) -> tuple[l
 @lru_cache(maxsize=256)
 def _subordinators(text: str, start: int, end: int) -> tuple[list[int], list[int]]:
     """Where "after", "before", "since", ... start and end in text[start:end], in text order."""
-    words = caseless(text[start:end])
-    if not any(cue in words for cue in _SUBORDINATOR_CUES):  # most sentences: no search
+    if not holds_any(text[start:end], _SUBORDINATOR_CUES):  # most sentences: no search
         return [], []
     spans = [w.span() for w in _SUBORDINATOR.finditer(text, start, end)]
     return [s for s, _ in spans], [e for _, e in spans]
