@@ -8,7 +8,9 @@ For each size N it generates N synthetic articles (caravan.synthetic, timed apar
 - a full ``caravan build`` in a fresh subprocess: wall time, CPU use and peak RSS (the largest process,
   from wait4, and the whole process tree, sampled every 0.2 s);
 - an incremental build into the same warehouse after adding N/100 new articles dated over the archive's years (a
-  backfill), then another after adding N/100 more published in the week after the archive (a daily run's news);
+  backfill), then another after adding N/100 more published in the week after the archive (a daily run's news),
+  then a third with N/100 more of the week after that (the next daily run: news dated only by their month or year
+  now come before the last run's, as a month comes before its days);
 - the size of the release folder, and a DuckDB query on the published tables (incidents by type and month
   joined with incident_sources and articles), on the release's caravan.duckdb and on its Parquet files.
 
@@ -41,9 +43,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run from anywhere: `python benchmarks/run.py`
 
-FULL_VERSION, INCREMENTAL_VERSION, DAILY_VERSION = "2000.01.01", "2000.01.02", "2000.01.03"  # fixed release names
-# The synthetic archive is published over 2023-2025; a daily run adds the news of the days after it.
+FULL_VERSION, INCREMENTAL_VERSION, DAILY_VERSION, NEXT_DAILY_VERSION = (  # fixed release names
+    "2000.01.01", "2000.01.02", "2000.01.03", "2000.01.04")
+# The synthetic archive is published over 2023-2025; a daily run adds the news of the days after it, the next run
+# those of the week after. The first week is the archive's next year: its news come after every report, even those
+# dated by their year alone. The second's do not, as a daily run's news in the course of a year.
 DAILY_NEWS_DAYS = (dt.date(2026, 1, 1), dt.date(2026, 1, 7))
+NEXT_DAILY_NEWS_DAYS = (dt.date(2026, 1, 8), dt.date(2026, 1, 14))
 QUERY = """
 SELECT i.type, substr(s.date, 1, 7) AS month, count(DISTINCT i.incident_id) AS incidents,
        count(*) AS reports, count(DISTINCT a.article_id) AS articles, count(DISTINCT a.outlet) AS outlets
@@ -285,11 +291,13 @@ def bench_size(n: int, folder: Path, seed: int, args) -> dict:
 
     added = max(1, n // 100)
     res["added"] = added
-    # First a backfill (new articles dated over the archive's years, as the earlier rounds measured), then a daily
-    # run's news (published in the week after the archive), each adding 1 % to what is there.
+    # First a backfill (new articles dated over the archive's years, as the earlier rounds measured), then two daily
+    # runs' news (published in the week after the archive, then the week after that), each adding 1 % to what is there.
     for kind, version, days, start_index in (("incremental", INCREMENTAL_VERSION, None, n),
-                                             ("daily", DAILY_VERSION, DAILY_NEWS_DAYS, n + added)):
-        if res["full"]["returncode"] != 0 or (kind == "daily" and res["incremental"]["returncode"] != 0):
+                                             ("daily", DAILY_VERSION, DAILY_NEWS_DAYS, n + added),
+                                             ("next_daily", NEXT_DAILY_VERSION, NEXT_DAILY_NEWS_DAYS, n + 2 * added)):
+        before = {"incremental": "full", "daily": "incremental", "next_daily": "daily"}[kind]
+        if res[before]["returncode"] != 0:
             break
         start = time.perf_counter()
         generate_corpus(corpus, added, seed=seed, start_index=start_index, benchmark_unmarked=True, days=days)
@@ -364,6 +372,9 @@ def table(results: list[dict], workers: int) -> str:
         ("daily build (+1 % more, the next week's news), wall", "", lambda r: build_cell(r, "daily", "wall")),
         ("daily / full", "< 10 %", lambda r: incremental_share(r, "daily")),
         ("daily build, peak RSS largest process", "", lambda r: build_cell(r, "daily", "rss")),
+        ("next daily build (+1 % more, the week after), wall", "", lambda r: build_cell(r, "next_daily", "wall")),
+        ("next daily / full", "< 10 %", lambda r: incremental_share(r, "next_daily")),
+        ("next daily build, peak RSS largest process", "", lambda r: build_cell(r, "next_daily", "rss")),
         ("release size (full build)", "", lambda r: _fmt(get(r, "release_bytes") and r["release_bytes"] / 2**20, ".1f", " MiB")),
         ("release size (after incremental)", "",
          lambda r: _fmt(get(r, "release_incremental_bytes") and r["release_incremental_bytes"] / 2**20, ".1f", " MiB")),
@@ -381,7 +392,7 @@ def table(results: list[dict], workers: int) -> str:
 def _steps_table(results: list[dict]) -> str:
     out = []
     for r in results:
-        for kind in ("full", "incremental", "daily"):
+        for kind in ("full", "incremental", "daily", "next_daily"):
             steps = (r.get(kind) or {}).get("steps")
             if not steps:
                 continue

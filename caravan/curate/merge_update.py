@@ -9,10 +9,12 @@ mentions of different types or countries: each (synthetic, type, country) group 
 without a change keeps its events as they are. A group with one is replayed by ``incident_merge.remerge`` from
 light columns only (what the merge decides by), read in the order it takes them (mentions by publication, stored
 sources by event and rank), re-deciding only the mentions a change may reach; the events whose members changed are
-built anew from their members' full rows, and every other event's stored rows stay. A group whose changes are all
-new mentions published after every mention merged before (a scheduled run's news, the common case) is replayed on
-the news and the stored events filed where the news look (``incident_merge.filed_where_looked_up``) only: every
-other mention comes before the news in the merge's order and meets no change, so it decides as it did.
+built anew from their members' full rows, and every other event's stored rows stay. A mention before a group's first
+change in the merge's order (by publication) meets no change, so it decides as it did: a group is replayed on its
+tail, the mentions from that change on, with the stored events they may reach (those filed where a mention of the
+tail looks, ``incident_merge.filed_where_looked_up``, and those holding a mention of the tail or a gone one), when
+the tail is at most ``TAIL_SHARE`` of it. A scheduled run's news are such a tail, with the reports of the last runs
+that share their month or year when some are dated only so (a month comes before its days).
 
 Both tables come back in the order of ``merge_incidents_in_parts``, real articles' events first: by the first
 report's publication date (unknown last), article, offset and id, and sources by event, then rank in it.
@@ -66,27 +68,41 @@ _CHANGED_GROUPS_SQL = """
         SELECT s.synthetic, s.type, s.country FROM stg_merged_sources s WHERE NOT EXISTS (
             SELECT 1 FROM _merge_now n WHERE n.record_id = s.source_id AND n.fingerprint = s.fingerprint))"""
 
-# The changed groups whose changes are all mentions new to them, each published after every mention merged before (a
-# scheduled run's news), with their news. A group keyed by a null type or country (never merged) is replayed whole.
-_NEWS_SQL = """
-    CREATE OR REPLACE TEMP TABLE _merge_news AS
-    WITH stored AS (
-        SELECT s.synthetic, s.type, s.country, max(s.published) AS last,
-               count(*) FILTER (WHERE s.published IS NULL OR n.record_id IS NULL) AS altered
-        FROM stg_merged_sources s LEFT JOIN _merge_now n ON n.record_id = s.source_id AND n.fingerprint = s.fingerprint
-        GROUP BY ALL),
-    news AS (
-        SELECT n.* FROM _merge_now n WHERE NOT EXISTS (
-            SELECT 1 FROM stg_merged_sources s WHERE s.source_id = n.record_id AND s.fingerprint = n.fingerprint)),
-    appended AS (
-        SELECT synthetic, type, country FROM stored JOIN news USING (synthetic, type, country) GROUP BY ALL
-        HAVING any_value(altered) = 0 AND count(*) FILTER (WHERE news.published IS NULL) = 0
-           AND min(news.published) > any_value(last))
-    SELECT news.* FROM news JOIN appended USING (synthetic, type, country)"""
+# Each changed group's first change in the merge's order, by publication: the earliest publication date of a mention
+# new, gone or changed (null when every change is undated, which comes last). Groups keyed by a null type or country
+# (never merged) are left out: they are replayed whole.
+_FROM_SQL = """
+    CREATE OR REPLACE TEMP TABLE _merge_from AS
+    SELECT synthetic, type, country, min(published) AS first FROM (
+        SELECT n.synthetic, n.type, n.country, n.published FROM _merge_now n WHERE NOT EXISTS (
+            SELECT 1 FROM stg_merged_sources s WHERE s.source_id = n.record_id AND s.fingerprint = n.fingerprint)
+        UNION ALL
+        SELECT s.synthetic, s.type, s.country, s.published FROM stg_merged_sources s WHERE NOT EXISTS (
+            SELECT 1 FROM _merge_now n WHERE n.record_id = s.source_id AND n.fingerprint = s.fingerprint))
+    WHERE type IS NOT NULL AND country IS NOT NULL
+    GROUP BY ALL"""
+# A row published from its group's first change on (the unknown dates, last, always): "{0}" is its alias.
+_FROM_FIRST = "({0}.published IS NULL OR {0}.published >= f.first)"
+# The mentions from the first change on (the tail), of the groups whose tail holds at most a share (?) of their
+# mentions: the groups replayed on their tail and what it may reach.
+_TAIL_SQL = (f"""
+    CREATE OR REPLACE TEMP TABLE _merge_tail AS
+    SELECT n.* FROM _merge_now n JOIN _merge_from f USING (synthetic, type, country) WHERE {_FROM_FIRST.format("n")}""",
+    """
+    CREATE OR REPLACE TEMP TABLE _merge_from AS
+    SELECT f.* FROM _merge_from f JOIN (SELECT synthetic, type, country, count(*) AS n FROM _merge_now GROUP BY ALL) g
+        USING (synthetic, type, country)
+    LEFT JOIN (SELECT synthetic, type, country, count(*) AS n FROM _merge_tail GROUP BY ALL) t
+        USING (synthetic, type, country)
+    WHERE coalesce(t.n, 0) <= ? * g.n""",
+    """
+    DELETE FROM _merge_tail n WHERE NOT EXISTS (SELECT 1 FROM _merge_from f WHERE f.synthetic = n.synthetic
+                                                 AND f.type = n.type AND f.country = n.country)""")
 # What the replays of those groups read, gathered once: the stored members of every event with a member filed where
-# some news looks (``_merge_reach``: the group, and a day, month or year as ``filed_where_looked_up`` gives them), and
-# the light and full rows of those members and of the news.
-_NEAR_SQL = """
+# some mention of a tail looks (``_merge_reach``: the group, and a day, month or year as ``filed_where_looked_up``
+# gives them) or with a stored member from the first change on (the tail's own events, and those of the mentions
+# gone or changed), and the light and full rows of those members and of the tails.
+_NEAR_SQL = f"""
     CREATE OR REPLACE TEMP TABLE _merge_near_sources AS
     SELECT s.* FROM stg_merged_sources s WHERE s.incident_id IN (
         SELECT m.incident_id FROM stg_merged_sources m JOIN _merge_reach r ON m.synthetic = r.synthetic
@@ -96,16 +112,22 @@ _NEAR_SQL = """
             AND m.type = r.type AND m.country = r.country AND r.kind = 'month' AND substr(m.date, 1, 7) = r.value
         UNION ALL
         SELECT m.incident_id FROM stg_merged_sources m JOIN _merge_reach r ON m.synthetic = r.synthetic
-            AND m.type = r.type AND m.country = r.country AND r.kind = 'year' AND substr(m.date, 1, 4) = r.value);
+            AND m.type = r.type AND m.country = r.country AND r.kind = 'year' AND substr(m.date, 1, 4) = r.value
+        UNION ALL
+        SELECT m.incident_id FROM stg_merged_sources m JOIN _merge_from f USING (synthetic, type, country)
+        WHERE {_FROM_FIRST.format("m")});
     CREATE OR REPLACE TEMP TABLE _merge_near_now AS
     SELECT n.* FROM _merge_now n WHERE n.record_id IN (SELECT source_id FROM _merge_near_sources)
-    UNION ALL BY NAME SELECT * FROM _merge_news;
+        OR n.record_id IN (SELECT record_id FROM _merge_tail);
     CREATE OR REPLACE TEMP TABLE _merge_near_full AS
     SELECT m.* FROM stg_incident_mentions m WHERE m.record_id IN (SELECT record_id FROM _merge_near_now)"""
+# A group is replayed on its tail when the tail holds at most this share of its mentions; else whole, which reads
+# no more and gathers nothing (a backfill's reports, published over the archive's years, reach most of it).
+TAIL_SHARE = 0.5
 _REACH = pa.schema([("synthetic", pa.bool_()), ("type", pa.string()), ("country", pa.string()), ("kind", pa.string()),
                     ("value", pa.string())])
 _WHOLE = ("_merge_now", "stg_merged_sources", "stg_incident_mentions")  # what a group's replay reads from
-_NEAR = ("_merge_near_now", "_merge_near_sources", "_merge_near_full")  # ... and a group of news only
+_NEAR = ("_merge_near_now", "_merge_near_sources", "_merge_near_full")  # ... and a group replayed on its tail
 _LIGHT_COLUMNS = ("record_id", "type", "country", "synthetic", "published", "article_id", "char_start", "char_end",
                   "city", "region", "geonames_id", "date", "fingerprint")
 _STORED_COLUMNS = ("source_id", "incident_id", "published", "article_id", "char_start", "date", "city", "fingerprint")
@@ -146,7 +168,7 @@ def update_merge(con: duckdb.DuckDBPyConnection) -> MergeUpdate:
         raise ValueError(f"incident record_id {duplicate[0]!r} appears twice")
     con.execute(_CHANGED_GROUPS_SQL)
     groups = con.execute("SELECT synthetic, type, country FROM _merge_groups").fetchall()
-    appended = _gather_near(con)
+    tailed = _gather_near(con)
     # One group in Python at a time, its rebuilt rows set aside in the warehouse: memory holds the largest group,
     # not every mention.
     for table, temp in ((MERGED_INCIDENTS, "_merge_events"), (MERGED_SOURCES, "_merge_sources")):
@@ -155,13 +177,13 @@ def update_merge(con: duckdb.DuckDBPyConnection) -> MergeUpdate:
     changed = redecided = rebuilt = read = 0
     dropped: set[str] = set()
     for group in sorted(groups, key=lambda g: (g[0], g[1] or "", g[2] or "")):
-        update, changed_events = _replay_group(con, group, _NEAR if group in appended else _WHOLE)
+        update, changed_events = _replay_group(con, group, _NEAR if group in tailed else _WHOLE)
         changed, redecided = changed + update.changed_mentions, redecided + update.redecided
         rebuilt, read = rebuilt + update.rebuilt, read + update.read
         dropped.update(changed_events)
     con.execute(_REBUILT_SOURCES_SQL)
     con.execute("DROP TABLE _merge_now; DROP TABLE _merge_groups; DROP TABLE _merge_members")
-    for name in ("_merge_news", *_NEAR):
+    for name in ("_merge_from", "_merge_tail", *_NEAR):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     if groups:
         in_transaction(con, lambda: _store(con, sorted(dropped)))
@@ -170,16 +192,21 @@ def update_merge(con: duckdb.DuckDBPyConnection) -> MergeUpdate:
 
 
 def _gather_near(con: duckdb.DuckDBPyConnection) -> set[tuple]:
-    """The groups whose changes are news only, their rows to replay gathered in the ``_NEAR`` tables."""
-    con.execute(_NEWS_SQL)
-    reach: dict[tuple, set[tuple[str, str]]] = {}
-    for synthetic, type_, country, date in con.execute(
-            "SELECT DISTINCT synthetic, type, country, date FROM _merge_news").fetchall():
-        days, months, years = filed_where_looked_up(type_, [date])
-        reach.setdefault((synthetic, type_, country), set()).update(
-            [("day", d) for d in days] + [("month", m) for m in months] + [("year", y) for y in years])
+    """The groups replayed on their tail, the rows to replay gathered in the ``_NEAR`` tables."""
+    con.execute(_FROM_SQL)
+    tail, share, rest = _TAIL_SQL
+    con.execute(tail)
+    con.execute(share, [TAIL_SHARE])
+    con.execute(rest)
+    reach: dict[tuple, set[tuple[str, str]]] = {
+        group: set() for group in con.execute("SELECT synthetic, type, country FROM _merge_from").fetchall()}
     if not reach:
         return set()
+    for synthetic, type_, country, date in con.execute(
+            "SELECT DISTINCT synthetic, type, country, date FROM _merge_tail").fetchall():
+        days, months, years = filed_where_looked_up(type_, [date])
+        reach[(synthetic, type_, country)].update(
+            [("day", d) for d in days] + [("month", m) for m in months] + [("year", y) for y in years])
     rows = sorted((*group, kind, value) for group, values in reach.items() for kind, value in values)
     con.register("_merge_reach", pa.Table.from_pylist([dict(zip(_REACH.names, r)) for r in rows], schema=_REACH))
     con.execute(_NEAR_SQL)
@@ -193,8 +220,8 @@ def _replay_group(con: duckdb.DuckDBPyConnection, group: tuple, tables: tuple[st
     changed, and the ids of the events whose stored rows go. The group's rows in Python go when it returns.
 
     ``tables`` holds its mentions, its stored merge and its mentions' full rows: the whole warehouse's, or (``_NEAR``)
-    for a group whose changes are news only, the news and the stored events filed where they look: every other
-    mention comes before the news and meets no change, so it decides as before and its event stays as it is."""
+    for a group replayed on its tail, the tail and the stored events it may reach: every other mention comes before
+    the first change and meets none, so it decides as before and its event stays as it is."""
     now, sources, full = tables
     mentions = _rows(con, now, _LIGHT_COLUMNS, group, _MENTION_ORDER)
     light = {r["record_id"]: r for r in mentions}

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from caravan.curate.incident_merge import merge_incidents_in_parts
+from caravan.curate import merge_update
 from caravan.curate.merge_update import merged_tables, update_merge
 from caravan.store.tables import ARTICLES, STG_INCIDENT_MENTIONS
 from caravan.store.warehouse import insert_rows, mentions_by_type, to_arrow
@@ -104,13 +105,7 @@ def assert_update_equals_full_merge(con: duckdb.DuckDBPyConnection) -> None:
     assert stored_sources.equals(sources)
 
 
-# 60 examples, about 25 s in CI (each merges up to four times, by update and in full); every run draws new ones.
-@settings(max_examples=60, deadline=None)
-@given(st.lists(mentions_st, max_size=40), st.lists(articles_st, min_size=8, max_size=8),
-       st.lists(st.lists(changes_st, min_size=1, max_size=8), min_size=1, max_size=3))
-def test_an_update_equals_a_merge_of_every_mention(initial, article_specs, steps):
-    """Mentions added, removed and changed (date, place, type, a count), articles' dates changed, in one or
-    several steps: after each, the stored merge brought up to date gives the rows, in the order, of a full merge."""
+def assert_steps_equal_full_merges(initial, article_specs, steps) -> None:
     mentions = {f"inc_{i:03d}": row(i, spec) for i, spec in enumerate(initial)}
     articles = {f"art_{i}": spec for i, spec in enumerate(article_specs)}
     con = warehouse()
@@ -123,6 +118,30 @@ def test_an_update_equals_a_merge_of_every_mention(initial, article_specs, steps
             next_id += 1
         write(con, mentions, articles)
         assert_update_equals_full_merge(con)
+
+
+steps_st = (st.lists(mentions_st, max_size=40), st.lists(articles_st, min_size=8, max_size=8),
+            st.lists(st.lists(changes_st, min_size=1, max_size=8), min_size=1, max_size=3))
+
+
+# 60 examples, about 25 s in CI (each merges up to four times, by update and in full); every run draws new ones.
+@settings(max_examples=60, deadline=None)
+@given(*steps_st)
+def test_an_update_equals_a_merge_of_every_mention(initial, article_specs, steps):
+    """Mentions added, removed and changed (date, place, type, a count), articles' dates changed, in one or
+    several steps: after each, the stored merge brought up to date gives the rows, in the order, of a full merge."""
+    assert_steps_equal_full_merges(initial, article_specs, steps)
+
+
+# 40 examples, about 15 s in CI.
+@settings(max_examples=40, deadline=None)
+@given(*steps_st)
+def test_every_group_replayed_on_its_tail_equals_a_merge_of_every_mention(initial, article_specs, steps):
+    """The same, with every changed group replayed on its tail (the mentions from its first change on) and the events
+    it may reach, however much of the group the tail holds: where the changes lie is then the only guide."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(merge_update, "TAIL_SHARE", 1.0)
+        assert_steps_equal_full_merges(initial, article_specs, steps)
 
 
 def test_nothing_changed_reuses_the_stored_merge():
@@ -274,9 +293,37 @@ def test_news_read_only_the_events_near_them():
     march_22 = [m for m in mentions.values() if m["date"] in ("2024-03-20", "2024-03-22") and m is not mentions["inc_101"]]
     assert update.changed_mentions == 1 and 1 < update.read <= len(march_22) + 1
     assert all(a.equals(b) for a, b in zip(merged_tables(con), full_merge(con)))
-    # A report published before the last one is not news: its group is replayed whole.
+    # A report published before the last news is replayed with the news after it, and what they reach (here, the
+    # March 22nd news reach every event).
     articles["art_late_1"] = ("2024-05-01", False)
     mentions["inc_102"] = row(102, ("assault", "RU", 0, "2024-04-12", 1, 0)) | {"article_id": "art_late_1"}
     write(con, mentions, articles)
-    assert update_merge(con).read == len(mentions)
+    assert update_merge(con).changed_mentions == 1
     assert all(a.equals(b) for a, b in zip(merged_tables(con), full_merge(con)))
+
+
+def test_news_dated_by_month_or_year_replay_the_tail_they_start():
+    """A week's news after another's: reports dated only by their month or year come before the last week's news
+    in the merge's order (a month before its days). The group is replayed from the first of them on, with the
+    events that tail may reach, not whole; the merge is a full merge's, step after step."""
+    archive = {f"art_{i}": (f"2023-0{1 + i % 6}-1{i % 10}", False) for i in range(12)}
+    mentions = {f"inc_{i:03d}": row(i, ("assault", "RU", i % 3, f"2023-0{1 + i % 6}-0{1 + i % 9}", 0, 0))
+                | {"article_id": f"art_{i % 12}"} for i in range(60)}
+    con = warehouse()
+    articles = dict(archive)
+    write(con, mentions, articles)
+    update_merge(con)
+    next_id = 100
+    for week, published in enumerate((("2024-01-03", "2024-01-05"), ("2024-01-10", "2024-01", "2024"))):
+        for n, date in enumerate(published):
+            article = f"art_week{week}_{n}"
+            articles[article] = (date, False)
+            for event_date in ("2024-01-02", "2024-01"):
+                mentions[f"inc_{next_id:03d}"] = row(next_id, ("assault", "RU", n % 3, event_date, 0, 0)) | {
+                    "article_id": article}
+                next_id += 1
+        write(con, mentions, articles)
+        update = update_merge(con)
+        assert all(a.equals(b) for a, b in zip(merged_tables(con), full_merge(con)))
+        # The archive's 2023 events are nowhere a 2024 report looks: the tail reads the news and their events.
+        assert update.read < 20 < len(mentions)
