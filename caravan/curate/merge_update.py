@@ -58,29 +58,24 @@ _NOW_SQL = """
            hash(m, a.published, a.synthetic, ?::VARCHAR)::VARCHAR AS fingerprint
     FROM stg_incident_mentions m JOIN articles a USING (article_id) WHERE a.synthetic IS NOT NULL"""
 
-# The groups holding a mention new, gone or changed.
+# The mentions new, gone or changed (a changed one twice: as it is and as it was), by group and publication, and the
+# groups holding one.
 _CHANGED_GROUPS_SQL = """
-    CREATE OR REPLACE TEMP TABLE _merge_groups AS
-    SELECT DISTINCT synthetic, type, country FROM (
-        SELECT n.synthetic, n.type, n.country FROM _merge_now n WHERE NOT EXISTS (
-            SELECT 1 FROM stg_merged_sources s WHERE s.source_id = n.record_id AND s.fingerprint = n.fingerprint)
-        UNION ALL
-        SELECT s.synthetic, s.type, s.country FROM stg_merged_sources s WHERE NOT EXISTS (
-            SELECT 1 FROM _merge_now n WHERE n.record_id = s.source_id AND n.fingerprint = s.fingerprint))"""
+    CREATE OR REPLACE TEMP TABLE _merge_changes AS
+    SELECT n.synthetic, n.type, n.country, n.published FROM _merge_now n WHERE NOT EXISTS (
+        SELECT 1 FROM stg_merged_sources s WHERE s.source_id = n.record_id AND s.fingerprint = n.fingerprint)
+    UNION ALL
+    SELECT s.synthetic, s.type, s.country, s.published FROM stg_merged_sources s WHERE NOT EXISTS (
+        SELECT 1 FROM _merge_now n WHERE n.record_id = s.source_id AND n.fingerprint = s.fingerprint);
+    CREATE OR REPLACE TEMP TABLE _merge_groups AS SELECT DISTINCT synthetic, type, country FROM _merge_changes"""
 
 # Each changed group's first change in the merge's order, by publication: the earliest publication date of a mention
 # new, gone or changed (null when every change is undated, which comes last). Groups keyed by a null type or country
 # (never merged) are left out: they are replayed whole.
 _FROM_SQL = """
     CREATE OR REPLACE TEMP TABLE _merge_from AS
-    SELECT synthetic, type, country, min(published) AS first FROM (
-        SELECT n.synthetic, n.type, n.country, n.published FROM _merge_now n WHERE NOT EXISTS (
-            SELECT 1 FROM stg_merged_sources s WHERE s.source_id = n.record_id AND s.fingerprint = n.fingerprint)
-        UNION ALL
-        SELECT s.synthetic, s.type, s.country, s.published FROM stg_merged_sources s WHERE NOT EXISTS (
-            SELECT 1 FROM _merge_now n WHERE n.record_id = s.source_id AND n.fingerprint = s.fingerprint))
-    WHERE type IS NOT NULL AND country IS NOT NULL
-    GROUP BY ALL"""
+    SELECT synthetic, type, country, min(published) AS first FROM _merge_changes
+    WHERE type IS NOT NULL AND country IS NOT NULL GROUP BY ALL"""
 # A row published from its group's first change on (the unknown dates, last, always): "{0}" is its alias.
 _FROM_FIRST = "({0}.published IS NULL OR {0}.published >= f.first)"
 # The mentions from the first change on (the tail), of the groups whose tail holds at most a share (?) of their
@@ -182,7 +177,7 @@ def update_merge(con: duckdb.DuckDBPyConnection) -> MergeUpdate:
         rebuilt, read = rebuilt + update.rebuilt, read + update.read
         dropped.update(changed_events)
     con.execute(_REBUILT_SOURCES_SQL)
-    con.execute("DROP TABLE _merge_now; DROP TABLE _merge_groups; DROP TABLE _merge_members")
+    con.execute("DROP TABLE _merge_now; DROP TABLE _merge_changes; DROP TABLE _merge_groups; DROP TABLE _merge_members")
     for name in ("_merge_from", "_merge_tail", *_NEAR):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     if groups:
