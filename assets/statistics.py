@@ -3,8 +3,7 @@
 import dagster as dg
 
 from assets.metadata import stored_table_metadata, table_metadata
-from caravan.statistics.check_plan import update_figure_checks
-from caravan.statistics.reconcile import verdict_counts
+from caravan.statistics.check_plan import stored_verdict_counts, update_figure_checks
 from caravan.statistics.load import load_official_figures
 from caravan.store.tables import FIGURE_CHECKS, OFFICIAL_FIGURES
 from caravan.store.warehouse import replace_table, to_arrow
@@ -28,11 +27,10 @@ def figure_checks(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.get_connection() as con:
         official = con.sql("SELECT * FROM official_figures ORDER BY record_id").to_arrow_table().to_pylist()
         plan = update_figure_checks(con, official)
-        verdicts = [{"figure_record_id": f, "verdict": v}
-                    for f, v in con.execute("SELECT figure_record_id, verdict FROM figure_checks").fetchall()]
+        verdicts = stored_verdict_counts(con)
         meta = stored_table_metadata(con, FIGURE_CHECKS, ("subject", "indicator", "period", "reported_as",
                                                           "vintage_verdict", "verdict"))
-    meta.update({f"verdicts/{k}": v for k, v in verdict_counts(verdicts).items()})
+    meta.update({f"verdicts/{k}": v for k, v in verdicts.items()})
     meta.update({"figures_checked": len(plan.check), "figures_removed": len(plan.remove), "figures_kept": plan.kept})
     return dg.MaterializeResult(metadata=meta)
 

@@ -3,7 +3,8 @@ date, the official figures or the checking code changed; the checks of removed f
 
 A figure's checks depend on nothing else (not on other figures), so the table after an update equals the
 one a full run would write, and the figures can be checked and committed in batches. Every figure's inputs are
-hashed in SQL over the whole table (cheap); only the figures to check again are read into Python.
+hashed in SQL over the whole table and compared there with the stored ones (cheap); only the figures to check again
+are read into Python.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from caravan.common.ids import files_digest
-from caravan.statistics.reconcile import check_figures
+from caravan.statistics.reconcile import VERDICTS, check_figures
 from caravan.store.tables import FIGURE_CHECK_STATE, FIGURE_CHECKS, shapes
 from caravan.store.warehouse import ensure_table, has_table, in_transaction, insert_rows, to_arrow
 
@@ -27,10 +28,14 @@ _CHECK_SOURCES = ("statistics/reconcile.py", "statistics/official_figures.py", "
 
 _BATCH = 20_000  # figures checked per batch
 
-# Each figure's inputs: its row and its article's publication date, with the version of everything else.
+# Each figure's inputs: its row and its article's publication date, with the version of everything else, as DuckDB's
+# 64-bit hash (a DuckDB whose hash differs changes every one, and every figure is checked again, as for a new version).
+# SHA-256 of each row as JSON took 2 s at 100,000 articles, this 0.2 s.
 _INPUTS_SQL = """
-    SELECT f.record_id, sha256(to_json(f)::VARCHAR || '|' || coalesce(a.published::VARCHAR, '') || '|' || ?)
+    CREATE OR REPLACE TEMP TABLE _check_inputs AS
+    SELECT f.record_id, hash(f, a.published, ?::VARCHAR)::VARCHAR AS input_hash
     FROM economic_figures f LEFT JOIN articles a USING (article_id)"""
+_STATE = f'"{FIGURE_CHECK_STATE.name}"'
 
 
 @lru_cache(maxsize=1)
@@ -52,11 +57,18 @@ class CheckPlan:
     kept: int  # figures whose checks stay as they are
 
 
-def plan_checks(current: dict[str, str], stored: dict[str, str]) -> CheckPlan:
-    """``current``, ``stored``: figure record id → hash of its inputs, now and when last checked."""
-    check = sorted(f for f, h in current.items() if stored.get(f) != h)
-    remove = sorted(set(stored) - set(current))
-    return CheckPlan(tuple(check), tuple(remove), len(current) - len(check))
+def plan_checks(con: duckdb.DuckDBPyConnection, stored: bool) -> CheckPlan:
+    """The plan from each figure's inputs now (``_check_inputs``) and, when ``stored``, those it was last checked with
+    (the state table); each list sorted."""
+    state = _STATE if stored else "(SELECT NULL::VARCHAR AS figure_record_id, NULL::VARCHAR AS input_hash LIMIT 0)"
+    check = tuple(r for (r,) in con.execute(
+        f"SELECT c.record_id FROM _check_inputs c LEFT JOIN {state} s ON s.figure_record_id = c.record_id "
+        "WHERE s.input_hash IS DISTINCT FROM c.input_hash ORDER BY c.record_id").fetchall())
+    remove = tuple(r for (r,) in con.execute(
+        f"SELECT s.figure_record_id FROM {state} s WHERE NOT EXISTS (SELECT 1 FROM _check_inputs c "
+        "WHERE c.record_id = s.figure_record_id) ORDER BY s.figure_record_id").fetchall())
+    (figures,) = con.execute("SELECT count(*) FROM _check_inputs").fetchone()
+    return CheckPlan(check, remove, figures - len(check))
 
 
 def update_figure_checks(con: duckdb.DuckDBPyConnection, official: list[dict]) -> CheckPlan:
@@ -65,12 +77,9 @@ def update_figure_checks(con: duckdb.DuckDBPyConnection, official: list[dict]) -
     The checks to redo are removed first, then each batch is committed with its figures' state: a transaction
     holds its rows in memory until it commits, so one batch is held at a time, however many figures change. A run
     stopped midway leaves the figures not yet checked without a state, and the next run checks them."""
-    version = checks_version(official)
-    current = dict(con.execute(_INPUTS_SQL, [version]).fetchall())
+    con.execute(_INPUTS_SQL, [checks_version(official)])
     complete = has_table(con, FIGURE_CHECKS.name) and has_table(con, FIGURE_CHECK_STATE.name)
-    stored = dict(con.execute(f"SELECT figure_record_id, input_hash FROM {FIGURE_CHECK_STATE.name}").fetchall()) \
-        if complete else {}
-    plan = plan_checks(current, stored)
+    plan = plan_checks(con, complete)
 
     def remove() -> None:
         if not complete or not plan.kept:
@@ -92,10 +101,19 @@ def update_figure_checks(con: duckdb.DuckDBPyConnection, official: list[dict]) -
         published = dict(con.execute("SELECT article_id, published FROM articles WHERE article_id IN "
                                      "(SELECT unnest(?::VARCHAR[]))", [ids]).fetchall())
         insert_rows(con, FIGURE_CHECKS, to_arrow(FIGURE_CHECKS, check_figures(figures, published, official)))
-        insert_rows(con, FIGURE_CHECK_STATE, to_arrow(FIGURE_CHECK_STATE, [
-            {"figure_record_id": f, "input_hash": current[f]} for f in batch]))
+        con.execute(f"INSERT INTO {_STATE} BY NAME SELECT record_id AS figure_record_id, input_hash FROM _check_inputs "
+                    "WHERE record_id IN (SELECT unnest(?::VARCHAR[]))", [batch])
 
     in_transaction(con, remove)
     for start in range(0, len(plan.check), _BATCH):
         in_transaction(con, partial(check, list(plan.check[start:start + _BATCH])))
+    con.execute("DROP TABLE _check_inputs")
     return plan
+
+
+def stored_verdict_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """``reconcile.verdict_counts`` of the stored checks, counted in SQL (each figure's rows share its verdict)."""
+    counts = dict(con.execute("SELECT verdict, count(DISTINCT figure_record_id) FROM figure_checks GROUP BY verdict"
+                              ).fetchall())
+    (figures,) = con.execute("SELECT count(DISTINCT figure_record_id) FROM figure_checks").fetchone()
+    return {"figures": figures, **{verdict: counts.get(verdict, 0) for verdict in VERDICTS}}

@@ -438,7 +438,7 @@ FIGURE_CHECK_STATE = Table(
     "figure_record_id",
     (
         Column("figure_record_id", "VARCHAR", "The checked figure (economic_figures.record_id).", required=True),
-        Column("input_hash", "VARCHAR", "SHA-256 of the figure's inputs when its checks were written.", required=True),
+        Column("input_hash", "VARCHAR", "DuckDB's 64-bit hash of the figure's inputs when its checks were written.", required=True),
     ),
     sort_by=("figure_record_id",),
 )

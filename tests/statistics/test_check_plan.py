@@ -9,17 +9,30 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from caravan.statistics.check_plan import plan_checks, update_figure_checks
-from caravan.statistics.reconcile import check_figures
+from caravan.statistics.check_plan import plan_checks, stored_verdict_counts, update_figure_checks
+from caravan.statistics.reconcile import check_figures, verdict_counts
 from caravan.store.tables import FIGURE_CHECKS
 from caravan.store.warehouse import to_arrow
 from tests.conftest import SampleBuild
 
 
+def _planned(current: dict[str, str], stored: dict[str, str] | None):
+    con = duckdb.connect()
+    con.execute("CREATE TEMP TABLE _check_inputs (record_id VARCHAR, input_hash VARCHAR)")
+    for row in current.items():
+        con.execute("INSERT INTO _check_inputs VALUES (?, ?)", row)
+    con.execute('CREATE TABLE "stg_figure_check_state" (figure_record_id VARCHAR, input_hash VARCHAR)')
+    for row in (stored or {}).items():
+        con.execute('INSERT INTO "stg_figure_check_state" VALUES (?, ?)', row)
+    return plan_checks(con, stored is not None)
+
+
 def test_plan_checks_new_and_changed_figures_and_removes_gone_ones():
-    plan = plan_checks({"a": "h1", "b": "h2*", "new": "h4"}, {"a": "h1", "b": "h2", "gone": "h3"})
+    plan = _planned({"new": "h4", "b": "h2*", "a": "h1"}, {"a": "h1", "gone": "h3", "b": "h2"})
     assert plan.check == ("b", "new") and plan.remove == ("gone",) and plan.kept == 1
-    assert plan_checks({}, {}).check == () and plan_checks({"a": "h"}, {}).check == ("a",)
+    assert _planned({}, {}).check == () and _planned({"a": "h"}, {}).check == ("a",)
+    # Without a stored state (a first run) every figure is checked, none removed.
+    assert _planned({"b": "h", "a": "h"}, None) == _planned({"b": "h", "a": "h"}, {})
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +65,7 @@ def test_each_step_equals_a_full_check(built: Path, tmp_path: Path):
     assert len(figures) >= 3 and _stored(con) == _full(con)
 
     assert update_figure_checks(con, official).check == ()  # nothing changed: nothing checked
+    assert stored_verdict_counts(con) == verdict_counts(_stored(con))
 
     # A changed figure, a removed one and an added one (a copy under a new id in another article's name).
     con.execute("UPDATE economic_figures SET value = value * 2 WHERE record_id = ?", [figures[0]])
@@ -75,6 +89,7 @@ def test_each_step_equals_a_full_check(built: Path, tmp_path: Path):
                 [[r["record_id"] for r in fewer]])
     assert len(update_figure_checks(con, fewer).check) == len(figures)
     assert _stored(con) == _full(con)
+    assert stored_verdict_counts(con) == verdict_counts(_stored(con))
     con.close()
 
 
