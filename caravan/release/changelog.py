@@ -3,10 +3,16 @@
 The diff runs in DuckDB over the two releases' Parquet files, so no table is ever held whole as Python
 objects: first each row's key and a hash of its columns (the rows whose hash differs are candidates),
 then the column-by-column comparison for the candidates only.
+
+Each release's keys and row hashes are kept beside the releases (``RowHashes``): the next diff reads its own rows
+once and the previous release's keys and hashes, not its files; only candidates are read from both. Kept hashes made
+over other columns, or by another DuckDB (whose hash may differ), are not used: the previous release is read then.
 """
 
 from __future__ import annotations
 
+import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -40,56 +46,106 @@ def _parquet(path: Path) -> str:
     return "read_parquet('" + path.as_posix().replace("'", "''") + "')"
 
 
-def _table_changes(con: duckdb.DuckDBPyConnection, i: int, name: str, old: Path | None, new: Path) -> str:
+@dataclass(frozen=True)
+class RowHashes:
+    """Where the previous release's row hashes are (None: not kept) and where this release's go: a folder per
+    release, a Parquet file per table (key, h) and ``columns.json`` (the columns hashed, per table, and DuckDB's
+    version)."""
+
+    previous: Path | None
+    current: Path
+
+
+_HASHED = "columns.json"
+
+
+def _hashed_columns(folder: Path | None) -> dict:
+    try:
+        return json.loads((folder / _HASHED).read_text(encoding="utf-8")) if folder else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _table_changes(con: duckdb.DuckDBPyConnection, i: int, name: str, old: Path | None, new: Path,
+                   hashes: RowHashes | None, hashed: dict) -> str:
     """The query of one table's rows of ``changes.parquet`` (added, removed, changed, as ``kind`` 0, 1, 2)."""
     key = sql_identifier(TABLES[name].primary_key)
     lit = "'" + name.replace("'", "''") + "'"
     new_src = _parquet(new)
-    added = f"SELECT {lit} AS \"table\", {key} AS record_id, 'added' AS change, NULL::VARCHAR AS changed_columns, 0 AS kind FROM {new_src}"
-    if old is None:
-        return added
-    old_src = _parquet(old)
-    new_cols, old_cols = pq.read_schema(new).names, set(pq.read_schema(old).names)
-    common = sorted(c for c in new_cols if c in old_cols)  # the diff compares the columns both releases have
+    new_cols = pq.read_schema(new).names
+    kept = _hashed_columns(hashes.previous if hashes else None)
+    old_hashes = hashes.previous / f"{name}.parquet" if hashes and hashes.previous else None
+    # The previous release's hashes, kept over all its columns by the same DuckDB, stand for its rows.
+    use_kept = (old is not None and old_hashes is not None and old_hashes.exists()
+                and kept.get("duckdb") == duckdb.__version__ and name in kept.get("tables", {}))
+    old_cols = set(kept["tables"][name] if use_kept else pq.read_schema(old).names) if old is not None else set()
+    common = sorted(c for c in new_cols if c in old_cols) if old is not None else sorted(new_cols)
+    use_kept = use_kept and kept["tables"][name] == common
+    if hashes is None and old is None:
+        return f"SELECT {lit} AS \"table\", {key} AS record_id, 'added' AS change, NULL::VARCHAR AS changed_columns, 0 AS kind FROM {new_src}"
+    # This release's keys and row hashes, over the columns both releases have (all of them when it is the first).
     row_hash = "hash(" + ", ".join(sql_identifier(c) for c in common) + ")"
-    # Candidates: kept rows whose hash differs. Equal hashes are taken as equal rows; a differing hash
-    # with equal values (a column type changed) is weeded out by the comparison below.
-    candidates = f"candidates_{i}"
-    con.execute(f"""CREATE TEMP TABLE {candidates} AS
-        SELECT n.key FROM (SELECT {key} AS key, {row_hash} AS h FROM {new_src}) n
-        JOIN (SELECT {key} AS key, {row_hash} AS h FROM {old_src}) o USING (key) WHERE n.h <> o.h""")
+    new_h = f"new_hashes_{i}"
+    con.execute(f"CREATE TEMP TABLE {new_h} AS SELECT {key} AS key, {row_hash} AS h FROM {new_src}")
+    if hashes is not None and common == sorted(new_cols):
+        con.execute(f"COPY {new_h} TO '{(hashes.current / f'{name}.parquet').as_posix()}' (FORMAT parquet)")
+        hashed[name] = common
+    if old is None:
+        return (f"SELECT {lit} AS \"table\", key AS record_id, 'added' AS change, NULL::VARCHAR AS changed_columns, "
+                f"0 AS kind FROM {new_h}")
+    source = (f"SELECT key, h FROM {_parquet(old_hashes)}" if use_kept
+              else f"SELECT {key} AS key, {row_hash} AS h FROM {_parquet(old)}")
+    # One join of the keys: rows only in the new release (added, kind 0), only in the old (removed, 1), or in both
+    # with another hash (candidates, 2). Equal hashes are taken as equal rows; a differing hash with equal values (a
+    # column type changed) is weeded out by the comparison below.
+    pairs = f"pairs_{i}"
+    con.execute(f"""CREATE TEMP TABLE {pairs} AS
+        SELECT coalesce(n.key, o.key) AS key, CASE WHEN o.key IS NULL THEN 0 WHEN n.key IS NULL THEN 1 ELSE 2 END AS kind
+        FROM {new_h} n FULL JOIN ({source}) o ON n.key = o.key WHERE n.h IS DISTINCT FROM o.h""")
+    query = (f"SELECT {lit} AS \"table\", key AS record_id, CASE kind WHEN 0 THEN 'added' ELSE 'removed' END AS change, "
+             f"NULL::VARCHAR AS changed_columns, kind FROM {pairs} WHERE kind < 2")
+    candidates = f"(SELECT key FROM {pairs} WHERE kind = 2)"
+    if not con.execute(f"SELECT count(*) FROM {pairs} WHERE kind = 2").fetchone()[0]:
+        return query  # no row to compare: neither file is read again
+    old_src = _parquet(old)
     differs = ", ".join(f"CASE WHEN o.{sql_identifier(c)} IS DISTINCT FROM n.{sql_identifier(c)} THEN '{c}' END" for c in common)
-    return f"""
-        {added} WHERE {key} NOT IN (SELECT {key} FROM {old_src})
-        UNION ALL
-        SELECT {lit}, {key}, 'removed', NULL::VARCHAR, 1 FROM {old_src} WHERE {key} NOT IN (SELECT {key} FROM {new_src})
+    return f"""{query}
         UNION ALL
         SELECT {lit}, record_id, 'changed', changed_columns, 2 FROM (
           SELECT n.{key} AS record_id, concat_ws(',', {differs}) AS changed_columns
-          FROM (SELECT * FROM {old_src} WHERE {key} IN (SELECT key FROM {candidates})) o
-          JOIN (SELECT * FROM {new_src} WHERE {key} IN (SELECT key FROM {candidates})) n USING ({key}))
+          FROM (SELECT * FROM {old_src} WHERE {key} IN {candidates}) o
+          JOIN (SELECT * FROM {new_src} WHERE {key} IN {candidates}) n USING ({key}))
         WHERE changed_columns <> ''"""
 
 
-def diff_releases(previous: Path | None, current: Path, tables: Sequence[str], spill: Path) -> pa.Table:
+def diff_releases(previous: Path | None, current: Path, tables: Sequence[str], spill: Path,
+                  hashes: RowHashes | None = None) -> pa.Table:
     """``changes.parquet`` of the release in ``current`` against the one in ``previous`` (None: the first), in
-    memory bounded as the warehouse's connections are, spilling into the folder ``spill``.
+    memory bounded as the warehouse's connections are, spilling into the folder ``spill``. With ``hashes``, the
+    previous release's kept row hashes stand for its rows where they can, and this release's are kept.
 
     Rows by table (in ``tables`` order), then added, removed, changed, each sorted by record id; a changed
     row names the columns (of those both releases have) whose values differ, sorted by name.
     """
     con = scratch_connection(spill, threads=1)
+    hashed: dict[str, list[str]] = {}
+    if hashes is not None:
+        shutil.rmtree(hashes.current, ignore_errors=True)
+        hashes.current.mkdir(parents=True)
     try:
         parts = []
         for i, name in enumerate(tables):
             old = Path(previous) / f"{name}.parquet" if previous else None
             sql = _table_changes(con, i, name, old if old is not None and old.exists() else None,
-                                 Path(current) / f"{name}.parquet")
+                                 Path(current) / f"{name}.parquet", hashes, hashed)
             parts.append(f"SELECT *, {i} AS t FROM ({sql})")
         query = " UNION ALL ".join(parts)
         data = con.sql(f'SELECT "table", record_id, change, changed_columns FROM ({query}) ORDER BY t, kind, record_id').to_arrow_table()
     finally:
         con.close()
+    if hashes is not None:
+        (hashes.current / _HASHED).write_text(json.dumps({"duckdb": duckdb.__version__, "tables": hashed}, indent=1),
+                                              encoding="utf-8")
     # One chunk, as a table built row by row would be: the Parquet pages do not depend on DuckDB's batches.
     return data.cast(CHANGES_SCHEMA).combine_chunks()
 

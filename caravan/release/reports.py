@@ -15,7 +15,7 @@ from typing import Callable
 
 import pyarrow.parquet as pq
 
-from caravan.release.changelog import TableChanges, changes_markdown, diff_releases, summarise
+from caravan.release.changelog import RowHashes, TableChanges, changes_markdown, diff_releases, summarise
 from caravan.release.child import ChildProcess, serve
 from caravan.release.data_docs import evaluate_suites, render_data_docs
 from caravan.release.table_files import RELEASE_TABLES, ZSTD_LEVEL
@@ -33,11 +33,13 @@ def _error(staging: Path, report: str) -> Callable[[str], ReportsError]:
 
 class Changelog(ChildProcess):
     """The changelog of the release in ``staging`` (its tables written) against the ``previous`` release (None: the
-    first), written by a child process started when this is made. DuckDB spills into the folder ``spill``."""
+    first), written by a child process started when this is made. DuckDB spills into the folder ``spill``. With
+    ``hashes``, the previous release's kept row hashes are read where they serve, and this one's kept."""
 
-    def __init__(self, staging: Path, previous: Path | None, version: str, spill: Path):
+    def __init__(self, staging: Path, previous: Path | None, version: str, spill: Path, hashes: RowHashes | None = None):
         request = {"report": "changes", "staging": str(staging), "previous": str(previous) if previous else None,
-                   "version": version, "spill": str(spill)}
+                   "version": version, "spill": str(spill),
+                   "hashes": [str(hashes.previous) if hashes.previous else None, str(hashes.current)] if hashes else None}
         super().__init__("caravan.release.reports", request, _error(staging, "changelog"))
 
     def wait(self) -> tuple[list[TableChanges], int]:
@@ -69,9 +71,10 @@ class DataDocs(ChildProcess):
             raise self._error(f"{type(exc).__name__}: {exc}") from exc
 
 
-def write_changes(staging: Path, previous: Path | None, version: str, spill: Path) -> tuple[list[TableChanges], int]:
+def write_changes(staging: Path, previous: Path | None, version: str, spill: Path,
+                  hashes: RowHashes | None = None) -> tuple[list[TableChanges], int]:
     """changes.parquet and CHANGES.md against the ``previous`` release: the summary and the rows changed."""
-    changes = diff_releases(previous, staging, RELEASE_TABLES, spill)
+    changes = diff_releases(previous, staging, RELEASE_TABLES, spill, hashes)
     pq.write_table(changes, staging / "changes.parquet", compression="zstd", compression_level=ZSTD_LEVEL)
     summary = summarise(changes, RELEASE_TABLES)
     (staging / "CHANGES.md").write_text(changes_markdown(version, previous.name if previous else None, summary),
@@ -96,7 +99,10 @@ def evaluate_release(staging: Path, version: str, spill: Path) -> tuple[dict[str
 
 def _write_changes(request: dict) -> dict:
     previous = Path(request["previous"]) if request["previous"] else None
-    summary, changed_rows = write_changes(Path(request["staging"]), previous, request["version"], Path(request["spill"]))
+    kept = request["hashes"]
+    hashes = RowHashes(Path(kept[0]) if kept[0] else None, Path(kept[1])) if kept else None
+    summary, changed_rows = write_changes(Path(request["staging"]), previous, request["version"], Path(request["spill"]),
+                                          hashes)
     return {"summary": [{"table": c.table, "counts": c.counts, "first": c.first} for c in summary],
             "changed_rows": changed_rows}
 

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from caravan import __version__
 from caravan.common.ids import sha256_file
-from caravan.release.changelog import CHANGE_KINDS, CHANGES_SCHEMA, TableChanges
+from caravan.release.changelog import CHANGE_KINDS, CHANGES_SCHEMA, RowHashes, TableChanges
 from caravan.release.licences import DEFAULT as DEFAULT_LICENCES, AllowList
 from caravan.release.duckdb_copy import DuckDBCopy
 from caravan.release.page import TableSections, render_index_page, write_atomic, write_release_page
@@ -218,6 +218,35 @@ def _record_digest(releases_dir: Path, version: str, digest: str | None) -> None
     write_atomic(releases_dir / _DIGESTS, json.dumps(digests, indent=1, sort_keys=True) + "\n")
 
 
+# Each release's row hashes (see ``changelog.RowHashes``), those of the latest only: the next changelog reads them
+# instead of the latest release's files. Beside the releases, not in them; a cache, like the digests.
+_ROW_HASHES = ".row-hashes"
+
+
+def _row_hashes(releases_dir: Path, previous: Path | None, version: str) -> RowHashes:
+    kept = releases_dir / _ROW_HASHES / previous.name if previous is not None else None
+    return RowHashes(kept if kept is not None and kept.is_dir() else None,
+                     releases_dir / _ROW_HASHES / f".{version}.partial")
+
+
+def _keep_row_hashes(releases_dir: Path, hashes: RowHashes, version: str) -> None:
+    """The new release's row hashes kept under its version, every other release's (and any left partial) gone."""
+    folder = releases_dir / _ROW_HASHES
+    if hashes.current.is_dir():
+        os.replace(hashes.current, folder / version)
+    for other in folder.iterdir() if folder.is_dir() else ():
+        if other.name != version:
+            shutil.rmtree(other, ignore_errors=True)
+
+
+def _drop_partial_row_hashes(releases_dir: Path, version: str) -> None:
+    """A failed release's row hashes go, and their folder if nothing else is kept there."""
+    folder = releases_dir / _ROW_HASHES
+    shutil.rmtree(folder / f".{version}.partial", ignore_errors=True)
+    if folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+
+
 def _unchanged(latest: Path, row_counts: dict[str, int]) -> Release:
     none = tuple(TableChanges(name, {kind: 0 for kind in CHANGE_KINDS}, {kind: [] for kind in CHANGE_KINDS})
                  for name in RELEASE_TABLES)
@@ -274,9 +303,10 @@ def write_release(tables: Mapping[str, TableData | Callable[[], TableData]] | Wa
         # written from the Parquet files by child processes (see ``reports``), side by side, while this one writes the
         # other files: only the checksums need them all. The reports' DuckDB spill beside the staging folder, not
         # into it, each into a folder of its own.
+        hashes = _row_hashes(releases_dir, previous, version)
         with tempfile.TemporaryDirectory(prefix=".spill.", dir=releases_dir) as spill, \
                 DuckDBCopy(staging / "caravan.duckdb", {name: path for name, (path, _) in written.items()}) as copy, \
-                Changelog(staging, previous, version, Path(spill) / "changes") as changelog, \
+                Changelog(staging, previous, version, Path(spill) / "changes", hashes) as changelog, \
                 DataDocs(staging, version, Path(spill) / "data_docs") as data_docs, \
                 TableSections(staging) as page_sections:
             summary, changed_rows = changelog.wait()
@@ -292,8 +322,10 @@ def write_release(tables: Mapping[str, TableData | Callable[[], TableData]] | Wa
         os.rename(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        _drop_partial_row_hashes(releases_dir, version)
         raise
     _record_digest(releases_dir, version, files.digest)
+    _keep_row_hashes(releases_dir, hashes, version)
     _point_latest(releases_dir, version)
     write_index(releases_dir)
     (releases_dir / "index.html").write_text(render_index_page(releases_dir), encoding="utf-8")

@@ -61,3 +61,54 @@ def test_the_diff_is_bounded_as_the_warehouse_connections_are(tmp_path: Path, mo
     monkeypatch.setenv("CARAVAN_DUCKDB_MEMORY_LIMIT", "a lot")
     with pytest.raises(duckdb.Error, match="(?i)memory"):
         diff_releases(None, new, ["quotes"], tmp_path / "spill")
+
+
+def _quotes(ids: list[str], text: str = "t") -> list[dict]:
+    return [{"record_id": i, "text": f"{text} {i}", "speaker": "A"} for i in ids]
+
+
+def test_kept_row_hashes_give_the_same_changes_without_reading_the_previous_release(tmp_path: Path):
+    """The previous release's keys and row hashes, kept by its own diff, stand for its files: the same changes, and
+    where no row needs comparing the previous release's files are not read at all."""
+    from caravan.release.changelog import RowHashes
+
+    first = _release(tmp_path / "r1", _quotes(["q1", "q2", "q3"]))
+    second = _release(tmp_path / "r2", _quotes(["q2", "q3", "q4"]))
+    diff_releases(None, first, ["quotes"], tmp_path / "spill", RowHashes(None, tmp_path / "h1"))
+    plain = diff_releases(first, second, ["quotes"], tmp_path / "spill")
+    kept = diff_releases(first, second, ["quotes"], tmp_path / "spill", RowHashes(tmp_path / "h1", tmp_path / "h2"))
+    assert kept.equals(plain)
+    assert [(r["record_id"], r["change"]) for r in kept.to_pylist()] == [("q4", "added"), ("q1", "removed")]
+
+    # Only added and removed rows: the previous release's file is not read (here it is no Parquet file any more).
+    third = _release(tmp_path / "r3", _quotes(["q3", "q4", "q5"]))
+    (second / "quotes.parquet").write_bytes(b"not parquet")
+    changes = diff_releases(second, third, ["quotes"], tmp_path / "spill", RowHashes(tmp_path / "h2", tmp_path / "h3"))
+    assert [(r["record_id"], r["change"]) for r in changes.to_pylist()] == [("q5", "added"), ("q2", "removed")]
+
+
+def test_row_hashes_kept_over_other_columns_or_by_another_duckdb_are_not_used(tmp_path: Path):
+    import json
+
+    from caravan.release.changelog import RowHashes
+
+    old = _release(tmp_path / "old", [r | {"origin": "machine"} for r in _quotes(["q1", "q2"])])
+    diff_releases(None, old, ["quotes"], tmp_path / "spill", RowHashes(None, tmp_path / "h_old"))
+    # A changed text, and a column dropped (not compared): the kept hashes cover a column the diff leaves out, and are
+    # not read (they are no Parquet file any more).
+    (tmp_path / "h_old" / "quotes.parquet").write_bytes(b"not parquet")
+    new = _release(tmp_path / "new", _quotes(["q1"]) + _quotes(["q2"], "new"))
+    expected = [("q2", "changed", "text")]
+    changes = diff_releases(old, new, ["quotes"], tmp_path / "spill", RowHashes(tmp_path / "h_old", tmp_path / "h1"))
+    assert [(r["record_id"], r["change"], r["changed_columns"]) for r in changes.to_pylist()] == expected
+    # This release's are kept, over its columns.
+    assert json.loads((tmp_path / "h1" / "columns.json").read_text())["tables"] == {
+        "quotes": ["record_id", "speaker", "text"]}
+
+    # Hashes made by another DuckDB (whose hash may differ): the previous release is read instead, not them.
+    same_columns = _release(tmp_path / "same", [r | {"origin": "machine"} for r in _quotes(["q1"]) + _quotes(["q2"], "new")])
+    meta = json.loads((tmp_path / "h_old" / "columns.json").read_text())
+    (tmp_path / "h_old" / "columns.json").write_text(json.dumps(meta | {"duckdb": "0.0.1"}))
+    changes = diff_releases(old, same_columns, ["quotes"], tmp_path / "spill",
+                            RowHashes(tmp_path / "h_old", tmp_path / "h2"))
+    assert [(r["record_id"], r["change"], r["changed_columns"]) for r in changes.to_pylist()] == expected

@@ -81,6 +81,8 @@ def test_two_builds_with_one_added_article_change_exactly_its_records(tmp_path: 
     assert all(f"`{rid}`" in md for _, rid in expected)
     # the first release listed everything as new, and still does
     assert "first release" in (first / "CHANGES.md").read_text()
+    # The second's diff read the first release's kept row hashes; the second's are kept now, for the next one.
+    assert [p.name for p in (releases / ".row-hashes").iterdir()] == ["2024.04.08"]
 
     # The release asset links the page, the changes and the Data Docs, and counts the changes.
     meta = result.asset_materializations_for_node("release")[-1].metadata
@@ -393,12 +395,15 @@ def test_an_error_beside_the_running_children_ends_them_and_leaves_no_half_relea
 def test_a_failing_changelog_names_the_release_and_leaves_no_half_release(tmp_path: Path, monkeypatch):
     from caravan.release.reports import ReportsError
 
-    # The previous release's quotes are not a Parquet file: the child's changelog fails as on a damaged release.
+    # The previous release's quotes are not a Parquet file, and its kept row hashes are gone (else the diff reads
+    # them instead): the child's changelog fails as on a damaged release.
     write_release(_empty_tables(), tmp_path / "releases", "2024.04.01")
     (tmp_path / "releases" / "2024.04.01" / "quotes.parquet").write_bytes(b"not parquet")
+    shutil.rmtree(tmp_path / "releases" / ".row-hashes")
     with pytest.raises(ReportsError, match=r"\.2024\.04\.02\.\w+: writing the release's changelog failed: "
                                            r"ArrowInvalid: Parquet magic bytes not found"):
         write_release(_empty_tables(), tmp_path / "releases", "2024.04.02")
+    # Nothing of the failed release is left, its row hashes neither.
     assert sorted(p.name for p in (tmp_path / "releases").iterdir()) == ["2024.04.01", "index.html", "index.json",
                                                                          "latest"]
     assert (tmp_path / "releases" / "latest").resolve().name == "2024.04.01"
@@ -501,5 +506,5 @@ def test_the_data_docs_connection_is_bounded_and_spills_outside_the_release(tmp_
     _assert_no_half_release(tmp_path / "releases")
     monkeypatch.setenv("CARAVAN_DUCKDB_MEMORY_LIMIT", "64MB")
     rel = write_release(_empty_tables(), tmp_path / "releases", "2024.04.01")
-    assert sorted(p.name for p in (tmp_path / "releases").iterdir() if p.name.startswith(".")) == []
+    assert sorted(p.name for p in (tmp_path / "releases").iterdir() if p.name.startswith(".")) == [".row-hashes"]
     assert not any(p.name.startswith(".spill") for p in rel.path.rglob("*"))
