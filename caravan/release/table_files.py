@@ -235,6 +235,10 @@ def _write_from_warehouse(request: dict) -> dict:
             digest, _ = tables_digest(con, licences)
             if digest == unless:
                 return {"skipped": True, "digest": digest, "rows": counts}
+        # One DuckDB thread: the tables are written _WRITERS at a time, each stream's queries run in its writer's
+        # thread, and DuckDB's own threads would only contend with them (at 100,000 articles, 12.3 CPU-seconds
+        # with two against 10.5 with one, and no longer in wall time).
+        con.execute("SET threads = 1")
         totals: dict[str, int] = {}
         # Read as written, a row group at a time, each table on a cursor of its own.
         tables = {name: partial(_summed, name, partial(stream_publishable, own_cursor(con), name, hashed=True), totals)
