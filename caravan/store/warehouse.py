@@ -503,7 +503,8 @@ def _publishable_sql(name: str, filtered: bool, part: str = "", ordered: bool = 
 
 def publishable_count(con: duckdb.DuckDBPyConnection, name: str) -> int:
     """How many rows of ``name`` are published."""
-    return con.execute(f"SELECT count(*) FROM ({_publishable_sql(name, _filters_articles(con, name), ordered=False)}) p").fetchone()[0]
+    rows = _publishable_sql(name, _filters_articles(con, name), ordered=False)
+    return con.execute(f"SELECT count(*) FROM ({rows}) p").fetchone()[0]
 
 
 def publishable_digest(con: duckdb.DuckDBPyConnection, name: str) -> tuple[int, int]:
@@ -511,8 +512,8 @@ def publishable_digest(con: duckdb.DuckDBPyConnection, name: str) -> tuple[int, 
     (cheap, with no sort: the published order follows from the rows, as every table is sorted by its key).
     ``stream_publishable(..., hashed=True)`` gives each row's hash as it streams the rows (see ``hashes_total``)."""
     row = _row_hash(TABLES[name], "p", columns=TABLES[name].published_columns())
-    count, total = con.execute(f"SELECT count(*), coalesce(sum({row}::HUGEINT), 0) "
-                               f"FROM ({_publishable_sql(name, _filters_articles(con, name), ordered=False)}) p").fetchone()
+    rows = _publishable_sql(name, _filters_articles(con, name), ordered=False)
+    count, total = con.execute(f"SELECT count(*), coalesce(sum({row}::HUGEINT), 0) FROM ({rows}) p").fetchone()
     return int(count), int(total)
 
 
@@ -532,7 +533,8 @@ def hashes_total(batch: pa.RecordBatch) -> int:
 
 def read_publishable(con: duckdb.DuckDBPyConnection, name: str) -> pa.Table:
     """A table as it may be published: without synthetic test articles and their records."""
-    return con.sql(_publishable_sql(name, _filters_articles(con, name))).to_arrow_table().cast(TABLES[name].arrow_schema(published_only=True))
+    rows = _publishable_sql(name, _filters_articles(con, name))
+    return con.sql(rows).to_arrow_table().cast(TABLES[name].arrow_schema(published_only=True))
 
 
 # Rows of a table sorted at a time when it is streamed: sorting a whole table (article texts and all) takes memory in
