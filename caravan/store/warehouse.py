@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from caravan.ingest import changes as changes_module, corpus as corpus_module
 from caravan.ingest.changes import Candidate, NeighbourKeys
@@ -480,29 +481,60 @@ def mentions_by_type(con: duckdb.DuckDBPyConnection, synthetic: bool) -> Iterato
                           [synthetic, type_]).to_arrow_table().cast(table.arrow_schema()).to_pylist()
 
 
-def _publishable_sql(name: str, part: str = "", ordered: bool = True) -> str:
-    """The published rows of ``name`` in order (those whose first sort column meets ``part``, when given)."""
+def _filters_articles(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the rows of ``name`` must be filtered by their article: not when the warehouse holds no synthetic
+    test article, whose records alone are left out (the filter is a join, in the query of every part of a table)."""
+    return "article_id" in TABLES[name].column_names and con.execute(
+        "SELECT EXISTS (SELECT 1 FROM articles WHERE synthetic)").fetchone()[0]
+
+
+def _publishable_sql(name: str, filtered: bool, part: str = "", ordered: bool = True, extra: str = "") -> str:
+    """The published rows of ``name`` in order (those whose first sort column meets ``part``, when given), with
+    the column ``extra`` (an expression over the row ``t`` and its name) after the table's, when given; the
+    records of synthetic articles are left out, by a join, when ``filtered`` (see ``_filters_articles``)."""
     table = TABLES[name]
-    cols = ", ".join(f't."{c.name}"' for c in table.published_columns())
+    cols = ", ".join([f't."{c.name}"' for c in table.published_columns()] + ([extra] if extra else []))
     where = [f't."{table.sort_by[0]}" {part}'] if part else []
-    if "article_id" in table.column_names:
+    if filtered:
         where.append("t.article_id NOT IN (SELECT article_id FROM articles WHERE synthetic)")
     order = f' ORDER BY {table.order_by("t")}' if ordered else ""
     return f'SELECT {cols} FROM "{name}" t {"WHERE " + " AND ".join(where) if where else ""}{order}'
 
 
+def publishable_count(con: duckdb.DuckDBPyConnection, name: str) -> int:
+    """How many rows of ``name`` are published."""
+    rows = _publishable_sql(name, _filters_articles(con, name), ordered=False)
+    return con.execute(f"SELECT count(*) FROM ({rows}) p").fetchone()[0]
+
+
 def publishable_digest(con: duckdb.DuckDBPyConnection, name: str) -> tuple[int, int]:
     """How many rows of ``name`` are published, and the sum of DuckDB's hash of each: equal for the same rows
-    (cheap, with no sort: the published order follows from the rows, as every table is sorted by its key)."""
+    (cheap, with no sort: the published order follows from the rows, as every table is sorted by its key).
+    ``stream_publishable(..., hashed=True)`` gives each row's hash as it streams the rows (see ``hashes_total``)."""
     row = _row_hash(TABLES[name], "p", columns=TABLES[name].published_columns())
-    count, total = con.execute(f"SELECT count(*), coalesce(sum({row}::HUGEINT), 0) "
-                               f"FROM ({_publishable_sql(name, ordered=False)}) p").fetchone()
+    rows = _publishable_sql(name, _filters_articles(con, name), ordered=False)
+    count, total = con.execute(f"SELECT count(*), coalesce(sum({row}::HUGEINT), 0) FROM ({rows}) p").fetchone()
     return int(count), int(total)
+
+
+# The column of each row's hash in a stream of ``stream_publishable(..., hashed=True)``.
+ROW_HASH = "_row_hash"
+_LOW_BITS = pa.scalar(2**32 - 1, pa.uint64())
+
+
+def hashes_total(batch: pa.RecordBatch) -> int:
+    """The exact sum of the row hashes of ``batch`` (UBIGINTs, whose sum as such would wrap), summed in two
+    halves of 32 bits: ``publishable_digest``'s sum for the rows of a stream, batch by batch."""
+    hashes = batch.column(ROW_HASH)
+    high = pc.sum(pc.shift_right(hashes, pa.scalar(32, pa.uint64()))).as_py() or 0
+    low = pc.sum(pc.bit_wise_and(hashes, _LOW_BITS)).as_py() or 0
+    return (high << 32) + low
 
 
 def read_publishable(con: duckdb.DuckDBPyConnection, name: str) -> pa.Table:
     """A table as it may be published: without synthetic test articles and their records."""
-    return con.sql(_publishable_sql(name)).to_arrow_table().cast(TABLES[name].arrow_schema(published_only=True))
+    rows = _publishable_sql(name, _filters_articles(con, name))
+    return con.sql(rows).to_arrow_table().cast(TABLES[name].arrow_schema(published_only=True))
 
 
 # Rows of a table sorted at a time when it is streamed: sorting a whole table (article texts and all) takes memory in
@@ -511,27 +543,29 @@ PART_ROWS = 50_000
 
 
 def stream_publishable(con: duckdb.DuckDBPyConnection, name: str, rows: int = 8192,
-                       part_rows: int = PART_ROWS) -> pa.RecordBatchReader:
-    """``read_publishable`` as a stream of record batches of about ``rows`` rows, read as they are asked for.
+                       part_rows: int = PART_ROWS, hashed: bool = False) -> pa.RecordBatchReader:
+    """``read_publishable`` as a stream of record batches of about ``rows`` rows, read as they are asked for; when
+    ``hashed``, with a last column ``ROW_HASH``, each row's hash as ``publishable_digest`` sums them.
 
     The table is read in parts of about ``part_rows`` rows, each a range of its first sort column (a column every
     row has) sorted by itself: in range order, the parts are the table in order."""
     table = TABLES[name]
     first = table.sort_by[0]
+    extra = f"{_row_hash(table, 't', columns=table.published_columns())} AS {ROW_HASH}" if hashed else ""
+    sql = partial(_publishable_sql, name, _filters_articles(con, name), extra=extra)
     if not next(c for c in table.columns if c.name == first).required:
-        return con.sql(_publishable_sql(name)).to_arrow_reader(rows)
+        return con.sql(sql()).to_arrow_reader(rows)
     # Every part_rows-th value of the first sort column: where each part starts.
     starts = [v for (v,) in con.execute(
         f'SELECT DISTINCT v FROM (SELECT t."{first}" AS v, row_number() OVER (ORDER BY t."{first}") - 1 AS i '
         f'FROM "{name}" t) WHERE i % {int(part_rows)} = 0 ORDER BY v').fetchall()]
     if len(starts) <= 1:
-        return con.sql(_publishable_sql(name)).to_arrow_reader(rows)
+        return con.sql(sql()).to_arrow_reader(rows)
 
     def part(i: int) -> pa.RecordBatchReader:
         if i + 1 == len(starts):
-            return con.execute(_publishable_sql(name, ">= ?"), [starts[i]]).to_arrow_reader(rows)
-        return con.execute(_publishable_sql(name, f'>= ? AND t."{first}" < ?'),
-                           [starts[i], starts[i + 1]]).to_arrow_reader(rows)
+            return con.execute(sql(">= ?"), [starts[i]]).to_arrow_reader(rows)
+        return con.execute(sql(f'>= ? AND t."{first}" < ?'), [starts[i], starts[i + 1]]).to_arrow_reader(rows)
 
     head = part(0)
     # Each part's query only once the one before is read: a connection streams one result at a time.
