@@ -32,20 +32,35 @@ if TYPE_CHECKING:
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
 
-_SPAN = """
+# The articles' columns a span reads. Their lengths are computed here, once per article, not once per record.
+_ARTICLES = "(SELECT article_id, n_chars, text, length(text) AS text_chars, strlen(text) AS text_bytes FROM articles)"
+
+# The span's characters, as ``substring(a.text, t.char_start + 1, t.char_end - t.char_start)`` gives them, but
+# cheaper. DuckDB finds a character offset by walking the UTF-8 text from its start (each record walks to its span's
+# end): a span that lies inside its text is cut, in an ASCII text, by its bytes (a character is a byte there), and
+# otherwise from whichever end of the text is nearer (a negative offset counts from the end, and DuckDB walks from
+# there). Any other span (empty, reversed, negative, past the end) or a missing text is cut the plain way. The inner
+# CASE runs only on spans inside their text, so that its sums cannot overflow on a wild offset.
+_SPAN_TEXT = """CASE WHEN 0 <= t.char_start AND t.char_start < t.char_end AND t.char_end <= a.text_chars THEN CASE
+        WHEN a.text_bytes = a.text_chars THEN decode(encode(a.text)[t.char_start + 1:t.char_end])
+        WHEN t.char_start + t.char_end > a.text_chars THEN substring(a.text, t.char_start - a.text_chars, t.char_end - t.char_start)
+        ELSE substring(a.text, t.char_start + 1, t.char_end - t.char_start) END
+      ELSE substring(a.text, t.char_start + 1, t.char_end - t.char_start) END"""
+
+_SPAN = f"""
     a.article_id IS NOT NULL AS article_exists,
     coalesce(t.char_start >= 0 AND t.char_start < t.char_end AND t.char_end <= a.n_chars, false) AS span_in_article,
-    substring(a.text, t.char_start + 1, t.char_end - t.char_start) AS span_text"""
+    {_SPAN_TEXT} AS span_text"""
 
 
 def _with_span(table: str, derived: str) -> str:
     """The frame of a table of spans: its rows (``t``) with their article's span columns, then the ``derived``
     columns, which read the span as ``t.span_text``. The span is cut once per row, in a query of its own: DuckDB
-    finds a character offset by walking the UTF-8 text from its start, again for every use of the expression."""
+    walks the text again for every use of the expression."""
     return f"""
         SELECT * EXCLUDE (article_text_missing), {derived}
         FROM (SELECT t.*, {_SPAN}, a.article_id IS NOT NULL AND a.text IS NULL AS article_text_missing
-              FROM {table} t LEFT JOIN articles a USING (article_id)) t"""
+              FROM {table} t LEFT JOIN {_ARTICLES} a USING (article_id)) t"""
 
 
 def _span_matches(evidence: str) -> str:
@@ -188,9 +203,15 @@ def gx_sample_frame(con: duckdb.DuckDBPyConnection, table: str, columns: list[st
         changed = ("article_id IN (SELECT article_id FROM articles "
                    "WHERE ingested_at = (SELECT max(ingested_at) FROM articles))")
     bucket = f"md5_number_lower(CAST({key} AS VARCHAR))"
-    picked = (f'SELECT {key} FROM {name} WHERE {changed} OR {bucket} % {GX_SAMPLE_BUCKETS} = 0 '
-              f"ORDER BY {changed} DESC, {bucket}, {key} LIMIT {int(limit)}")
-    return _frame(con, table, columns, rows=f'SELECT * FROM {name} WHERE {key} IN ({picked})')
+    # With at least ``limit`` changed rows the changed ones fill the sample: the others' keys need no hash (an MD5
+    # of every key of a million rows is most of the sample's cost).
+    enough = con.execute(f"SELECT count(*) >= {int(limit)} FROM {name} WHERE {changed}").fetchone()[0]
+    fixed = "false" if enough else f"{bucket} % {GX_SAMPLE_BUCKETS} = 0"
+    picked = (f"SELECT DISTINCT {key} FROM (SELECT {key} FROM {name} WHERE {changed} OR {fixed} "
+              f"ORDER BY {changed} DESC, {bucket}, {key} LIMIT {int(limit)})")
+    # The rows of the picked keys, as ``key IN (picked)`` gives them; as a join, DuckDB knows they are few and reads
+    # the texts of their articles alone for the spans (a filter of the article ids it pushes into the scan).
+    return _frame(con, table, columns, rows=f"SELECT t.* FROM ({picked}) JOIN {name} t USING ({key})")
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
@@ -203,8 +224,7 @@ def _frame(con: duckdb.DuckDBPyConnection, table: str, columns: list[str] | None
     # In key order: a join returns its rows in any order, and the Data Docs print a fingerprint of the frame.
     select = "*" if columns is None else ", ".join(sql_identifier(c) for c in columns)
     # Named as the table, the rows stand for it in the frame's query (no frame reads its own table elsewhere): its
-    # derived columns are computed for these rows only (the spans cut for them alone); DuckDB 1.5 still reads every
-    # article's text for the join, even for a handful of rows.
+    # derived columns are computed for these rows only (the spans cut for them alone).
     with_rows = f"WITH {sql_identifier(table)} AS ({rows}) " if rows else ""
     query = f"{with_rows}SELECT {select} FROM ({VALIDATION_QUERIES[table]}) ORDER BY {ALL_TABLES[table].order_by()}"
     # Through Arrow: DuckDB's own .df() calls a pandas API that pandas 3 deprecates.
