@@ -13,17 +13,19 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from caravan.release.data_docs import evaluate_table
-from caravan.store import validation
 from caravan.store.sql_checks import evaluate_suite
 from caravan.store.tables import ALL_TABLES
-from caravan.store.validation import VALIDATION_QUERIES, gx_sample_frame, load_suite, suite_columns
+from caravan.store.validation import (NEARER_END_CUT, PLAIN_CUT, VALIDATION_QUERIES, gx_sample_frame, load_suite,
+                                      suite_columns)
 
 SPAN_TABLES = ("quotes", "incidents", "incident_sources", "economic_figures")
-PLAIN_CUT = "substring(a.text, t.char_start + 1, t.char_end - t.char_start)"
 
 # Synthetic texts: ASCII, Cyrillic, Uzbek with ʻ (two bytes), emoji (four bytes), a combining mark, newlines.
 ALPHABET = list("ab .,\n") + list("жЖё") + ["ʻ", "😀", "e\u0301", "“", "”"]
 TEXTS = ["", "Text.", "Жена сказала: «Да».", "Oʻzbekiston 😀 va “Qozogʻiston”.", "😀", "😀😀a", "a😀", "e\u0301\n"]
+SETTINGS = settings(max_examples=200, deadline=None)  # each example makes a database
+
+
 def texts(most: int = 30) -> st.SearchStrategy[str]:
     return st.lists(st.sampled_from(ALPHABET), max_size=most).map("".join)
 
@@ -34,8 +36,8 @@ OFFSETS = st.one_of(st.integers(-5, 40), st.sampled_from([2**30, -(2**30)]))
 def plain_query(table: str) -> str:
     """The table's frame with every span cut the plain way."""
     query = VALIDATION_QUERIES[table]
-    assert query.count(validation._SPAN_TEXT) == 1
-    return query.replace(validation._SPAN_TEXT, PLAIN_CUT)
+    assert query.count(f"{NEARER_END_CUT} AS span_text") + query.count(f"{PLAIN_CUT} AS span_text") == 1
+    return query.replace(NEARER_END_CUT, PLAIN_CUT)
 
 
 def store(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
@@ -64,7 +66,7 @@ def cuts(con: duckdb.DuckDBPyConnection, query: str) -> list[tuple]:
                    "ORDER BY record_id").fetchall()
 
 
-@settings(max_examples=200, deadline=None)
+@SETTINGS
 @given(st.lists(st.one_of(st.none(), texts()), min_size=1, max_size=4),
        st.lists(st.tuples(st.one_of(st.none(), OFFSETS), st.one_of(st.none(), OFFSETS)), min_size=1, max_size=12))
 @example(TEXTS + [None], [(0, 1), (0, 5), (1, 5), (4, 5), (3, 3), (5, 2), (-1, 2), (-3, -1), (2, 99), (0, 0),
@@ -81,6 +83,7 @@ def test_an_offset_duckdb_cannot_cut_fails_as_the_plain_substring_does():
             cuts(con, query)
 
 
+@SETTINGS
 @given(texts().filter(len), st.data())
 def test_a_span_inside_its_text_is_its_characters(text, data):
     start = data.draw(st.integers(0, len(text) - 1))
