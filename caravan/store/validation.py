@@ -213,8 +213,9 @@ def gx_sample_frame(con: duckdb.DuckDBPyConnection, table: str, columns: list[st
     fixed = "false" if enough else f"{bucket} % {GX_SAMPLE_BUCKETS} = 0"
     picked = (f"SELECT DISTINCT {key} FROM (SELECT {key} FROM {name} WHERE {changed} OR {fixed} "
               f"ORDER BY {changed} DESC, {bucket}, {key} LIMIT {int(limit)})")
-    # The rows of the picked keys, as ``key IN (picked)`` gives them; as a join, DuckDB knows they are few and reads
-    # the texts of their articles alone for the spans (a filter of the article ids it pushes into the scan).
+    # The rows of the picked keys, as ``key IN (picked)`` gives them. As a join DuckDB knows they are few, and may
+    # push a filter of their article ids into the articles' scan, reading only those texts (it does for the changed
+    # quotes of a daily build; an IN reads every text).
     return _frame(con, table, columns, rows=f"SELECT t.* FROM ({picked}) JOIN {name} t USING ({key})")
 
 
