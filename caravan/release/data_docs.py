@@ -2,8 +2,7 @@
 
 Each table's suite is evaluated over the whole published table in DuckDB SQL
 (``caravan.store.sql_checks.evaluate_suite``, which gives what GX's pandas path gives, over the table's validation
-frame made once into a temporary table), and the results are
-handed to GX as the validation results it would have made: one ``ExpectationValidationResult`` per
+frame), and the results are handed to GX as the validation results it would have made: one ``ExpectationValidationResult`` per
 expectation, with the result dict of GX's SUMMARY format, in an ``ExpectationSuiteValidationResult`` stored in
 the context's validation results store. GX's SiteBuilder then writes the site through a
 TupleFilesystemStoreBackend at ``out_dir``, so the pages are GX's own while no table is read into Python. All
@@ -26,8 +25,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from caravan.store.sql_checks import PARTIAL_UNEXPECTED, evaluate_suite
-from caravan.store.tables import ALL_TABLES
-from caravan.store.validation import VALIDATION_QUERIES, ExpectationResult, ValidationOutcome, suite_columns
+from caravan.store.validation import ExpectationResult, ValidationOutcome
 
 if TYPE_CHECKING:
     from great_expectations.core import ExpectationSuite, ExpectationSuiteValidationResult, ExpectationValidationResult
@@ -35,7 +33,6 @@ if TYPE_CHECKING:
 
 SITE_NAME = "caravan_release"
 DATASOURCE = "caravan"  # names each result page's batch, as GX's pandas datasource of this name did
-_FRAME = "caravan_data_docs_frame"  # a temporary table: one validation frame at a time
 
 _README = """\
 # Validation reports (Great Expectations Data Docs)
@@ -117,19 +114,11 @@ def render_data_docs(outcomes: dict[str, ValidationOutcome], suites: dict[str, d
 
 
 def evaluate_table(con: duckdb.DuckDBPyConnection, table: str, suite_json: dict) -> ValidationOutcome:
-    """The suite over the table's validation frame, made once into a temporary table of the columns the suite and
-    the frame's order need: the frame's joins (the articles' texts, for the spans) then run once, not once per
-    expectation. A column the suite names and the frame lacks stays out, so its expectation fails as in GX."""
-    query = VALIDATION_QUERIES[table]
-    spec = ALL_TABLES[table]
-    present = set(con.sql(f"SELECT * FROM ({query}) LIMIT 0").columns)
-    wanted = dict.fromkeys([spec.primary_key, *spec.sort_by, *suite_columns(suite_json)])
-    select = ", ".join('"' + c.replace('"', '""') + '"' for c in wanted if c in present)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {_FRAME} AS SELECT {select} FROM ({query})")
-    try:
-        return evaluate_suite(con, table, suite_json, frame_query=f"SELECT * FROM {_FRAME}")
-    finally:
-        con.execute(f"DROP TABLE {_FRAME}")
+    """The suite over the table's validation frame, read where it stands. ``evaluate_suite`` counts every
+    expectation in one pass over the frame; only a failed expectation reads it again, for its first values. (A copy
+    of the frame made first, into a temporary table, cost more than it saved: 100,000 articles' quotes, 1.9 against
+    1.6 CPU-seconds.)"""
+    return evaluate_suite(con, table, suite_json)
 
 
 def suite_validation_result(outcome: ValidationOutcome, suite: ExpectationSuite, table: str,

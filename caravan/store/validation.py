@@ -32,20 +32,38 @@ if TYPE_CHECKING:
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
 
-_SPAN = """
-    a.article_id IS NOT NULL AS article_exists,
-    coalesce(t.char_start >= 0 AND t.char_start < t.char_end AND t.char_end <= a.n_chars, false) AS span_in_article,
-    substring(a.text, t.char_start + 1, t.char_end - t.char_start) AS span_text"""
+# The articles' columns a span reads. Their lengths are computed here, once per article, and only where read.
+_ARTICLES = "(SELECT article_id, n_chars, text, length(text) AS text_chars, strlen(text) AS text_bytes FROM articles)"
+
+PLAIN_CUT = "substring(a.text, t.char_start + 1, t.char_end - t.char_start)"
+
+# The span's characters, as PLAIN_CUT gives them, but cheaper where an article holds many spans. DuckDB finds a
+# character offset by walking the UTF-8 text from its start (each record walks to its span's end): a span that lies
+# inside its text is cut, in an ASCII text, by its bytes (a character is a byte there), and otherwise from whichever
+# end of the text is nearer (a negative offset counts from the end, and DuckDB walks from there). Any other span
+# (empty, reversed, negative, past the end) or a missing text is cut the plain way. The inner CASE runs only on spans
+# inside their text, so that its sums cannot overflow on a wild offset.
+NEARER_END_CUT = f"""CASE WHEN 0 <= t.char_start AND t.char_start < t.char_end AND t.char_end <= a.text_chars THEN CASE
+        WHEN a.text_bytes = a.text_chars THEN decode(encode(a.text)[t.char_start + 1:t.char_end])
+        WHEN t.char_start + t.char_end > a.text_chars THEN substring(a.text, t.char_start - a.text_chars, t.char_end - t.char_start)
+        ELSE {PLAIN_CUT} END
+      ELSE {PLAIN_CUT} END"""
 
 
-def _with_span(table: str, derived: str) -> str:
+def _with_span(table: str, derived: str, cut: str = PLAIN_CUT) -> str:
     """The frame of a table of spans: its rows (``t``) with their article's span columns, then the ``derived``
     columns, which read the span as ``t.span_text``. The span is cut once per row, in a query of its own: DuckDB
-    finds a character offset by walking the UTF-8 text from its start, again for every use of the expression."""
+    walks the text again for every use of the expression. NEARER_END_CUT pays for the length of every article's
+    text (about as much as cutting a span the plain way): for tables with many spans to an article."""
     return f"""
         SELECT * EXCLUDE (article_text_missing), {derived}
-        FROM (SELECT t.*, {_SPAN}, a.article_id IS NOT NULL AND a.text IS NULL AS article_text_missing
-              FROM {table} t LEFT JOIN articles a USING (article_id)) t"""
+        FROM (SELECT t.*,
+                a.article_id IS NOT NULL AS article_exists,
+                coalesce(t.char_start >= 0 AND t.char_start < t.char_end AND t.char_end <= a.n_chars, false)
+                  AS span_in_article,
+                {cut} AS span_text,
+                a.article_id IS NOT NULL AND a.text IS NULL AS article_text_missing
+              FROM {table} t LEFT JOIN {_ARTICLES} a USING (article_id)) t"""
 
 
 def _span_matches(evidence: str) -> str:
@@ -66,14 +84,15 @@ VALIDATION_QUERIES = {
           n_chars = length(text) AS n_chars_matches_text,
           (text IS NULL) = (text_withheld IS NOT NULL) AS text_unless_withheld
         FROM articles""",
-    "quotes": _with_span("quotes", _span_matches("t.span_text = t.text")),
+    # Ten quotes and six mentions of incidents to an article at 100,000 articles; four figures, one incident.
+    "quotes": _with_span("quotes", _span_matches("t.span_text = t.text"), NEARER_END_CUT),
     "incidents": _with_span("incidents", f"""
         t.n_sources = (SELECT count(*) FROM incident_sources s WHERE s.incident_id = t.incident_id)
           AS n_sources_matches,
         {_span_matches(_SPAN_IN_SENTENCE)}"""),
     "incident_sources": _with_span("incident_sources", f"""
         {_span_matches(_SPAN_IN_SENTENCE)},
-        t.incident_id IN (SELECT incident_id FROM incidents) AS incident_exists"""),
+        t.incident_id IN (SELECT incident_id FROM incidents) AS incident_exists""", NEARER_END_CUT),
     "curation_log": "SELECT * FROM curation_log",
     "economic_figures": _with_span("economic_figures", _span_matches("t.span_text = t.raw")),
     "official_figures": "SELECT * FROM official_figures",
@@ -188,9 +207,16 @@ def gx_sample_frame(con: duckdb.DuckDBPyConnection, table: str, columns: list[st
         changed = ("article_id IN (SELECT article_id FROM articles "
                    "WHERE ingested_at = (SELECT max(ingested_at) FROM articles))")
     bucket = f"md5_number_lower(CAST({key} AS VARCHAR))"
-    picked = (f'SELECT {key} FROM {name} WHERE {changed} OR {bucket} % {GX_SAMPLE_BUCKETS} = 0 '
-              f"ORDER BY {changed} DESC, {bucket}, {key} LIMIT {int(limit)}")
-    return _frame(con, table, columns, rows=f'SELECT * FROM {name} WHERE {key} IN ({picked})')
+    # With at least ``limit`` changed rows the changed ones fill the sample: the others' keys need no hash (an MD5
+    # of every key of a million rows is most of the sample's cost).
+    enough = con.execute(f"SELECT count(*) >= {int(limit)} FROM {name} WHERE {changed}").fetchone()[0]
+    fixed = "false" if enough else f"{bucket} % {GX_SAMPLE_BUCKETS} = 0"
+    picked = (f"SELECT DISTINCT {key} FROM (SELECT {key} FROM {name} WHERE {changed} OR {fixed} "
+              f"ORDER BY {changed} DESC, {bucket}, {key} LIMIT {int(limit)})")
+    # The rows of the picked keys, as ``key IN (picked)`` gives them. As a join DuckDB knows they are few, and may
+    # push a filter of their article ids into the articles' scan, reading only those texts (it does for the changed
+    # quotes of a daily build; an IN reads every text).
+    return _frame(con, table, columns, rows=f"SELECT t.* FROM ({picked}) JOIN {name} t USING ({key})")
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
@@ -203,8 +229,7 @@ def _frame(con: duckdb.DuckDBPyConnection, table: str, columns: list[str] | None
     # In key order: a join returns its rows in any order, and the Data Docs print a fingerprint of the frame.
     select = "*" if columns is None else ", ".join(sql_identifier(c) for c in columns)
     # Named as the table, the rows stand for it in the frame's query (no frame reads its own table elsewhere): its
-    # derived columns are computed for these rows only (the spans cut for them alone); DuckDB 1.5 still reads every
-    # article's text for the join, even for a handful of rows.
+    # derived columns are computed for these rows only (the spans cut for them alone).
     with_rows = f"WITH {sql_identifier(table)} AS ({rows}) " if rows else ""
     query = f"{with_rows}SELECT {select} FROM ({VALIDATION_QUERIES[table]}) ORDER BY {ALL_TABLES[table].order_by()}"
     # Through Arrow: DuckDB's own .df() calls a pandas API that pandas 3 deprecates.
