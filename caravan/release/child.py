@@ -45,13 +45,17 @@ class ChildProcess:
         with open(self._result, "rb") as fh:
             return pickle.load(fh)
 
+    def stop(self) -> None:
+        """End the child now if it still runs: its work is not wanted."""
+        if self._child.poll() is None:
+            self._child.kill()
+            self._child.wait()
+
     def __enter__(self) -> ChildProcess:
         return self
 
     def __exit__(self, *exc_info) -> None:
-        if self._child.poll() is None:
-            self._child.kill()
-            self._child.wait()
+        self.stop()
         self._stderr.close()
         os.unlink(self._result)
 

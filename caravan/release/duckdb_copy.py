@@ -11,11 +11,15 @@ new release. DuckDB (1.5) leaves three things to chance, each closed here:
   (duckdb/duckdb#23382, DuckDB's own allocator, jemalloc) and the slots of NULLs in bit-packed integers
   (the C++ heap, glibc malloc). The child process asks both allocators to hand out zeroed memory.
 - With several threads the blocks are written in any order: the child uses one.
+
+The release starts the copy with its table files: the copy takes each file as it appears (they appear whole), in the
+order they are written, and so works while the others are.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import duckdb
@@ -38,13 +42,16 @@ class DuckDBCopyError(RuntimeError):
 
 
 class DuckDBCopy(ChildProcess):
-    """The DuckDB copy at ``path``, written from ``parquet_files`` by a child process started when this is made,
-    so that the release's other files are written meanwhile. ``wait`` where the file is needed. Leaving the
-    ``with`` block without waiting (an error elsewhere) ends the child."""
+    """The DuckDB copy at ``path``, written from ``parquet_files`` (in their order) by a child process started when
+    this is made, so that the release's other files are written meanwhile. With ``written_mark``, the files may not
+    exist yet: the child takes each when it appears, and a file still missing once the file ``written_mark`` exists
+    (every table written) is an error. ``wait`` where the file is needed. Leaving the ``with`` block without waiting
+    (an error elsewhere) ends the child."""
 
-    def __init__(self, path: Path, parquet_files: dict[str, Path]):
+    def __init__(self, path: Path, parquet_files: dict[str, Path], written_mark: Path | None = None):
         self.path = path
-        request = {"path": str(path), "tables": {name: str(p) for name, p in parquet_files.items()}}
+        request = {"path": str(path), "tables": {name: str(p) for name, p in parquet_files.items()},
+                   "written_mark": str(written_mark) if written_mark else None, "parent": os.getpid()}
         super().__init__("caravan.release.duckdb_copy", request, lambda message: DuckDBCopyError(
             f"{path}: writing the release's DuckDB copy failed: {message}"), env=_ZERO_FILL)
 
@@ -64,23 +71,47 @@ def copy_memory_limit() -> str:
     return os.environ.get("CARAVAN_DUCKDB_MEMORY_LIMIT") or COPY_MEMORY_LIMIT
 
 
-def _write(path: Path, parquet_files: dict[str, Path]) -> None:
+_POLL_SECONDS = 0.05
+
+
+def _appeared(parquet: Path, written_mark: Path | None, parent: int | None) -> Path:
+    """``parquet`` once it exists: at once without ``written_mark``, else when it appears, unless every table is
+    written without it (or the release's writer is gone): then it is read as it is, and its absence is the error."""
+    while written_mark is not None and not parquet.exists() and not written_mark.exists():
+        if parent is not None and os.getppid() != parent:
+            raise RuntimeError("the release's writer is gone")
+        time.sleep(_POLL_SECONDS)
+    return parquet
+
+
+def _write(path: Path, parquet_files: dict[str, Path], written_mark: Path | None = None, parent: int | None = None
+           ) -> None:
     # Bounded (see ``copy_memory_limit``); it spills into caravan.duckdb.tmp beside the file, which DuckDB removes when
     # the connection closes.
-    con = duckdb.connect(str(path), config={"threads": 1, "memory_limit": copy_memory_limit()})
+    con = None
+
+    def connected() -> duckdb.DuckDBPyConnection:
+        nonlocal con
+        if con is None:  # the file is made once there is a table to copy
+            con = duckdb.connect(str(path), config={"threads": 1, "memory_limit": copy_memory_limit()})
+            con.execute("SET disabled_compression_methods = 'fsst'")  # (as a connect() option it is ignored)
+        return con
+
     try:
-        con.execute("SET disabled_compression_methods = 'fsst'")  # (as a connect() option it is ignored)
         for name, parquet in parquet_files.items():
-            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [str(parquet)])
+            parquet = _appeared(parquet, written_mark, parent)
+            connected().execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [str(parquet)])
             for stmt in TABLES[name].comment_statements(published_only=True):
                 con.execute(stmt)
-        create_views(con)
+        create_views(connected())
     finally:
-        con.close()
+        if con is not None:
+            con.close()
 
 
 def _write_request(request: dict) -> None:
-    _write(Path(request["path"]), {name: Path(p) for name, p in request["tables"].items()})
+    _write(Path(request["path"]), {name: Path(p) for name, p in request["tables"].items()},
+           Path(request["written_mark"]) if request["written_mark"] else None, request["parent"])
 
 
 if __name__ == "__main__":

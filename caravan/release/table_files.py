@@ -7,6 +7,7 @@ writes the release's other files afterwards, does not carry it."""
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import partial
@@ -147,12 +148,15 @@ def tables_digest(con, licences: AllowList) -> tuple[str, dict[str, int]]:
 # timed at 10,000 articles), so that the last to finish are short ones.
 _SLOWEST_TABLES = ("articles", "figure_checks", "quotes", "incident_sources")
 _WRITERS = 2
+WRITE_ORDER = (*_SLOWEST_TABLES, *(name for name in RELEASE_TABLES if name not in _SLOWEST_TABLES))
 
 
 def write_table_files(tables: Mapping[str, TableData | Callable[[], TableData]], staging: Path,
                       licences: AllowList) -> TableFiles:
     """Each release table's Parquet file in ``staging``, from ``tables`` (each an Arrow table or stream, or a
-    function that opens one on a connection of its own: two are written at once, each in a thread)."""
+    function that opens one on a connection of its own: two are written at once, each in a thread), begun in
+    ``WRITE_ORDER``. A file appears whole: it is written beside, then renamed (the DuckDB copy takes each as it
+    appears)."""
     withheld = [0]
 
     def withhold(articles: pa.Table) -> pa.Table:
@@ -161,15 +165,17 @@ def write_table_files(tables: Mapping[str, TableData | Callable[[], TableData]],
         return articles
 
     def write(name: str) -> tuple[Path, int]:
-        path = staging / f"{name}.parquet"
+        path, partial_path = staging / f"{name}.parquet", staging / f".{name}.parquet.partial"
         data = tables[name]() if callable(tables[name]) else tables[name]
         if name == "articles":
-            return path, write_parquet(TABLES[name], data, path, withhold, ARTICLE_ROW_GROUP_ROWS)
-        return path, write_parquet(TABLES[name], data, path)
+            rows = write_parquet(TABLES[name], data, partial_path, withhold, ARTICLE_ROW_GROUP_ROWS)
+        else:
+            rows = write_parquet(TABLES[name], data, partial_path)
+        os.replace(partial_path, path)
+        return path, rows
 
-    order = [*_SLOWEST_TABLES, *(name for name in RELEASE_TABLES if name not in _SLOWEST_TABLES)]
     with ThreadPoolExecutor(_WRITERS) as pool:
-        futures = {name: pool.submit(write, name) for name in order}
+        futures = {name: pool.submit(write, name) for name in WRITE_ORDER}
         try:
             done, _ = wait(futures.values(), return_when=FIRST_EXCEPTION)
             for future in done:

@@ -28,7 +28,7 @@ from caravan.release.licences import DEFAULT as DEFAULT_LICENCES, AllowList
 from caravan.release.duckdb_copy import DuckDBCopy
 from caravan.release.page import TableSections, render_index_page, write_atomic, write_release_page
 from caravan.release.reports import Changelog, DataDocs
-from caravan.release.table_files import (RELEASE_TABLES, TableData, WarehouseTables, write_table_files,
+from caravan.release.table_files import (RELEASE_TABLES, WRITE_ORDER, TableData, WarehouseTables, write_table_files,
                                          write_warehouse_table_files)
 from caravan.store.tables import TABLES
 
@@ -288,31 +288,38 @@ def write_release(tables: Mapping[str, TableData | Callable[[], TableData]] | Wa
     previous = previous_release(releases_dir)
     unless = _recorded_digest(releases_dir, previous.name) if previous is not None and not named else None
     staging = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=releases_dir))
+    hashes = _row_hashes(releases_dir, previous, version)
     try:
-        files = (write_warehouse_table_files(tables, staging, licences, unless) if isinstance(tables, WarehouseTables)
-                 else write_table_files(tables, staging, licences))
-        if files.skipped:  # the tables the latest release was written from
-            shutil.rmtree(staging)
-            return _unchanged(previous, files.rows)
-        written, texts = files.written, _Texts(licences, files.withheld, files.written["articles"][1])
-        if not named and previous is not None and _same_tables(staging, previous):
-            shutil.rmtree(staging)
-            _record_digest(releases_dir, previous.name, files.digest)
-            return _unchanged(previous, {n: r for n, (_, r) in written.items()})
-        # The DuckDB copy, the changelog, the Data Docs and the release page's sections drawn from the tables are
-        # written from the Parquet files by child processes (see ``reports``), side by side, while this one writes the
-        # other files: only the checksums need them all. The reports' DuckDB spill beside the staging folder, not
-        # into it, each into a folder of its own.
-        hashes = _row_hashes(releases_dir, previous, version)
+        # The reports' DuckDB spill beside the staging folder, not into it, each into a folder of its own; the mark
+        # that every table file is written lies there too. The DuckDB copy takes each table's file as it is written.
         with tempfile.TemporaryDirectory(prefix=".spill.", dir=releases_dir) as spill, \
-                DuckDBCopy(staging / "caravan.duckdb", {name: path for name, (path, _) in written.items()}) as copy, \
-                Changelog(staging, previous, version, Path(spill) / "changes", hashes) as changelog, \
-                DataDocs(staging, version, Path(spill) / "data_docs") as data_docs, \
-                TableSections(staging) as page_sections:
-            summary, changed_rows = changelog.wait()
-            _write_descriptions(staging, version, written, changed_rows, texts)
-            data_docs.wait()
-            sections = page_sections.wait()
+                DuckDBCopy(staging / "caravan.duckdb", {name: staging / f"{name}.parquet" for name in WRITE_ORDER},
+                           written_mark=Path(spill) / "tables-written") as copy:
+            try:
+                files = (write_warehouse_table_files(tables, staging, licences, unless)
+                         if isinstance(tables, WarehouseTables) else write_table_files(tables, staging, licences))
+            finally:
+                (Path(spill) / "tables-written").touch()
+            if files.skipped:  # the tables the latest release was written from
+                copy.stop()
+                shutil.rmtree(staging)
+                return _unchanged(previous, files.rows)
+            written, texts = files.written, _Texts(licences, files.withheld, files.written["articles"][1])
+            if not named and previous is not None and _same_tables(staging, previous):
+                copy.stop()
+                shutil.rmtree(staging)
+                _record_digest(releases_dir, previous.name, files.digest)
+                return _unchanged(previous, {n: r for n, (_, r) in written.items()})
+            # The changelog, the Data Docs and the release page's sections drawn from the tables are written from the
+            # Parquet files by child processes (see ``reports``), side by side with the copy, while this one writes
+            # the other files: only the checksums need them all.
+            with Changelog(staging, previous, version, Path(spill) / "changes", hashes) as changelog, \
+                    DataDocs(staging, version, Path(spill) / "data_docs") as data_docs, \
+                    TableSections(staging) as page_sections:
+                summary, changed_rows = changelog.wait()
+                _write_descriptions(staging, version, written, changed_rows, texts)
+                data_docs.wait()
+                sections = page_sections.wait()
             # Every other file is written by now: hashed while the copy is (its spill files lie beside it).
             digests = _digests(staging, but=lambda p: p.relative_to(staging).parts[0].startswith(copy.path.name))
             copy.wait()

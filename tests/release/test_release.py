@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import shutil
 from datetime import date, datetime, timedelta, timezone
@@ -205,6 +206,61 @@ def test_the_release_duckdb_file_is_byte_identical_wherever_it_is_written_from(t
     assert [c.read_bytes() == first for c in copies[1:]] == [True, True]
 
 
+def test_a_copy_that_follows_the_table_files_as_they_appear_is_the_same_file(tmp_path: Path):
+    """Started before its tables' files exist, the copy takes each as it appears (in its order, whatever the order
+    they are written in), and gives the file a copy of the finished files gives; a file still missing once every
+    table is written is an error that names it."""
+    import threading
+    import time
+
+    from caravan.release.duckdb_copy import DuckDBCopy, DuckDBCopyError
+
+    tables = _random_tables(tmp_path / "tables", {"quotes": 3000, "incidents": 2000})
+    # Each named caravan.duckdb (DuckDB keeps the catalog's name, from the file's, in the file).
+    (tmp_path / "whole").mkdir()
+    write_duckdb_copy(tmp_path / "whole" / "caravan.duckdb", tables)
+    later = tmp_path / "later"
+    later.mkdir()
+    mark = tmp_path / "written"
+
+    def write_later() -> None:
+        for name in reversed(list(tables)):  # the last first: the copy waits for the first all the same
+            time.sleep(0.05)
+            shutil.copy(tables[name], later / f".{name}.partial")
+            os.replace(later / f".{name}.partial", later / f"{name}.parquet")
+        mark.touch()
+
+    writer_thread = threading.Thread(target=write_later)
+    with DuckDBCopy(later / "caravan.duckdb", {name: later / f"{name}.parquet" for name in tables},
+                    written_mark=mark) as copy:
+        writer_thread.start()
+        copy.wait()
+    writer_thread.join()
+    assert (later / "caravan.duckdb").read_bytes() == (tmp_path / "whole" / "caravan.duckdb").read_bytes()
+
+    with DuckDBCopy(tmp_path / "short.duckdb", {"quotes": later / "quotes.parquet", "speakers": later / "none.parquet"},
+                    written_mark=mark) as copy:
+        with pytest.raises(DuckDBCopyError, match=r"none\.parquet"):
+            copy.wait()
+
+
+def test_table_files_appear_whole(tmp_path: Path, monkeypatch):
+    """Each table's file is written beside and renamed: under its name it is always complete, and nothing else is
+    left."""
+    from caravan.release import table_files
+    from caravan.release.licences import DEFAULT
+
+    seen = []
+    replace = os.replace
+    monkeypatch.setattr(table_files.os, "replace", lambda a, b: (seen.append((Path(a).name, Path(b).exists())),
+                                                                  replace(a, b)))
+    files = table_files.write_table_files(_empty_tables(), tmp_path, DEFAULT)
+    assert sorted(name for name, _ in seen) == sorted(f".{name}.parquet.partial" for name in RELEASE_TABLES)
+    assert not any(existed for _, existed in seen)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{name}.parquet" for name in RELEASE_TABLES)
+    assert all(path.is_file() for path, _ in files.written.values())
+
+
 def test_withheld_texts_leave_every_other_column_as_it_was():
     from caravan.release.licences import DEFAULT, AllowList
     from caravan.release.table_files import withhold_texts
@@ -362,7 +418,8 @@ def test_a_failing_duckdb_copy_leaves_no_half_release(tmp_path: Path, monkeypatc
     from caravan.release.duckdb_copy import DuckDBCopy, DuckDBCopyError
 
     # The child process is given a table file that does not exist, so it fails as a real one would.
-    monkeypatch.setattr(writer, "DuckDBCopy", lambda path, files: DuckDBCopy(path, {**files, "quotes": tmp_path / "gone.parquet"}))
+    monkeypatch.setattr(writer, "DuckDBCopy", lambda path, files, **kw: DuckDBCopy(
+        path, {**files, "quotes": tmp_path / "gone.parquet"}, **kw))
     with pytest.raises(DuckDBCopyError, match=r"caravan\.duckdb: writing the release's DuckDB copy failed: .*gone\.parquet"):
         write_release(_empty_tables(), tmp_path / "releases", "2024.04.01")
     _assert_no_half_release(tmp_path / "releases")
