@@ -23,6 +23,9 @@ ARTICLES = {"second-outlet": (KALUGA, "2024-03-27"), "early-outlet": (EARLY_KALU
 # A scheduled run's news, published after every other report: merged on the events near it only.
 NEWS = ("Police detained 12 migrants in a raid on a market in Kaluga on March 20, the regional police said a month "
         "later.\nThree Tajik migrants were beaten by unknown attackers in Kaluga in March, local media reported.\n")
+# The next run's news, dated only by its month: it comes before the last run's news of that month (a month before its
+# days), so the merge replays from it on, the last news included.
+MONTH_NEWS = "Unknown attackers beat two Uzbek migrants in Kaluga in April, a rights group said.\n"
 
 
 def write(corpus: Path, name: str, text: str, published: str) -> None:
@@ -47,11 +50,13 @@ def test_each_build_merges_as_a_build_from_scratch(tmp_path: Path):
     shutil.copytree(SAMPLE_CORPUS, corpus)
     out = tmp_path / "out"
     assert run_build(corpus, out).success
-    steps = [  # reports added; then one changed and one removed in the same run; then the news of a later day
+    steps = [  # reports added; then one changed and one removed in the same run; then the news of a later day; then
+        # a report dated only by that day's month
         lambda: [write(corpus, name, text, published) for name, (text, published) in ARTICLES.items()],
         lambda: [write(corpus, "raid-report", RAID.replace("Moscow", "Kaluga"), "2024-03-21"),
                  *((corpus / f"early-outlet{suffix}").unlink() for suffix in (".txt", ".meta.json"))],
         lambda: write(corpus, "later-news", NEWS, "2024-04-22"),
+        lambda: write(corpus, "month-news", MONTH_NEWS, "2024-04"),
     ]
     for i, change in enumerate(steps):
         change()
