@@ -155,3 +155,25 @@ def test_a_table_of_older_columns_is_made_anew_when_every_figure_is_checked_agai
     update_figure_checks(con, fewer)
     assert _stored(con) == _full(con)
     con.close()
+
+
+def test_figures_are_checked_and_stored_in_their_articles_order(built: Path, tmp_path: Path, monkeypatch):
+    """The checks lie stored by article (the table's first sort column), whatever the order of the figures' ids, batch
+    after batch: the release reads the table in ranges of article ids, each of which then skips the row groups
+    outside it."""
+    from caravan.statistics import check_plan
+
+    monkeypatch.setattr(check_plan, "_BATCH", 2)
+    shutil.copy(built, tmp_path / "w.duckdb")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    official = _rows(con, "SELECT * FROM official_figures ORDER BY record_id")
+    # Copies of the sample's figures in other articles, whose ids run against their articles' order.
+    for n in range(6):
+        con.execute(f"INSERT INTO economic_figures SELECT * REPLACE ('fig_{9 - n}_' || record_id AS record_id, "
+                    f"'art_copy_{n}' AS article_id) FROM economic_figures WHERE article_id NOT LIKE 'art_copy_%'")
+    con.execute("DROP TABLE stg_figure_check_state")  # every figure checked again
+    update_figure_checks(con, official)
+    stored = [a for (a,) in con.execute("SELECT article_id FROM figure_checks ORDER BY rowid").fetchall()]
+    assert len(set(stored)) == 7 and stored == sorted(stored)
+    assert _stored(con) == _full(con)
+    con.close()
