@@ -67,22 +67,20 @@ def _hashed_columns(folder: Path | None) -> dict:
 
 
 def _table_changes(con: duckdb.DuckDBPyConnection, i: int, name: str, old: Path | None, new: Path,
-                   hashes: RowHashes | None, hashed: dict) -> str:
-    """The query of one table's rows of ``changes.parquet`` (added, removed, changed, as ``kind`` 0, 1, 2)."""
+                   hashes: RowHashes | None, kept: dict, hashed: dict) -> str:
+    """The query of one table's rows of ``changes.parquet`` (added, removed, changed, as ``kind`` 0, 1, 2). ``kept``
+    says what the previous release's kept hashes cover (its ``columns.json``); ``hashed`` gathers what this one's do."""
     key = sql_identifier(TABLES[name].primary_key)
     lit = "'" + name.replace("'", "''") + "'"
     new_src = _parquet(new)
     new_cols = pq.read_schema(new).names
-    kept = _hashed_columns(hashes.previous if hashes else None)
+    kept_cols = kept.get("tables", {}).get(name) if kept.get("duckdb") == duckdb.__version__ else None
     old_hashes = hashes.previous / f"{name}.parquet" if hashes and hashes.previous else None
     # The previous release's hashes, kept over all its columns by the same DuckDB, stand for its rows.
-    use_kept = (old is not None and old_hashes is not None and old_hashes.exists()
-                and kept.get("duckdb") == duckdb.__version__ and name in kept.get("tables", {}))
-    old_cols = set(kept["tables"][name] if use_kept else pq.read_schema(old).names) if old is not None else set()
-    common = sorted(c for c in new_cols if c in old_cols) if old is not None else sorted(new_cols)
-    use_kept = use_kept and kept["tables"][name] == common
-    if hashes is None and old is None:
-        return f"SELECT {lit} AS \"table\", {key} AS record_id, 'added' AS change, NULL::VARCHAR AS changed_columns, 0 AS kind FROM {new_src}"
+    use_kept = old is not None and kept_cols is not None and old_hashes is not None and old_hashes.exists()
+    old_cols = set(kept_cols if use_kept else pq.read_schema(old).names) if old is not None else set(new_cols)
+    common = sorted(c for c in new_cols if c in old_cols)
+    use_kept = use_kept and kept_cols == common
     # This release's keys and row hashes, over the columns both releases have (all of them when it is the first).
     row_hash = "hash(" + ", ".join(sql_identifier(c) for c in common) + ")"
     new_h = f"new_hashes_{i}"
@@ -128,6 +126,7 @@ def diff_releases(previous: Path | None, current: Path, tables: Sequence[str], s
     row names the columns (of those both releases have) whose values differ, sorted by name.
     """
     con = scratch_connection(spill, threads=1)
+    kept = _hashed_columns(hashes.previous if hashes else None)
     hashed: dict[str, list[str]] = {}
     if hashes is not None:
         shutil.rmtree(hashes.current, ignore_errors=True)
@@ -137,7 +136,7 @@ def diff_releases(previous: Path | None, current: Path, tables: Sequence[str], s
         for i, name in enumerate(tables):
             old = Path(previous) / f"{name}.parquet" if previous else None
             sql = _table_changes(con, i, name, old if old is not None and old.exists() else None,
-                                 Path(current) / f"{name}.parquet", hashes, hashed)
+                                 Path(current) / f"{name}.parquet", hashes, kept, hashed)
             parts.append(f"SELECT *, {i} AS t FROM ({sql})")
         query = " UNION ALL ".join(parts)
         data = con.sql(f'SELECT "table", record_id, change, changed_columns FROM ({query}) ORDER BY t, kind, record_id').to_arrow_table()

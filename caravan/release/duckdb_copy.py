@@ -88,25 +88,17 @@ def _write(path: Path, parquet_files: dict[str, Path], written_mark: Path | None
            ) -> None:
     # Bounded (see ``copy_memory_limit``); it spills into caravan.duckdb.tmp beside the file, which DuckDB removes when
     # the connection closes.
-    con = None
-
-    def connected() -> duckdb.DuckDBPyConnection:
-        nonlocal con
-        if con is None:  # the file is made once there is a table to copy
-            con = duckdb.connect(str(path), config={"threads": 1, "memory_limit": copy_memory_limit()})
-            con.execute("SET disabled_compression_methods = 'fsst'")  # (as a connect() option it is ignored)
-        return con
-
+    con = duckdb.connect(str(path), config={"threads": 1, "memory_limit": copy_memory_limit()})
     try:
+        con.execute("SET disabled_compression_methods = 'fsst'")  # (as a connect() option it is ignored)
         for name, parquet in parquet_files.items():
-            parquet = _appeared(parquet, written_mark, parent)
-            connected().execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [str(parquet)])
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)',
+                        [str(_appeared(parquet, written_mark, parent))])
             for stmt in TABLES[name].comment_statements(published_only=True):
                 con.execute(stmt)
-        create_views(connected())
+        create_views(con)
     finally:
-        if con is not None:
-            con.close()
+        con.close()
 
 
 def _write_request(request: dict) -> None:

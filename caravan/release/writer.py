@@ -239,10 +239,10 @@ def _keep_row_hashes(releases_dir: Path, hashes: RowHashes, version: str) -> Non
             shutil.rmtree(other, ignore_errors=True)
 
 
-def _drop_partial_row_hashes(releases_dir: Path, version: str) -> None:
+def _drop_partial_row_hashes(hashes: RowHashes) -> None:
     """A failed release's row hashes go, and their folder if nothing else is kept there."""
-    folder = releases_dir / _ROW_HASHES
-    shutil.rmtree(folder / f".{version}.partial", ignore_errors=True)
+    folder = hashes.current.parent
+    shutil.rmtree(hashes.current, ignore_errors=True)
     if folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
 
@@ -329,7 +329,7 @@ def write_release(tables: Mapping[str, TableData | Callable[[], TableData]] | Wa
         os.rename(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
-        _drop_partial_row_hashes(releases_dir, version)
+        _drop_partial_row_hashes(hashes)
         raise
     _record_digest(releases_dir, version, files.digest)
     _keep_row_hashes(releases_dir, hashes, version)
