@@ -59,11 +59,11 @@ class CheckPlan:
 
 def plan_checks(con: duckdb.DuckDBPyConnection, stored: bool) -> CheckPlan:
     """The plan from each figure's inputs now (``_check_inputs``) and, when ``stored``, those it was last checked with
-    (the state table); each list sorted."""
+    (the state table); each list sorted. The figures to check are also left in the temporary table ``_check_todo``."""
     state = _STATE if stored else "(SELECT NULL::VARCHAR AS figure_record_id, NULL::VARCHAR AS input_hash LIMIT 0)"
-    check = tuple(r for (r,) in con.execute(
-        f"SELECT c.record_id FROM _check_inputs c LEFT JOIN {state} s ON s.figure_record_id = c.record_id "
-        "WHERE s.input_hash IS DISTINCT FROM c.input_hash ORDER BY c.record_id").fetchall())
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _check_todo AS SELECT c.record_id FROM _check_inputs c "
+                f"LEFT JOIN {state} s ON s.figure_record_id = c.record_id WHERE s.input_hash IS DISTINCT FROM c.input_hash")
+    check = tuple(r for (r,) in con.execute("SELECT record_id FROM _check_todo ORDER BY record_id").fetchall())
     remove = tuple(r for (r,) in con.execute(
         f"SELECT s.figure_record_id FROM {state} s WHERE NOT EXISTS (SELECT 1 FROM _check_inputs c "
         "WHERE c.record_id = s.figure_record_id) ORDER BY s.figure_record_id").fetchall())
@@ -109,11 +109,11 @@ def update_figure_checks(con: duckdb.DuckDBPyConnection, official: list[dict]) -
     # the release reads it in ranges of article ids, and a range then skips the row groups outside it (checked in
     # the order of their ids, every row group held every article, and each range read the whole table).
     ordered = [r for (r,) in con.execute(
-        "SELECT record_id FROM economic_figures WHERE record_id IN (SELECT unnest(?::VARCHAR[])) "
-        "ORDER BY article_id, char_start, record_id", [list(plan.check)]).fetchall()]
+        "SELECT record_id FROM economic_figures JOIN _check_todo USING (record_id) "
+        "ORDER BY article_id, char_start, record_id").fetchall()]
     for start in range(0, len(ordered), _BATCH):
         in_transaction(con, partial(check, ordered[start:start + _BATCH]))
-    con.execute("DROP TABLE _check_inputs")
+    con.execute("DROP TABLE _check_inputs; DROP TABLE _check_todo")
     return plan
 
 
