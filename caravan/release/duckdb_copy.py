@@ -12,6 +12,11 @@ new release. DuckDB (1.5) leaves three things to chance, each closed here:
   (the C++ heap, glibc malloc). The child process asks both allocators to hand out zeroed memory.
 - With several threads the blocks are written in any order: the child uses one.
 
+Without FSST, long texts would be stored uncompressed: the prose columns (article bodies, evidence sentences; see
+``Column.prose``) are declared zstd-compressed instead, which DuckDB does deterministically. That takes DuckDB's
+storage format of version 1.2 (``STORAGE_VERSION``), so the file opens in DuckDB 1.2 or later. At 100,000 articles
+the copy went from 1,215 to 414 MB, and from 11.7 to 9.6 CPU-seconds.
+
 The release starts the copy with its table files: the copy takes each file as it appears (they appear whole), in the
 order they are written, and so works while the others are.
 """
@@ -35,6 +40,8 @@ _ZERO_FILL = {"DUCKDB_JE_MALLOC_CONF": "zero:true", "MALLOC_PERTURB_": "255"}
 # texts and all, 350 MB at 100,000 articles (430 MB in a full row group). At the warehouse connections' 512 MB it
 # spilled to disk and was read back, 2 s of the copy's 12 s of CPU; at this limit the copy peaks at 0.9 GB RSS.
 COPY_MEMORY_LIMIT = "768MB"
+
+STORAGE_VERSION = "v1.2.0"  # the oldest that compresses texts with zstd (older ones ignore the request)
 
 
 class DuckDBCopyError(RuntimeError):
@@ -88,17 +95,28 @@ def _write(path: Path, parquet_files: dict[str, Path], written_mark: Path | None
            ) -> None:
     # Bounded (see ``copy_memory_limit``); it spills into caravan.duckdb.tmp beside the file, which DuckDB removes when
     # the connection closes.
-    con = duckdb.connect(str(path), config={"threads": 1, "memory_limit": copy_memory_limit()})
+    con = duckdb.connect(str(path), config={"threads": 1, "memory_limit": copy_memory_limit(),
+                                            "storage_compatibility_version": STORAGE_VERSION})
     try:
         con.execute("SET disabled_compression_methods = 'fsst'")  # (as a connect() option it is ignored)
         for name, parquet in parquet_files.items():
-            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)',
-                        [str(_appeared(parquet, written_mark, parent))])
+            source = str(_appeared(parquet, written_mark, parent))
+            con.execute(_create_table(con, name, source))
+            con.execute(f'INSERT INTO "{name}" SELECT * FROM read_parquet(?)', [source])
             for stmt in TABLES[name].comment_statements(published_only=True):
                 con.execute(stmt)
         create_views(con)
     finally:
         con.close()
+
+
+def _create_table(con: duckdb.DuckDBPyConnection, name: str, parquet: str) -> str:
+    """CREATE TABLE of the file's columns with the types ``CREATE TABLE AS`` gives them, its prose columns zstd."""
+    prose = {c.name for c in TABLES[name].columns if c.prose}
+    columns = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [parquet]).fetchall()
+    return f'CREATE TABLE "{name}" (' + ", ".join(
+        f'"{column}" {kind}' + (" USING COMPRESSION zstd" if column in prose else "")
+        for column, kind, *_ in columns) + ")"
 
 
 def _write_request(request: dict) -> None:

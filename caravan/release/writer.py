@@ -139,7 +139,8 @@ def _readme(version: str, written: dict[str, tuple[Path, int]], texts: _Texts) -
              "articles. Every record carries its evidence: `article_id`, `sentence`, and `char_start`/`char_end` into",
              "`articles.text`. Data licence: CC BY 4.0; the articles keep their own licences (see `articles.license`).", "",
              "Files: one zstd Parquet file per table, `datapackage.json` (Frictionless Data Package with checksums),",
-             "`caravan.duckdb` (the same tables with column comments).", "", "## Article texts", "", texts.said(), ""]
+             "`caravan.duckdb` (the same tables with column comments; it opens in DuckDB 1.2 or later).", "",
+             "## Article texts", "", texts.said(), ""]
     if texts.withheld:
         lines += ["Whoever holds the articles can fill the texts in: `caravan hydrate RELEASE_DIR --corpus DIR --out FILE`",
                   "writes the articles with every withheld text whose SHA-256 matches a file of the corpus folder `DIR`, and",

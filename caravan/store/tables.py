@@ -26,6 +26,8 @@ class Column:
     required: bool = False
     # False for warehouse bookkeeping that would make releases differ between identical builds.
     published: bool = True
+    # Long running text (article bodies, evidence sentences): the release's DuckDB copy stores it zstd-compressed.
+    prose: bool = False
 
     @property
     def arrow_type(self) -> pa.DataType:
@@ -98,7 +100,7 @@ class Table:
 def _evidence(what: str) -> tuple[Column, ...]:
     return (
         Column("article_id", "VARCHAR", "Id of the article the record was extracted from (articles.article_id).", required=True),
-        Column("sentence", "VARCHAR", "The sentence of the article holding the evidence.", required=True),
+        Column("sentence", "VARCHAR", "The sentence of the article holding the evidence.", required=True, prose=True),
         Column("char_start", "BIGINT", f"Offset of the first character of {what} in articles.text (0-based, Unicode code points).", required=True),
         Column("char_end", "BIGINT", f"Offset just past the last character of {what}: articles.text[char_start:char_end] is the evidence.", required=True),
     )
@@ -127,7 +129,8 @@ ARTICLES = Table(
         # Not required: a release leaves out the texts its licence allow-list does not cover; the
         # articles suite checks that exactly those have text_withheld (so the warehouse has every text).
         Column("text", "VARCHAR", "Body text, Unicode NFC, paragraphs separated by newlines; every char_start/char_end in other tables points into it. "
-               "Null in a release when the article's licence is not on the publication allow-list (see text_withheld; `caravan hydrate` fills it in from your copy of the article)."),
+               "Null in a release when the article's licence is not on the publication allow-list (see text_withheld; `caravan hydrate` fills it in from your copy of the article).",
+               prose=True),
         Column("text_withheld", "VARCHAR", "Why text is null in this release: the article's licence is not on the publication allow-list "
                "(the release's README names it), or no licence is stated; null where the text is published, and always in the warehouse, which keeps every text."),
         Column("n_chars", "BIGINT", "Length of text in characters.", required=True),

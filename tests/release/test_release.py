@@ -206,6 +206,41 @@ def test_the_release_duckdb_file_is_byte_identical_wherever_it_is_written_from(t
     assert [c.read_bytes() == first for c in copies[1:]] == [True, True]
 
 
+def test_the_duckdb_copy_keeps_prose_zstd_compressed_and_every_value_and_type_as_its_file(tmp_path: Path):
+    """Texts and evidence sentences, uncompressed without FSST, are stored zstd; the copy's columns have the types
+    and values of the Parquet files, and the file is smaller than the same tables written without zstd."""
+    rng = random.Random(7)
+    words = ["migrants", "Moscow", "raid", "police", "said", "patent", "Tajik", "workers", "market", "the"]
+    texts = [" ".join(rng.choice(words) for _ in range(400)) for _ in range(3000)]
+    sentences = [" ".join(rng.choice(words) for _ in range(30)) for _ in range(9000)]
+    files = _random_tables(tmp_path / "tables", {"articles": 3000, "quotes": 9000})
+    for name, column, values in (("articles", "text", texts), ("quotes", "sentence", sentences)):
+        table = pq.read_table(files[name])
+        table = table.set_column(table.schema.get_field_index(column), column, pa.array(values, pa.string()))
+        pq.write_table(table, files[name])
+    write_duckdb_copy(tmp_path / "caravan.duckdb", files)
+
+    con = duckdb.connect(str(tmp_path / "caravan.duckdb"), read_only=True)
+    stored = dict(con.sql("SELECT table_name || '.' || column_name, any_value(compression) FROM "
+                          "(SELECT 'articles' AS table_name, * FROM pragma_storage_info('articles') UNION ALL "
+                          " SELECT 'quotes', * FROM pragma_storage_info('quotes')) "
+                          "WHERE segment_type = 'VARCHAR' GROUP BY ALL").fetchall())
+    assert stored["articles.text"] == stored["quotes.sentence"] == "ZSTD"
+    assert stored["quotes.record_id"] != "ZSTD"  # keys stay as DuckDB chooses, for lookups
+    for name, path in files.items():
+        assert (con.sql(f'DESCRIBE "{name}"').fetchall()
+                == con.sql("DESCRIBE SELECT * FROM read_parquet(?)", params=[str(path)]).fetchall()), name
+        assert (con.sql(f'SELECT * FROM "{name}"').fetchall()  # in the file's order, too
+                == con.sql("SELECT * FROM read_parquet(?)", params=[str(path)]).fetchall()), name
+    con.close()
+    plain = duckdb.connect(str(tmp_path / "plain.duckdb"), config={"threads": 1})
+    plain.execute("SET disabled_compression_methods = 'fsst'")
+    for name, path in files.items():
+        plain.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [str(path)])
+    plain.close()
+    assert (tmp_path / "caravan.duckdb").stat().st_size < 0.75 * (tmp_path / "plain.duckdb").stat().st_size
+
+
 def test_a_copy_that_follows_the_table_files_as_they_appear_is_the_same_file(tmp_path: Path):
     """Started before its tables' files exist, the copy takes each as it appears (in its order, whatever the order
     they are written in), and gives the file a copy of the finished files gives; a file still missing once every
