@@ -10,7 +10,9 @@ For each size N it generates N synthetic articles (caravan.synthetic, timed apar
 - an incremental build into the same warehouse after adding N/100 new articles dated over the archive's years (a
   backfill), then another after adding N/100 more published in the week after the archive (a daily run's news),
   then a third with N/100 more of the week after that (the next daily run: news dated only by their month or year
-  now come before the last run's, as a month comes before its days);
+  now come before the last run's, as a month comes before its days); and last a build of the same corpus again,
+  without a release version, as the daily schedule runs it when nothing changed (no release is written): the
+  floor under every incremental build, what a run costs before it has anything to do;
 - the size of the release folder, and a DuckDB query on the published tables (incidents by type and month
   joined with incident_sources and articles), on the release's caravan.duckdb and on its Parquet files.
 
@@ -172,12 +174,14 @@ def extract_only(corpus: Path, workers: int) -> dict:
 # --- a build with the time of every step (`run.py --build-steps ...`, used by --steps) -----------------
 
 def build_with_steps(corpus: str, out: str, version: str) -> int:
-    """The job ``caravan build`` runs, the same way, printing when each step started and ended."""
+    """The job ``caravan build`` runs, the same way, printing when each step started and ended. A ``version`` of
+    ``-`` names none, as a scheduled run does."""
     import dagster as dg
 
     from pipelines.definitions import build_definitions
 
-    defs = build_definitions(corpus, str(Path(out) / "data" / "caravan.duckdb"), str(Path(out) / "releases"), version)
+    defs = build_definitions(corpus, str(Path(out) / "data" / "caravan.duckdb"), str(Path(out) / "releases"),
+                             None if version == "-" else version)
     instance = dg.DagsterInstance.ephemeral()
     result = defs.resolve_job_def("build").execute_in_process(
         instance=instance, raise_on_error=False,
@@ -230,11 +234,11 @@ def _query_ms(release: Path) -> dict:
     return {"rows": len(on_file()), "duckdb_ms": timed(on_file), "parquet_ms": timed(on_parquet)}
 
 
-def _build_cmd(corpus: Path, out: Path, version: str, steps: bool) -> list[str]:
+def _build_cmd(corpus: Path, out: Path, version: str | None, steps: bool) -> list[str]:
     if steps:
-        return [sys.executable, str(Path(__file__).resolve()), "--build-steps", str(corpus), str(out), version]
+        return [sys.executable, str(Path(__file__).resolve()), "--build-steps", str(corpus), str(out), version or "-"]
     return [sys.executable, "-m", "pipelines.cli", "build", "--corpus", str(corpus), "--out", str(out),
-            "--version", version]
+            *(["--version", version] if version else [])]
 
 
 def _extractor_version() -> str:
@@ -315,6 +319,16 @@ def bench_size(n: int, folder: Path, seed: int, args) -> dict:
             res["release_incremental_bytes"] = _folder_bytes(release)
             res["query"] = _query_ms(release)
             say(f"query: {res['query']}")
+    if res.get("next_daily", {}).get("returncode") == 0:
+        releases = sorted(p.name for p in (out / "releases").iterdir() if p.is_dir())
+        res["extractor_version_unchanged"] = _extractor_version()
+        res["unchanged"] = run_measured(_build_cmd(corpus, out, None, args.steps), folder / "build-unchanged.log",
+                                        folder, **env_run)
+        res["unchanged"]["steps"] = _step_times(res["unchanged"])
+        # The floor is a run that finds nothing to do: one that wrote a release measured something else.
+        res["unchanged"]["released"] = sorted(p.name for p in (out / "releases").iterdir() if p.is_dir()) != releases
+        say(f"unchanged build: {res['unchanged']['wall_s']:.1f} s, rc {res['unchanged']['returncode']}, "
+            f"{'a release written' if res['unchanged']['released'] else 'no release'}")
     return res
 
 
@@ -375,6 +389,9 @@ def table(results: list[dict], workers: int) -> str:
         ("next daily build (+1 % more, the week after), wall", "", lambda r: build_cell(r, "next_daily", "wall")),
         ("next daily / full", "< 10 %", lambda r: incremental_share(r, "next_daily")),
         ("next daily build, peak RSS largest process", "", lambda r: build_cell(r, "next_daily", "rss")),
+        ("unchanged corpus (the floor), wall", "", lambda r: build_cell(r, "unchanged", "wall")),
+        ("unchanged / full", "", lambda r: incremental_share(r, "unchanged")
+         + (" (a release written)" if (r.get("unchanged") or {}).get("released") else "")),
         ("release size (full build)", "", lambda r: _fmt(get(r, "release_bytes") and r["release_bytes"] / 2**20, ".1f", " MiB")),
         ("release size (after incremental)", "",
          lambda r: _fmt(get(r, "release_incremental_bytes") and r["release_incremental_bytes"] / 2**20, ".1f", " MiB")),
@@ -392,7 +409,7 @@ def table(results: list[dict], workers: int) -> str:
 def _steps_table(results: list[dict]) -> str:
     out = []
     for r in results:
-        for kind in ("full", "incremental", "daily", "next_daily"):
+        for kind in ("full", "incremental", "daily", "next_daily", "unchanged"):
             steps = (r.get(kind) or {}).get("steps")
             if not steps:
                 continue
