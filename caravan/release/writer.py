@@ -80,9 +80,12 @@ class _Texts:
                 "evidence sentence and character span, are published all the same.")
 
 
-def _resource(name: str, path: Path, rows: int, description: str, schema: dict) -> dict:
+def _resource(name: str, path: Path, rows: int, description: str, schema: dict, digests: dict[Path, str]) -> dict:
+    """The file's resource; its SHA-256 kept in ``digests``, for SHA256SUMS (hashed once)."""
+    if path not in digests:
+        digests[path] = sha256_file(path)
     return {"name": name, "path": path.name, "format": "parquet", "mediatype": "application/vnd.apache.parquet",
-            "description": description, "bytes": path.stat().st_size, "hash": f"sha256:{sha256_file(path)}",
+            "description": description, "bytes": path.stat().st_size, "hash": f"sha256:{digests[path]}",
             "rows": rows, "schema": schema}
 
 
@@ -117,12 +120,12 @@ def _license_text(version: str, sources: list[dict], texts: _Texts) -> str:
 
 
 def _datapackage(version: str, written: dict[str, tuple[Path, int]], changes: tuple[Path, int],
-                 sources: list[dict]) -> dict:
-    resources = [_resource(name, path, rows, TABLES[name].description, TABLES[name].frictionless_schema())
+                 sources: list[dict], digests: dict[Path, str]) -> dict:
+    resources = [_resource(name, path, rows, TABLES[name].description, TABLES[name].frictionless_schema(), digests)
                  for name, (path, rows) in written.items()]
     resources.append(_resource("changes", changes[0], changes[1], CHANGES_SCHEMA.metadata[b"description"].decode(), {
         "fields": [{"name": f.name, "type": "string", "description": f.metadata[b"description"].decode()} for f in CHANGES_SCHEMA],
-        "primaryKey": ["table", "record_id"]}))
+        "primaryKey": ["table", "record_id"]}, digests))
     return {
         "name": "caravan", "title": "Caravan: Central Asian labour migrants in Russia, from news and official statistics",
         "version": version, "licenses": [DATA_LICENSE],
@@ -256,15 +259,17 @@ def _unchanged(latest: Path, row_counts: dict[str, int]) -> Release:
 
 
 def _write_descriptions(staging: Path, version: str, written: dict[str, tuple[Path, int]], changed_rows: int,
-                        texts: _Texts) -> None:
-    """datapackage.json, README.md, CITATION.cff and LICENSE.md."""
+                        texts: _Texts) -> dict[Path, str]:
+    """datapackage.json, README.md, CITATION.cff and LICENSE.md; returns the SHA-256 of the Parquet files."""
     sources = attributions({"articles": pq.read_table(written["articles"][0], columns=["outlet", "license"]),
                             "official_figures": pq.read_table(written["official_figures"][0], columns=["publisher"])})
-    package = _datapackage(version, written, (staging / "changes.parquet", changed_rows), sources)
+    digests: dict[Path, str] = {}
+    package = _datapackage(version, written, (staging / "changes.parquet", changed_rows), sources, digests)
     (staging / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (staging / "README.md").write_text(_readme(version, written, texts) + "\n", encoding="utf-8")
     (staging / "CITATION.cff").write_text(_citation(version), encoding="utf-8")
     (staging / "LICENSE.md").write_text(_license_text(version, sources, texts), encoding="utf-8")
+    return digests
 
 
 def write_release(tables: Mapping[str, TableData | Callable[[], TableData]] | WarehouseTables,
@@ -318,11 +323,12 @@ def write_release(tables: Mapping[str, TableData | Callable[[], TableData]] | Wa
                     DataDocs(staging, version, Path(spill) / "data_docs") as data_docs, \
                     TableSections(staging) as page_sections:
                 summary, changed_rows = changelog.wait()
-                _write_descriptions(staging, version, written, changed_rows, texts)
+                hashed = _write_descriptions(staging, version, written, changed_rows, texts)
                 data_docs.wait()
                 sections = page_sections.wait()
             # Every other file is written by now: hashed while the copy is (its spill files lie beside it).
-            digests = _digests(staging, but=lambda p: p.relative_to(staging).parts[0].startswith(copy.path.name))
+            digests = _digests(staging, hashed,
+                               but=lambda p: p.relative_to(staging).parts[0].startswith(copy.path.name))
             copy.wait()
         (staging / "SHA256SUMS").write_text(_checksums(staging, _digests(staging, digests)), encoding="utf-8")
         write_release_page(staging, sections)

@@ -448,6 +448,22 @@ def test_a_table_failing_midway_leaves_no_half_release(tmp_path: Path):
     _assert_no_half_release(tmp_path / "releases")
 
 
+def test_each_release_file_is_hashed_once_for_the_package_and_the_checksums(tmp_path: Path, monkeypatch):
+    from caravan.release import writer
+
+    hashed: list[str] = []
+    real = writer.sha256_file
+    monkeypatch.setattr(writer, "sha256_file", lambda path: hashed.append(str(path)) or real(path))
+    release = write_release({**_empty_tables(), "quotes": _quotes_rows(10)}, tmp_path / "releases", "2024.04.01").path
+    assert sorted(hashed) == sorted(set(hashed))  # none twice
+    assert ({f"{name}.parquet" for name in RELEASE_TABLES} | {"changes.parquet", "caravan.duckdb"}
+            <= {Path(p).name for p in hashed})
+    sums = dict(reversed(line.split("  ")) for line in (release / "SHA256SUMS").read_text().splitlines())
+    package = {r["path"]: r["hash"] for r in json.loads((release / "datapackage.json").read_text())["resources"]}
+    assert package == {name: f"sha256:{sums[name]}" for name in package}
+    assert all(hashlib.sha256((release / name).read_bytes()).hexdigest() == digest for name, digest in sums.items())
+
+
 def test_a_failing_duckdb_copy_leaves_no_half_release(tmp_path: Path, monkeypatch):
     from caravan.release import writer
     from caravan.release.duckdb_copy import DuckDBCopy, DuckDBCopyError
