@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from caravan.store.tables import TABLES
-from caravan.store.warehouse import scratch_connection, sql_identifier
+from caravan.store.warehouse import scratch_connection, sql_identifier, sql_string
 
 CHANGES_SCHEMA = pa.schema([
     pa.field("table", pa.string(), nullable=False, metadata={"description": "Published table the row belongs to."}),
@@ -43,7 +43,7 @@ class TableChanges:
 
 
 def _parquet(path: Path) -> str:
-    return "read_parquet('" + path.as_posix().replace("'", "''") + "')"
+    return f"read_parquet({sql_string(path.as_posix())})"
 
 
 @dataclass(frozen=True)
@@ -71,22 +71,23 @@ def _table_changes(con: duckdb.DuckDBPyConnection, i: int, name: str, old: Path 
     """The query of one table's rows of ``changes.parquet`` (added, removed, changed, as ``kind`` 0, 1, 2). ``kept``
     says what the previous release's kept hashes cover (its ``columns.json``); ``hashed`` gathers what this one's do."""
     key = sql_identifier(TABLES[name].primary_key)
-    lit = "'" + name.replace("'", "''") + "'"
+    lit = sql_string(name)
     new_src = _parquet(new)
     new_cols = pq.read_schema(new).names
+    # The previous release's hashes, kept over all its columns by the same DuckDB, stand for its rows when this
+    # release has the same columns.
     kept_cols = kept.get("tables", {}).get(name) if kept.get("duckdb") == duckdb.__version__ else None
     old_hashes = hashes.previous / f"{name}.parquet" if hashes and hashes.previous else None
-    # The previous release's hashes, kept over all its columns by the same DuckDB, stand for its rows.
-    use_kept = old is not None and kept_cols is not None and old_hashes is not None and old_hashes.exists()
-    old_cols = set(kept_cols if use_kept else pq.read_schema(old).names) if old is not None else set(new_cols)
+    usable = kept_cols is not None and old_hashes is not None and old_hashes.exists()
+    old_cols = set(new_cols if old is None else kept_cols if usable else pq.read_schema(old).names)
     common = sorted(c for c in new_cols if c in old_cols)
-    use_kept = use_kept and kept_cols == common
+    use_kept = old is not None and usable and kept_cols == common
     # This release's keys and row hashes, over the columns both releases have (all of them when it is the first).
     row_hash = "hash(" + ", ".join(sql_identifier(c) for c in common) + ")"
     new_h = f"new_hashes_{i}"
     con.execute(f"CREATE TEMP TABLE {new_h} AS SELECT {key} AS key, {row_hash} AS h FROM {new_src}")
     if hashes is not None and common == sorted(new_cols):
-        con.execute(f"COPY {new_h} TO '{(hashes.current / f'{name}.parquet').as_posix()}' (FORMAT parquet)")
+        con.execute(f"COPY {new_h} TO {sql_string((hashes.current / f'{name}.parquet').as_posix())} (FORMAT parquet)")
         hashed[name] = common
     if old is None:
         return (f"SELECT {lit} AS \"table\", key AS record_id, 'added' AS change, NULL::VARCHAR AS changed_columns, "

@@ -112,3 +112,16 @@ def test_row_hashes_kept_over_other_columns_or_by_another_duckdb_are_not_used(tm
     changes = diff_releases(old, same_columns, ["quotes"], tmp_path / "spill",
                             RowHashes(tmp_path / "h_old", tmp_path / "h2"))
     assert [(r["record_id"], r["change"], r["changed_columns"]) for r in changes.to_pylist()] == expected
+
+
+def test_releases_and_kept_hashes_under_a_folder_with_a_quote_in_its_name(tmp_path: Path):
+    from caravan.release.changelog import RowHashes
+
+    folder = tmp_path / "O'Brien's releases"
+    first = _release(folder / "r1", _quotes(["q1", "q2"]))
+    second = _release(folder / "r2", _quotes(["q2", "q3"], text="u"))
+    diff_releases(None, first, ["quotes"], tmp_path / "spill", RowHashes(None, folder / "h1"))
+    changes = diff_releases(first, second, ["quotes"], tmp_path / "spill", RowHashes(folder / "h1", folder / "h2"))
+    assert [(r["record_id"], r["change"]) for r in changes.to_pylist()] == [
+        ("q3", "added"), ("q1", "removed"), ("q2", "changed")]
+    assert (folder / "h2" / "quotes.parquet").is_file()
