@@ -78,21 +78,14 @@ _FROM_SQL = """
     WHERE type IS NOT NULL AND country IS NOT NULL GROUP BY ALL"""
 # A row published from its group's first change on (the unknown dates, last, always): "{0}" is its alias.
 _FROM_FIRST = "({0}.published IS NULL OR {0}.published >= f.first)"
-# The mentions from the first change on (the tail), of the groups whose tail holds at most a share (?) of their
-# mentions: the groups replayed on their tail and what it may reach.
+# The groups whose tail (their mentions from the first change on) holds at most a share (?) of their mentions, and
+# the tails of those groups: the groups replayed on their tail and what it may reach.
 _TAIL_SQL = (f"""
-    CREATE OR REPLACE TEMP TABLE _merge_tail AS
-    SELECT n.* FROM _merge_now n JOIN _merge_from f USING (synthetic, type, country) WHERE {_FROM_FIRST.format("n")}""",
-    """
     CREATE OR REPLACE TEMP TABLE _merge_from AS
-    SELECT f.* FROM _merge_from f JOIN (SELECT synthetic, type, country, count(*) AS n FROM _merge_now GROUP BY ALL) g
-        USING (synthetic, type, country)
-    LEFT JOIN (SELECT synthetic, type, country, count(*) AS n FROM _merge_tail GROUP BY ALL) t
-        USING (synthetic, type, country)
-    WHERE coalesce(t.n, 0) <= ? * g.n""",
-    """
-    DELETE FROM _merge_tail n WHERE NOT EXISTS (SELECT 1 FROM _merge_from f WHERE f.synthetic = n.synthetic
-                                                 AND f.type = n.type AND f.country = n.country)""")
+    SELECT f.* FROM _merge_from f JOIN _merge_now n USING (synthetic, type, country) GROUP BY ALL
+    HAVING count(*) FILTER (WHERE {_FROM_FIRST.format("n")}) <= ? * count(*)""", f"""
+    CREATE OR REPLACE TEMP TABLE _merge_tail AS
+    SELECT n.* FROM _merge_now n JOIN _merge_from f USING (synthetic, type, country) WHERE {_FROM_FIRST.format("n")}""")
 # What the replays of those groups read, gathered once: the stored members of every event with a member filed where
 # some mention of a tail looks (``_merge_reach``: the group, and a day, month or year as ``filed_where_looked_up``
 # gives them) or with a stored member from the first change on (the tail's own events, and those of the mentions
@@ -189,10 +182,9 @@ def update_merge(con: duckdb.DuckDBPyConnection) -> MergeUpdate:
 def _gather_near(con: duckdb.DuckDBPyConnection) -> set[tuple]:
     """The groups replayed on their tail, the rows to replay gathered in the ``_NEAR`` tables."""
     con.execute(_FROM_SQL)
-    tail, share, rest = _TAIL_SQL
-    con.execute(tail)
+    share, tail = _TAIL_SQL
     con.execute(share, [TAIL_SHARE])
-    con.execute(rest)
+    con.execute(tail)
     reach: dict[tuple, set[tuple[str, str]]] = {
         group: set() for group in con.execute("SELECT synthetic, type, country FROM _merge_from").fetchall()}
     if not reach:
